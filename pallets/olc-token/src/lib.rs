@@ -1,0 +1,174 @@
+//! # pallet-olc-token
+//!
+//! OpenLive Coin's own token logic on top of `pallet-balances`:
+//!
+//! - [`Pallet::tip`]: a viewer tips a broadcaster. Exactly `amount` moves from the viewer to the
+//!   broadcaster: the chain takes no platform cut, the viewer only pays the transaction fee.
+//! - The maintainers pot: an account owned by this pallet that receives
+//!   [`types::MAINTAINERS_FEE_PERCENT`] of every transaction fee through [`SplitFees`]; the rest
+//!   goes to the block author. A later pallet pays the pot out to network maintainers.
+#![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code must never panic or overflow silently.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::panic,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects
+	)
+)]
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod fees;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use fees::SplitFees;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate},
+			tokens::{Fortitude, Preservation},
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{traits::AccountIdConversion, Saturating};
+
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The native currency (OLC).
+		type Currency: Mutate<Self::AccountId>;
+
+		/// The smallest tip accepted: keeps dust tips from flooding a broadcaster's event feed.
+		#[pallet::constant]
+		type MinTip: Get<BalanceOf<Self>>;
+
+		/// Derives the maintainers pot account.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A viewer tipped a broadcaster; `amount` reached the broadcaster in full.
+		Tipped {
+			from: T::AccountId,
+			to: T::AccountId,
+			amount: BalanceOf<T>,
+			gift: GiftId,
+			nickname: Nickname,
+			message: Message,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The tip is smaller than `MinTip` (zero included).
+		TipBelowMinimum,
+		/// A broadcaster cannot tip itself.
+		TipToSelf,
+		/// The nickname is not valid UTF-8.
+		NicknameNotUtf8,
+		/// The message is not valid UTF-8.
+		MessageNotUtf8,
+		/// The recipient has no account and the tip is below the existential deposit, so the
+		/// account could not be created: the OLC would be lost.
+		RecipientBelowExistentialDeposit,
+		/// The sender's spendable balance (keeping its existential deposit) is below the tip.
+		InsufficientBalance,
+	}
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			// The pot must exist from block 0: fee shares below the existential deposit credited
+			// to a missing account would be burned instead.
+			let pot = Pallet::<T>::maintainers_pot();
+			let ed = T::Currency::minimum_balance();
+			if T::Currency::balance(&pot) < ed {
+				// Minting the existential deposit into an empty account cannot fail; if it did,
+				// fees would only be burned, so there is nothing better to do at genesis.
+				let _ = T::Currency::mint_into(&pot, ed);
+			}
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Tip broadcaster `to` with `amount` OLC, showing `gift`, `nickname` and `message`.
+		///
+		/// The whole `amount` reaches `to`; the signer only pays the transaction fee on top. The
+		/// signer keeps at least the existential deposit, so a tip never reaps its account.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::tip())]
+		pub fn tip(
+			origin: OriginFor<T>,
+			to: T::AccountId,
+			amount: BalanceOf<T>,
+			gift: GiftId,
+			nickname: Nickname,
+			message: Message,
+		) -> DispatchResult {
+			let from = ensure_signed(origin)?;
+			ensure!(amount >= T::MinTip::get(), Error::<T>::TipBelowMinimum);
+			ensure!(from != to, Error::<T>::TipToSelf);
+			ensure!(core::str::from_utf8(&nickname).is_ok(), Error::<T>::NicknameNotUtf8);
+			ensure!(core::str::from_utf8(&message).is_ok(), Error::<T>::MessageNotUtf8);
+			ensure!(
+				T::Currency::total_balance(&to).saturating_add(amount) >=
+					T::Currency::minimum_balance(),
+				Error::<T>::RecipientBelowExistentialDeposit
+			);
+			ensure!(
+				T::Currency::reducible_balance(&from, Preservation::Preserve, Fortitude::Polite) >=
+					amount,
+				Error::<T>::InsufficientBalance
+			);
+
+			T::Currency::transfer(&from, &to, amount, Preservation::Preserve)?;
+
+			Self::deposit_event(Event::Tipped { from, to, amount, gift, nickname, message });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The account that collects the maintainers' share of transaction fees.
+		pub fn maintainers_pot() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+	}
+}

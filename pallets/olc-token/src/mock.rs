@@ -1,0 +1,65 @@
+//! A test runtime: System, Balances and this pallet.
+
+use crate as pallet_olc_token;
+use frame_support::{derive_impl, parameter_types, traits::ConstU64, PalletId};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		OlcToken: pallet_olc_token,
+	}
+);
+
+pub const EXISTENTIAL_DEPOSIT: u64 = 10;
+pub const MIN_TIP: u64 = 5;
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU64<EXISTENTIAL_DEPOSIT>;
+}
+
+parameter_types! {
+	pub const OlcTokenPalletId: PalletId = PalletId(*b"olc/mntn");
+	pub static BlockAuthor: Option<u64> = Some(AUTHOR);
+}
+
+impl pallet_olc_token::Config for Test {
+	type Currency = Balances;
+	type MinTip = ConstU64<MIN_TIP>;
+	type PalletId = OlcTokenPalletId;
+	type WeightInfo = ();
+}
+
+pub const ALICE: u64 = 1;
+pub const BOB: u64 = 2;
+pub const CHARLIE: u64 = 3;
+pub const AUTHOR: u64 = 9;
+/// An account that does not exist at genesis.
+pub const NOBODY: u64 = 77;
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(ALICE, 1_000), (BOB, 100), (CHARLIE, 12), (AUTHOR, 100)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	pallet_olc_token::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}

@@ -1,0 +1,5 @@
+//! The pallets whose benchmarks the runtime exposes to `olc-node benchmark pallet`.
+
+frame_benchmarking::define_benchmarks!(
+	[pallet_olc_token, OlcToken]
+);

@@ -1,0 +1,144 @@
+//! Configuration of every pallet in the runtime.
+
+use crate::*;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, FindAuthor, Get},
+	weights::{
+		constants::{
+			BlockExecutionWeight, ExtrinsicBaseWeight, ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND,
+		},
+		ConstantMultiplier, IdentityFee, Weight,
+	},
+	PalletId,
+};
+use frame_system::limits::{BlockLength, BlockWeights};
+use pallet_transaction_payment::FungibleAdapter;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_runtime::Perbill;
+
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// A quarter of the 2 s block for execution: the rest is for import and gossip, so GRANDPA can
+/// finalize within about one block time.
+const MAXIMUM_BLOCK_WEIGHT: Weight =
+	Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND / 2, u64::MAX);
+
+parameter_types! {
+	pub const BlockHashCount: BlockNumber = 2400;
+	pub const Version: RuntimeVersion = VERSION;
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		MAXIMUM_BLOCK_WEIGHT,
+		NORMAL_DISPATCH_RATIO,
+	);
+	pub RuntimeBlockLength: BlockLength =
+		BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+	pub const SS58Prefix: u16 = SS58_PREFIX;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = BlockHashCount;
+	type DbWeight = ParityDbWeight;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<Balance>;
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
+}
+
+impl pallet_aura::Config for Runtime {
+	type AuthorityId = AuraId;
+	type DisabledValidators = ();
+	type MaxAuthorities = ConstU32<32>;
+	type AllowMultipleBlocksPerSlot = ConstBool<false>;
+	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
+}
+
+impl pallet_grandpa::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = ();
+	type MaxAuthorities = ConstU32<32>;
+	type MaxNominators = ConstU32<0>;
+	type MaxSetIdSessionEntries = ConstU64<0>;
+	type KeyOwnerProof = sp_core::Void;
+	type EquivocationReportSystem = ();
+}
+
+impl pallet_timestamp::Config for Runtime {
+	type Moment = u64;
+	type OnTimestampSet = Aura;
+	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type WeightInfo = ();
+}
+
+impl pallet_balances::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type Balance = Balance;
+	type DustRemoval = ();
+	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+	type AccountStore = System;
+	type ReserveIdentifier = [u8; 8];
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxLocks = ConstU32<50>;
+	type MaxReserves = ConstU32<50>;
+	type MaxFreezes = ConstU32<8>;
+	type DoneSlashHandler = ();
+}
+
+/// The author of the block being built or imported, from the Aura pre-runtime digest. Aura
+/// authorities are sr25519 keys, and so are OLC accounts: the author's account is its Aura key.
+pub struct AuraBlockAuthor;
+impl Get<Option<AccountId>> for AuraBlockAuthor {
+	fn get() -> Option<AccountId> {
+		let digest = frame_system::Pallet::<Runtime>::digest();
+		let pre_runtime = digest.logs().iter().filter_map(|item| item.as_pre_runtime());
+		let index = <pallet_aura::Pallet<Runtime> as FindAuthor<u32>>::find_author(pre_runtime)?;
+		let authority = pallet_aura::Authorities::<Runtime>::get().get(index as usize)?.clone();
+		let public: sp_core::sr25519::Public = authority.into();
+		Some(AccountId::from(public))
+	}
+}
+
+parameter_types! {
+	/// Fee per byte of an extrinsic.
+	pub const TransactionByteFee: Balance = MICRO_UNIT / 100;
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// 80% of every fee to the block author, 20% to the maintainers pot.
+	type OnChargeTransaction =
+		FungibleAdapter<Balances, pallet_olc_token::SplitFees<Runtime, AuraBlockAuthor>>;
+	type OperationalFeeMultiplier = ConstU8<5>;
+	type WeightToFee = IdentityFee<Balance>;
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+	type FeeMultiplierUpdate = ();
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_sudo::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeCall = RuntimeCall;
+	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub const MaintainersPotId: PalletId = PalletId(*b"olc/mntn");
+	/// The smallest tip: 0.01 OLC.
+	pub const MinTip: Balance = UNIT / 100;
+}
+
+impl pallet_olc_token::Config for Runtime {
+	type Currency = Balances;
+	type MinTip = MinTip;
+	type PalletId = MaintainersPotId;
+	type WeightInfo = pallet_olc_token::weights::SubstrateWeight<Runtime>;
+}

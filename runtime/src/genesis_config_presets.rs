@@ -1,0 +1,83 @@
+//! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice, Bob and
+//! Charlie validate). Both pre-fund the well-known dev accounts and make Alice sudo.
+
+use crate::{AccountId, Balance, UNIT};
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// What each pre-funded dev account holds at genesis: one million OLC.
+pub const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
+
+fn testnet_genesis(
+	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	build_struct_json_patch!(crate::RuntimeGenesisConfig {
+		balances: pallet_balances::GenesisConfig {
+			balances: endowed_accounts
+				.iter()
+				.cloned()
+				.map(|account| (account, DEV_ENDOWMENT))
+				.collect::<Vec<_>>(),
+		},
+		aura: pallet_aura::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
+		},
+		sudo: pallet_sudo::GenesisConfig { key: Some(root) },
+	})
+}
+
+fn authority(keyring: Sr25519Keyring, grandpa: Ed25519Keyring) -> (AuraId, GrandpaId) {
+	(keyring.public().into(), grandpa.public().into())
+}
+
+/// `--dev`: Alice alone produces and finalizes blocks.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		vec![authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// `--chain local`: Alice, Bob and Charlie validate.
+pub fn local_config_genesis() -> Value {
+	testnet_genesis(
+		vec![
+			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			authority(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		],
+		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.unwrap_or_default()
+			.into_bytes(),
+	)
+}
+
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+		PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+	]
+}

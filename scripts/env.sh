@@ -1,0 +1,24 @@
+# Sourced by the other scripts: where the build happens.
+#
+# Cargo and the runtime's wasm builder bake the absolute path of our crates into the build (the
+# wasm builder's generated project refers to the runtime by path, and symbol hashes follow it), so
+# two clones at different paths would build different runtime blobs and rebuild everything. All
+# builds therefore run in a mirror of the checkout at one fixed path, with the target dir beside
+# it, outside the clone: a fresh clone (CI) reuses the last build and gets the same wasm.
+OLC_SOURCE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export OLC_SOURCE_ROOT
+export OLC_BUILD_ROOT="${OLC_BUILD_ROOT:-/var/tmp/olc-build}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/olc-target}"
+export OLC_NODE_BIN="$CARGO_TARGET_DIR/release/olc-node"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# Copy the checkout into the build root. --checksum keeps files whose content did not change
+# untouched (with their old mtimes), so cargo does not rebuild what a fresh clone only re-created.
+olc_sync_build_root() {
+	mkdir -p "$OLC_BUILD_ROOT"
+	rsync -r --checksum --delete --links \
+		--exclude '/.git' --exclude '/target' --exclude 'node_modules' --exclude '/tests/out' \
+		"$OLC_SOURCE_ROOT"/ "$OLC_BUILD_ROOT"/
+}
+
+olc_log() { printf '\n==> %s\n' "$*"; }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# README command 2: set up, build, and run every test: pallet unit and benchmark tests, clippy's
+# no-panic lints on the pallets, the chain-spec check, and the end-to-end tests (real olc-node
+# processes driven by @polkadot/api).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+"$OLC_SOURCE_ROOT/scripts/setup.sh"
+"$OLC_SOURCE_ROOT/scripts/build.sh"
+cd "$OLC_BUILD_ROOT"
+
+olc_log "cargo test (pallets, runtime, node) in the release profile the node was built with"
+cargo test --release --locked --workspace
+
+olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
+cargo clippy --release --locked -p pallet-olc-token --all-targets -- -D warnings
+
+olc_log "chain specs: committed files must equal what the node builds"
+generated=$(mktemp -d)
+"$OLC_SOURCE_ROOT/scripts/chain-specs.sh" "$generated" >/dev/null
+failed=0
+for f in dev.json dev-raw.json local.json local-raw.json; do
+	if cmp -s "$generated/$f" "$OLC_SOURCE_ROOT/chain-specs/$f"; then
+		echo "chain-specs/$f: up to date"
+	else
+		echo "chain-specs/$f: differs from what olc-node builds; run scripts/chain-specs.sh" >&2
+		failed=1
+	fi
+done
+rm -rf "$generated"
+[ "$failed" -eq 0 ]
+
+olc_log "end-to-end tests (tests/*.test.mjs)"
+cd "$OLC_SOURCE_ROOT/tests"
+OLC_NODE_BIN="$OLC_NODE_BIN" node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs

@@ -1,0 +1,81 @@
+// Helpers for driving OLC with @polkadot/api: submit and wait, balances at a block, authors.
+import { u8aConcat, stringToU8a, u8aToBigInt } from '@polkadot/util';
+import { encodeAddress } from '@polkadot/util-crypto';
+
+export const UNIT = 10n ** 12n;
+
+/** The maintainers pot: PalletId(*b"olc/mntn") as an account ("modl" ++ id, zero padded). */
+export function maintainersPot(api) {
+  const raw = u8aConcat(stringToU8a('modl'), stringToU8a('olc/mntn'), new Uint8Array(20));
+  return encodeAddress(raw, api.registry.chainSS58);
+}
+
+/**
+ * Signs and submits `tx`; resolves once it is finalized with
+ * { blockHash, events, dispatchError, submittedAt, inBlockAt, finalizedAt } where
+ * dispatchError is "pallet.Error" or null. Rejects when the node refuses the transaction.
+ */
+export function submitAndWaitFinalized(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    const submittedAt = performance.now();
+    let inBlockAt = null;
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInBlock && inBlockAt === null) inBlockAt = performance.now();
+      if (status.isFinalized) {
+        let error = null;
+        if (dispatchError) {
+          if (dispatchError.isModule) {
+            const meta = api.registry.findMetaError(dispatchError.asModule);
+            error = `${meta.section}.${meta.name}`;
+          } else {
+            error = dispatchError.toString();
+          }
+        }
+        resolve({
+          blockHash: status.asFinalized.toHex(),
+          events,
+          dispatchError: error,
+          submittedAt,
+          inBlockAt,
+          finalizedAt: performance.now(),
+        });
+      } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+        reject(new Error(`transaction ${status.type}`));
+      }
+    }).catch(reject);
+  });
+}
+
+/** Free balance of `address` in the state after block `blockHash`. */
+export async function freeAt(api, blockHash, address) {
+  const apiAt = await api.at(blockHash);
+  const account = await apiAt.query.system.account(address);
+  return account.data.free.toBigInt();
+}
+
+/** The parent hash of block `blockHash`. */
+export async function parentOf(api, blockHash) {
+  const header = await api.rpc.chain.getHeader(blockHash);
+  return header.parentHash.toHex();
+}
+
+/** The Aura author of a block: authority number (slot mod authority count), as an address. */
+export async function auraAuthor(api, blockHash) {
+  const header = await api.rpc.chain.getHeader(blockHash);
+  const preRuntime = header.digest.logs.find(
+    (log) => log.isPreRuntime && log.asPreRuntime[0].toString() === 'aura',
+  );
+  if (!preRuntime) throw new Error(`block ${blockHash} has no Aura pre-runtime digest`);
+  const slot = u8aToBigInt(preRuntime.asPreRuntime[1].toU8a(true), { isLe: true });
+  const apiAt = await api.at(header.parentHash);
+  const authorities = await apiAt.query.aura.authorities();
+  const index = Number(slot % BigInt(authorities.length));
+  return encodeAddress(authorities[index].toU8a(), api.registry.chainSS58);
+}
+
+/** Percentile (0..100) of a list of numbers, nearest-rank. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}
