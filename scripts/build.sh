@@ -5,6 +5,8 @@ source "$(dirname "$0")/env.sh"
 olc_sync_build_root
 cd "$OLC_BUILD_ROOT"
 start=$(date +%s)
-olc_log "cargo build --release --workspace (target dir $CARGO_TARGET_DIR)"
-cargo build --release --locked --workspace "$@"
+# Only olc-node and what it needs: other members (the transcoder) have their own dependency
+# features, and unifying them with the node's would rebuild most of polkadot-sdk.
+olc_log "cargo build --release -p olc-node (target dir $CARGO_TARGET_DIR)"
+cargo build --release --locked -p olc-node "$@"
 echo "build took $(( $(date +%s) - start )) s"

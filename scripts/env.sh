@@ -9,6 +9,9 @@ OLC_SOURCE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OLC_SOURCE_ROOT
 export OLC_BUILD_ROOT="${OLC_BUILD_ROOT:-/var/tmp/olc-build}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/olc-target}"
+# The wasm builder looks for Cargo.lock above the target dir; point it at the workspace so the
+# runtime blob is built from the same locked dependency versions.
+export WASM_BUILD_WORKSPACE_HINT="$OLC_BUILD_ROOT"
 export OLC_NODE_BIN="$CARGO_TARGET_DIR/release/olc-node"
 export PATH="$HOME/.cargo/bin:$PATH"
 

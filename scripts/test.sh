@@ -9,7 +9,7 @@ source "$(dirname "$0")/env.sh"
 cd "$OLC_BUILD_ROOT"
 
 olc_log "cargo test (pallets, runtime, node) in the release profile the node was built with"
-cargo test --release --locked --workspace
+cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token
 
 olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
 cargo clippy --release --locked -p pallet-olc-token --all-targets -- -D warnings

@@ -23,7 +23,7 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.with_name("OpenLive Coin Development")
 		.with_id("olc_dev")
 		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_genesis_config_preset_name("development")
 		.with_properties(properties())
 		.build())
 }
@@ -34,7 +34,7 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		.with_name("OpenLive Coin Local Testnet")
 		.with_id("olc_local")
 		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+		.with_genesis_config_preset_name("local_testnet")
 		.with_properties(properties())
 		.build())
 }

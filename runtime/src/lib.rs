@@ -14,13 +14,12 @@ mod benchmarks;
 mod configs;
 pub mod genesis_config_presets;
 
+use alloc::vec::Vec;
 use sp_runtime::{
 	generic, impl_opaque_keys,
 	traits::{BlakeTwo256, IdentifyAccount, Verify},
 	MultiAddress, MultiSignature,
 };
-#[cfg(feature = "std")]
-use sp_version::NativeVersion;
 use sp_version::RuntimeVersion;
 
 pub use apis::RuntimeApi;
@@ -55,12 +54,6 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	transaction_version: 1,
 	system_version: 1,
 };
-
-/// The version information used to identify this runtime when compiled natively.
-#[cfg(feature = "std")]
-pub fn native_version() -> NativeVersion {
-	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
-}
 
 /// Block time of OLC: one constant for the whole chain (Aura slot, timestamp period, rounds).
 pub const MILLI_SECS_PER_BLOCK: u64 = 2_000;
