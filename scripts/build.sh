@@ -2,6 +2,9 @@
 # Builds olc-node (release, with the runtime wasm) in the fixed build root. Prints the time taken.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+# Outside CI, bring Cargo.lock up to date with edited manifests (no compiling); CI builds with
+# --locked exactly what is committed.
+[ -n "${CI:-}" ] || (cd "$OLC_SOURCE_ROOT" && cargo metadata --format-version 1 >/dev/null)
 olc_sync_build_root
 cd "$OLC_BUILD_ROOT"
 start=$(date +%s)

@@ -18,8 +18,10 @@ before(async () => {
   const alice = await startNode('local-alice', [...common, '--alice', '--node-key', ALICE_NODE_KEY]);
   nodes.push(alice);
   const bootnode = `/ip4/127.0.0.1/tcp/${alice.p2pPort}/p2p/${ALICE_PEER_ID}`;
-  nodes.push(await startNode('local-bob', [...common, '--bob', '--bootnodes', bootnode]));
-  nodes.push(await startNode('local-charlie', [...common, '--charlie', '--bootnodes', bootnode]));
+  // Validators need a fixed network key (they refuse to generate one silently).
+  const key = (n) => n.toString(16).padStart(64, '0');
+  nodes.push(await startNode('local-bob', [...common, '--bob', '--node-key', key(2), '--bootnodes', bootnode]));
+  nodes.push(await startNode('local-charlie', [...common, '--charlie', '--node-key', key(3), '--bootnodes', bootnode]));
   for (const node of nodes) apis.push(await connect(node));
 });
 

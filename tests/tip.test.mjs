@@ -113,8 +113,9 @@ test('a 33-byte nickname does not fit the call: the node refuses the transaction
   const before = await api.query.system.account(charlie.address);
   const tx = api.tx.olcToken.tip(bob.address, UNIT, 0, 'x'.repeat(33), 'b');
   await assert.rejects(submitAndWaitFinalized(api, tx, charlie), (err) => {
-    console.log(`33-byte nickname refused: ${err.message}`);
-    return /decode|invalid/i.test(err.message);
+    console.log(`33-byte nickname refused: ${err.message.split("\n")[0]}`);
+    // The call cannot be decoded, so the runtime refuses to validate the transaction.
+    return /decode|invalid|verification error/i.test(err.message);
   });
   const after = await api.query.system.account(charlie.address);
   assert.equal(after.data.free.toBigInt(), before.data.free.toBigInt(), 'nothing charged');

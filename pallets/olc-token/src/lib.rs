@@ -7,6 +7,9 @@
 //! - The maintainers pot: an account owned by this pallet that receives
 //!   [`types::MAINTAINERS_FEE_PERCENT`] of every transaction fee through [`SplitFees`]; the rest
 //!   goes to the block author. A later pallet pays the pot out to network maintainers.
+//! - [`monetary`]: the monetary policy (Livepeer's Minter): per-round inflation moving toward a
+//!   target bonding rate, and minting, behind the [`monetary::MonetaryPolicy`] trait that
+//!   pallet-staking-delegation asks each round.
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code must never panic or overflow silently.
 #![cfg_attr(
@@ -25,6 +28,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod fees;
+pub mod monetary;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -48,7 +52,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{traits::AccountIdConversion, Saturating};
+	use sp_runtime::{traits::AccountIdConversion, Perbill, Saturating};
 
 	pub type BalanceOf<T> =
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
@@ -104,9 +108,43 @@ pub mod pallet {
 		InsufficientBalance,
 	}
 
+	#[pallet::type_value]
+	pub fn DefaultInflation() -> Perbill {
+		monetary::DEFAULT_INFLATION
+	}
+	#[pallet::type_value]
+	pub fn DefaultInflationChange() -> Perbill {
+		monetary::DEFAULT_INFLATION_CHANGE
+	}
+	#[pallet::type_value]
+	pub fn DefaultTargetBondingRate() -> Perbill {
+		monetary::DEFAULT_TARGET_BONDING_RATE
+	}
+
+	/// Inflation per round: the share of total issuance a staking round may mint (see
+	/// [`monetary`]).
+	#[pallet::storage]
+	pub type Inflation<T: Config> = StorageValue<_, Perbill, ValueQuery, DefaultInflation>;
+
+	/// How much the inflation moves per round toward the target bonding rate.
+	#[pallet::storage]
+	pub type InflationChange<T: Config> =
+		StorageValue<_, Perbill, ValueQuery, DefaultInflationChange>;
+
+	/// The share of all OLC the monetary policy wants bonded to transcoders.
+	#[pallet::storage]
+	pub type TargetBondingRate<T: Config> =
+		StorageValue<_, Perbill, ValueQuery, DefaultTargetBondingRate>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
+		/// Inflation per round at genesis; `None` keeps [`monetary::DEFAULT_INFLATION`].
+		pub inflation: Option<Perbill>,
+		/// Inflation change per round; `None` keeps [`monetary::DEFAULT_INFLATION_CHANGE`].
+		pub inflation_change: Option<Perbill>,
+		/// Target bonding rate; `None` keeps [`monetary::DEFAULT_TARGET_BONDING_RATE`].
+		pub target_bonding_rate: Option<Perbill>,
 		#[serde(skip)]
 		pub _config: core::marker::PhantomData<T>,
 	}
@@ -114,6 +152,15 @@ pub mod pallet {
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			if let Some(inflation) = self.inflation {
+				Inflation::<T>::put(inflation);
+			}
+			if let Some(change) = self.inflation_change {
+				InflationChange::<T>::put(change);
+			}
+			if let Some(target) = self.target_bonding_rate {
+				TargetBondingRate::<T>::put(target);
+			}
 			// The pot must exist from block 0: fee shares below the existential deposit credited
 			// to a missing account would be burned instead.
 			let pot = Pallet::<T>::maintainers_pot();
