@@ -12,7 +12,7 @@ olc_log "cargo test (pallets, runtime, node) in the release profile the node was
 cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token
 
 olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
-cargo clippy --release --locked -p pallet-olc-token --all-targets -- -D warnings
+cargo clippy --release --locked -p pallet-olc-token --all-targets --features runtime-benchmarks -- -D warnings
 
 olc_log "chain specs: committed files must equal what the node builds"
 generated=$(mktemp -d)

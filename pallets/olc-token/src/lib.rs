@@ -42,6 +42,9 @@ pub use weights::WeightInfo;
 
 #[frame_support::pallet]
 pub mod pallet {
+	// FRAME's macro expansions (pallet info, errors, storage metadata) call `expect` on values
+	// they prove present; our own code in this module denies it again below.
+	#![allow(clippy::expect_used)]
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
@@ -174,6 +177,7 @@ pub mod pallet {
 	}
 
 	#[pallet::call]
+	#[deny(clippy::expect_used)]
 	impl<T: Config> Pallet<T> {
 		/// Tip broadcaster `to` with `amount` OLC, showing `gift`, `nickname` and `message`.
 		///
@@ -212,6 +216,7 @@ pub mod pallet {
 		}
 	}
 
+	#[deny(clippy::expect_used)]
 	impl<T: Config> Pallet<T> {
 		/// The account that collects the maintainers' share of transaction fees.
 		pub fn maintainers_pot() -> T::AccountId {

@@ -1,7 +1,7 @@
 use crate::{mock::*, Error, Event, Message, Nickname, SplitFees};
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Balanced, tokens::Precision, Currency as _, OnUnbalanced},
+	traits::{fungible::Balanced, tokens::Precision, OnUnbalanced},
 };
 use sp_runtime::{traits::BadOrigin, DispatchError, TokenError};
 
