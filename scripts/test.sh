@@ -29,6 +29,17 @@ done
 rm -rf "$generated"
 [ "$failed" -eq 0 ]
 
+olc_log "ParityDB only: no crate in the node's tree pulls in RocksDB"
+if cargo tree --locked -p olc-node -i librocksdb-sys >/dev/null 2>&1; then
+	echo "librocksdb-sys is in the dependency tree of olc-node:" >&2
+	cargo tree --locked -p olc-node -i librocksdb-sys >&2
+	exit 1
+fi
+echo "librocksdb-sys: not in the tree"
+
+olc_log "benchmark: submission-to-finalization time of tips on the dev chain"
+(cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-20}" node bench/finality.mjs)
+
 olc_log "end-to-end tests (tests/*.test.mjs)"
 cd "$OLC_SOURCE_ROOT/tests"
 OLC_NODE_BIN="$OLC_NODE_BIN" node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs
