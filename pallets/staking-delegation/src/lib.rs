@@ -1,0 +1,1510 @@
+//! # pallet-staking-delegation
+//!
+//! OLC holders bond OLC and delegate it to transcoders; transcoders with the most delegated
+//! stake form each round's active set, earn the round's inflation reward and the fees other
+//! pallets credit to them, and share both with their delegators. Modelled on Livepeer's
+//! BondingManager, RoundsManager and Minter, without a reward call that someone has to make and
+//! pay for, and with claims whose cost does not grow with the rounds since the last claim.
+//!
+//! ## Bonds
+//!
+//! [`Pallet::bond`] places OLC on hold ([`HoldReason::Staking`]) in the bonder's own account and
+//! delegates the account's whole bond to one transcoder; bonding to another transcoder moves the
+//! whole bond. An account bonds to itself before it registers as a transcoder
+//! ([`Pallet::register_transcoder`], at least [`Config::MinSelfBond`]); a registered transcoder
+//! cannot delegate elsewhere. [`Pallet::unbond`] turns part of the bond into an unbonding lock,
+//! withdrawable ([`Pallet::withdraw_unbonded`]) [`Config::UnbondingPeriod`] rounds later, or
+//! rebondable before that ([`Pallet::rebond`], [`Pallet::rebond_to`]). Unbonding all of a
+//! transcoder's self-bond resigns it; a partial unbond must leave at least `MinSelfBond`.
+//!
+//! ## Rounds
+//!
+//! A round lasts [`RoundLength`] blocks (genesis configuration). The first block of a round
+//! starts it in `on_initialize`, with no call from anyone:
+//! 1. stake bonded during the previous round to its then active transcoders starts earning;
+//! 2. the active set becomes the [`Config::MaxActiveTranscoders`] registered transcoders with
+//!    the most delegated stake (ties: earlier registration), with their stake and terms
+//!    (reward cut, fee share, price) snapshotted for the whole round — so registrations,
+//!    resignations and term changes take effect at the next round start;
+//! 3. the monetary policy of pallet-olc-token ([`MonetaryPolicy`]) moves the inflation toward
+//!    the target bonding rate and returns the mintable amount, `total issuance × inflation`;
+//! 4. each active transcoder is rewarded at once with `mintable × its stake / active stake`:
+//!    `reward_cut` of it is bonded to the transcoder itself (earning from the next round), the
+//!    rest is minted into the pallet's pot for the pool of stake delegated to it.
+//!
+//! During the last 10% of a round's blocks (the lock window: `round length / 10` blocks, so
+//! none for rounds shorter than 10 blocks) a transcoder may not change its reward cut or fee
+//! share and may only lower its price: delegators must be able to react to a change before it
+//! takes effect. The service URI may change at any time.
+//!
+//! ## Earnings accounting (LIP-36 cumulative factors)
+//!
+//! Each transcoder has a pool ([`types::Pool`]) with three cumulative factors
+//! ([`types::Factors`]): the *stake factor* (what one unit bonded at factor 1 is worth now: it
+//! grows by `(stake + reward) / stake` with each round's reward and shrinks by `1 − fraction`
+//! with each slash), the *slash factor* (the slash part alone) and the *fee factor* (fees per
+//! unit bonded at factor 1). A delegator records the factors when it settles; at its next
+//! settlement its stake is `bonded × stake_now / stake_then`, the principal that survived
+//! slashes `bonded × slash_now / slash_then`, the reward the difference of the two (moved from
+//! the pot into its hold, so rewards compound), and its fees `bonded × (fee_now − fee_then) /
+//! stake_then` (withdrawable with [`Pallet::withdraw_fees`]). That is O(1) however many rounds
+//! passed, and a round in which the transcoder was not active does not move the factors, so it
+//! earns nothing.
+//!
+//! Stake changes count from the next round: stake bonded to a transcoder that is active in the
+//! current round is *pending* until the next round start, when it joins the pool's earning
+//! stake and the pool's factors at that moment are kept ([`ActivationFactors`]) until every
+//! delegator concerned has settled against them. Stake bonded to an inactive transcoder earns as
+//! soon as it becomes active. Unbonded stake stops earning at once. Fees credited during a round
+//! go to the stake earning at that moment.
+//!
+//! All amounts round down, so the pot always holds at least what it owes; its leftovers stay in
+//! it.
+//!
+//! ## Slashing
+//!
+//! Other pallets slash through [`Slashing::slash`]: the transcoder's pool loses `fraction` of
+//! its stake (its own and its delegators', earning and pending) by multiplying its factors, in
+//! O(1); each delegator's lost principal is burned from its hold when it next settles. The
+//! slashed share of rewards still in the pot is burned at once. The finder, if any, is paid
+//! `finder_fee` of the slashed stake (minted at once; the whole slashed stake is burned, so
+//! issuance falls by the slashed stake minus the finder fee once everyone has settled). The
+//! transcoder is resigned: it leaves the active set at the next round start.
+//!
+//! A slash that would take a factor below [`MIN_FACTOR`] (10⁻⁹ — a full slash, or slashes
+//! compounding to that) takes all of the pool's stake and starts the pool afresh in a new
+//! *epoch*: bonds and locks recorded in an older epoch are worth nothing, fees earned before
+//! stay claimable ([`EpochEnds`]). So later bonds to the same transcoder remain exact and fully
+//! slashable.
+//!
+//! **Unbonding locks stay slashable until they are withdrawn**: a lock records its transcoder's
+//! slash factor when it is created, and withdrawing or rebonding it applies every slash of that
+//! transcoder since. The pallet does not know when an offence happened, only when it is
+//! reported, and an offence always precedes its report: so every lock created after an offence
+//! and before its slash is slashed too, and unbonding cannot dodge a pending report. Locks still
+//! waiting to be withdrawn when a slash lands are slashed as well, even if created before the
+//! offence: withdraw a lock when its period ends.
+//!
+//! ## Fees
+//!
+//! Other pallets credit fees to an active transcoder through [`TranscoderFees::add_fees`]:
+//! `fee_share` of them goes to the earning stake through the fee factor, the rest to the
+//! transcoder's withdrawable fees.
+#![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code must never panic or overflow silently.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::panic,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects
+	)
+)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod api;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use pallet_olc_token::monetary::MonetaryPolicy;
+pub use types::*;
+pub use weights::WeightInfo;
+
+use sp_arithmetic::Perbill;
+use sp_runtime::DispatchError;
+
+/// Credits fees to a transcoder: implemented by this pallet for the pallets that collect them.
+pub trait TranscoderFees<AccountId, Balance> {
+	/// Moves `amount` from `payer` (keeping its existential deposit) to the pot and credits it
+	/// to `transcoder`, which must be in the current active set: `fee_share` of it to the stake
+	/// delegated to it, the rest to the transcoder.
+	fn add_fees(payer: &AccountId, transcoder: &AccountId, amount: Balance) -> Result<(), DispatchError>;
+
+	/// The weight of [`Self::add_fees`], for the caller to charge.
+	fn add_fees_weight() -> frame_support::weights::Weight;
+}
+
+/// Slashes a transcoder: implemented by this pallet for the pallets that detect offences.
+pub trait Slashing<AccountId, Balance> {
+	/// Slashes `fraction` of all stake delegated to `transcoder` (its own and its delegators',
+	/// including their unbonding locks not yet withdrawn), pays `finder_fee` of the slashed
+	/// stake to `finder`, burns the rest and resigns the transcoder from the next round. Returns
+	/// the slashed stake (locks excluded: they are slashed when withdrawn).
+	fn slash(
+		transcoder: &AccountId,
+		fraction: Perbill,
+		finder: Option<AccountId>,
+		finder_fee: Perbill,
+	) -> Balance;
+
+	/// The weight of [`Self::slash`], for the caller to charge.
+	fn slash_weight() -> frame_support::weights::Weight;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, InspectHold, Mutate, MutateHold},
+			tokens::{Fortitude, Precision, Preservation},
+			BuildGenesisConfig,
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_arithmetic::{
+		helpers_128bit::multiply_by_rational_with_rounding, per_things::Rounding, FixedU128,
+	};
+	use sp_runtime::{
+		traits::{AccountIdConversion, Saturating, UniqueSaturatedInto, Zero},
+		Perbill,
+	};
+
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	pub type DelegatorOf<T> = Delegator<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	pub type LockOf<T> = UnbondingLock<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	pub type ActiveTranscoderOf<T> =
+		ActiveTranscoder<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+	pub type ActiveSetOf<T> =
+		BoundedVec<ActiveTranscoderOf<T>, <T as Config>::MaxActiveTranscoders>;
+
+	/// The smallest value a cumulative factor may reach (1e-9): slashes saturate there, so a
+	/// factor never becomes zero and later bonds keep a usable baseline.
+	pub const MIN_FACTOR: FixedU128 = FixedU128::from_inner(1_000_000_000);
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The native currency (OLC); bonds are holds on it.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason: From<HoldReason>>;
+
+		/// Inflation and minting (pallet-olc-token).
+		type MonetaryPolicy: MonetaryPolicy<Self::AccountId, BalanceOf<Self>>;
+
+		/// The self-bond a transcoder needs to register and keep while registered.
+		#[pallet::constant]
+		type MinSelfBond: Get<BalanceOf<Self>>;
+
+		/// The size of the active set.
+		#[pallet::constant]
+		type MaxActiveTranscoders: Get<u32>;
+
+		/// How many transcoders may be registered; when full, a newcomer must have more stake
+		/// than the weakest, which it evicts.
+		#[pallet::constant]
+		type MaxTranscoders: Get<u32>;
+
+		/// Rounds between an unbond and the withdrawal of its lock (7 on OLC).
+		#[pallet::constant]
+		type UnbondingPeriod: Get<RoundIndex>;
+
+		/// How many unbonding locks an account may have at once.
+		#[pallet::constant]
+		type MaxUnbondingLocks: Get<u32>;
+
+		/// Derives the pot account holding minted rewards and paid fees until settled.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Weights of this pallet's calls and round start, from its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why this pallet holds OLC.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// Bonded to a transcoder, or unbonding.
+		#[codec(index = 0)]
+		Staking,
+	}
+
+	#[pallet::type_value]
+	pub fn DefaultRoundLength<T: Config>() -> BlockNumberFor<T> {
+		DEFAULT_ROUND_LENGTH.into()
+	}
+
+	/// Length of a round, in blocks (at least 1).
+	#[pallet::storage]
+	pub type RoundLength<T: Config> =
+		StorageValue<_, BlockNumberFor<T>, ValueQuery, DefaultRoundLength<T>>;
+
+	/// The current round.
+	#[pallet::storage]
+	pub type CurrentRound<T: Config> = StorageValue<_, RoundInfo<BlockNumberFor<T>>, ValueQuery>;
+
+	/// The current round's active set, with stake and terms snapshotted at round start.
+	#[pallet::storage]
+	pub type ActiveSet<T: Config> = StorageValue<_, ActiveSetOf<T>, ValueQuery>;
+
+	/// Registered transcoders.
+	#[pallet::storage]
+	pub type Transcoders<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, Transcoder<BalanceOf<T>>, OptionQuery>;
+
+	/// The registered transcoders, for the active-set election.
+	#[pallet::storage]
+	pub type Candidates<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxTranscoders>, ValueQuery>;
+
+	/// The next registration index.
+	#[pallet::storage]
+	pub type NextRegistrationIndex<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// The stake pool of each account that ever had stake delegated to it.
+	#[pallet::storage]
+	pub type Pools<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, Pool<BalanceOf<T>>, ValueQuery>;
+
+	/// A pool's factors at the start of a round in which pending stake started earning, kept
+	/// until the delegators concerned have settled.
+	#[pallet::storage]
+	pub type ActivationFactors<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		T::AccountId,
+		Twox64Concat,
+		RoundIndex,
+		ActivationSnapshot,
+		OptionQuery,
+	>;
+
+	/// The factors a wiped-out epoch of a pool ended with (zero stake and slash factors, the
+	/// final fee factor), for delegators and locks that still refer to it.
+	#[pallet::storage]
+	pub type EpochEnds<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		T::AccountId,
+		Twox64Concat,
+		u32,
+		Factors,
+		OptionQuery,
+	>;
+
+	/// Every account's bond.
+	#[pallet::storage]
+	pub type Delegators<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, DelegatorOf<T>, OptionQuery>;
+
+	/// Unbonding locks, by account and lock id.
+	#[pallet::storage]
+	pub type UnbondingLocks<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		T::AccountId,
+		Twox64Concat,
+		LockId,
+		LockOf<T>,
+		OptionQuery,
+	>;
+
+	/// All stake delegated to all transcoders (earning and pending): the bonding rate's
+	/// numerator. Rounding makes it at most a few units above the exact sum.
+	#[pallet::storage]
+	pub type TotalBonded<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A new round started with `active` transcoders; `minted` of the round's `mintable`
+		/// OLC were minted as rewards (the rest is rounding).
+		NewRound { round: RoundIndex, active: u32, mintable: BalanceOf<T>, minted: BalanceOf<T> },
+		/// An active transcoder was rewarded at the start of `round`.
+		Rewarded {
+			transcoder: T::AccountId,
+			round: RoundIndex,
+			delegators_reward: BalanceOf<T>,
+			transcoder_reward: BalanceOf<T>,
+		},
+		/// A transcoder registered; it can be elected from the next round.
+		TranscoderRegistered {
+			transcoder: T::AccountId,
+			terms: TranscoderTerms<BalanceOf<T>>,
+			service_uri: ServiceUri,
+		},
+		/// A transcoder changed its terms or service URI, effective from the next round.
+		TranscoderUpdated {
+			transcoder: T::AccountId,
+			terms: TranscoderTerms<BalanceOf<T>>,
+			service_uri: ServiceUri,
+		},
+		/// A transcoder resigned; it leaves the active set at the next round start.
+		TranscoderResigned { transcoder: T::AccountId },
+		/// A registration into a full transcoder pool evicted the weakest transcoder.
+		TranscoderEvicted { transcoder: T::AccountId, by: T::AccountId },
+		/// `amount` was added to `delegator`'s bond, now `bond` in total, with `transcoder`.
+		Bonded {
+			delegator: T::AccountId,
+			transcoder: T::AccountId,
+			amount: BalanceOf<T>,
+			bond: BalanceOf<T>,
+		},
+		/// `delegator`'s whole bond moved from one transcoder to another.
+		BondMoved {
+			delegator: T::AccountId,
+			from: T::AccountId,
+			to: T::AccountId,
+			amount: BalanceOf<T>,
+		},
+		/// Part of a bond became an unbonding lock.
+		Unbonded {
+			delegator: T::AccountId,
+			transcoder: T::AccountId,
+			amount: BalanceOf<T>,
+			lock_id: LockId,
+			withdraw_round: RoundIndex,
+		},
+		/// An unbonding lock was bonded again (after any slash of it).
+		Rebonded {
+			delegator: T::AccountId,
+			transcoder: T::AccountId,
+			lock_id: LockId,
+			amount: BalanceOf<T>,
+		},
+		/// An unbonding lock was released into the free balance (after any slash of it).
+		Withdrawn { delegator: T::AccountId, lock_id: LockId, amount: BalanceOf<T> },
+		/// Earnings were settled (by a claim or before any change of the bond): `rewards`
+		/// compounded into the bond, `fees` made withdrawable.
+		EarningsClaimed {
+			delegator: T::AccountId,
+			transcoder: T::AccountId,
+			rewards: BalanceOf<T>,
+			fees: BalanceOf<T>,
+		},
+		/// Settled fees were paid out to the free balance.
+		FeesWithdrawn { delegator: T::AccountId, amount: BalanceOf<T> },
+		/// Fees were credited to an active transcoder.
+		FeesAdded {
+			transcoder: T::AccountId,
+			payer: T::AccountId,
+			delegators_fees: BalanceOf<T>,
+			transcoder_fees: BalanceOf<T>,
+		},
+		/// A transcoder's pool was slashed by `fraction`: `slashed` stake, of which
+		/// `burned_from_pot` (unclaimed rewards) was burned at once; the rest is burned from the
+		/// delegators' holds as they settle.
+		Slashed {
+			transcoder: T::AccountId,
+			fraction: Perbill,
+			slashed: BalanceOf<T>,
+			burned_from_pot: BalanceOf<T>,
+			finder: Option<T::AccountId>,
+			finder_reward: BalanceOf<T>,
+		},
+		/// A slash reached `who`'s held OLC: `amount` was burned from its hold.
+		SlashBurned { who: T::AccountId, amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The amount is zero.
+		ZeroAmount,
+		/// The target is not a registered transcoder.
+		NotATranscoder,
+		/// The account is already a registered transcoder.
+		AlreadyTranscoder,
+		/// The self-bond would be below `MinSelfBond`.
+		SelfBondBelowMinimum,
+		/// A transcoder must be bonded to itself: the account's bond is delegated elsewhere.
+		NotSelfBonded,
+		/// A registered transcoder cannot delegate to another transcoder.
+		TranscoderCannotDelegate,
+		/// The transcoder pool is full and the newcomer's stake does not exceed the weakest's.
+		TranscoderPoolFull,
+		/// The free balance (keeping the existential deposit) is too low.
+		InsufficientBalance,
+		/// The account has no bond.
+		NotBonded,
+		/// The amount exceeds the bond.
+		InsufficientBond,
+		/// The account has `MaxUnbondingLocks` unbonding locks already.
+		TooManyUnbondingLocks,
+		/// No unbonding lock with this id.
+		UnknownLock,
+		/// The lock's unbonding period has not ended.
+		LockNotWithdrawable,
+		/// The amount exceeds the settled fees.
+		InsufficientFees,
+		/// In the lock window at the end of a round, reward cut and fee share cannot change.
+		RatesLockedInWindow,
+		/// In the lock window at the end of a round, the price can only go down.
+		PriceIncreaseInWindow,
+		/// Fees can only be credited to a transcoder in the current active set.
+		TranscoderNotActive,
+		/// An amount or factor does not fit its type.
+		Overflow,
+		/// The pot cannot pay what it owes (a bug: the pot always holds at least that).
+		PotExhausted,
+	}
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Round length in blocks; `None` keeps the default, `DEFAULT_ROUND_LENGTH`.
+		pub round_length: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(length) = self.round_length {
+				RoundLength::<T>::put(length.max(1u32.into()));
+			}
+			// The pot must exist: rewards below the existential deposit could not be minted
+			// into a missing account.
+			Pallet::<T>::ensure_pot();
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let round = CurrentRound::<T>::get();
+			let length = RoundLength::<T>::get().max(1u32.into());
+			let check = T::DbWeight::get().reads(2);
+			if now >= round.start.saturating_add(length) {
+				check.saturating_add(Self::start_round(now))
+			} else {
+				check
+			}
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxActiveTranscoders::get() >= 1, "the active set needs a member");
+			assert!(
+				T::MaxTranscoders::get() >= T::MaxActiveTranscoders::get(),
+				"the transcoder pool must hold at least the active set"
+			);
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the signer as a transcoder with the given terms, from the next round. The
+		/// signer must be bonded to itself with at least `MinSelfBond`. If the transcoder pool
+		/// is full, the signer's stake must exceed the weakest transcoder's, which is evicted.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_transcoder(T::MaxTranscoders::get()))]
+		pub fn register_transcoder(
+			origin: OriginFor<T>,
+			reward_cut: Perbill,
+			fee_share: Perbill,
+			price_per_segment: BalanceOf<T>,
+			service_uri: ServiceUri,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!Transcoders::<T>::contains_key(&who), Error::<T>::AlreadyTranscoder);
+			let delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
+			let self_bond = delegator.bonded.saturating_add(delegator.pending);
+			ensure!(!self_bond.is_zero(), Error::<T>::NotBonded);
+			ensure!(delegator.transcoder == who, Error::<T>::NotSelfBonded);
+			ensure!(self_bond >= T::MinSelfBond::get(), Error::<T>::SelfBondBelowMinimum);
+
+			let mut candidates = Candidates::<T>::get();
+			if candidates.is_full() {
+				let stake_of = |t: &T::AccountId| {
+					let pool = Pools::<T>::get(t);
+					pool.earning.saturating_add(pool.pending)
+				};
+				// The weakest: least stake, then latest registration.
+				let weakest = candidates
+					.iter()
+					.map(|t| {
+						let index = Transcoders::<T>::get(t)
+							.map(|info| info.registration_index)
+							.unwrap_or(u64::MAX);
+						(stake_of(t), core::cmp::Reverse(index), t.clone())
+					})
+					.min()
+					.ok_or(Error::<T>::TranscoderPoolFull)?;
+				ensure!(stake_of(&who) > weakest.0, Error::<T>::TranscoderPoolFull);
+				Self::do_resign(&weakest.2);
+				Self::deposit_event(Event::TranscoderEvicted {
+					transcoder: weakest.2,
+					by: who.clone(),
+				});
+				candidates = Candidates::<T>::get();
+			}
+			candidates.try_push(who.clone()).map_err(|_| Error::<T>::TranscoderPoolFull)?;
+			Candidates::<T>::put(candidates);
+
+			let registration_index = NextRegistrationIndex::<T>::get();
+			NextRegistrationIndex::<T>::put(registration_index.saturating_add(1));
+			let terms = TranscoderTerms { reward_cut, fee_share, price_per_segment };
+			Transcoders::<T>::insert(
+				&who,
+				Transcoder {
+					terms,
+					service_uri: service_uri.clone(),
+					registered_round: CurrentRound::<T>::get().index,
+					registration_index,
+				},
+			);
+			Self::deposit_event(Event::TranscoderRegistered { transcoder: who, terms, service_uri });
+			Ok(())
+		}
+
+		/// Changes the signer's transcoder terms and service URI, from the next round. In the
+		/// lock window (the last 10% of a round's blocks) reward cut and fee share must stay
+		/// and the price may only go down.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::update_transcoder())]
+		pub fn update_transcoder(
+			origin: OriginFor<T>,
+			reward_cut: Perbill,
+			fee_share: Perbill,
+			price_per_segment: BalanceOf<T>,
+			service_uri: ServiceUri,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Transcoders::<T>::get(&who).ok_or(Error::<T>::NotATranscoder)?;
+			if Self::in_lock_window() {
+				ensure!(
+					reward_cut == info.terms.reward_cut && fee_share == info.terms.fee_share,
+					Error::<T>::RatesLockedInWindow
+				);
+				ensure!(
+					price_per_segment <= info.terms.price_per_segment,
+					Error::<T>::PriceIncreaseInWindow
+				);
+			}
+			info.terms = TranscoderTerms { reward_cut, fee_share, price_per_segment };
+			info.service_uri = service_uri.clone();
+			let terms = info.terms;
+			Transcoders::<T>::insert(&who, info);
+			Self::deposit_event(Event::TranscoderUpdated { transcoder: who, terms, service_uri });
+			Ok(())
+		}
+
+		/// Resigns the signer as a transcoder from the next round. Its bond and its delegators'
+		/// stay; they earn nothing until moved to an active transcoder.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::resign_transcoder(T::MaxTranscoders::get()))]
+		pub fn resign_transcoder(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Transcoders::<T>::contains_key(&who), Error::<T>::NotATranscoder);
+			Self::do_resign(&who);
+			Ok(())
+		}
+
+		/// Bonds `amount` more (placed on hold) and delegates the whole bond to `transcoder`,
+		/// after settling earnings. Bonding to another transcoder than the current one moves the
+		/// whole bond (`amount` may then be zero). The target must be a registered transcoder or
+		/// the signer itself (a self-bond before registering).
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::bond())]
+		pub fn bond(
+			origin: OriginFor<T>,
+			amount: BalanceOf<T>,
+			transcoder: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::check_bond_target(&who, &transcoder)?;
+			if !amount.is_zero() {
+				ensure!(
+					T::Currency::can_hold(&HoldReason::Staking.into(), &who, amount),
+					Error::<T>::InsufficientBalance
+				);
+			}
+			let mut delegator = Self::delegator_or_new(&who, &transcoder);
+			let moving = delegator.transcoder != transcoder && !Self::bond_of(&delegator).is_zero();
+			ensure!(!amount.is_zero() || moving, Error::<T>::ZeroAmount);
+			if !amount.is_zero() {
+				T::Currency::hold(&HoldReason::Staking.into(), &who, amount)
+					.map_err(|_| Error::<T>::InsufficientBalance)?;
+				TotalBonded::<T>::mutate(|total| *total = total.saturating_add(amount));
+			}
+			Self::do_bond(&who, &mut delegator, &transcoder, amount)?;
+			Delegators::<T>::insert(&who, &delegator);
+			Ok(())
+		}
+
+		/// Turns `amount` of the bond into an unbonding lock, withdrawable after
+		/// `UnbondingPeriod` rounds, after settling earnings. A transcoder unbonding all of its
+		/// self-bond resigns; a partial unbond must leave it at least `MinSelfBond`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()))]
+		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
+			ensure!(delegator.lock_count < T::MaxUnbondingLocks::get(), Error::<T>::TooManyUnbondingLocks);
+			let transcoder = delegator.transcoder.clone();
+			let mut pool = Pools::<T>::get(&transcoder);
+			Self::settle(&who, &mut delegator, &mut pool)?;
+			let bond = Self::bond_of(&delegator);
+			ensure!(!bond.is_zero(), Error::<T>::NotBonded);
+			ensure!(amount <= bond, Error::<T>::InsufficientBond);
+			let remaining = bond.saturating_sub(amount);
+			let resigns = Transcoders::<T>::contains_key(&who) && remaining.is_zero();
+			if Transcoders::<T>::contains_key(&who) && !remaining.is_zero() {
+				ensure!(remaining >= T::MinSelfBond::get(), Error::<T>::SelfBondBelowMinimum);
+			}
+
+			Self::remove_stake(&mut delegator, &mut pool, amount);
+			TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(amount));
+			let round = CurrentRound::<T>::get().index;
+			let withdraw_round = round.saturating_add(T::UnbondingPeriod::get());
+			let lock_id = delegator.next_lock_id;
+			delegator.next_lock_id = lock_id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+			delegator.lock_count = delegator.lock_count.saturating_add(1);
+			UnbondingLocks::<T>::insert(
+				&who,
+				lock_id,
+				UnbondingLock {
+					transcoder: transcoder.clone(),
+					amount,
+					base: pool.factors,
+					withdraw_round,
+				},
+			);
+			Pools::<T>::insert(&transcoder, pool);
+			Delegators::<T>::insert(&who, &delegator);
+			if resigns {
+				Self::do_resign(&who);
+			}
+			Self::deposit_event(Event::Unbonded {
+				delegator: who,
+				transcoder,
+				amount,
+				lock_id,
+				withdraw_round,
+			});
+			Ok(())
+		}
+
+		/// Bonds unbonding lock `lock_id` again to the signer's current transcoder.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::rebond())]
+		pub fn rebond(origin: OriginFor<T>, lock_id: LockId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
+			ensure!(!Self::bond_of(&delegator).is_zero(), Error::<T>::NotBonded);
+			Self::do_rebond(who, delegator.transcoder, lock_id)
+		}
+
+		/// Bonds unbonding lock `lock_id` again, delegating the whole bond to `transcoder`
+		/// (moving the existing bond if it is delegated elsewhere).
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::rebond_to())]
+		pub fn rebond_to(
+			origin: OriginFor<T>,
+			transcoder: T::AccountId,
+			lock_id: LockId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_rebond(who, transcoder, lock_id)
+		}
+
+		/// Releases unbonding lock `lock_id` into the free balance, once its unbonding period
+		/// has ended (after any slash of it).
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>, lock_id: LockId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let lock = UnbondingLocks::<T>::get(&who, lock_id).ok_or(Error::<T>::UnknownLock)?;
+			ensure!(
+				CurrentRound::<T>::get().index >= lock.withdraw_round,
+				Error::<T>::LockNotWithdrawable
+			);
+			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::UnknownLock)?;
+			let amount = Self::take_lock(&who, &mut delegator, lock_id, &lock)?;
+			if !amount.is_zero() {
+				T::Currency::release(&HoldReason::Staking.into(), &who, amount, Precision::Exact)?;
+			}
+			Self::store_or_remove(&who, delegator);
+			Self::deposit_event(Event::Withdrawn { delegator: who, lock_id, amount });
+			Ok(())
+		}
+
+		/// Settles the signer's earnings up to now: rewards are compounded into the bond, fees
+		/// become withdrawable. The cost does not depend on the rounds since the last claim.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::claim_earnings())]
+		pub fn claim_earnings(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
+			let transcoder = delegator.transcoder.clone();
+			let mut pool = Pools::<T>::get(&transcoder);
+			let fees_before = delegator.fees;
+			let (rewards, _) = Self::settle(&who, &mut delegator, &mut pool)?;
+			if rewards.is_zero() && delegator.fees == fees_before {
+				// `settle` reports only non-zero earnings; a claim always gets an answer.
+				Self::deposit_event(Event::EarningsClaimed {
+					delegator: who.clone(),
+					transcoder: transcoder.clone(),
+					rewards,
+					fees: Zero::zero(),
+				});
+			}
+			Pools::<T>::insert(&transcoder, pool);
+			Delegators::<T>::insert(&who, delegator);
+			Ok(())
+		}
+
+		/// Pays `amount` of the signer's fees out of the pot into its free balance, after
+		/// settling earnings.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::withdraw_fees())]
+		pub fn withdraw_fees(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::InsufficientFees)?;
+			let transcoder = delegator.transcoder.clone();
+			let mut pool = Pools::<T>::get(&transcoder);
+			Self::settle(&who, &mut delegator, &mut pool)?;
+			ensure!(amount <= delegator.fees, Error::<T>::InsufficientFees);
+			// The pot always holds what it owes; this fails only if `who` has no account and
+			// `amount` is below the existential deposit.
+			T::Currency::transfer(&Self::pot(), &who, amount, Preservation::Preserve)?;
+			delegator.fees = delegator.fees.saturating_sub(amount);
+			Pools::<T>::insert(&transcoder, pool);
+			Self::store_or_remove(&who, delegator);
+			Self::deposit_event(Event::FeesWithdrawn { delegator: who, amount });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The pot: minted rewards and paid fees wait here until settled to their owners.
+		pub fn pot() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+
+		/// Creates the pot with the existential deposit if it does not exist.
+		pub fn ensure_pot() {
+			let pot = Self::pot();
+			let ed = T::Currency::minimum_balance();
+			if T::Currency::balance(&pot) < ed {
+				// Minting into an empty account at least the existential deposit cannot fail;
+				// if it did, rewards would be skipped (see `reward`), never lost.
+				let _ = T::Currency::mint_into(&pot, ed);
+			}
+		}
+
+		/// `amount × numerator / denominator`, rounded down.
+		pub(crate) fn mul_div(
+			amount: BalanceOf<T>,
+			numerator: u128,
+			denominator: u128,
+		) -> Result<BalanceOf<T>, Error<T>> {
+			let amount: u128 = amount.unique_saturated_into();
+			let product =
+				multiply_by_rational_with_rounding(amount, numerator, denominator, Rounding::Down)
+					.ok_or(Error::<T>::Overflow)?;
+			product.try_into().map_err(|_| Error::<T>::Overflow)
+		}
+
+		/// An account's whole bond (earning and pending).
+		pub fn bond_of(delegator: &DelegatorOf<T>) -> BalanceOf<T> {
+			delegator.bonded.saturating_add(delegator.pending)
+		}
+
+		/// Whether the current block is in the lock window: the last 10% of the round.
+		pub fn in_lock_window() -> bool {
+			let length = RoundLength::<T>::get().max(1u32.into());
+			let window = length / 10u32.into();
+			!window.is_zero() && Self::blocks_left() <= window
+		}
+
+		/// Blocks left in the current round, the current one included.
+		pub fn blocks_left() -> BlockNumberFor<T> {
+			let round = CurrentRound::<T>::get();
+			let end = round.start.saturating_add(RoundLength::<T>::get().max(1u32.into()));
+			end.saturating_sub(frame_system::Pallet::<T>::block_number())
+		}
+
+		/// Whether `transcoder` is in the current round's active set.
+		pub fn is_active(transcoder: &T::AccountId) -> bool {
+			Pools::<T>::get(transcoder).active_round == Some(CurrentRound::<T>::get().index)
+		}
+
+		fn check_bond_target(who: &T::AccountId, transcoder: &T::AccountId) -> DispatchResult {
+			if transcoder == who {
+				return Ok(());
+			}
+			ensure!(!Transcoders::<T>::contains_key(who), Error::<T>::TranscoderCannotDelegate);
+			ensure!(Transcoders::<T>::contains_key(transcoder), Error::<T>::NotATranscoder);
+			Ok(())
+		}
+
+		fn delegator_or_new(who: &T::AccountId, transcoder: &T::AccountId) -> DelegatorOf<T> {
+			Delegators::<T>::get(who).unwrap_or_else(|| {
+				Delegator::new(transcoder.clone(), CurrentRound::<T>::get().index)
+			})
+		}
+
+		/// Settles `delegator`'s earnings with its transcoder's pool and adds `amount` (already
+		/// on hold) to its bond, moving the whole bond if `transcoder` is another one.
+		fn do_bond(
+			who: &T::AccountId,
+			delegator: &mut DelegatorOf<T>,
+			transcoder: &T::AccountId,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
+			let previous = delegator.transcoder.clone();
+			if Self::bond_of(delegator).is_zero() {
+				// Nothing delegated: only fees and locks may be left; start afresh.
+				delegator.transcoder = transcoder.clone();
+			}
+			let mut pool = Pools::<T>::get(&delegator.transcoder);
+			Self::settle(who, delegator, &mut pool)?;
+			if delegator.transcoder != *transcoder {
+				let moved = Self::bond_of(delegator);
+				Self::remove_stake(delegator, &mut pool, moved);
+				Pools::<T>::insert(&previous, pool);
+				delegator.transcoder = transcoder.clone();
+				pool = Pools::<T>::get(transcoder);
+				delegator.base = pool.factors;
+				Self::add_stake(delegator, &mut pool, moved.saturating_add(amount))?;
+				Self::deposit_event(Event::BondMoved {
+					delegator: who.clone(),
+					from: previous,
+					to: transcoder.clone(),
+					amount: moved,
+				});
+			} else {
+				Self::add_stake(delegator, &mut pool, amount)?;
+			}
+			Pools::<T>::insert(transcoder, pool);
+			Self::deposit_event(Event::Bonded {
+				delegator: who.clone(),
+				transcoder: transcoder.clone(),
+				amount,
+				bond: Self::bond_of(delegator),
+			});
+			Ok(())
+		}
+
+		/// Adds `amount` to a settled delegator's stake in `pool`: pending until the next round
+		/// if the transcoder is active now, earning at once otherwise (its factors cannot move
+		/// before it is active).
+		fn add_stake(
+			delegator: &mut DelegatorOf<T>,
+			pool: &mut Pool<BalanceOf<T>>,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
+			if amount.is_zero() {
+				return Ok(());
+			}
+			let round = CurrentRound::<T>::get().index;
+			if pool.active_round == Some(round) {
+				let next = round.checked_add(1).ok_or(Error::<T>::Overflow)?;
+				if delegator.pending.is_zero() {
+					pool.pending_refs = pool.pending_refs.saturating_add(1);
+					delegator.pending_base = pool.factors;
+					delegator.pending_round = next;
+				}
+				delegator.pending = delegator.pending.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+				pool.pending = pool.pending.saturating_add(amount);
+				pool.pending_round = next;
+			} else {
+				delegator.bonded = delegator.bonded.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+				pool.earning = pool.earning.saturating_add(amount);
+			}
+			Ok(())
+		}
+
+		/// Takes `amount` out of a settled delegator's stake in `pool`, pending part first (it
+		/// earns nothing yet).
+		fn remove_stake(
+			delegator: &mut DelegatorOf<T>,
+			pool: &mut Pool<BalanceOf<T>>,
+			amount: BalanceOf<T>,
+		) {
+			let from_pending = amount.min(delegator.pending);
+			if !from_pending.is_zero() {
+				delegator.pending = delegator.pending.saturating_sub(from_pending);
+				pool.pending = pool.pending.saturating_sub(from_pending);
+				if delegator.pending.is_zero() {
+					pool.pending_refs = pool.pending_refs.saturating_sub(1);
+				}
+			}
+			let from_bonded = amount.saturating_sub(from_pending).min(delegator.bonded);
+			delegator.bonded = delegator.bonded.saturating_sub(from_bonded);
+			pool.earning = pool.earning.saturating_sub(from_bonded);
+		}
+
+		/// The factors at the end of `epoch` of `transcoder`'s pool: the current ones for the
+		/// current epoch; for a wiped-out epoch, zero stake and slash factors with the fee
+		/// factor it ended with.
+		fn factors_of_epoch(
+			transcoder: &T::AccountId,
+			pool: &Pool<BalanceOf<T>>,
+			epoch: u32,
+		) -> Factors {
+			if epoch == pool.factors.epoch {
+				pool.factors
+			} else {
+				EpochEnds::<T>::get(transcoder, epoch).unwrap_or(Factors {
+					stake: FixedU128::from_inner(0),
+					slash: FixedU128::from_inner(0),
+					fee: FixedU128::from_inner(0),
+					epoch,
+				})
+			}
+		}
+
+		/// What a settlement of `delegator` against `pool` now would do, without doing it.
+		pub(crate) fn compute_settlement(
+			delegator: &DelegatorOf<T>,
+			pool: &Pool<BalanceOf<T>>,
+		) -> Result<Settlement<BalanceOf<T>>, Error<T>> {
+			let transcoder = &delegator.transcoder;
+			let round = CurrentRound::<T>::get().index;
+			let mut out = Settlement::default();
+
+			let end = Self::factors_of_epoch(transcoder, pool, delegator.base.epoch);
+			let earning = Self::accrue(delegator.bonded, &delegator.base, &end)?;
+			out.burn = delegator.bonded.saturating_sub(earning.principal);
+			let mut stake = earning.stake;
+			let mut principal = earning.principal;
+			let mut fees = earning.fees;
+
+			out.pending_base = delegator.pending_base;
+			if !delegator.pending.is_zero() {
+				let base = &delegator.pending_base;
+				if delegator.pending_round <= round {
+					// Started earning at `pending_round`: value it at that moment (slashes
+					// before count), then accrue from there.
+					let start = ActivationFactors::<T>::get(transcoder, delegator.pending_round)
+						.map(|snapshot| snapshot.factors)
+						// Cannot be missing; if it were, earning nothing is the safe choice.
+						.unwrap_or(pool.factors);
+					let slash_then = if start.epoch == base.epoch {
+						start.slash
+					} else {
+						Self::factors_of_epoch(transcoder, pool, base.epoch).slash
+					};
+					let value = Self::mul_div(
+						delegator.pending,
+						slash_then.into_inner(),
+						base.slash.into_inner(),
+					)?
+					.min(delegator.pending);
+					let end = Self::factors_of_epoch(transcoder, pool, start.epoch);
+					let activated = Self::accrue(value, &start, &end)?;
+					out.burn = out
+						.burn
+						.saturating_add(delegator.pending.saturating_sub(activated.principal));
+					stake = stake.saturating_add(activated.stake);
+					principal = principal.saturating_add(activated.principal);
+					fees = fees.saturating_add(activated.fees);
+					out.activated = Some(delegator.pending_round);
+				} else {
+					let slash_now = Self::factors_of_epoch(transcoder, pool, base.epoch).slash;
+					let value = Self::mul_div(
+						delegator.pending,
+						slash_now.into_inner(),
+						base.slash.into_inner(),
+					)?
+					.min(delegator.pending);
+					out.burn = out.burn.saturating_add(delegator.pending.saturating_sub(value));
+					out.pending = value;
+					out.pending_base = pool.factors;
+				}
+			}
+			out.owed_reward = stake.saturating_sub(principal);
+			out.owed_fees = fees;
+			// Rounding down everywhere keeps what all delegators are owed within what the pool
+			// holds; the caps only guard the pot against a bug.
+			out.reward = out.owed_reward.min(pool.unpaid_rewards);
+			out.fees = fees.min(pool.unpaid_fees);
+			out.bonded = principal.saturating_add(out.reward);
+			Ok(out)
+		}
+
+		/// Value, surviving principal and fees of `amount` bonded at factors `base`, now.
+		fn accrue(
+			amount: BalanceOf<T>,
+			base: &Factors,
+			now: &Factors,
+		) -> Result<Accrual<BalanceOf<T>>, Error<T>> {
+			if amount.is_zero() {
+				return Ok(Accrual::default());
+			}
+			let stake = Self::mul_div(amount, now.stake.into_inner(), base.stake.into_inner())?;
+			let principal = Self::mul_div(amount, now.slash.into_inner(), base.slash.into_inner())?
+				.min(amount);
+			let fee_growth = now.fee.into_inner().saturating_sub(base.fee.into_inner());
+			let fees = Self::mul_div(amount, fee_growth, base.stake.into_inner())?;
+			Ok(Accrual { stake, principal, fees })
+		}
+
+		/// Settles `delegator`'s earnings with `pool` (its transcoder's): burns slashed
+		/// principal from its hold, moves rewards from the pot into its hold, credits fees.
+		/// Returns the rewards and the burned amount. Storage of the delegator and the pool is
+		/// left to the caller.
+		pub(crate) fn settle(
+			who: &T::AccountId,
+			delegator: &mut DelegatorOf<T>,
+			pool: &mut Pool<BalanceOf<T>>,
+		) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
+			let settlement = Self::compute_settlement(delegator, pool)?;
+			let reason: <T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::Reason =
+				HoldReason::Staking.into();
+			if !settlement.burn.is_zero() {
+				T::Currency::burn_held(&reason, who, settlement.burn, Precision::Exact, Fortitude::Force)?;
+				Self::deposit_event(Event::SlashBurned { who: who.clone(), amount: settlement.burn });
+			}
+			if !settlement.reward.is_zero() {
+				T::Currency::transfer_and_hold(
+					&reason,
+					&Self::pot(),
+					who,
+					settlement.reward,
+					Precision::Exact,
+					Preservation::Preserve,
+					Fortitude::Polite,
+				)
+				.map_err(|_| Error::<T>::PotExhausted)?;
+				pool.unpaid_rewards = pool.unpaid_rewards.saturating_sub(settlement.reward);
+			}
+			pool.unpaid_fees = pool.unpaid_fees.saturating_sub(settlement.fees);
+			delegator.fees = delegator.fees.checked_add(&settlement.fees).ok_or(Error::<T>::Overflow)?;
+			if let Some(round) = settlement.activated {
+				ActivationFactors::<T>::mutate_exists(&delegator.transcoder, round, |snapshot| {
+					if let Some(s) = snapshot {
+						s.refs = s.refs.saturating_sub(1);
+						if s.refs == 0 {
+							*snapshot = None;
+						}
+					}
+				});
+			} else if !delegator.pending.is_zero() && settlement.pending.is_zero() {
+				// Slashed to nothing before it started earning: no longer a pending holder.
+				pool.pending_refs = pool.pending_refs.saturating_sub(1);
+			}
+			if !settlement.reward.is_zero() || !settlement.fees.is_zero() {
+				Self::deposit_event(Event::EarningsClaimed {
+					delegator: who.clone(),
+					transcoder: delegator.transcoder.clone(),
+					rewards: settlement.reward,
+					fees: settlement.fees,
+				});
+			}
+			delegator.bonded = settlement.bonded;
+			delegator.pending = settlement.pending;
+			delegator.pending_base = settlement.pending_base;
+			delegator.base = pool.factors;
+			delegator.last_claim_round = CurrentRound::<T>::get().index;
+			Ok((settlement.reward, settlement.burn))
+		}
+
+		/// Removes lock `lock_id` (already read as `lock`), burning what slashes took from it;
+		/// returns what is left, still on hold.
+		fn take_lock(
+			who: &T::AccountId,
+			delegator: &mut DelegatorOf<T>,
+			lock_id: LockId,
+			lock: &LockOf<T>,
+		) -> Result<BalanceOf<T>, DispatchError> {
+			let pool = Pools::<T>::get(&lock.transcoder);
+			let slash_now = Self::factors_of_epoch(&lock.transcoder, &pool, lock.base.epoch).slash;
+			let left = Self::mul_div(lock.amount, slash_now.into_inner(), lock.base.slash.into_inner())?
+				.min(lock.amount);
+			let burn = lock.amount.saturating_sub(left);
+			if !burn.is_zero() {
+				T::Currency::burn_held(
+					&HoldReason::Staking.into(),
+					who,
+					burn,
+					Precision::Exact,
+					Fortitude::Force,
+				)?;
+				Self::deposit_event(Event::SlashBurned { who: who.clone(), amount: burn });
+			}
+			UnbondingLocks::<T>::remove(who, lock_id);
+			delegator.lock_count = delegator.lock_count.saturating_sub(1);
+			Ok(left)
+		}
+
+		fn do_rebond(who: T::AccountId, transcoder: T::AccountId, lock_id: LockId) -> DispatchResult {
+			Self::check_bond_target(&who, &transcoder)?;
+			let lock = UnbondingLocks::<T>::get(&who, lock_id).ok_or(Error::<T>::UnknownLock)?;
+			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::UnknownLock)?;
+			let amount = Self::take_lock(&who, &mut delegator, lock_id, &lock)?;
+			TotalBonded::<T>::mutate(|total| *total = total.saturating_add(amount));
+			Self::do_bond(&who, &mut delegator, &transcoder, amount)?;
+			Delegators::<T>::insert(&who, &delegator);
+			Self::deposit_event(Event::Rebonded { delegator: who, transcoder, lock_id, amount });
+			Ok(())
+		}
+
+		/// Stores a delegator record, or removes it when nothing is left in it.
+		fn store_or_remove(who: &T::AccountId, delegator: DelegatorOf<T>) {
+			if Self::bond_of(&delegator).is_zero() &&
+				delegator.fees.is_zero() &&
+				delegator.lock_count == 0
+			{
+				Delegators::<T>::remove(who);
+			} else {
+				Delegators::<T>::insert(who, delegator);
+			}
+		}
+
+		/// Deregisters a transcoder; it stays in the current active set until the round ends.
+		fn do_resign(who: &T::AccountId) {
+			Transcoders::<T>::remove(who);
+			Candidates::<T>::mutate(|candidates| candidates.retain(|c| c != who));
+			Self::deposit_event(Event::TranscoderResigned { transcoder: who.clone() });
+		}
+
+		/// Starts a new round at block `now`; see the crate docs. Returns its weight.
+		pub(crate) fn start_round(now: BlockNumberFor<T>) -> Weight {
+			let previous = ActiveSet::<T>::take();
+			let previous_count = previous.len() as u32;
+			let round = CurrentRound::<T>::get().index.saturating_add(1);
+			CurrentRound::<T>::put(RoundInfo { index: round, start: now });
+
+			// 1. Stake bonded last round to then active transcoders starts earning.
+			for member in previous.iter() {
+				Self::activate_pending(&member.who, round);
+			}
+
+			// 2. Elect the active set.
+			let candidates = Candidates::<T>::get();
+			let candidate_count = candidates.len() as u32;
+			let mut ranked: Vec<(BalanceOf<T>, u64, T::AccountId, TranscoderTerms<BalanceOf<T>>)> =
+				candidates
+					.into_iter()
+					.filter_map(|who| {
+						let info = Transcoders::<T>::get(&who)?;
+						let pool = Pools::<T>::get(&who);
+						let stake = pool.earning.saturating_add(pool.pending);
+						(!stake.is_zero()).then_some((stake, info.registration_index, who, info.terms))
+					})
+					.collect();
+			ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+			ranked.truncate(T::MaxActiveTranscoders::get() as usize);
+			let active_stake =
+				ranked.iter().fold(BalanceOf::<T>::zero(), |sum, member| sum.saturating_add(member.0));
+
+			// 3. Ask the monetary policy what the round may mint.
+			let mintable = T::MonetaryPolicy::mintable_for_round(TotalBonded::<T>::get());
+
+			// 4. Reward every active transcoder.
+			let mut minted = BalanceOf::<T>::zero();
+			let mut active = ActiveSetOf::<T>::default();
+			for (stake, _, who, terms) in ranked {
+				let reward = if active_stake.is_zero() {
+					Zero::zero()
+				} else {
+					Self::mul_div(mintable, stake.unique_saturated_into(), active_stake.unique_saturated_into())
+						.unwrap_or_else(|_| Zero::zero())
+				};
+				minted = minted.saturating_add(Self::reward(&who, round, &terms, reward));
+				// Cannot fail: `ranked` was truncated to the bound.
+				let _ = active.try_push(ActiveTranscoder { who, stake, terms });
+			}
+			let active_count = active.len() as u32;
+			ActiveSet::<T>::put(active);
+			Self::deposit_event(Event::NewRound { round, active: active_count, mintable, minted });
+			T::WeightInfo::start_round(candidate_count.max(previous_count))
+		}
+
+		/// Turns a pool's pending stake into earning stake at the start of `round`, keeping the
+		/// factors for the delegators concerned.
+		fn activate_pending(transcoder: &T::AccountId, round: RoundIndex) {
+			let mut pool = Pools::<T>::get(transcoder);
+			if pool.pending_round != round || (pool.pending.is_zero() && pool.pending_refs == 0) {
+				return;
+			}
+			if pool.pending_refs > 0 {
+				ActivationFactors::<T>::insert(
+					transcoder,
+					round,
+					ActivationSnapshot { factors: pool.factors, refs: pool.pending_refs },
+				);
+			}
+			pool.earning = pool.earning.saturating_add(pool.pending);
+			pool.pending = Zero::zero();
+			pool.pending_refs = 0;
+			Pools::<T>::insert(transcoder, pool);
+		}
+
+		/// Pays an active transcoder's reward for `round`; returns what was minted.
+		fn reward(
+			who: &T::AccountId,
+			round: RoundIndex,
+			terms: &TranscoderTerms<BalanceOf<T>>,
+			reward: BalanceOf<T>,
+		) -> BalanceOf<T> {
+			let mut pool = Pools::<T>::get(who);
+			pool.active_round = Some(round);
+			let own = Delegators::<T>::get(who).filter(|d| d.transcoder == *who);
+			let mut transcoder_reward = terms.reward_cut.mul_floor(reward);
+			let mut delegators_reward = reward.saturating_sub(transcoder_reward);
+			if pool.earning.is_zero() {
+				// Nobody earns in the pool: all of it is the transcoder's.
+				transcoder_reward = reward;
+				delegators_reward = Zero::zero();
+			} else if own.is_none() {
+				// No self-bond to add the cut to: the pool gets it.
+				delegators_reward = reward;
+				transcoder_reward = Zero::zero();
+			}
+			if pool.earning.is_zero() && own.is_none() {
+				Pools::<T>::insert(who, pool);
+				return Zero::zero();
+			}
+
+			let mut minted = BalanceOf::<T>::zero();
+			if !delegators_reward.is_zero() {
+				// Every unit of earning stake grows by (earning + reward) / earning.
+				let factor = multiply_by_rational_with_rounding(
+					pool.factors.stake.into_inner(),
+					pool.earning.saturating_add(delegators_reward).unique_saturated_into(),
+					pool.earning.unique_saturated_into(),
+					Rounding::Down,
+				)
+				.filter(|inner| *inner > 0)
+				.map(FixedU128::from_inner);
+				match factor {
+					Some(factor) if T::MonetaryPolicy::mint(&Self::pot(), delegators_reward).is_ok() => {
+						pool.factors.stake = factor;
+						pool.earning = pool.earning.saturating_add(delegators_reward);
+						pool.unpaid_rewards = pool.unpaid_rewards.saturating_add(delegators_reward);
+						minted = minted.saturating_add(delegators_reward);
+					},
+					_ => delegators_reward = Zero::zero(),
+				}
+			}
+			if let (false, Some(mut own)) = (transcoder_reward.is_zero(), own) {
+				match Self::bond_reward_cut(who, &mut own, &mut pool, transcoder_reward) {
+					Ok(()) => {
+						minted = minted.saturating_add(transcoder_reward);
+						Delegators::<T>::insert(who, own);
+					},
+					Err(_) => transcoder_reward = Zero::zero(),
+				}
+			}
+			TotalBonded::<T>::mutate(|total| *total = total.saturating_add(minted));
+			Pools::<T>::insert(who, pool);
+			Self::deposit_event(Event::Rewarded {
+				transcoder: who.clone(),
+				round,
+				delegators_reward,
+				transcoder_reward,
+			});
+			minted
+		}
+
+		/// Mints the transcoder's reward cut into its account and bonds it to itself (all or
+		/// nothing).
+		fn bond_reward_cut(
+			who: &T::AccountId,
+			own: &mut DelegatorOf<T>,
+			pool: &mut Pool<BalanceOf<T>>,
+			cut: BalanceOf<T>,
+		) -> DispatchResult {
+			let mut new_own = own.clone();
+			let mut new_pool = pool.clone();
+			frame_support::storage::with_storage_layer(|| -> DispatchResult {
+				Self::settle(who, &mut new_own, &mut new_pool)?;
+				T::MonetaryPolicy::mint(who, cut)?;
+				T::Currency::hold(&HoldReason::Staking.into(), who, cut)?;
+				Self::add_stake(&mut new_own, &mut new_pool, cut)
+			})?;
+			*own = new_own;
+			*pool = new_pool;
+			Ok(())
+		}
+	}
+
+	/// What a settlement does.
+	#[derive(Default, Clone, PartialEq, Eq, Debug)]
+	pub(crate) struct Settlement<Balance> {
+		/// The earning bond afterwards.
+		pub bonded: Balance,
+		/// The pending bond afterwards (zero once it started earning).
+		pub pending: Balance,
+		/// The factors the pending bond is valued at afterwards.
+		pub pending_base: Factors,
+		/// Slashed principal to burn from the hold.
+		pub burn: Balance,
+		/// Rewards to move from the pot into the hold.
+		pub reward: Balance,
+		/// Fees to credit.
+		pub fees: Balance,
+		/// Rewards earned, before capping them at what the pool holds.
+		pub owed_reward: Balance,
+		/// Fees earned, before capping them at what the pool holds.
+		pub owed_fees: Balance,
+		/// The round whose activation snapshot the settlement used up.
+		pub activated: Option<RoundIndex>,
+	}
+
+	#[derive(Default)]
+	struct Accrual<Balance> {
+		stake: Balance,
+		principal: Balance,
+		fees: Balance,
+	}
+
+	impl<T: Config> TranscoderFees<T::AccountId, BalanceOf<T>> for Pallet<T> {
+		fn add_fees(
+			payer: &T::AccountId,
+			transcoder: &T::AccountId,
+			amount: BalanceOf<T>,
+		) -> Result<(), DispatchError> {
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let terms = ActiveSet::<T>::get()
+				.into_iter()
+				.find(|member| member.who == *transcoder)
+				.map(|member| member.terms)
+				.ok_or(Error::<T>::TranscoderNotActive)?;
+			frame_support::storage::with_storage_layer(|| {
+				T::Currency::transfer(payer, &Self::pot(), amount, Preservation::Preserve)
+					.map_err(|_| Error::<T>::InsufficientBalance)?;
+				let mut pool = Pools::<T>::get(transcoder);
+				let mut delegators_fees = terms.fee_share.mul_floor(amount);
+				if pool.earning.is_zero() {
+					delegators_fees = Zero::zero();
+				}
+				if !delegators_fees.is_zero() {
+					let growth = multiply_by_rational_with_rounding(
+						delegators_fees.unique_saturated_into(),
+						pool.factors.stake.into_inner(),
+						pool.earning.unique_saturated_into(),
+						Rounding::Down,
+					)
+					.ok_or(Error::<T>::Overflow)?;
+					let fee = pool.factors.fee.into_inner().checked_add(growth).ok_or(Error::<T>::Overflow)?;
+					pool.factors.fee = FixedU128::from_inner(fee);
+					pool.unpaid_fees = pool.unpaid_fees.saturating_add(delegators_fees);
+				}
+				let transcoder_fees = amount.saturating_sub(delegators_fees);
+				if !transcoder_fees.is_zero() {
+					let mut own = Self::delegator_or_new(transcoder, transcoder);
+					own.fees = own.fees.checked_add(&transcoder_fees).ok_or(Error::<T>::Overflow)?;
+					Delegators::<T>::insert(transcoder, own);
+				}
+				Pools::<T>::insert(transcoder, pool);
+				Self::deposit_event(Event::FeesAdded {
+					transcoder: transcoder.clone(),
+					payer: payer.clone(),
+					delegators_fees,
+					transcoder_fees,
+				});
+				Ok(())
+			})
+		}
+
+		fn add_fees_weight() -> Weight {
+			T::WeightInfo::add_fees()
+		}
+	}
+
+	impl<T: Config> Slashing<T::AccountId, BalanceOf<T>> for Pallet<T> {
+		fn slash(
+			transcoder: &T::AccountId,
+			fraction: Perbill,
+			finder: Option<T::AccountId>,
+			finder_fee: Perbill,
+		) -> BalanceOf<T> {
+			if fraction.is_zero() || !Pools::<T>::contains_key(transcoder) {
+				return Zero::zero();
+			}
+			let mut pool = Pools::<T>::get(transcoder);
+			let keep = Perbill::one().saturating_sub(fraction);
+			let scale = |factor: FixedU128| FixedU128::from_inner(keep.mul_floor(factor.into_inner()));
+			let stake_factor = scale(pool.factors.stake);
+			let slash_factor = scale(pool.factors.slash);
+			// Below the smallest factor, what is left is dust: the slash takes everything and
+			// the pool starts a new epoch (see `Factors::epoch`).
+			let wipe = stake_factor < MIN_FACTOR || slash_factor < MIN_FACTOR;
+			let (slashed_earning, slashed_pending, slashed_rewards) = if wipe {
+				EpochEnds::<T>::insert(
+					transcoder,
+					pool.factors.epoch,
+					Factors {
+						stake: FixedU128::from_inner(0),
+						slash: FixedU128::from_inner(0),
+						fee: pool.factors.fee,
+						epoch: pool.factors.epoch,
+					},
+				);
+				pool.factors =
+					Factors { epoch: pool.factors.epoch.saturating_add(1), ..Factors::default() };
+				(pool.earning, pool.pending, pool.unpaid_rewards)
+			} else {
+				pool.factors.stake = stake_factor;
+				pool.factors.slash = slash_factor;
+				(
+					fraction.mul_floor(pool.earning),
+					fraction.mul_floor(pool.pending),
+					fraction.mul_floor(pool.unpaid_rewards),
+				)
+			};
+			let slashed = slashed_earning.saturating_add(slashed_pending);
+			pool.earning = pool.earning.saturating_sub(slashed_earning);
+			pool.pending = pool.pending.saturating_sub(slashed_pending);
+			TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(slashed));
+
+			// The slashed share of unclaimed rewards is in the pot: burn it now.
+			let from_pot = slashed_rewards;
+			let burned_from_pot = if from_pot.is_zero() {
+				Zero::zero()
+			} else {
+				T::Currency::burn_from(
+					&Self::pot(),
+					from_pot,
+					Preservation::Preserve,
+					Precision::BestEffort,
+					Fortitude::Force,
+				)
+				.unwrap_or_else(|_| Zero::zero())
+			};
+			pool.unpaid_rewards = pool.unpaid_rewards.saturating_sub(burned_from_pot);
+			Pools::<T>::insert(transcoder, pool);
+
+			let mut finder_reward = BalanceOf::<T>::zero();
+			if let Some(finder) = &finder {
+				let fee = finder_fee.mul_floor(slashed);
+				if !fee.is_zero() && T::Currency::mint_into(finder, fee).is_ok() {
+					finder_reward = fee;
+				}
+			}
+			if Transcoders::<T>::contains_key(transcoder) {
+				Self::do_resign(transcoder);
+			}
+			Self::deposit_event(Event::Slashed {
+				transcoder: transcoder.clone(),
+				fraction,
+				slashed,
+				burned_from_pot,
+				finder,
+				finder_reward,
+			});
+			slashed
+		}
+
+		fn slash_weight() -> Weight {
+			T::WeightInfo::slash(T::MaxTranscoders::get())
+		}
+	}
+}
+
+/// Default round length in blocks when the genesis config sets none: one hour of 2 s blocks.
+pub const DEFAULT_ROUND_LENGTH: u32 = 1_800;

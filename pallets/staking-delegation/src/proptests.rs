@@ -1,0 +1,351 @@
+//! Property tests: random sequences of every call, fee credit, slash and round change, checking
+//! after each step that
+//! - total issuance = genesis + minted − burned, exactly (minted: rewards and finder fees;
+//!   burned: slashes, from holds and from the pot);
+//! - every account's balance changed only by what the events say it earned, paid or lost (so
+//!   nobody withdraws more than it bonded plus earned);
+//! - every account's hold is exactly its bond plus its unbonding locks;
+//! - the pot holds at least its existential deposit plus everything it owes;
+//! - the pools' stake adds up to the total bonded and covers every delegator's stake;
+//! and at the end that everyone can unbond and withdraw everything.
+
+use crate::{
+	mock::*, ActiveSet, Delegators, Event, HoldReason, Pools, Slashing, TotalBonded,
+	TranscoderFees, UnbondingLocks,
+};
+use frame_support::traits::{fungible::InspectHold, Currency as _};
+use proptest::prelude::*;
+use sp_runtime::Perbill;
+use std::collections::BTreeMap;
+
+/// Accounts 1..=ACCOUNTS take part; any of them may become a transcoder.
+const ACCOUNTS: u64 = 6;
+
+#[derive(Debug, Clone)]
+enum Op {
+	Bond { who: u64, amount: u64, to: u64 },
+	Unbond { who: u64, percent: u8 },
+	Rebond { who: u64, lock: u8 },
+	RebondTo { who: u64, to: u64, lock: u8 },
+	Withdraw { who: u64, lock: u8 },
+	Claim { who: u64 },
+	WithdrawFees { who: u64, percent: u8 },
+	Register { who: u64, cut: u8, share: u8 },
+	Update { who: u64, cut: u8, share: u8, price: u64 },
+	Resign { who: u64 },
+	AddFees { to: u64, amount: u64 },
+	Slash { who: u64, percent: u8, finder_fee: u8 },
+	Blocks { count: u8 },
+}
+
+fn account() -> impl Strategy<Value = u64> {
+	1..=ACCOUNTS
+}
+
+/// Mostly accounts 1..=3, which are (or may become) transcoders.
+fn transcoder_account() -> impl Strategy<Value = u64> {
+	prop_oneof![4 => 1..=3u64, 1 => account()]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+	prop_oneof![
+		6 => (account(), 1..50_000u64, transcoder_account())
+			.prop_map(|(who, amount, to)| Op::Bond { who, amount, to }),
+		3 => (account(), 1..=100u8).prop_map(|(who, percent)| Op::Unbond { who, percent }),
+		1 => (account(), any::<u8>()).prop_map(|(who, lock)| Op::Rebond { who, lock }),
+		1 => (account(), transcoder_account(), any::<u8>())
+			.prop_map(|(who, to, lock)| Op::RebondTo { who, to, lock }),
+		2 => (account(), any::<u8>()).prop_map(|(who, lock)| Op::Withdraw { who, lock }),
+		2 => account().prop_map(|who| Op::Claim { who }),
+		1 => (account(), 1..=100u8).prop_map(|(who, percent)| Op::WithdrawFees { who, percent }),
+		2 => (transcoder_account(), 0..=100u8, 0..=100u8)
+			.prop_map(|(who, cut, share)| Op::Register { who, cut, share }),
+		1 => (transcoder_account(), 0..=100u8, 0..=100u8, 0..100u64)
+			.prop_map(|(who, cut, share, price)| Op::Update { who, cut, share, price }),
+		1 => transcoder_account().prop_map(|who| Op::Resign { who }),
+		3 => (transcoder_account(), 1..20_000u64).prop_map(|(to, amount)| Op::AddFees { to, amount }),
+		1 => (transcoder_account(), 1..=100u8, 0..=100u8)
+			.prop_map(|(who, percent, finder_fee)| Op::Slash { who, percent, finder_fee }),
+		4 => (1..=60u8).prop_map(|count| Op::Blocks { count }),
+	]
+}
+
+/// What the events say happened to balances.
+#[derive(Default)]
+struct Ledger {
+	/// Expected total balance (free + held) of every account, the pot included. Signed: within
+	/// one block, events may report a payment before the mint that funded it.
+	balances: BTreeMap<u64, i128>,
+	minted: u64,
+	burned: u64,
+}
+
+impl Ledger {
+	fn add(&mut self, who: u64, amount: u64) {
+		*self.balances.entry(who).or_default() += i128::from(amount);
+	}
+	fn sub(&mut self, who: u64, amount: u64) {
+		*self.balances.entry(who).or_default() -= i128::from(amount);
+	}
+
+	/// Books the events since the last call and clears them.
+	fn book_events(&mut self) {
+		let pot = Staking::pot();
+		for record in System::events() {
+			let RuntimeEvent::Staking(event) = record.event else { continue };
+			match event {
+				Event::Rewarded { transcoder, delegators_reward, transcoder_reward, .. } => {
+					self.add(pot, delegators_reward);
+					self.add(transcoder, transcoder_reward);
+					self.minted += delegators_reward + transcoder_reward;
+				},
+				Event::EarningsClaimed { delegator, rewards, .. } => {
+					self.sub(pot, rewards);
+					self.add(delegator, rewards);
+				},
+				Event::FeesWithdrawn { delegator, amount } => {
+					self.sub(pot, amount);
+					self.add(delegator, amount);
+				},
+				Event::FeesAdded { payer, delegators_fees, transcoder_fees, .. } => {
+					self.sub(payer, delegators_fees + transcoder_fees);
+					self.add(pot, delegators_fees + transcoder_fees);
+				},
+				Event::Slashed { finder, finder_reward, burned_from_pot, .. } => {
+					self.sub(pot, burned_from_pot);
+					self.burned += burned_from_pot;
+					if let Some(finder) = finder {
+						self.add(finder, finder_reward);
+						self.minted += finder_reward;
+					}
+				},
+				Event::SlashBurned { who, amount } => {
+					self.sub(who, amount);
+					self.burned += amount;
+				},
+				_ => {},
+			}
+		}
+		System::reset_events();
+	}
+}
+
+fn held(who: u64) -> u64 {
+	Balances::balance_on_hold(&RuntimeHoldReason::Staking(HoldReason::Staking), &who)
+}
+
+fn lock_ids(who: u64) -> Vec<u32> {
+	let mut ids: Vec<u32> = UnbondingLocks::<Test>::iter_prefix(who).map(|(id, _)| id).collect();
+	ids.sort();
+	ids
+}
+
+/// An existing lock of `who` chosen by `pick`, or an id that does not exist.
+fn pick_lock(who: u64, pick: u8) -> u32 {
+	let ids = lock_ids(who);
+	if ids.is_empty() || pick == u8::MAX {
+		u32::from(pick) + 1_000
+	} else {
+		ids[usize::from(pick) % ids.len()]
+	}
+}
+
+/// Applies `op`. Failing calls are part of the test: the caller checks they change nothing.
+fn apply(op: &Op) -> sp_runtime::DispatchResult {
+	let o = |who: u64| RuntimeOrigin::signed(who);
+	match op.clone() {
+		Op::Bond { who, amount, to } => Staking::bond(o(who), amount, to),
+		Op::Unbond { who, percent } => {
+			let bond = Staking::delegator_view(&who).map(|view| view.stake).unwrap_or(0);
+			let amount = Perbill::from_percent(percent.into()).mul_ceil(bond);
+			Staking::unbond(o(who), amount)
+		},
+		Op::Rebond { who, lock } => Staking::rebond(o(who), pick_lock(who, lock)),
+		Op::RebondTo { who, to, lock } => Staking::rebond_to(o(who), to, pick_lock(who, lock)),
+		Op::Withdraw { who, lock } => Staking::withdraw_unbonded(o(who), pick_lock(who, lock)),
+		Op::Claim { who } => Staking::claim_earnings(o(who)),
+		Op::WithdrawFees { who, percent } => {
+			let fees = Staking::delegator_view(&who).map(|view| view.fees).unwrap_or(0);
+			let amount = Perbill::from_percent(percent.into()).mul_ceil(fees);
+			Staking::withdraw_fees(o(who), amount)
+		},
+		Op::Register { who, cut, share } => Staking::register_transcoder(
+			o(who),
+			Perbill::from_percent(cut.into()),
+			Perbill::from_percent(share.into()),
+			10,
+			b"https://t".to_vec().try_into().unwrap(),
+		),
+		Op::Update { who, cut, share, price } => Staking::update_transcoder(
+			o(who),
+			Perbill::from_percent(cut.into()),
+			Perbill::from_percent(share.into()),
+			price,
+			Default::default(),
+		),
+		Op::Resign { who } => Staking::resign_transcoder(o(who)),
+		Op::AddFees { to, amount } =>
+			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &to, amount),
+		Op::Slash { who, percent, finder_fee } => {
+			<Staking as Slashing<u64, u64>>::slash(
+				&who,
+				Perbill::from_percent(percent.into()),
+				Some(FINDER),
+				Perbill::from_percent(finder_fee.into()),
+			);
+			Ok(())
+		},
+		Op::Blocks { count } => {
+			for _ in 0..count {
+				next_block();
+			}
+			Ok(())
+		},
+	}
+}
+
+fn storage_root() -> Vec<u8> {
+	sp_io::storage::root(sp_runtime::StateVersion::V1)
+}
+
+fn check_invariants(ledger: &Ledger, genesis_issuance: u64, accounts: &[u64]) {
+	assert_eq!(
+		Balances::total_issuance(),
+		genesis_issuance + ledger.minted - ledger.burned,
+		"issuance = genesis + minted − burned"
+	);
+	for (who, expected) in &ledger.balances {
+		assert_eq!(i128::from(Balances::total_balance(who)), *expected, "balance of {who}");
+	}
+	let mut owed = 0u64;
+	let mut pool_stake = BTreeMap::<u64, u64>::new();
+	// What the delegators of each pool are owed, before any capping.
+	let mut pool_owed = BTreeMap::<u64, (u64, u64)>::new();
+	for &who in accounts {
+		let locks: u64 = UnbondingLocks::<Test>::iter_prefix(who).map(|(_, lock)| lock.amount).sum();
+		let delegator = Delegators::<Test>::get(who);
+		let bond = delegator.as_ref().map(|d| d.bonded + d.pending).unwrap_or(0);
+		assert_eq!(held(who), bond + locks, "hold of {who} = bond + locks");
+		if let Some(d) = &delegator {
+			owed += d.fees;
+			assert_eq!(d.lock_count as usize, lock_ids(who).len());
+			let view = Staking::delegator_view(&who).expect("a record has a view");
+			*pool_stake.entry(d.transcoder).or_default() += view.stake;
+			let settlement =
+				Staking::compute_settlement(d, &Pools::<Test>::get(d.transcoder)).unwrap();
+			let entry = pool_owed.entry(d.transcoder).or_default();
+			entry.0 += settlement.owed_reward;
+			entry.1 += settlement.owed_fees;
+		}
+	}
+	let mut total = 0u64;
+	for (transcoder, pool) in Pools::<Test>::iter() {
+		owed += pool.unpaid_rewards + pool.unpaid_fees;
+		total += pool.earning + pool.pending;
+		let delegated = pool_stake.get(&transcoder).copied().unwrap_or(0);
+		assert!(delegated <= pool.earning + pool.pending, "pool {transcoder} covers its delegators");
+		let (owed_reward, owed_fees) = pool_owed.get(&transcoder).copied().unwrap_or_default();
+		assert!(owed_reward <= pool.unpaid_rewards, "pool {transcoder} owes more rewards than it has");
+		assert!(owed_fees <= pool.unpaid_fees, "pool {transcoder} owes more fees than it has");
+	}
+	assert_eq!(TotalBonded::<Test>::get(), total, "total bonded = sum of pools");
+	let pot = Balances::free_balance(Staking::pot());
+	assert!(pot >= EXISTENTIAL_DEPOSIT + owed, "pot {pot} holds what it owes ({owed})");
+	assert!(ActiveSet::<Test>::get().len() as u32 <= MAX_ACTIVE);
+}
+
+fn wait_unbonding_period_and_withdraw_locks(ledger: &mut Ledger, accounts: &[u64]) {
+	for _ in 0..(UNBONDING_PERIOD + 1) * ROUND_LENGTH as u32 {
+		next_block();
+	}
+	ledger.book_events();
+	for &who in accounts {
+		for id in lock_ids(who) {
+			frame_support::assert_ok!(Staking::withdraw_unbonded(RuntimeOrigin::signed(who), id));
+		}
+	}
+	ledger.book_events();
+}
+
+/// Everyone leaves: withdraws its old locks, unbonds everything, waits the unbonding period,
+/// withdraws every lock and every fee. Nothing may stay on hold and nothing may fail.
+fn drain(ledger: &mut Ledger, genesis_issuance: u64, accounts: &[u64]) {
+	wait_unbonding_period_and_withdraw_locks(ledger, accounts);
+	check_invariants(ledger, genesis_issuance, accounts);
+	for &who in accounts {
+		if let Some(view) = Staking::delegator_view(&who) {
+			if view.stake > 0 {
+				frame_support::assert_ok!(Staking::unbond(RuntimeOrigin::signed(who), view.stake));
+			}
+		}
+	}
+	ledger.book_events();
+	check_invariants(ledger, genesis_issuance, accounts);
+	wait_unbonding_period_and_withdraw_locks(ledger, accounts);
+	for &who in accounts {
+		let o = || RuntimeOrigin::signed(who);
+		// Fees credited before the exit may still be unsettled: claim, then withdraw.
+		if Delegators::<Test>::contains_key(who) {
+			frame_support::assert_ok!(Staking::claim_earnings(o()));
+		}
+		let fees = Delegators::<Test>::get(who).map(|d| d.fees).unwrap_or(0);
+		if fees > 0 {
+			frame_support::assert_ok!(Staking::withdraw_fees(o(), fees));
+		}
+		ledger.book_events();
+		check_invariants(ledger, genesis_issuance, accounts);
+		assert_eq!(held(who), 0, "{who} got everything out");
+		let left = Delegators::<Test>::get(who);
+		assert!(left.as_ref().map_or(true, |d| d.bonded + d.pending + d.fees == 0), "{left:?}");
+	}
+	assert_eq!(TotalBonded::<Test>::get(), Pools::<Test>::iter().map(|(_, p)| p.earning + p.pending).sum::<u64>());
+	let dust: u64 = Pools::<Test>::iter().map(|(_, p)| p.unpaid_rewards + p.unpaid_fees).sum();
+	thread_local!{ static MAX: std::cell::Cell<f64> = Default::default(); }
+	let ratio = dust as f64 / (ledger.minted as f64 + 1.0);
+	MAX.with(|m| if ratio > m.get() { m.set(ratio); eprintln!("ratio {ratio:e} dust {dust} minted {}", ledger.minted) });
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig { cases: 5_000, max_shrink_iters: 2_000, ..ProptestConfig::default() })]
+
+	#[test]
+	fn random_operations_conserve_funds(ops in proptest::collection::vec(op(), 1..50)) {
+		let mut balances: Vec<(u64, u64)> =
+			(1..=ACCOUNTS).map(|who| (who, INITIAL_BALANCE)).collect();
+		balances.push((PAYER, 100 * INITIAL_BALANCE));
+		ExtBuilder::default()
+			.balances(balances)
+			.inflation(Perbill::from_parts(2_000_000), Perbill::from_parts(100_000))
+			.build()
+			.execute_with(|| {
+				let genesis_issuance = Balances::total_issuance();
+				let mut accounts: Vec<u64> = (1..=ACCOUNTS).collect();
+				accounts.extend([PAYER, FINDER]);
+				let mut ledger = Ledger::default();
+				for &who in accounts.iter().chain([Staking::pot(), OlcToken::maintainers_pot()].iter()) {
+					ledger.balances.insert(who, Balances::total_balance(&who).into());
+				}
+				// Two transcoders to start with; the operations add, resign and slash others.
+				for who in [1, 2] {
+					frame_support::assert_ok!(Staking::bond(RuntimeOrigin::signed(who), 1_000, who));
+					frame_support::assert_ok!(Staking::register_transcoder(
+						RuntimeOrigin::signed(who),
+						Perbill::from_percent(10),
+						Perbill::from_percent(50),
+						10,
+						Default::default(),
+					));
+				}
+				ledger.book_events();
+				for op in &ops {
+					let before = storage_root();
+					if apply(op).is_err() {
+						assert_eq!(storage_root(), before, "a failed {op:?} changed storage");
+					}
+					ledger.book_events();
+					check_invariants(&ledger, genesis_issuance, &accounts);
+				}
+				drain(&mut ledger, genesis_issuance, &accounts);
+			});
+	}
+}

@@ -1,0 +1,959 @@
+use crate::{
+	mock::*, ActivationFactors, ActiveSet, Candidates, Delegators, Error, Event, HoldReason,
+	Pools, Slashing, TotalBonded, TranscoderFees, TranscoderTerms, Transcoders, UnbondingLocks,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	dispatch::GetDispatchInfo,
+	traits::{fungible::InspectHold, Currency as _},
+};
+use sp_runtime::{traits::BadOrigin, Perbill};
+
+fn uri(s: &[u8]) -> crate::ServiceUri {
+	s.to_vec().try_into().unwrap()
+}
+fn held(who: u64) -> u64 {
+	Balances::balance_on_hold(&RuntimeHoldReason::Staking(HoldReason::Staking), &who)
+}
+fn free(who: u64) -> u64 {
+	Balances::free_balance(who)
+}
+fn pct(p: u32) -> Perbill {
+	Perbill::from_percent(p)
+}
+fn origin(who: u64) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+/// Bonds `amount` to itself and registers with the given cuts, price 5.
+fn register(who: u64, amount: u64, reward_cut: u32, fee_share: u32) {
+	assert_ok!(Staking::bond(origin(who), amount, who));
+	assert_ok!(Staking::register_transcoder(
+		origin(who),
+		pct(reward_cut),
+		pct(fee_share),
+		5,
+		uri(b"https://t.example")
+	));
+}
+/// The bond a settlement now would give.
+fn stake(who: u64) -> u64 {
+	Staking::delegator_view(&who).map(|view| view.stake).unwrap_or(0)
+}
+fn fees(who: u64) -> u64 {
+	Staking::delegator_view(&who).map(|view| view.fees).unwrap_or(0)
+}
+fn active() -> Vec<u64> {
+	ActiveSet::<Test>::get().into_iter().map(|member| member.who).collect()
+}
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Staking(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds and the active set
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn rounds_start_automatically_every_round_length_blocks() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(round(), 0);
+		let view = Staking::round_view();
+		assert_eq!((view.index, view.start, view.length, view.blocks_left), (0, 0, 10, 9));
+		for _ in 1..ROUND_LENGTH - 1 {
+			next_block();
+		}
+		assert_eq!(System::block_number(), 9);
+		assert_eq!(round(), 0);
+		next_block();
+		assert_eq!((round(), Staking::round_view().start), (1, 10));
+		assert_eq!(Staking::round_view().blocks_left, 10);
+		run_to_round(3);
+		assert_eq!((System::block_number(), Staking::round_view().start), (30, 30));
+		// Nobody to reward: nothing minted.
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::NewRound { round: 3, active: 0, minted: 0, .. })));
+	});
+}
+
+#[test]
+fn active_set_is_the_top_transcoders_by_stake_ties_to_the_earlier_registration() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 500, 10, 50);
+		register(T2, 700, 10, 50);
+		register(T3, 700, 10, 50);
+		// Registered transcoders only join at the next round start.
+		assert!(active().is_empty());
+		next_round();
+		// MAX_ACTIVE = 2: T2 and T3 tie at 700, T2 registered first.
+		assert_eq!(active(), vec![T2, T3]);
+		assert!(Staking::is_active(&T2) && !Staking::is_active(&T1));
+		// A delegation to T1 lifts it above T3 from the next round on.
+		assert_ok!(Staking::bond(origin(D1), 300, T1));
+		assert_eq!(active(), vec![T2, T3]);
+		next_round();
+		assert_eq!(active(), vec![T1, T2]);
+		let stakes: Vec<u64> = ActiveSet::<Test>::get().into_iter().map(|m| m.stake).collect();
+		assert_eq!(stakes, vec![800, 700]);
+	});
+}
+
+#[test]
+fn inactive_transcoders_and_their_delegators_earn_nothing() {
+	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		register(T2, 2_000, 10, 50);
+		register(T3, 3_000, 10, 50);
+		assert_ok!(Staking::bond(origin(D1), 100, T1));
+		run_to_round(5);
+		assert_eq!(active(), vec![T3, T2]);
+		assert_eq!(stake(T1), 1_000);
+		assert_eq!(stake(D1), 100);
+		assert_eq!(Pools::<Test>::get(T1).factors, crate::Factors::default());
+	});
+}
+
+#[test]
+fn mintable_comes_from_the_monetary_policy_and_is_split_by_stake() {
+	ExtBuilder::default()
+		.inflation(Perbill::from_percent(1), Perbill::zero())
+		.build()
+		.execute_with(|| {
+			register(T1, 3_000, 0, 0);
+			register(T2, 1_000, 0, 0);
+			let issuance = Balances::total_issuance();
+			next_round();
+			// 1% of total issuance, split 3:1.
+			let mintable = issuance / 100;
+			assert!(events().contains(&Event::NewRound {
+				round: 1,
+				active: 2,
+				mintable,
+				minted: mintable
+			}));
+			assert_eq!(Balances::total_issuance(), issuance + mintable);
+			assert_eq!(stake(T1), 3_000 + mintable * 3 / 4);
+			assert_eq!(stake(T2), 1_000 + mintable / 4);
+			assert_eq!(TotalBonded::<Test>::get(), 4_000 + mintable);
+		});
+}
+
+#[test]
+fn inflation_moves_toward_the_target_each_round() {
+	ExtBuilder::default()
+		.inflation(Perbill::from_parts(1_000), Perbill::from_parts(100))
+		.build()
+		.execute_with(|| {
+			register(T1, 1_000, 0, 0);
+			// Far below the 50% target: +100 ppb per round.
+			run_to_round(3);
+			assert_eq!(pallet_olc_token::Inflation::<Test>::get(), Perbill::from_parts(1_300));
+		});
+	ExtBuilder::default()
+		.balances(vec![(T1, 1_000_000), (D1, 10)])
+		.inflation(Perbill::from_parts(150), Perbill::from_parts(100))
+		.build()
+		.execute_with(|| {
+			register(T1, 990_000, 0, 0);
+			// Above the target: down, and never below zero.
+			run_to_round(3);
+			assert_eq!(pallet_olc_token::Inflation::<Test>::get(), Perbill::zero());
+		});
+}
+
+// ---------------------------------------------------------------------------------------------
+// The formulas, against hand-computed numbers
+// ---------------------------------------------------------------------------------------------
+
+/// Two transcoders, three delegators, two rewarded rounds, a fee credit and a slash, with
+/// numbers chosen so that every factor is exact:
+///
+/// Round 0: T1 self-bonds 1000 (reward cut 20%, fee share 50%), D1 delegates 3000 to it;
+/// T2 self-bonds 1000 (cut 50%, fee share 50%), D2 delegates 1000.
+/// Round 1 (mints 1200): T1 1200 × 4000/6000 = 800: cut 160, pool 640 → factor 4640/4000 =
+/// 1.16. T2 400: cut 200, pool 200 → 2200/2000 = 1.1. D3 delegates 800 to T1 (pending: T1 is
+/// active). 928 fees to T1: 464 to the pool's 4640 earning stake (0.1 per unit), 464 to T1.
+/// Round 2 (mints 1000): T1 5600 (4640 + cut 160 + D3 800), T2 2400 (2200 + 200): T1 700 (cut
+/// 140, pool 560 → × 6160/5600 = 1.1 → 1.276), T2 300 (cut 150, pool 150 → × 2550/2400).
+/// Then T1 is slashed 50% with a 10% finder fee.
+#[test]
+fn hand_computed_rewards_fees_and_slash() {
+	ExtBuilder::default().fixed_mintable(1_200).build().execute_with(|| {
+		register(T1, 1_000, 20, 50);
+		register(T2, 1_000, 50, 50);
+		assert_ok!(Staking::bond(origin(D1), 3_000, T1));
+		assert_ok!(Staking::bond(origin(D2), 1_000, T2));
+		let issuance0 = Balances::total_issuance();
+
+		next_round(); // round 1
+		assert_eq!(active(), vec![T1, T2]);
+		assert!(events().contains(&Event::Rewarded {
+			transcoder: T1,
+			round: 1,
+			delegators_reward: 640,
+			transcoder_reward: 160
+		}));
+		assert!(events().contains(&Event::Rewarded {
+			transcoder: T2,
+			round: 1,
+			delegators_reward: 200,
+			transcoder_reward: 200
+		}));
+		assert_eq!(stake(D1), 3_480);
+		assert_eq!(stake(T1), 1_160 + 160);
+		assert_eq!(stake(D2), 1_100);
+		assert_eq!(stake(T2), 1_100 + 200);
+		// The transcoders' own bonds were settled by the round start: the cut is on hold.
+		assert_eq!(held(T1), 1_320);
+		assert_eq!(held(D1), 3_000);
+
+		assert_ok!(Staking::bond(origin(D3), 800, T1));
+		assert_eq!(Staking::delegator_view(&D3).unwrap().pending_stake, 800);
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 928));
+		assert_eq!(fees(T1), 464 + 116);
+		assert_eq!(fees(D1), 348);
+		assert_eq!(fees(D3), 0);
+
+		FixedMintable::set(Some(1_000));
+		next_round(); // round 2
+		assert_eq!(
+			ActiveSet::<Test>::get().into_iter().map(|m| (m.who, m.stake)).collect::<Vec<_>>(),
+			vec![(T1, 5_600), (T2, 2_400)]
+		);
+		assert!(events().contains(&Event::Rewarded {
+			transcoder: T1,
+			round: 2,
+			delegators_reward: 560,
+			transcoder_reward: 140
+		}));
+		assert_eq!(stake(D1), 3_828); // 3000 × 1.276
+		assert_eq!(stake(D3), 880); // 800 × 1.276 / 1.16: earned from round 2 only
+		assert_eq!(stake(T1), 1_276 + 176 + 140); // own 1160 × 1.1, cut 160 × 1.1, new cut
+		assert_eq!(stake(D2), 1_168); // 1000 × 1.1 × 2550/2400 = 1168.75
+		assert_eq!(fees(D3), 0);
+
+		// D1 claims: 828 rewards move from the pot into its hold, 348 fees become withdrawable.
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert!(events().contains(&Event::EarningsClaimed {
+			delegator: D1,
+			transcoder: T1,
+			rewards: 828,
+			fees: 348
+		}));
+		assert_eq!(held(D1), 3_828);
+		let before = free(D1);
+		assert_ok!(Staking::withdraw_fees(origin(D1), 348));
+		assert_eq!(free(D1), before + 348);
+
+		// Slash T1 by 50%: earning 6160 and pending 140 → 3150 slashed, 315 to the finder.
+		let issuance = Balances::total_issuance();
+		assert_eq!(issuance, issuance0 + 1_200 + 1_000);
+		let unpaid = Pools::<Test>::get(T1).unpaid_rewards;
+		// Unclaimed in the pot: D3's 80 (T1's and D1's were settled).
+		assert_eq!(unpaid, 80);
+		let slashed =
+			<Staking as Slashing<u64, u64>>::slash(&T1, pct(50), Some(FINDER), pct(10));
+		assert_eq!(slashed, 3_150);
+		assert!(events().contains(&Event::Slashed {
+			transcoder: T1,
+			fraction: pct(50),
+			slashed: 3_150,
+			burned_from_pot: 40,
+			finder: Some(FINDER),
+			finder_reward: 315
+		}));
+		assert_eq!(free(FINDER), 315);
+		assert!(!Transcoders::<Test>::contains_key(T1));
+		assert_eq!(stake(D1), 1_914);
+		assert_eq!(stake(D3), 440);
+		assert_eq!(stake(T1), 726 + 70);
+
+		// Each delegator's lost principal is burned from its hold when it settles.
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert_ok!(Staking::claim_earnings(origin(D3)));
+		assert_ok!(Staking::claim_earnings(origin(T1)));
+		assert_eq!((held(D1), held(D3), held(T1)), (1_914, 440, 796));
+		assert!(events().contains(&Event::SlashBurned { who: D1, amount: 1_914 }));
+		assert!(events().contains(&Event::SlashBurned { who: D3, amount: 400 }));
+		assert_eq!(Pools::<Test>::get(T1).unpaid_rewards, 0);
+		// Issuance: + finder fee − everything slashed.
+		assert_eq!(Balances::total_issuance(), issuance + 315 - 3_150);
+
+		// T1 leaves the active set at the next round start.
+		assert!(active().contains(&T1));
+		next_round();
+		assert_eq!(active(), vec![T2]);
+	});
+}
+
+#[test]
+fn rewards_compound_over_rounds() {
+	ExtBuilder::default().fixed_mintable(100).build().execute_with(|| {
+		register(T1, 1_000, 0, 0);
+		run_to_round(2);
+		// Round 1: 1000 → 1100; round 2: 1100 → 1200 (the whole reward goes to the pool).
+		assert_eq!(stake(T1), 1_200);
+		// Bonded during round 2: earns from round 3.
+		assert_ok!(Staking::bond(origin(D1), 1_200, T1));
+		run_to_round(4);
+		// Round 3: 2400 → 2500 (factor 1.25); round 4: 2500 → 2600 (factor 1.3).
+		assert_eq!(stake(T1), 1_300);
+		assert_eq!(stake(D1), 1_300);
+	});
+}
+
+#[test]
+fn fees_follow_fee_share_and_stake_and_only_reach_earning_stake() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 40);
+		assert_ok!(Staking::bond(origin(D1), 3_000, T1));
+		next_round();
+		// D2 bonds during the round: its stake earns from the next round.
+		assert_ok!(Staking::bond(origin(D2), 4_000, T1));
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 1_000));
+		assert!(events().contains(&Event::FeesAdded {
+			transcoder: T1,
+			payer: PAYER,
+			delegators_fees: 400,
+			transcoder_fees: 600
+		}));
+		assert_eq!(free(PAYER), INITIAL_BALANCE - 1_000);
+		assert_eq!(fees(T1), 600 + 100);
+		assert_eq!(fees(D1), 300);
+		assert_eq!(fees(D2), 0);
+		next_round();
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 800));
+		// 320 to 8000 earning stake.
+		assert_eq!(fees(D2), 160);
+		assert_eq!(fees(D1), 300 + 120);
+		assert_eq!(fees(T1), 700 + 480 + 40);
+	});
+}
+
+#[test]
+fn add_fees_errors() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 0, 40);
+		assert_noop!(
+			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 10),
+			Error::<Test>::TranscoderNotActive
+		);
+		next_round();
+		assert_noop!(
+			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			<Staking as TranscoderFees<u64, u64>>::add_fees(&NOBODY, &T1, 10),
+			Error::<Test>::InsufficientBalance
+		);
+		assert_noop!(
+			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T2, 10),
+			Error::<Test>::TranscoderNotActive
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// register_transcoder / update_transcoder / resign_transcoder
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn register_transcoder_works_and_takes_effect_next_round() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Staking::bond(origin(T1), MIN_SELF_BOND, T1));
+		assert_ok!(Staking::register_transcoder(origin(T1), pct(10), pct(60), 7, uri(b"u")));
+		let info = Transcoders::<Test>::get(T1).unwrap();
+		assert_eq!(info.terms, TranscoderTerms { reward_cut: pct(10), fee_share: pct(60), price_per_segment: 7 });
+		assert_eq!((info.registered_round, info.registration_index), (0, 0));
+		assert_eq!(Candidates::<Test>::get().into_inner(), vec![T1]);
+		System::assert_last_event(
+			Event::TranscoderRegistered {
+				transcoder: T1,
+				terms: info.terms,
+				service_uri: uri(b"u"),
+			}
+			.into(),
+		);
+		assert!(!Staking::is_active(&T1));
+		next_round();
+		assert!(Staking::is_active(&T1));
+		let view = Staking::transcoder_view(&T1).unwrap();
+		assert!(view.registered && view.active);
+		assert_eq!(view.round_terms, Some(info.terms));
+		assert_eq!(view.service_uri, uri(b"u"));
+	});
+}
+
+#[test]
+fn register_transcoder_errors() {
+	new_test_ext().execute_with(|| {
+		let reg = |who| Staking::register_transcoder(origin(who), pct(1), pct(1), 1, uri(b""));
+		assert_noop!(
+			Staking::register_transcoder(RuntimeOrigin::none(), pct(1), pct(1), 1, uri(b"")),
+			BadOrigin
+		);
+		assert_noop!(reg(T1), Error::<Test>::NotBonded);
+		assert_ok!(Staking::bond(origin(T1), MIN_SELF_BOND - 1, T1));
+		assert_noop!(reg(T1), Error::<Test>::SelfBondBelowMinimum);
+		assert_ok!(Staking::bond(origin(T1), 1, T1));
+		assert_ok!(reg(T1));
+		assert_noop!(reg(T1), Error::<Test>::AlreadyTranscoder);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		assert_noop!(reg(D1), Error::<Test>::NotSelfBonded);
+	});
+}
+
+#[test]
+fn a_full_transcoder_pool_evicts_the_weakest_for_a_stronger_newcomer() {
+	ExtBuilder::default()
+		.balances((1..=6).map(|who| (who, INITIAL_BALANCE)).collect())
+		.build()
+		.execute_with(|| {
+			for who in 1..=4u64 {
+				register(who, 100 * who + 100, 0, 0);
+			}
+			assert_eq!(Candidates::<Test>::get().len() as u32, MAX_TRANSCODERS);
+			// 200 does not beat the weakest (T1, 200): ties keep the incumbent.
+			assert_ok!(Staking::bond(origin(5), 200, 5));
+			assert_noop!(
+				Staking::register_transcoder(origin(5), pct(1), pct(1), 1, uri(b"")),
+				Error::<Test>::TranscoderPoolFull
+			);
+			assert_ok!(Staking::bond(origin(5), 1, 5));
+			assert_ok!(Staking::register_transcoder(origin(5), pct(1), pct(1), 1, uri(b"")));
+			assert!(events().contains(&Event::TranscoderEvicted { transcoder: 1, by: 5 }));
+			assert!(!Transcoders::<Test>::contains_key(1));
+			assert_eq!(Candidates::<Test>::get().into_inner(), vec![2, 3, 4, 5]);
+			// The evicted transcoder keeps its bond.
+			assert_eq!(held(1), 200);
+		});
+}
+
+#[test]
+fn update_transcoder_takes_effect_next_round() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		next_round();
+		assert_ok!(Staking::update_transcoder(origin(T1), pct(30), pct(20), 9, uri(b"new")));
+		let new_terms = TranscoderTerms { reward_cut: pct(30), fee_share: pct(20), price_per_segment: 9 };
+		System::assert_last_event(
+			Event::TranscoderUpdated { transcoder: T1, terms: new_terms, service_uri: uri(b"new") }
+				.into(),
+		);
+		// This round still runs on the old terms.
+		assert_eq!(ActiveSet::<Test>::get()[0].terms.reward_cut, pct(10));
+		next_round();
+		assert_eq!(ActiveSet::<Test>::get()[0].terms, new_terms);
+	});
+}
+
+#[test]
+fn update_transcoder_in_the_lock_window_only_lowers_the_price() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		next_round(); // starts at block 10; the window is its last block (19)
+		for _ in 0..ROUND_LENGTH - 2 {
+			next_block();
+		}
+		assert_eq!(System::block_number(), 18);
+		assert!(!Staking::in_lock_window());
+		assert_ok!(Staking::update_transcoder(origin(T1), pct(10), pct(50), 6, uri(b"a")));
+		next_block();
+		assert!(Staking::in_lock_window());
+		assert!(Staking::round_view().lock_window);
+		assert_noop!(
+			Staking::update_transcoder(origin(T1), pct(11), pct(50), 6, uri(b"a")),
+			Error::<Test>::RatesLockedInWindow
+		);
+		assert_noop!(
+			Staking::update_transcoder(origin(T1), pct(10), pct(49), 6, uri(b"a")),
+			Error::<Test>::RatesLockedInWindow
+		);
+		assert_noop!(
+			Staking::update_transcoder(origin(T1), pct(10), pct(50), 7, uri(b"a")),
+			Error::<Test>::PriceIncreaseInWindow
+		);
+		assert_ok!(Staking::update_transcoder(origin(T1), pct(10), pct(50), 4, uri(b"b")));
+		assert_eq!(Transcoders::<Test>::get(T1).unwrap().terms.price_per_segment, 4);
+		next_block();
+		assert!(!Staking::in_lock_window());
+	});
+}
+
+#[test]
+fn update_transcoder_requires_a_registered_transcoder() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			Staking::update_transcoder(origin(T1), pct(1), pct(1), 1, uri(b"")),
+			Error::<Test>::NotATranscoder
+		);
+	});
+}
+
+#[test]
+fn resign_transcoder_leaves_the_active_set_at_the_next_round() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Staking::resign_transcoder(origin(T1)), Error::<Test>::NotATranscoder);
+		register(T1, 1_000, 10, 50);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		next_round();
+		assert_ok!(Staking::resign_transcoder(origin(T1)));
+		System::assert_last_event(Event::TranscoderResigned { transcoder: T1 }.into());
+		assert!(Candidates::<Test>::get().is_empty());
+		assert!(Staking::is_active(&T1));
+		next_round();
+		assert!(!Staking::is_active(&T1));
+		// Bonds stay; a delegator can no longer bond more to it, but can move away.
+		assert_eq!(held(T1), stake(T1));
+		assert_noop!(Staking::bond(origin(D1), 1, T1), Error::<Test>::NotATranscoder);
+		register(T2, 1_000, 0, 0);
+		assert_ok!(Staking::bond(origin(D1), 0, T2));
+		assert_eq!(Delegators::<Test>::get(D1).unwrap().transcoder, T2);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// bond
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bond_holds_funds_in_the_bonders_account() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		let issuance = Balances::total_issuance();
+		assert_ok!(Staking::bond(origin(D1), 400, T1));
+		assert_eq!(free(D1), INITIAL_BALANCE - 400);
+		assert_eq!(held(D1), 400);
+		assert_eq!(Balances::total_balance(&D1), INITIAL_BALANCE);
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(TotalBonded::<Test>::get(), 1_400);
+		assert_eq!(Pools::<Test>::get(T1).earning, 1_400);
+		System::assert_last_event(
+			Event::Bonded { delegator: D1, transcoder: T1, amount: 400, bond: 400 }.into(),
+		);
+		assert_ok!(Staking::bond(origin(D1), 100, T1));
+		assert_eq!(held(D1), 500);
+	});
+}
+
+#[test]
+fn bond_to_an_active_transcoder_is_pending_until_the_next_round() {
+	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+		register(T1, 1_000, 0, 0);
+		next_round();
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		let pool = Pools::<Test>::get(T1);
+		assert_eq!((pool.earning, pool.pending, pool.pending_round, pool.pending_refs), (2_000, 1_000, 2, 1));
+		next_round();
+		// The snapshot is kept for D1 until it settles.
+		assert!(ActivationFactors::<Test>::contains_key(T1, 2));
+		// Round 2's 1000 is shared 2000 : 1000.
+		assert_eq!(stake(D1), 1_333);
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert!(!ActivationFactors::<Test>::contains_key(T1, 2));
+		assert_eq!(held(D1), 1_333);
+	});
+}
+
+#[test]
+fn bond_errors() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		assert_noop!(Staking::bond(RuntimeOrigin::root(), 1, T1), BadOrigin);
+		assert_noop!(Staking::bond(origin(D1), 0, T1), Error::<Test>::ZeroAmount);
+		assert_noop!(Staking::bond(origin(D1), 10, D2), Error::<Test>::NotATranscoder);
+		assert_noop!(Staking::bond(origin(T1), 10, T2), Error::<Test>::TranscoderCannotDelegate);
+		register(T2, 1_000, 10, 50);
+		assert_noop!(Staking::bond(origin(T1), 10, T2), Error::<Test>::TranscoderCannotDelegate);
+		assert_noop!(Staking::bond(origin(D1), INITIAL_BALANCE, T1), Error::<Test>::InsufficientBalance);
+		assert_noop!(Staking::bond(origin(NOBODY), 1, T1), Error::<Test>::InsufficientBalance);
+		// Moving to the same transcoder with nothing added is not a move.
+		assert_ok!(Staking::bond(origin(D1), 10, T1));
+		assert_noop!(Staking::bond(origin(D1), 0, T1), Error::<Test>::ZeroAmount);
+	});
+}
+
+#[test]
+fn bonding_to_another_transcoder_moves_the_whole_bond_after_settling() {
+	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+		register(T1, 1_000, 0, 100);
+		register(T2, 1_000, 0, 0);
+		assert_ok!(Staking::bond(origin(D1), 2_000, T1));
+		next_round();
+		// T1: 3000 of 4000 stake, 750 reward → ×1.25; D1 2500. 360 fees to 3750: 240 to D1.
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 360));
+		assert_ok!(Staking::bond(origin(D1), 100, T2));
+		assert!(events().contains(&Event::EarningsClaimed {
+			delegator: D1,
+			transcoder: T1,
+			rewards: 500,
+			fees: 240
+		}));
+		assert!(events().contains(&Event::BondMoved { delegator: D1, from: T1, to: T2, amount: 2_500 }));
+		assert_eq!(held(D1), 2_600);
+		assert_eq!(Pools::<Test>::get(T1).earning, 1_250);
+		// T2 is active: the moved bond earns there from the next round.
+		assert_eq!(Pools::<Test>::get(T2).pending, 2_600);
+		assert_eq!(Staking::delegator_view(&D1).unwrap().pending_stake, 2_600);
+		assert_eq!(fees(D1), 240);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// unbond / rebond / rebond_to / withdraw_unbonded
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn unbond_creates_a_lock_withdrawable_after_the_unbonding_period() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		assert_ok!(Staking::unbond(origin(D1), 200));
+		System::assert_last_event(
+			Event::Unbonded { delegator: D1, transcoder: T1, amount: 200, lock_id: 0, withdraw_round: 7 }
+				.into(),
+		);
+		assert_eq!(held(D1), 500);
+		assert_eq!(stake(D1), 300);
+		assert_eq!(TotalBonded::<Test>::get(), 1_300);
+		assert_eq!(Pools::<Test>::get(T1).earning, 1_300);
+		run_to_round(6);
+		assert_noop!(Staking::withdraw_unbonded(origin(D1), 0), Error::<Test>::LockNotWithdrawable);
+		run_to_round(7);
+		assert_ok!(Staking::withdraw_unbonded(origin(D1), 0));
+		System::assert_last_event(Event::Withdrawn { delegator: D1, lock_id: 0, amount: 200 }.into());
+		assert_eq!(held(D1), 300);
+		assert_eq!(free(D1), INITIAL_BALANCE - 300);
+		assert!(!UnbondingLocks::<Test>::contains_key(D1, 0));
+		assert_noop!(Staking::withdraw_unbonded(origin(D1), 0), Error::<Test>::UnknownLock);
+	});
+}
+
+#[test]
+fn unbonding_everything_removes_the_record_once_withdrawn() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		assert_ok!(Staking::unbond(origin(D1), 500));
+		run_to_round(UNBONDING_PERIOD);
+		assert_ok!(Staking::withdraw_unbonded(origin(D1), 0));
+		assert!(Delegators::<Test>::get(D1).is_none());
+		assert_eq!(free(D1), INITIAL_BALANCE);
+	});
+}
+
+#[test]
+fn unbond_errors() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(Staking::unbond(origin(D1), 1), Error::<Test>::NotBonded);
+		register(T1, 1_000, 10, 50);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		assert_noop!(Staking::unbond(origin(D1), 0), Error::<Test>::ZeroAmount);
+		assert_noop!(Staking::unbond(origin(D1), 501), Error::<Test>::InsufficientBond);
+		for _ in 0..MAX_LOCKS {
+			assert_ok!(Staking::unbond(origin(D1), 1));
+		}
+		assert_noop!(Staking::unbond(origin(D1), 1), Error::<Test>::TooManyUnbondingLocks);
+		// A transcoder keeps at least MinSelfBond unless it unbonds everything.
+		assert_noop!(
+			Staking::unbond(origin(T1), 1_000 - MIN_SELF_BOND + 1),
+			Error::<Test>::SelfBondBelowMinimum
+		);
+		assert_ok!(Staking::unbond(origin(T1), 1_000 - MIN_SELF_BOND));
+	});
+}
+
+#[test]
+fn unbonding_all_of_a_self_bond_resigns_the_transcoder() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		assert_ok!(Staking::unbond(origin(T1), 1_000));
+		assert!(!Transcoders::<Test>::contains_key(T1));
+		assert!(events().contains(&Event::TranscoderResigned { transcoder: T1 }));
+		assert!(Candidates::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn rebond_returns_a_lock_to_the_current_transcoder() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		assert_noop!(Staking::rebond(origin(D1), 0), Error::<Test>::NotBonded);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		assert_noop!(Staking::rebond(origin(D1), 0), Error::<Test>::UnknownLock);
+		assert_ok!(Staking::unbond(origin(D1), 200));
+		assert_ok!(Staking::rebond(origin(D1), 0));
+		System::assert_last_event(
+			Event::Rebonded { delegator: D1, transcoder: T1, lock_id: 0, amount: 200 }.into(),
+		);
+		assert_eq!(stake(D1), 500);
+		assert_eq!(held(D1), 500);
+		assert_eq!(TotalBonded::<Test>::get(), 1_500);
+		assert!(UnbondingLocks::<Test>::get(D1, 0).is_none());
+		// The whole bond unbonded: rebond has no transcoder to go to.
+		assert_ok!(Staking::unbond(origin(D1), 500));
+		assert_noop!(Staking::rebond(origin(D1), 1), Error::<Test>::NotBonded);
+	});
+}
+
+#[test]
+fn rebond_to_bonds_a_lock_to_any_transcoder_moving_the_bond() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		register(T2, 1_000, 10, 50);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		assert_ok!(Staking::unbond(origin(D1), 200));
+		assert_noop!(Staking::rebond_to(origin(D1), D2, 0), Error::<Test>::NotATranscoder);
+		assert_noop!(Staking::rebond_to(origin(D1), T2, 9), Error::<Test>::UnknownLock);
+		assert_ok!(Staking::rebond_to(origin(D1), T2, 0));
+		assert_eq!(Delegators::<Test>::get(D1).unwrap().transcoder, T2);
+		assert_eq!(Pools::<Test>::get(T1).earning, 1_000);
+		assert_eq!(Pools::<Test>::get(T2).earning, 1_500);
+		// After unbonding everything, rebond_to starts a new delegation.
+		assert_ok!(Staking::unbond(origin(D1), 500));
+		assert_ok!(Staking::rebond_to(origin(D1), T1, 1));
+		assert_eq!(Delegators::<Test>::get(D1).unwrap().transcoder, T1);
+		assert_eq!(stake(D1), 500);
+	});
+}
+
+#[test]
+fn unbonded_stake_stops_earning_at_once() {
+	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+		register(T1, 1_000, 0, 0);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		assert_ok!(Staking::unbond(origin(D1), 1_000));
+		next_round();
+		assert_eq!(stake(T1), 2_000);
+		assert_eq!(stake(D1), 0);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// claim_earnings / withdraw_fees
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn claim_earnings_compounds_rewards_and_is_idempotent() {
+	ExtBuilder::default().fixed_mintable(500).build().execute_with(|| {
+		assert_noop!(Staking::claim_earnings(origin(D1)), Error::<Test>::NotBonded);
+		register(T1, 1_000, 20, 50);
+		assert_ok!(Staking::bond(origin(D1), 1_500, T1));
+		run_to_round(2);
+		// Each round: 500, cut 100, 400 to the pool of 2500 (round 1) then 2900 + 100.
+		let expected = stake(D1);
+		assert!(expected > 1_500);
+		let pot = free(Staking::pot());
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert_eq!(held(D1), expected);
+		assert_eq!(free(Staking::pot()), pot - (expected - 1_500));
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		System::assert_last_event(
+			Event::EarningsClaimed { delegator: D1, transcoder: T1, rewards: 0, fees: 0 }.into(),
+		);
+		assert_eq!(held(D1), expected);
+	});
+}
+
+#[test]
+fn withdraw_fees_pays_out_settled_fees() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 50);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		next_round();
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 400));
+		assert_noop!(Staking::withdraw_fees(origin(D1), 0), Error::<Test>::ZeroAmount);
+		assert_noop!(Staking::withdraw_fees(origin(D1), 101), Error::<Test>::InsufficientFees);
+		assert_noop!(Staking::withdraw_fees(origin(D2), 1), Error::<Test>::InsufficientFees);
+		// Settles first, so no claim is needed.
+		assert_ok!(Staking::withdraw_fees(origin(D1), 60));
+		System::assert_last_event(Event::FeesWithdrawn { delegator: D1, amount: 60 }.into());
+		assert_eq!(free(D1), INITIAL_BALANCE - 1_000 + 60);
+		assert_ok!(Staking::withdraw_fees(origin(D1), 40));
+		assert_noop!(Staking::withdraw_fees(origin(D1), 1), Error::<Test>::InsufficientFees);
+		// T1: 200 own share + 100 as a delegator of itself.
+		assert_ok!(Staking::withdraw_fees(origin(T1), 300));
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slashing
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn slash_reaches_unbonding_locks_until_withdrawn() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 0);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		// D1 unbonds after an offence that is only reported later.
+		assert_ok!(Staking::unbond(origin(D1), 600));
+		next_round();
+		let issuance = Balances::total_issuance();
+		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(25), None, pct(0)), 350);
+		run_to_round(UNBONDING_PERIOD);
+		assert_ok!(Staking::withdraw_unbonded(origin(D1), 0));
+		System::assert_last_event(Event::Withdrawn { delegator: D1, lock_id: 0, amount: 450 }.into());
+		assert!(events().contains(&Event::SlashBurned { who: D1, amount: 150 }));
+		assert_eq!(free(D1), INITIAL_BALANCE - 1_000 + 450);
+		assert_eq!(Balances::total_issuance(), issuance - 150);
+		// A lock rebonded after a slash is slashed too.
+		assert_ok!(Staking::unbond(origin(D1), 300));
+		<Staking as Slashing<u64, u64>>::slash(&T1, pct(50), None, pct(0));
+		// T1 resigned with the first slash: D1 bonds the lock to itself.
+		assert_noop!(Staking::rebond_to(origin(D1), T1, 1), Error::<Test>::NotATranscoder);
+		assert_ok!(Staking::rebond_to(origin(D1), D1, 1));
+		assert_eq!(stake(D1), 150);
+	});
+}
+
+#[test]
+fn slash_of_pending_stake_and_without_finder() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 0);
+		next_round();
+		assert_ok!(Staking::bond(origin(D1), 800, T1));
+		let issuance = Balances::total_issuance();
+		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(10), None, pct(50)), 180);
+		assert_eq!(Staking::delegator_view(&D1).unwrap().pending_stake, 720);
+		assert_eq!(stake(T1), 900);
+		next_round();
+		assert_eq!(stake(D1), 720);
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert_eq!(held(D1), 720);
+		assert_ok!(Staking::claim_earnings(origin(T1)));
+		// No finder: nothing minted, everything burned.
+		assert_eq!(Balances::total_issuance(), issuance - 180);
+		assert!(!Staking::is_active(&T1));
+	});
+}
+
+#[test]
+fn slash_of_an_unknown_account_or_zero_fraction_does_nothing() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&NOBODY, pct(50), Some(FINDER), pct(10)), 0);
+		register(T1, 1_000, 0, 0);
+		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(0), Some(FINDER), pct(10)), 0);
+		assert!(Transcoders::<Test>::contains_key(T1));
+		assert_eq!(free(FINDER), 0);
+	});
+}
+
+#[test]
+fn a_full_slash_leaves_a_usable_pool() {
+	ExtBuilder::default().fixed_mintable(100).build().execute_with(|| {
+		register(T1, 1_000, 0, 0);
+		<Staking as Slashing<u64, u64>>::slash(&T1, pct(100), None, pct(0));
+		assert_eq!(stake(T1), 0);
+		assert_ok!(Staking::claim_earnings(origin(T1)));
+		assert_eq!(held(T1), 0);
+		// A new bond after it is worth what was bonded.
+		assert_ok!(Staking::bond(origin(T1), 1_000, T1));
+		assert_ok!(Staking::register_transcoder(origin(T1), pct(0), pct(0), 1, uri(b"")));
+		next_round();
+		assert_eq!(stake(T1), 1_100);
+	});
+}
+
+#[test]
+fn a_full_slash_wipes_the_epoch_but_keeps_fees_and_later_bonds_stay_slashable() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 100);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		next_round();
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 200));
+		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(100), None, pct(0)), 2_000);
+		assert_eq!(Pools::<Test>::get(T1).factors.epoch, 1);
+		assert_eq!((stake(D1), fees(D1)), (0, 100));
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert_eq!(held(D1), 0);
+		assert_ok!(Staking::withdraw_fees(origin(D1), 100));
+		// T1 bonds again and re-registers; D1 delegates again, pending (T1 is active).
+		assert_ok!(Staking::claim_earnings(origin(T1)));
+		register(T1, 1_000, 0, 100);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		assert_eq!((stake(T1), stake(D1)), (1_000, 500));
+		let issuance = Balances::total_issuance();
+		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(100), None, pct(0)), 1_500);
+		assert_eq!((stake(T1), stake(D1)), (0, 0));
+		next_round();
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert_ok!(Staking::claim_earnings(origin(T1)));
+		assert_eq!((held(T1), held(D1)), (0, 0));
+		assert_eq!(Balances::total_issuance(), issuance - 1_500);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn claim_earnings_weight_does_not_depend_on_the_rounds_elapsed() {
+	let claim = crate::Call::<Test>::claim_earnings {};
+	let weight_after = |rounds: u32| {
+		ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+			register(T1, 1_000, 10, 50);
+			assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+			run_to_round(rounds);
+			let declared = claim.get_dispatch_info().call_weight;
+			let post = Staking::claim_earnings(origin(D1));
+			assert_ok!(post);
+			// The claim settled all rounds at once.
+			assert_eq!(held(D1), stake(D1));
+			assert!(held(D1) > 1_000);
+			declared
+		})
+	};
+	assert_eq!(weight_after(1), weight_after(1_000));
+}
+
+#[test]
+fn round_start_weight_is_accounted() {
+	new_test_ext().execute_with(|| {
+		register(T1, 1_000, 10, 50);
+		register(T2, 1_000, 10, 50);
+		System::set_block_number(ROUND_LENGTH - 1);
+		use frame_support::traits::Hooks;
+		let idle = Staking::on_initialize(ROUND_LENGTH - 1);
+		System::set_block_number(ROUND_LENGTH);
+		let start = Staking::on_initialize(ROUND_LENGTH);
+		assert_eq!(round(), 1);
+		assert!(start.ref_time() > idle.ref_time());
+		let expected = <() as crate::WeightInfo>::start_round(2);
+		assert!(start.ref_time() >= expected.ref_time());
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runtime API views
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn views_show_pending_stake_fees_and_the_active_set() {
+	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+		assert!(Staking::delegator_view(&D1).is_none());
+		assert!(Staking::transcoder_view(&T1).is_none());
+		register(T1, 1_000, 0, 100);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		next_round();
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 100));
+		assert_ok!(Staking::unbond(origin(D1), 100));
+		let view = Staking::delegator_view(&D1).unwrap();
+		assert_eq!(view.transcoder, T1);
+		assert_eq!(view.stake, 1_400);
+		assert_eq!(view.fees, 50);
+		assert_eq!(view.unbonding_locks, 1);
+		assert_eq!(Staking::unbonding_locks_view(&D1).len(), 1);
+		let t = Staking::transcoder_view(&T1).unwrap();
+		assert_eq!((t.stake, t.round_stake, t.active), (2_900, Some(2_000), true));
+		assert_eq!(Staking::active_set_view().len(), 1);
+		assert_eq!(Staking::round_view().index, 1);
+	});
+}

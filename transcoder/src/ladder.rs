@@ -1,0 +1,532 @@
+//! The rendition ladder: decode a segment once, scale per rendition, encode H.264 per rendition,
+//! copy the AAC audio, write one MPEG-TS file per rendition.
+//!
+//! A [`StreamTranscoder`] belongs to one stream and keeps one encoder session per rendition
+//! open across segments (reopening x264 for every segment costs a lot: Livepeer measured about
+//! 1.75× slowdown). Each output segment still starts with an IDR frame and contains a closed
+//! GOP, so it decodes on its own.
+
+use crate::media::{
+	self, open_h264_encoder, H264EncoderSpec, MediaError, X264Settings, MAX_INPUT_PIXELS,
+};
+use ffmpeg_next::{
+	codec, encoder, format, frame, media::Type as MediaType, picture,
+	software::scaling, Packet, Rational,
+};
+use olc_primitives::Profile;
+use std::path::{Path, PathBuf};
+
+/// Configuration of a stream's ladder.
+#[derive(Clone, Debug)]
+pub struct LadderConfig {
+	/// Renditions, in the job's order (receipts list output hashes in this order).
+	pub profiles: Vec<Profile>,
+	/// x264 settings for every rendition.
+	pub x264: X264Settings,
+	/// Nominal segment duration in seconds; sets the regular keyframe interval.
+	pub segment_seconds: u32,
+}
+
+impl LadderConfig {
+	/// The default ladder with default x264 settings and 2 s segments.
+	pub fn default_ladder() -> Self {
+		Self {
+			profiles: olc_primitives::default_ladder(),
+			x264: X264Settings::default(),
+			segment_seconds: 2,
+		}
+	}
+}
+
+/// One written rendition of one segment.
+#[derive(Clone, Debug)]
+pub struct RenditionOutput {
+	/// Profile name, e.g. `480p`.
+	pub profile_name: String,
+	/// Where the MPEG-TS file was written.
+	pub path: PathBuf,
+	/// Actual output size (the profile's, or smaller to avoid upscaling).
+	pub width: u32,
+	pub height: u32,
+	/// Video frames written.
+	pub frames: u64,
+}
+
+/// Result of transcoding one segment.
+#[derive(Clone, Debug)]
+pub struct SegmentTranscode {
+	/// One entry per profile, in profile order.
+	pub outputs: Vec<RenditionOutput>,
+	/// Video frames decoded from the input.
+	pub input_frames: u64,
+	pub input_width: u32,
+	pub input_height: u32,
+}
+
+/// Counters that show whether sessions were kept alive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SessionStats {
+	/// Encoder sessions opened over the stream's lifetime.
+	pub encoders_opened: u64,
+	/// Segments transcoded successfully.
+	pub segments: u64,
+}
+
+/// One rendition's encoder, alive across segments.
+struct VideoSession {
+	encoder: encoder::Video,
+	width: u32,
+	height: u32,
+	fps: u32,
+	/// Time base the encoder was opened with; input timestamps are rescaled into it.
+	time_base: Rational,
+	/// Last output frame slot (time since the segment's first frame × fps), for dropping
+	/// frames of faster sources.
+	last_slot: Option<i64>,
+	/// Timestamp of the current segment's first frame, in the session time base.
+	segment_origin: i64,
+	frames_sent: u64,
+	packets_received: u64,
+}
+
+/// A scaler and the source format it was built for.
+type Scaler = (ScalerKey, scaling::Context);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ScalerKey {
+	format: format::Pixel,
+	width: u32,
+	height: u32,
+}
+
+/// Transcodes the segments of one stream.
+pub struct StreamTranscoder {
+	config: LadderConfig,
+	sessions: Vec<Option<VideoSession>>,
+	stats: SessionStats,
+}
+
+/// Per-segment output muxer of one rendition.
+struct RenditionMuxer {
+	output: format::context::Output,
+	video_time_base: Rational,
+	audio_time_base: Option<Rational>,
+	frames: u64,
+}
+
+impl StreamTranscoder {
+	/// A transcoder for one stream with the given ladder.
+	pub fn new(config: LadderConfig) -> Result<Self, MediaError> {
+		crate::init_ffmpeg().map_err(|e| MediaError::Encoder(e.to_string()))?;
+		let sessions = config.profiles.iter().map(|_| None).collect();
+		Ok(Self { config, sessions, stats: SessionStats::default() })
+	}
+
+	/// The ladder configuration.
+	pub fn config(&self) -> &LadderConfig {
+		&self.config
+	}
+
+	/// Session counters.
+	pub fn stats(&self) -> SessionStats {
+		self.stats
+	}
+
+	/// Transcodes the MPEG-TS (or any demuxable) segment at `input` into one MPEG-TS file per
+	/// profile at `output_paths` (same order as the profiles). On error, partial outputs are
+	/// removed and the stream's sessions stay usable for the next segment.
+	pub fn transcode_segment(
+		&mut self,
+		input: &Path,
+		output_paths: &[PathBuf],
+	) -> Result<SegmentTranscode, MediaError> {
+		if output_paths.len() != self.config.profiles.len() {
+			return Err(MediaError::Mux(format!(
+				"{} output paths for {} profiles",
+				output_paths.len(),
+				self.config.profiles.len()
+			)));
+		}
+		let result = self.transcode_inner(input, output_paths);
+		match &result {
+			Ok(_) => self.stats.segments = self.stats.segments.saturating_add(1),
+			Err(_) => {
+				for path in output_paths {
+					let _ = std::fs::remove_file(path);
+				}
+				// A failed segment may leave frames inside an encoder; start those renditions
+				// afresh so the next segment is clean.
+				for session in &mut self.sessions {
+					if session.as_ref().is_some_and(|s| s.frames_sent != s.packets_received) {
+						*session = None;
+					}
+				}
+			},
+		}
+		result
+	}
+
+	fn transcode_inner(
+		&mut self,
+		input_path: &Path,
+		output_paths: &[PathBuf],
+	) -> Result<SegmentTranscode, MediaError> {
+		let mut input = media::open_input(input_path)?;
+		let video_index =
+			media::best_stream(&input, MediaType::Video).ok_or(MediaError::NoVideo)?;
+		let video_stream = input.stream(video_index).ok_or(MediaError::NoVideo)?;
+		let video_time_base = video_stream.time_base();
+		let video_params = video_stream.parameters();
+		let source_fps = media::stream_fps(video_stream.avg_frame_rate())
+			.or_else(|| media::stream_fps(video_stream.rate()));
+
+		let audio = match media::best_stream(&input, MediaType::Audio) {
+			Some(index) => {
+				let stream = input.stream(index).ok_or(MediaError::NoVideo)?;
+				let params = stream.parameters();
+				if params.id() != codec::Id::AAC {
+					return Err(MediaError::UnsupportedAudioCodec(format!("{:?}", params.id())));
+				}
+				Some((index, stream.time_base(), params))
+			},
+			None => None,
+		};
+
+		let mut decoder = media::open_video_decoder(video_params)?;
+		check_resolution(decoder.width(), decoder.height(), false)?;
+
+		let (packets, read_error) = media::read_all_packets(&mut input);
+		if packets.is_empty() {
+			return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
+		}
+
+		let mut muxers: Vec<Option<RenditionMuxer>> = output_paths.iter().map(|_| None).collect();
+		let mut audio_packets: Vec<Packet> = Vec::new();
+		let mut decoded = frame::Video::empty();
+		let mut input_frames = 0u64;
+		let mut source_size = (0u32, 0u32);
+		// Scalers live per segment: swscale contexts are not Send, and the transcoder must be
+		// (the service runs it on blocking worker threads). Creating one is cheap.
+		let mut scalers: Vec<Option<Scaler>> = output_paths.iter().map(|_| None).collect();
+
+		let mut on_frame = |this: &mut Self,
+		                    frame: &frame::Video,
+		                    muxers: &mut Vec<Option<RenditionMuxer>>,
+		                    audio_packets: &[Packet]|
+		 -> Result<(), MediaError> {
+			check_resolution(frame.width(), frame.height(), true)?;
+			let is_first = input_frames == 0;
+			input_frames = input_frames.saturating_add(1);
+			if is_first {
+				source_size = (frame.width(), frame.height());
+				this.open_outputs(
+					frame,
+					source_fps,
+					video_time_base,
+					output_paths,
+					muxers,
+					audio.as_ref().map(|(_, tb, params)| (*tb, params.clone())),
+					audio_packets,
+				)?;
+			}
+			this.encode_frame(frame, video_time_base, is_first, muxers, &mut scalers)
+		};
+
+		for packet in &packets {
+			let index = packet.stream();
+			if Some(index) == audio.as_ref().map(|(i, _, _)| *i) {
+				if muxers.iter().any(Option::is_some) {
+					for muxer in muxers.iter_mut().flatten() {
+						muxer.write_audio(packet, audio.as_ref().map(|(_, tb, _)| *tb))?;
+					}
+				} else {
+					// Held until the first frame opens the outputs.
+					audio_packets.push(packet.clone());
+				}
+				continue;
+			}
+			if index != video_index {
+				continue;
+			}
+			// Corrupt packets are skipped: the decoder may still produce later frames.
+			if decoder.send_packet(packet).is_err() {
+				continue;
+			}
+			while decoder.receive_frame(&mut decoded).is_ok() {
+				let had_outputs = muxers.iter().any(Option::is_some);
+				on_frame(self, &decoded, &mut muxers, &audio_packets)?;
+				if !had_outputs {
+					// Audio read before the first frame was handed over in open_outputs.
+					audio_packets.clear();
+				}
+			}
+		}
+		let _ = decoder.send_eof();
+		while decoder.receive_frame(&mut decoded).is_ok() {
+			on_frame(self, &decoded, &mut muxers, &audio_packets)?;
+		}
+		if input_frames == 0 {
+			return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
+		}
+
+		let mut outputs = Vec::with_capacity(output_paths.len());
+		for (index, (muxer, path)) in muxers.iter_mut().zip(output_paths).enumerate() {
+			let session = self.sessions.get_mut(index).and_then(Option::as_mut);
+			let (Some(muxer), Some(session)) = (muxer.as_mut(), session) else {
+				return Err(MediaError::Encoder("rendition was not opened".into()));
+			};
+			let drained = finish_segment(session, muxer)?;
+			let frames = muxer.frames;
+			let (width, height) = (session.width, session.height);
+			if drained {
+				// The encoder had delayed frames and was drained; it cannot take more input.
+				if let Some(slot) = self.sessions.get_mut(index) {
+					*slot = None;
+				}
+			}
+			muxer.output.write_trailer().map_err(|e| MediaError::Mux(e.to_string()))?;
+			let profile_name = self
+				.config
+				.profiles
+				.get(index)
+				.and_then(|p| p.name_str())
+				.unwrap_or("unnamed")
+				.to_string();
+			outputs.push(RenditionOutput { profile_name, path: path.clone(), width, height, frames });
+		}
+		Ok(SegmentTranscode {
+			outputs,
+			input_frames,
+			input_width: source_size.0,
+			input_height: source_size.1,
+		})
+	}
+
+	/// Opens (or keeps) each rendition's encoder and creates this segment's muxers.
+	#[allow(clippy::too_many_arguments)]
+	fn open_outputs(
+		&mut self,
+		first_frame: &frame::Video,
+		source_fps: Option<f64>,
+		input_time_base: Rational,
+		output_paths: &[PathBuf],
+		muxers: &mut [Option<RenditionMuxer>],
+		audio: Option<(Rational, codec::Parameters)>,
+		pending_audio: &[Packet],
+	) -> Result<(), MediaError> {
+		let gop_seconds = self.config.segment_seconds.max(1);
+		for (index, profile) in self.config.profiles.iter().enumerate() {
+			let (width, height) = media::rendition_size(
+				profile.width,
+				profile.height,
+				first_frame.width(),
+				first_frame.height(),
+			);
+			// Never raise the frame rate either: a 25 fps source stays at 25 fps.
+			let fps = match source_fps {
+				Some(source) if source < f64::from(profile.fps) => (source.round() as u32).max(1),
+				_ => profile.fps,
+			};
+			let Some(slot) = self.sessions.get_mut(index) else { continue };
+			let reusable = slot
+				.as_ref()
+				.is_some_and(|s| s.width == width && s.height == height && s.fps == fps);
+			if !reusable {
+				let spec = H264EncoderSpec {
+					width,
+					height,
+					fps,
+					time_base: input_time_base,
+					bitrate_kbps: profile.bitrate_kbps,
+					gop_frames: fps.saturating_mul(gop_seconds),
+				};
+				let encoder = open_h264_encoder(&spec, &self.config.x264)?;
+				self.stats.encoders_opened = self.stats.encoders_opened.saturating_add(1);
+				*slot = Some(VideoSession {
+					encoder,
+					width,
+					height,
+					fps,
+					time_base: input_time_base,
+					last_slot: None,
+					segment_origin: 0,
+					frames_sent: 0,
+					packets_received: 0,
+				});
+			}
+			let (Some(session), Some(path), Some(muxer_slot)) =
+				(slot.as_ref(), output_paths.get(index), muxers.get_mut(index))
+			else {
+				continue;
+			};
+			let mut muxer = RenditionMuxer::create(path, &session.encoder, audio.as_ref())?;
+			for packet in pending_audio {
+				muxer.write_audio(packet, audio.as_ref().map(|(tb, _)| *tb))?;
+			}
+			*muxer_slot = Some(muxer);
+		}
+		Ok(())
+	}
+
+	/// Scales one decoded frame into every rendition and encodes it.
+	fn encode_frame(
+		&mut self,
+		frame: &frame::Video,
+		input_time_base: Rational,
+		is_segment_start: bool,
+		muxers: &mut [Option<RenditionMuxer>],
+		scalers: &mut [Option<Scaler>],
+	) -> Result<(), MediaError> {
+		let Some(timestamp) = frame.timestamp().or_else(|| frame.pts()) else {
+			// A frame without any timestamp cannot be placed; skip it.
+			return Ok(());
+		};
+		for ((session, muxer), scaler_slot) in
+			self.sessions.iter_mut().zip(muxers.iter_mut()).zip(scalers.iter_mut())
+		{
+			let (Some(session), Some(muxer)) = (session.as_mut(), muxer.as_mut()) else {
+				continue;
+			};
+			let pts = rescale(timestamp, input_time_base, session.time_base);
+			if is_segment_start {
+				session.segment_origin = pts;
+			}
+			let slot = frame_slot(pts.saturating_sub(session.segment_origin), session.time_base, session.fps);
+			// Keep the segment's first frame always; otherwise at most one frame per slot.
+			if !is_segment_start && session.last_slot.is_some_and(|last| slot <= last) {
+				continue;
+			}
+			session.last_slot = Some(slot);
+
+			let key = ScalerKey { format: frame.format(), width: frame.width(), height: frame.height() };
+			if scaler_slot.as_ref().map(|(k, _)| *k) != Some(key) {
+				let scaler = scaling::Context::get(
+					key.format,
+					key.width,
+					key.height,
+					format::Pixel::YUV420P,
+					session.width,
+					session.height,
+					scaling::Flags::BICUBIC,
+				)
+				.map_err(|e| MediaError::Scale(e.to_string()))?;
+				*scaler_slot = Some((key, scaler));
+			}
+			let Some((_, scaler)) = scaler_slot.as_mut() else { continue };
+			// A fresh frame each time: the encoder may still reference the previous one.
+			let mut scaled = frame::Video::new(format::Pixel::YUV420P, session.width, session.height);
+			scaler.run(frame, &mut scaled).map_err(|e| MediaError::Scale(e.to_string()))?;
+			scaled.set_pts(Some(pts));
+			scaled.set_kind(if is_segment_start { picture::Type::I } else { picture::Type::None });
+			session
+				.encoder
+				.send_frame(&scaled)
+				.map_err(|e| MediaError::Encoder(e.to_string()))?;
+			session.frames_sent = session.frames_sent.saturating_add(1);
+			receive_packets(session, muxer)?;
+		}
+		Ok(())
+	}
+}
+
+fn check_resolution(width: u32, height: u32, decoded: bool) -> Result<(), MediaError> {
+	if u64::from(width).saturating_mul(u64::from(height)) > MAX_INPUT_PIXELS {
+		return Err(MediaError::ResolutionTooLarge { width, height, max_pixels: MAX_INPUT_PIXELS });
+	}
+	// Stream parameters may not know the size yet; a decoded frame must.
+	if decoded && (width < 2 || height < 2) {
+		return Err(MediaError::InvalidResolution { width, height });
+	}
+	Ok(())
+}
+
+fn rescale(ts: i64, from: Rational, to: Rational) -> i64 {
+	if from == to {
+		return ts;
+	}
+	ts.rescale(from, to)
+}
+
+use ffmpeg_next::Rescale as _;
+
+/// Index of the output frame slot a timestamp falls into at `fps`.
+fn frame_slot(pts: i64, time_base: Rational, fps: u32) -> i64 {
+	(media::seconds(pts, time_base) * f64::from(fps) + 1e-6).floor() as i64
+}
+
+/// Moves every packet the encoder has ready into the muxer.
+fn receive_packets(session: &mut VideoSession, muxer: &mut RenditionMuxer) -> Result<(), MediaError> {
+	let mut packet = Packet::empty();
+	while session.encoder.receive_packet(&mut packet).is_ok() {
+		session.packets_received = session.packets_received.saturating_add(1);
+		muxer.write_video(&mut packet, session.time_base)?;
+	}
+	Ok(())
+}
+
+/// Completes a rendition's segment. With a zero-delay encoder every frame is already out and
+/// the session stays open. Otherwise the encoder is drained; returns true when that happened
+/// (the caller then drops the session, since a drained libx264 context cannot be reused).
+fn finish_segment(session: &mut VideoSession, muxer: &mut RenditionMuxer) -> Result<bool, MediaError> {
+	receive_packets(session, muxer)?;
+	if session.packets_received >= session.frames_sent {
+		return Ok(false);
+	}
+	session.encoder.send_eof().map_err(|e| MediaError::Encoder(e.to_string()))?;
+	receive_packets(session, muxer)?;
+	Ok(true)
+}
+
+impl RenditionMuxer {
+	fn create(
+		path: &Path,
+		encoder: &encoder::Video,
+		audio: Option<&(Rational, codec::Parameters)>,
+	) -> Result<Self, MediaError> {
+		let mut output =
+			format::output_as(path, "mpegts").map_err(|e| MediaError::Mux(e.to_string()))?;
+		{
+			let mut stream = output
+				.add_stream(encoder::find(codec::Id::H264))
+				.map_err(|e| MediaError::Mux(e.to_string()))?;
+			stream.set_parameters(encoder);
+			stream.set_time_base(encoder.time_base());
+		}
+		let has_audio = if let Some((time_base, params)) = audio {
+			let mut stream = output
+				.add_stream(encoder::find(codec::Id::None))
+				.map_err(|e| MediaError::Mux(e.to_string()))?;
+			stream.set_parameters(params.clone());
+			stream.set_time_base(*time_base);
+			true
+		} else {
+			false
+		};
+		output.write_header().map_err(|e| MediaError::Mux(e.to_string()))?;
+		// The muxer may change the stream time bases in write_header (MPEG-TS uses 1/90000).
+		let video_time_base = output.stream(0).map(|s| s.time_base()).unwrap_or(Rational(1, 90000));
+		let audio_time_base = if has_audio { output.stream(1).map(|s| s.time_base()) } else { None };
+		Ok(Self { output, video_time_base, audio_time_base, frames: 0 })
+	}
+
+	fn write_video(&mut self, packet: &mut Packet, encoder_time_base: Rational) -> Result<(), MediaError> {
+		packet.set_stream(0);
+		packet.rescale_ts(encoder_time_base, self.video_time_base);
+		packet.set_position(-1);
+		packet.write_interleaved(&mut self.output).map_err(|e| MediaError::Mux(e.to_string()))?;
+		self.frames = self.frames.saturating_add(1);
+		Ok(())
+	}
+
+	fn write_audio(&mut self, packet: &Packet, input_time_base: Option<Rational>) -> Result<(), MediaError> {
+		let (Some(out_tb), Some(in_tb)) = (self.audio_time_base, input_time_base) else {
+			return Ok(());
+		};
+		let mut packet = packet.clone();
+		packet.set_stream(1);
+		packet.rescale_ts(in_tb, out_tb);
+		packet.set_position(-1);
+		packet.write_interleaved(&mut self.output).map_err(|e| MediaError::Mux(e.to_string()))
+	}
+}
+

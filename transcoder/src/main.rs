@@ -1,0 +1,366 @@
+//! `olc-transcoder`: broadcaster segmenter, transcoding service and content checker.
+
+use anyhow::{bail, Context as _};
+use clap::{Args, Parser, Subcommand};
+use codec::Encode;
+use olc_primitives::{blake2_256, Profile, SignedSegmentHeader, StreamId};
+use olc_transcoder::{
+	check, keys,
+	ladder::{LadderConfig, StreamTranscoder},
+	media::X264Settings,
+	segmenter::{self, SegmenterConfig, Source},
+	server::{self, ServerConfig, SEGMENT_HEADER_FIELD},
+};
+use sp_core::Pair as _;
+use std::{path::PathBuf, process::ExitCode, time::Duration};
+
+#[derive(Parser)]
+#[command(name = "olc-transcoder", version, about = "OpenLive Coin media pipeline")]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Args, Clone)]
+struct KeyArgs {
+	/// File holding the sr25519 secret URI (mnemonic or 0x seed).
+	#[arg(long)]
+	key_file: Option<PathBuf>,
+	/// Dev seed used when no key file is given.
+	#[arg(long, default_value = "//Alice")]
+	seed: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Cut a source into signed 2 s MPEG-TS segments; write them to a directory and/or push them
+	/// to a transcoder.
+	Broadcast {
+		/// A file, `testsrc[:WxH@FPS]`, or `rtmp://127.0.0.1:1935/live/KEY` to listen for OBS.
+		#[arg(long)]
+		input: String,
+		#[command(flatten)]
+		key: KeyArgs,
+		/// Stream id (64 hex digits); default derived from the broadcaster key.
+		#[arg(long)]
+		stream_id: Option<String>,
+		/// Write `{seq}.ts` and `{seq}.header` (hex SCALE signed header) here.
+		#[arg(long)]
+		out_dir: Option<PathBuf>,
+		/// Transcoder base URL to POST segments to, e.g. http://127.0.0.1:8935.
+		#[arg(long)]
+		push: Option<String>,
+		/// Replay a file as a live stream, forever, in real time.
+		#[arg(long = "loop")]
+		loop_input: bool,
+		/// Pace output in real time (implied by --loop and testsrc without --segments).
+		#[arg(long)]
+		realtime: bool,
+		/// Stop after this many segments.
+		#[arg(long)]
+		segments: Option<u64>,
+		#[arg(long, default_value_t = 2)]
+		segment_seconds: u32,
+		#[arg(long, default_value_t = 4000)]
+		bitrate_kbps: u32,
+		#[arg(long, default_value = "veryfast")]
+		preset: String,
+	},
+	/// Run the transcoding service (segment ingest, HLS, receipts).
+	Serve {
+		#[arg(long, default_value = "127.0.0.1:8935")]
+		listen: String,
+		#[arg(long, default_value = "olc-transcoder-data")]
+		data_dir: PathBuf,
+		#[command(flatten)]
+		key: KeyArgs,
+		#[arg(long, default_value = "veryfast")]
+		preset: String,
+		/// x264 tune; "none" disables it (the encoder is then drained and reopened per segment).
+		#[arg(long, default_value = "zerolatency")]
+		tune: String,
+		/// How long inputs, outputs and receipts are kept, in seconds.
+		#[arg(long, default_value_t = 3600)]
+		retention_secs: u64,
+		#[arg(long, default_value_t = 16 * 1024 * 1024)]
+		max_segment_bytes: usize,
+		#[arg(long, default_value_t = 6)]
+		playlist_window: usize,
+		/// Only accept these broadcaster public keys (hex); default: any, bound per stream.
+		#[arg(long)]
+		broadcaster: Vec<String>,
+	},
+	/// Transcode segments of one stream, in order, into the default ladder with one encoder
+	/// session per rendition (as the service does); outputs go to OUT_DIR/{profile}/{index}.ts,
+	/// or OUT_DIR/{profile}.ts for a single input.
+	Transcode {
+		#[arg(long, required = true, num_args = 1..)]
+		input: Vec<PathBuf>,
+		#[arg(long)]
+		out_dir: PathBuf,
+		#[arg(long, default_value = "veryfast")]
+		preset: String,
+	},
+	/// Decide whether an output is an honest rendition of an input for a ladder profile.
+	/// Exit code 0: honest, 1: not honest (reasons printed), 2: could not check.
+	Check {
+		#[arg(long)]
+		input: PathBuf,
+		/// Profile name from the default ladder (720p, 480p, 360p, 240p).
+		#[arg(long)]
+		profile: String,
+		#[arg(long)]
+		output: PathBuf,
+	},
+}
+
+fn main() -> ExitCode {
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			tracing_subscriber::EnvFilter::try_from_default_env()
+				.unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+		)
+		.with_writer(std::io::stderr)
+		.init();
+	match run(Cli::parse()) {
+		Ok(code) => code,
+		Err(error) => {
+			eprintln!("error: {error:#}");
+			ExitCode::from(2)
+		},
+	}
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+	match cli.command {
+		Command::Broadcast {
+			input,
+			key,
+			stream_id,
+			out_dir,
+			push,
+			loop_input,
+			realtime,
+			segments,
+			segment_seconds,
+			bitrate_kbps,
+			preset,
+		} => {
+			let source = Source::parse(&input).map_err(anyhow::Error::msg)?;
+			let pair = keys::load(key.key_file.as_deref(), &key.seed)?;
+			let stream_id = match stream_id {
+				Some(text) => parse_stream_id(&text)?,
+				None => default_stream_id(&pair.public()),
+			};
+			if out_dir.is_none() && push.is_none() {
+				bail!("nothing to do: give --out-dir and/or --push");
+			}
+			let realtime = realtime
+				|| loop_input
+				|| (matches!(source, Source::TestPattern { .. }) && segments.is_none());
+			broadcast(source, pair, stream_id, out_dir, push, SegmenterConfig {
+				segment_seconds,
+				video_bitrate_kbps: bitrate_kbps,
+				x264_preset: preset,
+				max_segments: segments,
+				realtime,
+				loop_input,
+				work_dir: std::env::temp_dir().join(format!("olc-broadcast-{}", std::process::id())),
+			})
+		},
+		Command::Serve {
+			listen,
+			data_dir,
+			key,
+			preset,
+			tune,
+			retention_secs,
+			max_segment_bytes,
+			playlist_window,
+			broadcaster,
+		} => {
+			let pair = keys::load(key.key_file.as_deref(), &key.seed)?;
+			let mut config = ServerConfig::new(data_dir, pair);
+			config.ladder.x264 = X264Settings {
+				preset,
+				tune: if tune == "none" { None } else { Some(tune) },
+			};
+			config.retention = Duration::from_secs(retention_secs);
+			config.max_segment_bytes = max_segment_bytes;
+			config.playlist_window = playlist_window;
+			if !broadcaster.is_empty() {
+				let keys = broadcaster
+					.iter()
+					.map(|text| parse_public(text))
+					.collect::<anyhow::Result<Vec<_>>>()?;
+				config.allowed_broadcasters = Some(keys);
+			}
+			eprintln!(
+				"transcoder key 0x{}; listening on http://{listen}",
+				hex::encode(server::transcoder_public(&config).0)
+			);
+			let runtime = tokio::runtime::Runtime::new()?;
+			runtime.block_on(async move {
+				let listener = tokio::net::TcpListener::bind(&listen)
+					.await
+					.with_context(|| format!("cannot listen on {listen}"))?;
+				server::serve(listener, config).await?;
+				anyhow::Ok(())
+			})?;
+			Ok(ExitCode::SUCCESS)
+		},
+		Command::Transcode { input, out_dir, preset } => {
+			let mut ladder = LadderConfig::default_ladder();
+			ladder.x264.preset = preset;
+			let names: Vec<String> =
+				ladder.profiles.iter().map(|p| p.name_str().unwrap_or("unnamed").to_string()).collect();
+			std::fs::create_dir_all(&out_dir)?;
+			let single = input.len() == 1;
+			if !single {
+				for name in &names {
+					std::fs::create_dir_all(out_dir.join(name))?;
+				}
+			}
+			let mut transcoder = StreamTranscoder::new(ladder)?;
+			for (index, segment) in input.iter().enumerate() {
+				let paths: Vec<PathBuf> = names
+					.iter()
+					.map(|name| {
+						if single {
+							out_dir.join(format!("{name}.ts"))
+						} else {
+							out_dir.join(name).join(format!("{index}.ts"))
+						}
+					})
+					.collect();
+				let result = transcoder
+					.transcode_segment(segment, &paths)
+					.with_context(|| format!("segment {}", segment.display()))?;
+				for output in result.outputs {
+					println!(
+						"{} {}x{} {} frames -> {}",
+						output.profile_name,
+						output.width,
+						output.height,
+						output.frames,
+						output.path.display()
+					);
+				}
+			}
+			Ok(ExitCode::SUCCESS)
+		},
+		Command::Check { input, profile, output } => {
+			let profile = find_profile(&profile)?;
+			let report = check::check_rendition(&input, &output, &profile)?;
+			println!(
+				"expected {}x{}, output {}x{} {:.3} fps {:.3} s (input {:.3} s) {:.0} kbps, SSIM mean {:.4} worst {:.4} over {} frames",
+				report.expected_width,
+				report.expected_height,
+				report.output_width,
+				report.output_height,
+				report.output_fps,
+				report.output_duration,
+				report.input_duration,
+				report.output_kbps,
+				report.mean_ssim,
+				report.worst_ssim,
+				report.frames_compared
+			);
+			if report.passed() {
+				println!("PASS: honest rendition");
+				Ok(ExitCode::SUCCESS)
+			} else {
+				for failure in &report.failures {
+					println!("FAIL: {failure}");
+				}
+				Ok(ExitCode::from(1))
+			}
+		},
+	}
+}
+
+fn find_profile(name: &str) -> anyhow::Result<Profile> {
+	olc_primitives::default_ladder()
+		.into_iter()
+		.find(|p| p.name_str() == Some(name))
+		.with_context(|| format!("unknown profile {name:?}; known: 720p, 480p, 360p, 240p"))
+}
+
+fn parse_stream_id(text: &str) -> anyhow::Result<StreamId> {
+	let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text)).context("stream id is not hex")?;
+	let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("stream id must be 32 bytes"))?;
+	Ok(StreamId(bytes))
+}
+
+fn parse_public(text: &str) -> anyhow::Result<sp_core::sr25519::Public> {
+	let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text)).context("public key is not hex")?;
+	let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("public key must be 32 bytes"))?;
+	Ok(sp_core::sr25519::Public::from_raw(bytes))
+}
+
+/// A stable default stream id for a broadcaster key.
+fn default_stream_id(public: &sp_core::sr25519::Public) -> StreamId {
+	let mut preimage = b"OLC default stream".to_vec();
+	preimage.extend_from_slice(&public.0);
+	StreamId(blake2_256(&preimage))
+}
+
+fn broadcast(
+	source: Source,
+	pair: sp_core::sr25519::Pair,
+	stream_id: StreamId,
+	out_dir: Option<PathBuf>,
+	push: Option<String>,
+	config: SegmenterConfig,
+) -> anyhow::Result<ExitCode> {
+	if let Some(dir) = &out_dir {
+		std::fs::create_dir_all(dir)?;
+	}
+	eprintln!("stream id 0x{}", hex::encode(stream_id.0));
+	// Pushing runs on its own thread so a slow transcoder does not stall encoding; the bounded
+	// queue drops nothing but applies back-pressure when it is full.
+	let (sender, receiver) = std::sync::mpsc::sync_channel::<(u64, Vec<u8>, String)>(4);
+	let pusher = push.map(|base| {
+		let url_base = format!("{}/live/0x{}", base.trim_end_matches('/'), hex::encode(stream_id.0));
+		std::thread::spawn(move || {
+			let client = reqwest::blocking::Client::new();
+			for (seq, bytes, header_hex) in receiver {
+				let url = format!("{url_base}/{seq}.ts");
+				match client.post(&url).header(SEGMENT_HEADER_FIELD, header_hex).body(bytes).send() {
+					Ok(response) if response.status().is_success() => {
+						eprintln!("segment {seq}: transcoded");
+					},
+					Ok(response) => {
+						let status = response.status();
+						let reason = response.text().unwrap_or_default();
+						eprintln!("segment {seq}: rejected {status}: {reason}");
+					},
+					Err(error) => eprintln!("segment {seq}: push failed: {error}"),
+				}
+			}
+		})
+	});
+	let pushing = pusher.is_some();
+	let mut sink = |segment: segmenter::CutSegment| -> Result<(), String> {
+		let signed = SignedSegmentHeader::sign(&pair, stream_id, segment.seq, segment.duration_ms, &segment.bytes);
+		let header_hex = hex::encode(signed.encode());
+		if let Some(dir) = &out_dir {
+			std::fs::write(dir.join(format!("{}.ts", segment.seq)), &segment.bytes).map_err(|e| e.to_string())?;
+			std::fs::write(dir.join(format!("{}.header", segment.seq)), &header_hex).map_err(|e| e.to_string())?;
+		}
+		eprintln!("segment {}: {} bytes, {} ms", segment.seq, segment.bytes.len(), segment.duration_ms);
+		if pushing {
+			sender.send((segment.seq, segment.bytes, header_hex)).map_err(|e| e.to_string())?;
+		}
+		Ok(())
+	};
+	let count = segmenter::run(&source, &config, &mut sink)?;
+	// Closing the queue ends the pusher once it has sent everything.
+	drop(sender);
+	if let Some(pusher) = pusher {
+		let _ = pusher.join();
+	}
+	let _ = std::fs::remove_dir_all(&config.work_dir);
+	eprintln!("{count} segments");
+	Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,215 @@
+//! Small building blocks over ffmpeg-next shared by the ladder, the segmenter and the checker.
+
+use ffmpeg_next::{codec, decoder, encoder, format, media, threading, Dictionary, Packet, Rational};
+use std::path::Path;
+
+/// Largest input picture accepted, in pixels (4096 × 2304). Bigger inputs are rejected before
+/// any frame is decoded, so a hostile segment cannot make us allocate huge frames.
+pub const MAX_INPUT_PIXELS: u64 = 4096 * 2304;
+
+/// Errors of media handling, each naming what was wrong with the input or the pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+	#[error("input is empty")]
+	EmptyInput,
+	#[error("input is not readable media: {0}")]
+	NotMedia(String),
+	#[error("input has no video stream")]
+	NoVideo,
+	#[error("unsupported video codec {0}")]
+	UnsupportedVideoCodec(String),
+	#[error("unsupported audio codec {0} (only AAC audio is carried)")]
+	UnsupportedAudioCodec(String),
+	#[error("input resolution {width}x{height} exceeds the limit of {max_pixels} pixels")]
+	ResolutionTooLarge { width: u32, height: u32, max_pixels: u64 },
+	#[error("input has an invalid resolution {width}x{height}")]
+	InvalidResolution { width: u32, height: u32 },
+	#[error("input contains no decodable video frame")]
+	NoDecodableFrames,
+	#[error("demuxing failed: {0}")]
+	Demux(String),
+	#[error("encoder error: {0}")]
+	Encoder(String),
+	#[error("muxer error: {0}")]
+	Mux(String),
+	#[error("scaler error: {0}")]
+	Scale(String),
+	#[error("I/O error: {0}")]
+	Io(#[from] std::io::Error),
+}
+
+/// x264 settings shared by every encoder we open, so the ladder and the benchmark's ffmpeg CLI
+/// run can use identical settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct X264Settings {
+	/// x264 preset, `veryfast` by default.
+	pub preset: String,
+	/// x264 tune. `zerolatency` by default: no B-frames and no lookahead, so every frame sent
+	/// to the encoder comes out at once and the session can stay open across segments without
+	/// draining. Any other tune works too, but then each segment end drains the encoder and
+	/// the session is reopened (FFmpeg 5.1's libx264 wrapper cannot be flushed and reused).
+	pub tune: Option<String>,
+}
+
+impl Default for X264Settings {
+	fn default() -> Self {
+		Self { preset: "veryfast".into(), tune: Some("zerolatency".into()) }
+	}
+}
+
+impl X264Settings {
+	/// The x264-params string: fixed GOP of `gop_frames`, no scene-cut keyframes, closed GOPs.
+	pub fn x264_params(gop_frames: u32) -> String {
+		format!("keyint={gop_frames}:min-keyint={gop_frames}:scenecut=0:open-gop=0")
+	}
+}
+
+/// Parameters of one H.264 encoder.
+#[derive(Clone, Debug)]
+pub struct H264EncoderSpec {
+	pub width: u32,
+	pub height: u32,
+	pub fps: u32,
+	pub time_base: Rational,
+	pub bitrate_kbps: u32,
+	/// Distance between regular keyframes; segments additionally force an IDR at their start.
+	pub gop_frames: u32,
+}
+
+/// Opens libx264 with the given settings. Closed GOP, forced keyframes become IDR frames, and a
+/// VBV of maxrate = bitrate, bufsize = 2 × bitrate keeps each segment near its target.
+pub fn open_h264_encoder(
+	spec: &H264EncoderSpec,
+	settings: &X264Settings,
+) -> Result<encoder::Video, MediaError> {
+	let codec = encoder::find_by_name("libx264")
+		.ok_or_else(|| MediaError::Encoder("libx264 is not available".into()))?;
+	let mut video = codec::context::Context::new_with_codec(codec)
+		.encoder()
+		.video()
+		.map_err(|e| MediaError::Encoder(e.to_string()))?;
+	video.set_width(spec.width);
+	video.set_height(spec.height);
+	video.set_format(format::Pixel::YUV420P);
+	video.set_time_base(spec.time_base);
+	video.set_frame_rate(Some(Rational::new(spec.fps as i32, 1)));
+	video.set_gop(spec.gop_frames);
+	video.set_flags(codec::Flags::CLOSED_GOP);
+	let bits_per_second = (spec.bitrate_kbps as usize).saturating_mul(1000);
+	video.set_bit_rate(bits_per_second);
+	video.set_max_bit_rate(bits_per_second);
+
+	let mut options = Dictionary::new();
+	options.set("preset", &settings.preset);
+	if let Some(tune) = &settings.tune {
+		options.set("tune", tune);
+	}
+	options.set("forced-idr", "1");
+	options.set("bufsize", &bits_per_second.saturating_mul(2).to_string());
+	options.set("x264-params", &X264Settings::x264_params(spec.gop_frames));
+	video.open_with(options).map_err(|e| {
+		MediaError::Encoder(format!(
+			"cannot open libx264 {}x{} @{} kbps: {e}",
+			spec.width, spec.height, spec.bitrate_kbps
+		))
+	})
+}
+
+/// Opens a video decoder for stream parameters, with frame threading on all cores (FFmpeg's
+/// default thread count is 1, which makes decoding the bottleneck of the ladder).
+pub fn open_video_decoder(params: codec::Parameters) -> Result<decoder::Video, MediaError> {
+	let id = params.id();
+	let mut context = codec::context::Context::from_parameters(params)
+		.map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))?;
+	context.set_threading(threading::Config { kind: threading::Type::Frame, ..Default::default() });
+	context.decoder().video().map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))
+}
+
+/// Opens a file as media input, with a clear error for empty and unreadable files.
+pub fn open_input(path: &Path) -> Result<format::context::Input, MediaError> {
+	let size = std::fs::metadata(path)?.len();
+	if size == 0 {
+		return Err(MediaError::EmptyInput);
+	}
+	format::input(path).map_err(|e| MediaError::NotMedia(e.to_string()))
+}
+
+/// Reads every packet of an input, stopping on end of file or on a terminal read error (which
+/// is returned along with the packets read so far, so truncated inputs keep what is usable).
+pub fn read_all_packets(input: &mut format::context::Input) -> (Vec<Packet>, Option<String>) {
+	let mut packets = Vec::new();
+	// Corrupt packets are skipped by the demuxer and yield InvalidData; allow a bounded number
+	// of them before giving up, so garbage input cannot spin for long.
+	let mut invalid_packets = 0u32;
+	loop {
+		let mut packet = Packet::empty();
+		match packet.read(input) {
+			Ok(()) => packets.push(packet),
+			Err(ffmpeg_next::Error::Eof) => return (packets, None),
+			Err(ffmpeg_next::Error::InvalidData) if invalid_packets < 1000 => {
+				invalid_packets = invalid_packets.saturating_add(1);
+			},
+			Err(e) => return (packets, Some(e.to_string())),
+		}
+	}
+}
+
+/// Index of the best video stream.
+pub fn best_stream(input: &format::context::Input, kind: media::Type) -> Option<usize> {
+	input.streams().best(kind).map(|stream| stream.index())
+}
+
+/// Output resolution for a profile on a given source: the profile's size, except that we never
+/// upscale. A source smaller than the profile in either dimension keeps the profile's height
+/// cap at the source height, with the width following the source's aspect ratio, rounded to
+/// even numbers as 4:2:0 requires.
+pub fn rendition_size(profile_w: u32, profile_h: u32, src_w: u32, src_h: u32) -> (u32, u32) {
+	if src_w >= profile_w && src_h >= profile_h {
+		return (profile_w, profile_h);
+	}
+	let height = profile_h.min(src_h);
+	let width = if src_h == 0 {
+		profile_w.min(src_w)
+	} else {
+		let scaled = u64::from(src_w).saturating_mul(u64::from(height)) / u64::from(src_h);
+		u32::try_from(scaled).unwrap_or(u32::MAX).min(profile_w)
+	};
+	(even_at_least_two(width), even_at_least_two(height))
+}
+
+fn even_at_least_two(value: u32) -> u32 {
+	(value & !1).max(2)
+}
+
+/// Frame rate of a stream as a float, if known.
+pub fn stream_fps(rate: Rational) -> Option<f64> {
+	if rate.numerator() > 0 && rate.denominator() > 0 {
+		Some(f64::from(rate.numerator()) / f64::from(rate.denominator()))
+	} else {
+		None
+	}
+}
+
+/// Seconds of a timestamp in a time base.
+pub fn seconds(ts: i64, time_base: Rational) -> f64 {
+	if time_base.denominator() == 0 {
+		return 0.0;
+	}
+	ts as f64 * f64::from(time_base.numerator()) / f64::from(time_base.denominator())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn rendition_size_never_upscales() {
+		assert_eq!(rendition_size(1280, 720, 1920, 1080), (1280, 720));
+		assert_eq!(rendition_size(854, 480, 854, 480), (854, 480));
+		// Source smaller than the profile: keep the source height and aspect.
+		assert_eq!(rendition_size(1280, 720, 640, 360), (640, 360));
+		// 4:3 source narrower than the profile: height follows the profile, width the aspect.
+		assert_eq!(rendition_size(854, 480, 640, 480), (640, 480));
+		assert_eq!(rendition_size(1280, 720, 641, 361), (640, 360));
+	}
+}

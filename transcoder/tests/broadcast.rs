@@ -1,0 +1,128 @@
+//! The `broadcast` subcommand: signed 2 s segments from a test pattern or a file, written to a
+//! directory or pushed to a running transcoder.
+
+mod common;
+
+use codec::Decode;
+use common::*;
+use olc_primitives::SignedSegmentHeader;
+use olc_transcoder::ladder::LadderConfig;
+use olc_transcoder::media::X264Settings;
+use olc_transcoder::server::{self, ServerConfig};
+use sp_core::{sr25519, Pair};
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_olc-transcoder");
+
+/// Checks the segments `0..count` in `dir`: signed by Alice, 2 s (the last may be shorter),
+/// H.264 + AAC, IDR first, clean decode, continuous timestamps.
+fn check_segments(dir: &Path, count: u64, last_may_be_short: bool) {
+	let alice = sr25519::Pair::from_string("//Alice", None).unwrap().public();
+	let mut previous_end = None;
+	for seq in 0..count {
+		let bytes = std::fs::read(dir.join(format!("{seq}.ts"))).unwrap();
+		let header_hex = std::fs::read_to_string(dir.join(format!("{seq}.header"))).unwrap();
+		let header = SignedSegmentHeader::decode(&mut &hex::decode(header_hex.trim()).unwrap()[..]).unwrap();
+		assert_eq!(header.verify_segment(&bytes), Ok(()));
+		assert_eq!(header.header.seq, seq);
+		assert_eq!(header.header.broadcaster, alice);
+		let path = dir.join(format!("{seq}.ts"));
+		let probed = probe(&path);
+		assert_eq!(probed.codec, "h264");
+		assert!(probed.has_audio, "segment {seq} has AAC audio");
+		assert!(probed.first_frame_is_key && probed.first_frame_type == "I", "{seq}: {probed:?}");
+		assert!(decodes_cleanly(&path), "segment {seq} decodes");
+		let is_last = seq + 1 == count;
+		if !(is_last && last_may_be_short) {
+			assert!((probed.duration - 2.0).abs() < 0.05, "segment {seq}: {probed:?}");
+			assert!((f64::from(header.header.duration_ms) - 2000.0).abs() <= 34.0, "{}", header.header.duration_ms);
+		}
+		let start = first_pts(&path);
+		if let Some(end) = previous_end {
+			assert!((start - end as f64).abs() < 0.05, "segment {seq} starts at {start}, previous ended {end}");
+		}
+		previous_end = Some(start + probed.duration);
+	}
+	assert!(!dir.join(format!("{count}.ts")).exists());
+}
+
+fn first_pts(path: &Path) -> f64 {
+	let out = run(Command::new("ffprobe").args(["-v", "error", "-select_streams", "v:0", "-show_entries",
+		"frame=pts_time", "-read_intervals", "%+#1", "-of", "csv=p=0"]).arg(path));
+	out.lines().next().unwrap().trim().trim_end_matches(',').parse().unwrap()
+}
+
+#[test]
+fn test_pattern_broadcast_writes_signed_segments() {
+	let dir = tempfile::tempdir().unwrap();
+	run(Command::new(BIN).args(["broadcast", "--input", "testsrc:320x180@30", "--segments", "3", "--seed", "//Alice", "--bitrate-kbps", "500", "--out-dir"]).arg(dir.path()));
+	check_segments(dir.path(), 3, false);
+}
+
+#[test]
+fn file_broadcast_cuts_two_second_segments() {
+	let dir = tempfile::tempdir().unwrap();
+	// A source whose keyframes (every 5 s) do not allow 2 s cuts: it is re-encoded.
+	let source = dir.path().join("source.mp4");
+	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+		"-f", "lavfi", "-i", "sine=sample_rate=44100", "-t", "5", "-c:v", "libx264", "-preset", "ultrafast",
+		"-g", "150", "-c:a", "aac"]).arg(&source));
+	let out = dir.path().join("out");
+	run(Command::new(BIN).args(["broadcast", "--bitrate-kbps", "500", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+	check_segments(&out, 3, true);
+	assert!((probe(&out.join("2.ts")).duration - 1.0).abs() < 0.05);
+}
+
+#[test]
+fn looped_file_continues_timestamps_in_real_time() {
+	let dir = tempfile::tempdir().unwrap();
+	let source = make_clip(dir.path(), "two.ts", 320, 180, 30, 2.0);
+	let out = dir.path().join("out");
+	let started = std::time::Instant::now();
+	run(Command::new(BIN).args(["broadcast", "--loop", "--segments", "3", "--bitrate-kbps", "500", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+	// Three 2 s segments in real time take at least ~4 s (the last is emitted when complete).
+	assert!(started.elapsed().as_secs_f64() > 3.9, "{:?}", started.elapsed());
+	check_segments(&out, 3, false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broadcast_pushes_to_the_transcoder() {
+	let dir = tempfile::tempdir().unwrap();
+	let mut config = ServerConfig::new(dir.path().join("data"), sr25519::Pair::from_string("//Bob", None).unwrap());
+	config.ladder = LadderConfig {
+		profiles: vec![olc_primitives::Profile::new(b"144p", 256, 144, 120, 30).unwrap()],
+		x264: X264Settings::default(),
+		segment_seconds: 2,
+	};
+	let (router, _) = server::router(config);
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let base = format!("http://{}", listener.local_addr().unwrap());
+	tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+	let stream_hex = "cd".repeat(32);
+	let push_base = base.clone();
+	let stream_arg = stream_hex.clone();
+	let output = tokio::task::spawn_blocking(move || {
+		Command::new(BIN)
+			.args(["broadcast", "--input", "testsrc:320x180@30", "--segments", "2", "--bitrate-kbps", "400", "--stream-id"])
+			.arg(&stream_arg)
+			.args(["--push", &push_base])
+			.output()
+			.unwrap()
+	})
+	.await
+	.unwrap();
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(output.status.success(), "{stderr}");
+	assert_eq!(stderr.matches(": transcoded").count(), 2, "{stderr}");
+
+	let playlist = reqwest::get(format!("{base}/hls/{stream_hex}/144p/index.m3u8")).await.unwrap().text().await.unwrap();
+	assert!(playlist.contains("0.ts") && playlist.contains("1.ts"), "{playlist}");
+	let segment = reqwest::get(format!("{base}/hls/{stream_hex}/144p/1.ts")).await.unwrap().bytes().await.unwrap();
+	let path = dir.path().join("pulled.ts");
+	std::fs::write(&path, &segment).unwrap();
+	let probed = probe(&path);
+	assert_eq!((probed.width, probed.height), (256, 144));
+	assert!(probed.first_frame_is_key);
+}

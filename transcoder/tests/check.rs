@@ -1,0 +1,151 @@
+//! The content checker: an honest ladder output passes; each kind of dishonest output fails
+//! with its own reason. Dishonest outputs are made with the ffmpeg CLI.
+
+mod common;
+
+use common::*;
+use olc_primitives::Profile;
+use olc_transcoder::check::{check_rendition, CheckFailure};
+use olc_transcoder::ladder::{LadderConfig, StreamTranscoder};
+use olc_transcoder::media::X264Settings;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn profile() -> Profile {
+	Profile::new(b"240p", 426, 240, 250, 30).unwrap()
+}
+
+/// An input segment and our honest 240p rendition of it.
+fn honest_pair(dir: &Path) -> (PathBuf, PathBuf) {
+	let input = make_clip(dir, "input.ts", 640, 360, 30, 2.0);
+	let output = dir.join("honest.ts");
+	let mut transcoder = StreamTranscoder::new(LadderConfig {
+		profiles: vec![profile()],
+		x264: X264Settings::default(),
+		segment_seconds: 2,
+	})
+	.unwrap();
+	transcoder.transcode_segment(&input, &[output.clone()]).unwrap();
+	(input, output)
+}
+
+/// Re-encodes `input` with extra ffmpeg arguments (video filter, bitrate, ...).
+fn ffmpeg_variant(dir: &Path, input: &Path, name: &str, args: &[&str]) -> PathBuf {
+	let output = dir.join(name);
+	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(input).args(args)
+		.args(["-c:v", "libx264", "-preset", "veryfast", "-c:a", "copy", "-f", "mpegts"]).arg(&output));
+	output
+}
+
+fn failures(input: &Path, output: &Path) -> Vec<CheckFailure> {
+	let report = check_rendition(input, output, &profile()).unwrap();
+	eprintln!("{report:?}");
+	report.failures
+}
+
+#[test]
+fn honest_rendition_passes() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, output) = honest_pair(dir.path());
+	let report = check_rendition(&input, &output, &profile()).unwrap();
+	assert!(report.passed(), "{report:?}");
+	assert_eq!((report.output_width, report.output_height), (426, 240));
+	assert!(report.mean_ssim > 0.88, "{report:?}");
+	assert_eq!(report.frames_compared, 12);
+}
+
+#[test]
+fn honest_ffmpeg_rendition_passes_too() {
+	// An independent honest encoder (the ffmpeg CLI at the profile's bitrate) must pass.
+	let dir = tempfile::tempdir().unwrap();
+	let input = make_clip(dir.path(), "input.ts", 640, 360, 30, 2.0);
+	let output = ffmpeg_variant(dir.path(), &input, "cli.ts", &["-vf", "scale=426:240", "-b:v", "250k"]);
+	assert_eq!(failures(&input, &output), vec![]);
+}
+
+#[test]
+fn wrong_resolution_fails() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "small.ts", &["-vf", "scale=320:180", "-b:v", "250k"]);
+	let found = failures(&input, &output);
+	assert!(
+		found.iter().any(|f| matches!(f, CheckFailure::WrongResolution { actual_width: 320, actual_height: 180, .. })),
+		"{found:?}"
+	);
+}
+
+#[test]
+fn other_content_fails() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	// Same size, rate and length, different picture (mandelbrot instead of testsrc2).
+	let output = dir.path().join("other.ts");
+	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i",
+		"mandelbrot=size=426x240:rate=30", "-t", "2", "-c:v", "libx264", "-preset", "veryfast",
+		"-b:v", "250k", "-f", "mpegts"]).arg(&output));
+	let found = failures(&input, &output);
+	assert!(found.iter().any(|f| matches!(f, CheckFailure::PictureMismatch { .. })), "{found:?}");
+}
+
+#[test]
+fn black_frames_fail() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "black.ts", &["-vf", "scale=426:240,drawbox=color=black:t=fill", "-b:v", "250k"]);
+	let found = failures(&input, &output);
+	assert!(found.iter().any(|f| matches!(f, CheckFailure::PictureMismatch { .. })), "{found:?}");
+}
+
+#[test]
+fn truncated_output_fails() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "short.ts", &["-vf", "scale=426:240", "-b:v", "250k", "-t", "1.2"]);
+	let found = failures(&input, &output);
+	assert!(found.iter().any(|f| matches!(f, CheckFailure::DurationMismatch { .. })), "{found:?}");
+}
+
+#[test]
+fn far_too_low_bitrate_fails() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "starved.ts", &["-vf", "scale=426:240", "-b:v", "20k", "-maxrate", "20k", "-bufsize", "40k"]);
+	let found = failures(&input, &output);
+	assert!(found.iter().any(|f| matches!(f, CheckFailure::BitrateTooLow { .. })), "{found:?}");
+}
+
+#[test]
+fn wrong_frame_rate_fails() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "15fps.ts", &["-vf", "scale=426:240", "-r", "15", "-b:v", "250k"]);
+	let found = failures(&input, &output);
+	assert!(found.iter().any(|f| matches!(f, CheckFailure::WrongFrameRate { .. })), "{found:?}");
+}
+
+#[test]
+fn garbage_output_is_reported_undecodable() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = dir.path().join("garbage.ts");
+	std::fs::write(&output, vec![0x5a; 4096]).unwrap();
+	let found = failures(&input, &output);
+	assert!(matches!(found.as_slice(), [CheckFailure::Undecodable(_)]), "{found:?}");
+}
+
+#[test]
+fn check_cli_exit_codes() {
+	let dir = tempfile::tempdir().unwrap();
+	let input = make_clip(dir.path(), "input.ts", 640, 360, 30, 2.0);
+	let honest = dir.path().join("out");
+	let bin = env!("CARGO_BIN_EXE_olc-transcoder");
+	run(Command::new(bin).args(["transcode", "--input"]).arg(&input).arg("--out-dir").arg(&honest));
+	let status = |output: &Path| {
+		Command::new(bin).args(["check", "--profile", "240p", "--input"]).arg(&input)
+			.arg("--output").arg(output).status().unwrap().code()
+	};
+	assert_eq!(status(&honest.join("240p.ts")), Some(0));
+	assert_eq!(status(&honest.join("360p.ts")), Some(1), "a 360p output is not an honest 240p one");
+	assert_eq!(status(&dir.path().join("missing.ts")), Some(1));
+}

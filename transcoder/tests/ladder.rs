@@ -1,0 +1,110 @@
+//! Ladder transcoding against media made by the ffmpeg CLI, checked with ffprobe.
+
+mod common;
+
+use common::*;
+use olc_transcoder::ladder::{LadderConfig, StreamTranscoder};
+use olc_transcoder::media::{MediaError, X264Settings};
+use std::path::PathBuf;
+
+fn config() -> LadderConfig {
+	LadderConfig { profiles: test_profiles(), x264: X264Settings::default(), segment_seconds: 2 }
+}
+
+fn output_paths(dir: &std::path::Path, seq: usize) -> Vec<PathBuf> {
+	test_profiles()
+		.iter()
+		.map(|p| dir.join(format!("{}-{seq}.ts", p.name_str().unwrap())))
+		.collect()
+}
+
+#[test]
+fn ladder_outputs_match_profiles_and_sessions_stay_open() {
+	let dir = tempfile::tempdir().unwrap();
+	let clip = make_clip(dir.path(), "clip.ts", 640, 360, 30, 6.0);
+	let segments = split_segments(dir.path(), &clip, "seg");
+	assert_eq!(segments.len(), 3, "{segments:?}");
+
+	let mut transcoder = StreamTranscoder::new(config()).unwrap();
+	let expected_sizes = [(640, 360), (640, 360), (426, 240), (256, 144)];
+	let mut video_bytes = vec![0u64; 4];
+	let mut total_duration = 0.0;
+	for (seq, segment) in segments.iter().enumerate() {
+		let input = probe(segment);
+		let outputs = output_paths(dir.path(), seq);
+		let result = transcoder.transcode_segment(segment, &outputs).unwrap();
+		assert_eq!(result.input_frames, input.frames);
+		assert_eq!((result.input_width, result.input_height), (640, 360));
+		total_duration += input.duration;
+		for (index, output) in result.outputs.iter().enumerate() {
+			let probed = probe(&output.path);
+			assert_eq!(probed.codec, "h264");
+			// Never upscale: the 720p profile stays at the 640x360 source size.
+			assert_eq!((probed.width, probed.height), expected_sizes[index], "{}", output.profile_name);
+			assert_eq!((output.width, output.height), expected_sizes[index]);
+			assert!(probed.first_frame_is_key, "segment {seq} {} starts with {probed:?}", output.profile_name);
+			assert_eq!(probed.first_frame_type, "I");
+			assert_eq!(probed.frames, input.frames, "{}", output.profile_name);
+			assert!((probed.duration - input.duration).abs() < 1.0 / 30.0 + 1e-3, "{probed:?} vs {input:?}");
+			assert!(probed.has_audio, "AAC audio is carried");
+			assert!(decodes_cleanly(&output.path), "{} decodes", output.path.display());
+			video_bytes[index] += probed.video_bytes;
+		}
+	}
+	// Bitrate over the whole stream within 25% of each profile's target.
+	for (profile, bytes) in test_profiles().iter().zip(&video_bytes) {
+		let kbps = *bytes as f64 * 8.0 / total_duration / 1000.0;
+		let target = f64::from(profile.bitrate_kbps);
+		assert!((kbps - target).abs() <= 0.25 * target, "{}: {kbps:.0} kbps vs {target}", profile.name_str().unwrap());
+	}
+	// One encoder per rendition for the whole stream: sessions were kept alive.
+	let stats = transcoder.stats();
+	assert_eq!(stats.encoders_opened, 4);
+	assert_eq!(stats.segments, 3);
+}
+
+#[test]
+fn each_output_segment_decodes_on_its_own() {
+	// A middle segment transcoded after others must not depend on earlier output.
+	let dir = tempfile::tempdir().unwrap();
+	let clip = make_clip(dir.path(), "clip.ts", 320, 180, 30, 4.0);
+	let segments = split_segments(dir.path(), &clip, "seg");
+	let mut transcoder = StreamTranscoder::new(LadderConfig {
+		profiles: vec![olc_primitives::Profile::new(b"144p", 256, 144, 150, 30).unwrap()],
+		..config()
+	})
+	.unwrap();
+	for (seq, segment) in segments.iter().enumerate() {
+		let out = dir.path().join(format!("out{seq}.ts"));
+		transcoder.transcode_segment(segment, &[out.clone()]).unwrap();
+		// Decoding only this file, from its first byte, must work without errors.
+		assert!(decodes_cleanly(&out));
+		assert!(probe(&out).first_frame_is_key);
+	}
+}
+
+#[test]
+fn faster_source_is_reduced_to_profile_fps() {
+	let dir = tempfile::tempdir().unwrap();
+	let clip = make_clip(dir.path(), "clip60.ts", 320, 180, 60, 2.0);
+	let mut transcoder = StreamTranscoder::new(LadderConfig {
+		profiles: vec![olc_primitives::Profile::new(b"144p", 256, 144, 150, 30).unwrap()],
+		..config()
+	})
+	.unwrap();
+	let out = dir.path().join("out.ts");
+	let result = transcoder.transcode_segment(&clip, &[out.clone()]).unwrap();
+	assert_eq!(result.input_frames, 120);
+	let probed = probe(&out);
+	assert_eq!(probed.frames, 60);
+	assert!(decodes_cleanly(&out));
+}
+
+#[test]
+fn wrong_number_of_output_paths_is_an_error() {
+	let dir = tempfile::tempdir().unwrap();
+	let clip = make_clip(dir.path(), "clip.ts", 320, 180, 30, 1.0);
+	let mut transcoder = StreamTranscoder::new(config()).unwrap();
+	let err = transcoder.transcode_segment(&clip, &[dir.path().join("a.ts")]).unwrap_err();
+	assert!(matches!(err, MediaError::Mux(_)), "{err}");
+}
