@@ -1,0 +1,60 @@
+// End to end: README command 1 (scripts/dev.sh) brings up a dev chain that @polkadot/api reaches
+// at ws://127.0.0.1:9944, that finalizes blocks, and whose RPC answers local pages (CORS).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connect, waitFinalized, OUT_DIR, sleep } from './lib/node.mjs';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+let child;
+let exited = null;
+let api;
+
+before(async () => {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const log = createWriteStream(join(OUT_DIR, 'dev-sh.log'));
+  // dev.sh sets up and builds first (a no-op when the build is current), then execs olc-node.
+  child = spawn('bash', [join(repo, 'scripts', 'dev.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  process.on('exit', () => { if (!exited) child.kill('SIGKILL'); });
+  const node = { name: 'dev-sh', wsUrl: 'ws://127.0.0.1:9944', get exited() { return exited; } };
+  api = await connect(node, 15 * 60_000);
+});
+
+after(async () => {
+  await api?.disconnect();
+  if (child && !exited) {
+    child.kill('SIGINT');
+    for (let i = 0; i < 100 && !exited; i++) await sleep(100);
+    if (!exited) child.kill('SIGKILL');
+  }
+});
+
+test('scripts/dev.sh: a dev chain on ws://127.0.0.1:9944 that finalizes blocks', async () => {
+  const chain = await api.rpc.system.chain();
+  assert.equal(chain.toString(), 'OpenLive Coin Development');
+  const start = (await api.rpc.chain.getFinalizedHead());
+  const startNumber = (await api.rpc.chain.getHeader(start)).number.toNumber();
+  const header = await waitFinalized(api, startNumber + 3, 30_000);
+  assert.ok(header.number.toNumber() >= startNumber + 3);
+  const alice = await api.query.system.account('5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY');
+  assert.ok(alice.data.free.toBigInt() > 0n, 'dev accounts are funded');
+});
+
+test('the dev chain\'s RPC allows requests from local pages (CORS)', async () => {
+  const origin = 'http://localhost:8080';
+  const res = await fetch('http://127.0.0.1:9944', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin },
+    body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'system_chain', params: [] }),
+  });
+  assert.equal(res.status, 200);
+  const allowed = res.headers.get('access-control-allow-origin');
+  assert.ok(allowed === '*' || allowed === origin, `access-control-allow-origin: ${allowed}`);
+  assert.equal((await res.json()).result, 'OpenLive Coin Development');
+});
