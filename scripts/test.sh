@@ -9,10 +9,12 @@ source "$(dirname "$0")/env.sh"
 cd "$OLC_BUILD_ROOT"
 
 olc_log "cargo test (pallets, runtime, node) in the release profile the node was built with"
-cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token
+cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token \
+	-p pallet-staking-delegation -p pallet-staking-delegation-runtime-api
 
 olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
-cargo clippy --release --locked -p pallet-olc-token --all-targets --features runtime-benchmarks -- -D warnings
+cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
+	--features pallet-olc-token/runtime-benchmarks,pallet-staking-delegation/runtime-benchmarks -- -D warnings
 
 olc_log "chain specs: committed files must equal what the node builds"
 generated=$(mktemp -d)

@@ -46,6 +46,10 @@ impl SubstrateCli for Cli {
 
 /// Parses the command line and runs the node or the subcommand.
 pub fn run() -> sc_cli::Result<()> {
+	// OLC addresses (prefix 2017) in logs, the key subcommand and RPC parameters.
+	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+		olc_runtime::SS58_PREFIX,
+	));
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {

@@ -180,6 +180,37 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_staking_delegation_runtime_api::StakingDelegationApi<Block, AccountId, Balance, BlockNumber>
+		for Runtime
+	{
+		fn delegator(
+			who: AccountId,
+		) -> Option<pallet_staking_delegation::DelegatorView<AccountId, Balance>> {
+			StakingDelegation::delegator_view(&who)
+		}
+
+		fn transcoder(who: AccountId) -> Option<pallet_staking_delegation::TranscoderView<Balance>> {
+			StakingDelegation::transcoder_view(&who)
+		}
+
+		fn active_set() -> Vec<pallet_staking_delegation::ActiveTranscoder<AccountId, Balance>> {
+			StakingDelegation::active_set_view()
+		}
+
+		fn round() -> pallet_staking_delegation::RoundView<BlockNumber> {
+			StakingDelegation::round_view()
+		}
+
+		fn unbonding_locks(
+			who: AccountId,
+		) -> Vec<(
+			pallet_staking_delegation::LockId,
+			pallet_staking_delegation::UnbondingLock<AccountId, Balance>,
+		)> {
+			StakingDelegation::unbonding_locks_view(&who)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

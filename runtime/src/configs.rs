@@ -144,3 +144,22 @@ impl pallet_olc_token::Config for Runtime {
 	type PalletId = MaintainersPotId;
 	type WeightInfo = pallet_olc_token::weights::SubstrateWeight<Runtime>;
 }
+
+parameter_types! {
+	pub const StakingPotId: PalletId = PalletId(*b"olc/stak");
+	/// A transcoder must bond at least 1,000 OLC of its own.
+	pub const MinSelfBond: Balance = 1_000 * UNIT;
+}
+
+impl pallet_staking_delegation::Config for Runtime {
+	type Currency = Balances;
+	type MonetaryPolicy = OlcToken;
+	type MinSelfBond = MinSelfBond;
+	type MaxActiveTranscoders = ConstU32<16>;
+	type MaxTranscoders = ConstU32<256>;
+	/// Rounds between an unbond and its withdrawal (Livepeer's 7).
+	type UnbondingPeriod = ConstU32<7>;
+	type MaxUnbondingLocks = ConstU32<32>;
+	type PalletId = StakingPotId;
+	type WeightInfo = pallet_staking_delegation::weights::SubstrateWeight<Runtime>;
+}

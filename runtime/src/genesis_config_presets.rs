@@ -1,7 +1,7 @@
 //! Genesis presets: `development` (one validator, Alice) and `local_testnet` (Alice, Bob and
 //! Charlie validate). Both pre-fund the well-known dev accounts and make Alice sudo.
 
-use crate::{AccountId, Balance, UNIT};
+use crate::{AccountId, Balance, BlockNumber, UNIT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -9,6 +9,10 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// Transcoding rounds of the dev and local chains: 5 blocks (10 s), so tests see several rounds
+/// in a minute. Production chains keep the pallet's default of about one hour.
+pub const TEST_ROUND_LENGTH: BlockNumber = 5;
 
 /// What each pre-funded dev account holds at genesis: one million OLC.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
@@ -33,6 +37,9 @@ fn testnet_genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: pallet_sudo::GenesisConfig { key: Some(root) },
+		staking_delegation: pallet_staking_delegation::GenesisConfig {
+			round_length: Some(TEST_ROUND_LENGTH),
+		},
 	})
 }
 

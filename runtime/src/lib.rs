@@ -25,6 +25,7 @@ use sp_version::RuntimeVersion;
 pub use apis::RuntimeApi;
 pub use configs::*;
 pub use pallet_olc_token;
+pub use pallet_staking_delegation;
 
 /// Opaque types for the node: it does not need to know the runtime's extrinsic format.
 pub mod opaque {
@@ -153,4 +154,6 @@ mod runtime {
 	pub type Sudo = pallet_sudo;
 	#[runtime::pallet_index(10)]
 	pub type OlcToken = pallet_olc_token;
+	#[runtime::pallet_index(11)]
+	pub type StakingDelegation = pallet_staking_delegation;
 }

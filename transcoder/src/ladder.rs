@@ -10,11 +10,17 @@ use crate::media::{
 	self, open_h264_encoder, H264EncoderSpec, MediaError, X264Settings, MAX_INPUT_PIXELS,
 };
 use ffmpeg_next::{
-	codec, encoder, format, frame, media::Type as MediaType, picture,
-	software::scaling, Packet, Rational,
+	codec, decoder, encoder, format, frame, media::Type as MediaType, picture, software::scaling,
+	Packet, Rational,
 };
 use olc_primitives::Profile;
-use std::path::{Path, PathBuf};
+use std::{
+	path::{Path, PathBuf},
+	sync::{
+		mpsc::{Receiver, SyncSender},
+		Arc,
+	},
+};
 
 /// Configuration of a stream's ladder.
 #[derive(Clone, Debug)]
@@ -191,6 +197,8 @@ impl StreamTranscoder {
 			},
 			None => None,
 		};
+		let audio_index = audio.as_ref().map(|(index, _, _)| *index);
+		let audio_time_base = audio.as_ref().map(|(_, time_base, _)| *time_base);
 
 		let mut decoder = media::open_video_decoder(video_params)?;
 		check_resolution(decoder.width(), decoder.height(), false)?;
@@ -199,85 +207,84 @@ impl StreamTranscoder {
 		if packets.is_empty() {
 			return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
 		}
+		let mut feed = DecoderFeed { packets: &packets, next: 0, ended: false, video_index, audio_index };
 
-		let mut muxers: Vec<Option<RenditionMuxer>> = output_paths.iter().map(|_| None).collect();
-		let mut audio_packets: Vec<Packet> = Vec::new();
-		let mut decoded = frame::Video::empty();
-		let mut input_frames = 0u64;
-		let mut source_size = (0u32, 0u32);
-		// Scalers live per segment: swscale contexts are not Send, and the transcoder must be
-		// (the service runs it on blocking worker threads). Creating one is cheap.
-		let mut scalers: Vec<Option<Scaler>> = output_paths.iter().map(|_| None).collect();
-
-		let mut on_frame = |this: &mut Self,
-		                    frame: &frame::Video,
-		                    muxers: &mut Vec<Option<RenditionMuxer>>,
-		                    audio_packets: &[Packet]|
-		 -> Result<(), MediaError> {
-			check_resolution(frame.width(), frame.height(), true)?;
-			let is_first = input_frames == 0;
-			input_frames = input_frames.saturating_add(1);
-			if is_first {
-				source_size = (frame.width(), frame.height());
-				this.open_outputs(
-					frame,
-					source_fps,
-					video_time_base,
-					output_paths,
-					muxers,
-					audio.as_ref().map(|(_, tb, params)| (*tb, params.clone())),
-					audio_packets,
-				)?;
+		// Decode up to the first frame: its size decides the rendition sizes. Audio read before
+		// it is held and written once the outputs exist.
+		let mut held_audio = Vec::new();
+		let first_frame = loop {
+			match feed.next_item(&mut decoder) {
+				Some(Decoded::Frame(frame)) => break frame,
+				Some(Decoded::Audio(packet)) => held_audio.push(packet),
+				None => return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux)),
 			}
-			this.encode_frame(frame, video_time_base, is_first, muxers, &mut scalers)
 		};
+		check_resolution(first_frame.width(), first_frame.height(), true)?;
+		let source_size = (first_frame.width(), first_frame.height());
+		let audio_stream = audio.as_ref().map(|(_, time_base, params)| (*time_base, params.clone()));
+		let mut muxers = self.open_outputs(source_size, source_fps, video_time_base, output_paths, audio_stream)?;
+		for muxer in &mut muxers {
+			for packet in &held_audio {
+				muxer.write_audio(packet, audio_time_base)?;
+			}
+		}
 
-		for packet in &packets {
-			let index = packet.stream();
-			if Some(index) == audio.as_ref().map(|(i, _, _)| *i) {
-				if muxers.iter().any(Option::is_some) {
-					for muxer in muxers.iter_mut().flatten() {
-						muxer.write_audio(packet, audio.as_ref().map(|(_, tb, _)| *tb))?;
-					}
-				} else {
-					// Held until the first frame opens the outputs.
-					audio_packets.push(packet.clone());
+		// Every rendition scales and encodes on its own thread while this one decodes, so the
+		// renditions (and decoding) share the cores instead of running one after another.
+		let mut input_frames = 1u64;
+		let (worker_results, decode_error) = std::thread::scope(|scope| {
+			let mut senders = Vec::with_capacity(muxers.len());
+			let mut workers = Vec::with_capacity(muxers.len());
+			for (session, muxer) in self.sessions.iter_mut().zip(muxers.iter_mut()) {
+				let (sender, receiver) = std::sync::mpsc::sync_channel::<WorkItem>(8);
+				senders.push(sender);
+				workers.push(scope.spawn(move || match session.as_mut() {
+					Some(session) => {
+						rendition_worker(session, muxer, video_time_base, audio_time_base, receiver)
+					},
+					None => Err(MediaError::Encoder("rendition was not opened".into())),
+				}));
+			}
+			dispatch(&senders, WorkItem::Frame(Arc::new(first_frame), true));
+			let mut decode_error = None;
+			while let Some(item) = feed.next_item(&mut decoder) {
+				match item {
+					Decoded::Frame(frame) => {
+						if let Err(error) = check_resolution(frame.width(), frame.height(), true) {
+							decode_error = Some(error);
+							break;
+						}
+						input_frames = input_frames.saturating_add(1);
+						dispatch(&senders, WorkItem::Frame(Arc::new(frame), false));
+					},
+					Decoded::Audio(packet) => dispatch(&senders, WorkItem::Audio(packet)),
 				}
-				continue;
 			}
-			if index != video_index {
-				continue;
-			}
-			// Corrupt packets are skipped: the decoder may still produce later frames.
-			if decoder.send_packet(packet).is_err() {
-				continue;
-			}
-			while decoder.receive_frame(&mut decoded).is_ok() {
-				let had_outputs = muxers.iter().any(Option::is_some);
-				on_frame(self, &decoded, &mut muxers, &audio_packets)?;
-				if !had_outputs {
-					// Audio read before the first frame was handed over in open_outputs.
-					audio_packets.clear();
-				}
-			}
-		}
-		let _ = decoder.send_eof();
-		while decoder.receive_frame(&mut decoded).is_ok() {
-			on_frame(self, &decoded, &mut muxers, &audio_packets)?;
-		}
-		if input_frames == 0 {
-			return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
+			drop(senders);
+			let results: Vec<Result<bool, MediaError>> = workers
+				.into_iter()
+				.map(|worker| {
+					worker
+						.join()
+						.unwrap_or_else(|_| Err(MediaError::Encoder("rendition worker panicked".into())))
+				})
+				.collect();
+			(results, decode_error)
+		});
+		if let Some(error) = decode_error {
+			return Err(error);
 		}
 
 		let mut outputs = Vec::with_capacity(output_paths.len());
-		for (index, (muxer, path)) in muxers.iter_mut().zip(output_paths).enumerate() {
-			let session = self.sessions.get_mut(index).and_then(Option::as_mut);
-			let (Some(muxer), Some(session)) = (muxer.as_mut(), session) else {
-				return Err(MediaError::Encoder("rendition was not opened".into()));
-			};
-			let drained = finish_segment(session, muxer)?;
-			let frames = muxer.frames;
-			let (width, height) = (session.width, session.height);
+		for (index, ((result, muxer), path)) in
+			worker_results.into_iter().zip(muxers.iter_mut()).zip(output_paths).enumerate()
+		{
+			let drained = result?;
+			let (width, height) = self
+				.sessions
+				.get(index)
+				.and_then(Option::as_ref)
+				.map_or((0, 0), |session| (session.width, session.height));
 			if drained {
 				// The encoder had delayed frames and was drained; it cannot take more input.
 				if let Some(slot) = self.sessions.get_mut(index) {
@@ -292,7 +299,13 @@ impl StreamTranscoder {
 				.and_then(|p| p.name_str())
 				.unwrap_or("unnamed")
 				.to_string();
-			outputs.push(RenditionOutput { profile_name, path: path.clone(), width, height, frames });
+			outputs.push(RenditionOutput {
+				profile_name,
+				path: path.clone(),
+				width,
+				height,
+				frames: muxer.frames,
+			});
 		}
 		Ok(SegmentTranscode {
 			outputs,
@@ -303,31 +316,26 @@ impl StreamTranscoder {
 	}
 
 	/// Opens (or keeps) each rendition's encoder and creates this segment's muxers.
-	#[allow(clippy::too_many_arguments)]
 	fn open_outputs(
 		&mut self,
-		first_frame: &frame::Video,
+		source_size: (u32, u32),
 		source_fps: Option<f64>,
 		input_time_base: Rational,
 		output_paths: &[PathBuf],
-		muxers: &mut [Option<RenditionMuxer>],
 		audio: Option<(Rational, codec::Parameters)>,
-		pending_audio: &[Packet],
-	) -> Result<(), MediaError> {
+	) -> Result<Vec<RenditionMuxer>, MediaError> {
 		let gop_seconds = self.config.segment_seconds.max(1);
-		for (index, profile) in self.config.profiles.iter().enumerate() {
-			let (width, height) = media::rendition_size(
-				profile.width,
-				profile.height,
-				first_frame.width(),
-				first_frame.height(),
-			);
+		let mut muxers = Vec::with_capacity(output_paths.len());
+		for ((profile, slot), path) in
+			self.config.profiles.iter().zip(self.sessions.iter_mut()).zip(output_paths)
+		{
+			let (width, height) =
+				media::rendition_size(profile.width, profile.height, source_size.0, source_size.1);
 			// Never raise the frame rate either: a 25 fps source stays at 25 fps.
 			let fps = match source_fps {
 				Some(source) if source < f64::from(profile.fps) => (source.round() as u32).max(1),
 				_ => profile.fps,
 			};
-			let Some(slot) = self.sessions.get_mut(index) else { continue };
 			let reusable = slot
 				.as_ref()
 				.is_some_and(|s| s.width == width && s.height == height && s.fps == fps);
@@ -354,79 +362,146 @@ impl StreamTranscoder {
 					packets_received: 0,
 				});
 			}
-			let (Some(session), Some(path), Some(muxer_slot)) =
-				(slot.as_ref(), output_paths.get(index), muxers.get_mut(index))
-			else {
+			let session = slot.as_ref().ok_or_else(|| MediaError::Encoder("no session".into()))?;
+			muxers.push(RenditionMuxer::create(path, &session.encoder, audio.as_ref())?);
+		}
+		Ok(muxers)
+	}
+}
+
+/// What the decoding side hands to the rendition workers.
+#[derive(Clone)]
+enum WorkItem {
+	/// A decoded frame; the flag marks the segment's first frame.
+	Frame(Arc<frame::Video>, bool),
+	/// An audio packet, copied into every rendition.
+	Audio(Packet),
+}
+
+/// Sends an item to every worker still running (a failed worker has dropped its receiver; its
+/// error is collected when it is joined).
+fn dispatch(senders: &[SyncSender<WorkItem>], item: WorkItem) {
+	for sender in senders {
+		let _ = sender.send(item.clone());
+	}
+}
+
+enum Decoded {
+	Frame(frame::Video),
+	Audio(Packet),
+}
+
+/// Feeds a segment's packets to the decoder and yields decoded frames and audio packets in
+/// order.
+struct DecoderFeed<'a> {
+	packets: &'a [Packet],
+	next: usize,
+	ended: bool,
+	video_index: usize,
+	audio_index: Option<usize>,
+}
+
+impl DecoderFeed<'_> {
+	fn next_item(&mut self, decoder: &mut decoder::Video) -> Option<Decoded> {
+		loop {
+			let mut frame = frame::Video::empty();
+			if decoder.receive_frame(&mut frame).is_ok() {
+				return Some(Decoded::Frame(frame));
+			}
+			let Some(packet) = self.packets.get(self.next) else {
+				if self.ended {
+					return None;
+				}
+				let _ = decoder.send_eof();
+				self.ended = true;
 				continue;
 			};
-			let mut muxer = RenditionMuxer::create(path, &session.encoder, audio.as_ref())?;
-			for packet in pending_audio {
-				muxer.write_audio(packet, audio.as_ref().map(|(tb, _)| *tb))?;
+			self.next = self.next.saturating_add(1);
+			if Some(packet.stream()) == self.audio_index {
+				return Some(Decoded::Audio(packet.clone()));
 			}
-			*muxer_slot = Some(muxer);
+			if packet.stream() == self.video_index {
+				// Corrupt packets are skipped: the decoder may still produce later frames.
+				let _ = decoder.send_packet(packet);
+			}
 		}
-		Ok(())
 	}
+}
 
-	/// Scales one decoded frame into every rendition and encodes it.
-	fn encode_frame(
-		&mut self,
-		frame: &frame::Video,
-		input_time_base: Rational,
-		is_segment_start: bool,
-		muxers: &mut [Option<RenditionMuxer>],
-		scalers: &mut [Option<Scaler>],
-	) -> Result<(), MediaError> {
-		let Some(timestamp) = frame.timestamp().or_else(|| frame.pts()) else {
-			// A frame without any timestamp cannot be placed; skip it.
-			return Ok(());
-		};
-		for ((session, muxer), scaler_slot) in
-			self.sessions.iter_mut().zip(muxers.iter_mut()).zip(scalers.iter_mut())
-		{
-			let (Some(session), Some(muxer)) = (session.as_mut(), muxer.as_mut()) else {
-				continue;
-			};
-			let pts = rescale(timestamp, input_time_base, session.time_base);
-			if is_segment_start {
-				session.segment_origin = pts;
-			}
-			let slot = frame_slot(pts.saturating_sub(session.segment_origin), session.time_base, session.fps);
-			// Keep the segment's first frame always; otherwise at most one frame per slot.
-			if !is_segment_start && session.last_slot.is_some_and(|last| slot <= last) {
-				continue;
-			}
-			session.last_slot = Some(slot);
-
-			let key = ScalerKey { format: frame.format(), width: frame.width(), height: frame.height() };
-			if scaler_slot.as_ref().map(|(k, _)| *k) != Some(key) {
-				let scaler = scaling::Context::get(
-					key.format,
-					key.width,
-					key.height,
-					format::Pixel::YUV420P,
-					session.width,
-					session.height,
-					scaling::Flags::BICUBIC,
-				)
-				.map_err(|e| MediaError::Scale(e.to_string()))?;
-				*scaler_slot = Some((key, scaler));
-			}
-			let Some((_, scaler)) = scaler_slot.as_mut() else { continue };
-			// A fresh frame each time: the encoder may still reference the previous one.
-			let mut scaled = frame::Video::new(format::Pixel::YUV420P, session.width, session.height);
-			scaler.run(frame, &mut scaled).map_err(|e| MediaError::Scale(e.to_string()))?;
-			scaled.set_pts(Some(pts));
-			scaled.set_kind(if is_segment_start { picture::Type::I } else { picture::Type::None });
-			session
-				.encoder
-				.send_frame(&scaled)
-				.map_err(|e| MediaError::Encoder(e.to_string()))?;
-			session.frames_sent = session.frames_sent.saturating_add(1);
-			receive_packets(session, muxer)?;
+/// One rendition's share of a segment: scale and encode every frame, copy audio, then finish
+/// the segment. Returns whether the encoder had to be drained (see [`finish_segment`]).
+fn rendition_worker(
+	session: &mut VideoSession,
+	muxer: &mut RenditionMuxer,
+	input_time_base: Rational,
+	audio_time_base: Option<Rational>,
+	items: Receiver<WorkItem>,
+) -> Result<bool, MediaError> {
+	// Scalers live per segment and per thread: swscale contexts are not Send.
+	let mut scaler: Option<Scaler> = None;
+	for item in items {
+		match item {
+			WorkItem::Audio(packet) => muxer.write_audio(&packet, audio_time_base)?,
+			WorkItem::Frame(frame, is_segment_start) => encode_frame(
+				session,
+				muxer,
+				&mut scaler,
+				&frame,
+				input_time_base,
+				is_segment_start,
+			)?,
 		}
-		Ok(())
 	}
+	finish_segment(session, muxer)
+}
+
+/// Scales one decoded frame for a rendition and encodes it.
+fn encode_frame(
+	session: &mut VideoSession,
+	muxer: &mut RenditionMuxer,
+	scaler_slot: &mut Option<Scaler>,
+	frame: &frame::Video,
+	input_time_base: Rational,
+	is_segment_start: bool,
+) -> Result<(), MediaError> {
+	let Some(timestamp) = frame.timestamp().or_else(|| frame.pts()) else {
+		// A frame without any timestamp cannot be placed; skip it.
+		return Ok(());
+	};
+	let pts = rescale(timestamp, input_time_base, session.time_base);
+	if is_segment_start {
+		session.segment_origin = pts;
+	}
+	let slot = frame_slot(pts.saturating_sub(session.segment_origin), session.time_base, session.fps);
+	// Keep the segment's first frame always; otherwise at most one frame per slot.
+	if !is_segment_start && session.last_slot.is_some_and(|last| slot <= last) {
+		return Ok(());
+	}
+	session.last_slot = Some(slot);
+
+	let key = ScalerKey { format: frame.format(), width: frame.width(), height: frame.height() };
+	if scaler_slot.as_ref().map(|(k, _)| *k) != Some(key) {
+		let scaler = scaling::Context::get(
+			key.format,
+			key.width,
+			key.height,
+			format::Pixel::YUV420P,
+			session.width,
+			session.height,
+			scaling::Flags::BICUBIC,
+		)
+		.map_err(|e| MediaError::Scale(e.to_string()))?;
+		*scaler_slot = Some((key, scaler));
+	}
+	let Some((_, scaler)) = scaler_slot.as_mut() else { return Ok(()) };
+	// A fresh frame each time: the encoder may still reference the previous one.
+	let mut scaled = frame::Video::new(format::Pixel::YUV420P, session.width, session.height);
+	scaler.run(frame, &mut scaled).map_err(|e| MediaError::Scale(e.to_string()))?;
+	scaled.set_pts(Some(pts));
+	scaled.set_kind(if is_segment_start { picture::Type::I } else { picture::Type::None });
+	session.encoder.send_frame(&scaled).map_err(|e| MediaError::Encoder(e.to_string()))?;
+	session.frames_sent = session.frames_sent.saturating_add(1);
+	receive_packets(session, muxer)
 }
 
 fn check_resolution(width: u32, height: u32, decoded: bool) -> Result<(), MediaError> {

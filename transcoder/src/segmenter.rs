@@ -1,11 +1,12 @@
 //! The broadcaster side: cut a source into segments of MPEG-TS (H.264 + AAC), each starting
 //! with an IDR frame and decodable on its own.
 //!
-//! The source is decoded and re-encoded: libx264 with an IDR forced at every segment start and
-//! AAC audio. Re-encoding always (rather than copying when the source's keyframes happen to
-//! fall on segment boundaries) keeps one code path and guarantees clean 2 s cuts; copying is a
-//! possible optimisation for sources with fixed 2 s GOPs. x264 runs with `tune=zerolatency` here
-//! so every frame's packet is out before the next segment starts.
+//! A file whose video is H.264 with keyframes exactly on every segment boundary (and whose audio,
+//! if any, is AAC) is cut without re-encoding: packets are copied and a segment starts at each
+//! boundary keyframe. Everything else (other GOPs, other codecs, the test pattern, RTMP input,
+//! which cannot be scanned ahead) is decoded and re-encoded: libx264 with an IDR forced at every
+//! segment start, and AAC audio. x264 runs with `tune=zerolatency` there, so every frame's packet
+//! is out before the next segment starts.
 
 use crate::media::{self, open_h264_encoder, H264EncoderSpec, MediaError, X264Settings};
 use ffmpeg_next::{
@@ -68,6 +69,22 @@ pub struct SegmenterConfig {
 	pub work_dir: PathBuf,
 }
 
+/// How a source is cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CutMode {
+	/// Packets copied, cut at the source's own keyframes.
+	Copy,
+	/// Decoded and re-encoded with a keyframe at every segment start.
+	Reencode,
+}
+
+/// Outcome of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSummary {
+	pub segments: u64,
+	pub mode: CutMode,
+}
+
 /// One finished segment.
 #[derive(Clone, Debug)]
 pub struct CutSegment {
@@ -109,9 +126,15 @@ pub fn run(
 	source: &Source,
 	config: &SegmenterConfig,
 	sink: &mut dyn FnMut(CutSegment) -> Result<(), String>,
-) -> Result<u64, SegmentError> {
+) -> Result<RunSummary, SegmentError> {
 	crate::init_ffmpeg().map_err(|e| MediaError::Encoder(e.to_string()))?;
 	std::fs::create_dir_all(&config.work_dir).map_err(MediaError::Io)?;
+	if let Source::File(path) = source {
+		if keyframes_allow_copy(path, config.segment_seconds)? {
+			let segments = run_copy(path, config, sink)?;
+			return Ok(RunSummary { segments, mode: CutMode::Copy });
+		}
+	}
 	let x264 = X264Settings { preset: config.x264_preset.clone(), tune: Some("zerolatency".into()) };
 
 	let mut state = RunState {
@@ -140,7 +163,203 @@ pub fn run(
 		loop_offset += covered;
 	}
 	state.finish(sink)?;
-	Ok(state.emitted)
+	Ok(RunSummary { segments: state.emitted, mode: CutMode::Reencode })
+}
+
+/// True when a file can be cut without re-encoding: H.264 video whose keyframes fall on every
+/// segment boundary (within half a frame), and AAC or no audio. Reads the file's packets once.
+pub fn keyframes_allow_copy(path: &std::path::Path, segment_seconds: u32) -> Result<bool, MediaError> {
+	let mut input = media::open_input(path)?;
+	let Some(video_index) = media::best_stream(&input, MediaType::Video) else {
+		return Ok(false);
+	};
+	let Some(video) = input.stream(video_index) else { return Ok(false) };
+	let video_tb = video.time_base();
+	let fps = media::stream_fps(video.avg_frame_rate()).unwrap_or(30.0);
+	if video.parameters().id() != codec::Id::H264 {
+		return Ok(false);
+	}
+	if let Some(audio) = media::best_stream(&input, MediaType::Audio).and_then(|i| input.stream(i)) {
+		if audio.parameters().id() != codec::Id::AAC {
+			return Ok(false);
+		}
+	}
+	let mut keyframes = Vec::new();
+	let mut last = f64::MIN;
+	let (packets, _) = media::read_all_packets(&mut input);
+	for packet in packets.iter().filter(|p| p.stream() == video_index) {
+		let Some(pts) = packet.pts() else { return Ok(false) };
+		let t = media::seconds(pts, video_tb);
+		last = last.max(t);
+		if packet.is_key() {
+			keyframes.push(t);
+		}
+	}
+	let Some(first) = keyframes.iter().copied().reduce(f64::min) else { return Ok(false) };
+	let half_frame = 0.5 / fps;
+	let step = f64::from(segment_seconds.max(1));
+	let mut boundary = first + step;
+	while boundary < last - half_frame {
+		if !keyframes.iter().any(|k| (k - boundary).abs() <= half_frame) {
+			return Ok(false);
+		}
+		boundary += step;
+	}
+	Ok(true)
+}
+
+/// Cuts a file at its boundary keyframes, copying packets (see [`keyframes_allow_copy`]).
+fn run_copy(
+	path: &std::path::Path,
+	config: &SegmenterConfig,
+	sink: &mut dyn FnMut(CutSegment) -> Result<(), String>,
+) -> Result<u64, SegmentError> {
+	let started = Instant::now();
+	let mut first_media_time: Option<f64> = None;
+	let mut emitted = 0u64;
+	let mut next_seq = 0u64;
+	let mut segment: Option<OpenSegment> = None;
+	let mut loop_offset = 0.0f64;
+	let step = f64::from(config.segment_seconds.max(1));
+	let done = |emitted: u64| config.max_segments.is_some_and(|max| emitted >= max);
+	loop {
+		let mut input = media::open_input(path)?;
+		let video_index = media::best_stream(&input, MediaType::Video).ok_or(MediaError::NoVideo)?;
+		let audio_index = media::best_stream(&input, MediaType::Audio);
+		let video = input.stream(video_index).ok_or(MediaError::NoVideo)?;
+		let (video_tb, video_params) = (video.time_base(), video.parameters());
+		let frame_seconds = 1.0 / media::stream_fps(video.avg_frame_rate()).unwrap_or(30.0);
+		let audio = match audio_index.and_then(|i| input.stream(i)) {
+			Some(stream) => Some((stream.time_base(), stream.parameters())),
+			None => None,
+		};
+		let (mut first_raw, mut raw_end) = (None::<f64>, 0.0f64);
+		loop {
+			if done(emitted) {
+				break;
+			}
+			let mut packet = Packet::empty();
+			match packet.read(&mut input) {
+				Ok(()) => {},
+				Err(ffmpeg_next::Error::Eof) => break,
+				Err(ffmpeg_next::Error::InvalidData) => continue,
+				Err(e) => {
+					tracing::warn!("input ended: {e}");
+					break;
+				},
+			}
+			let is_video = packet.stream() == video_index;
+			let (in_tb, out_index) = if is_video {
+				(video_tb, 0)
+			} else if Some(packet.stream()) == audio_index {
+				match &audio {
+					Some((tb, _)) => (*tb, 1),
+					None => continue,
+				}
+			} else {
+				continue;
+			};
+			let Some(pts) = packet.pts().or(packet.dts()) else { continue };
+			let raw = media::seconds(pts, in_tb);
+			let time = raw + loop_offset;
+			if is_video {
+				first_raw.get_or_insert(raw);
+				raw_end = raw_end.max(raw + frame_seconds);
+				if config.realtime {
+					let first = *first_media_time.get_or_insert(time);
+					let due = Duration::from_secs_f64((time - first).max(0.0));
+					if let Some(wait) = due.checked_sub(started.elapsed()) {
+						std::thread::sleep(wait);
+					}
+				}
+				let boundary = match &segment {
+					None => packet.is_key(),
+					Some(open) => packet.is_key() && time + frame_seconds / 2.0 >= open.first_time + step,
+				};
+				if boundary {
+					if let Some(open) = segment.take() {
+						emitted = emitted.saturating_add(close_copy_segment(open, sink)?);
+						if done(emitted) {
+							break;
+						}
+					}
+					let seq = next_seq;
+					next_seq = next_seq.saturating_add(1);
+					segment = Some(open_copy_segment(config, seq, time, frame_seconds, &video_params, audio.as_ref())?);
+				}
+				if let Some(open) = segment.as_mut() {
+					open.last_time = open.last_time.max(time);
+				}
+			}
+			// Packets before the first keyframe cannot start a segment and are dropped.
+			let Some(open) = segment.as_mut() else { continue };
+			let out_tb = if out_index == 0 { Some(open.video_tb) } else { open.audio_tb };
+			let Some(out_tb) = out_tb else { continue };
+			let offset = (loop_offset * f64::from(in_tb.denominator()) / f64::from(in_tb.numerator().max(1))).round() as i64;
+			packet.set_pts(packet.pts().map(|t| t.saturating_add(offset)));
+			packet.set_dts(packet.dts().map(|t| t.saturating_add(offset)));
+			packet.set_stream(out_index);
+			packet.rescale_ts(in_tb, out_tb);
+			packet.set_position(-1);
+			packet.write_interleaved(&mut open.output).map_err(|e| MediaError::Mux(e.to_string()))?;
+		}
+		let covered = raw_end - first_raw.unwrap_or(raw_end);
+		if done(emitted) || !config.loop_input || covered <= 0.0 {
+			break;
+		}
+		loop_offset += covered;
+	}
+	match segment.take() {
+		Some(open) if !done(emitted) => emitted = emitted.saturating_add(close_copy_segment(open, sink)?),
+		Some(open) => {
+			drop(open.output);
+			let _ = std::fs::remove_file(&open.path);
+		},
+		None => {},
+	}
+	Ok(emitted)
+}
+
+fn open_copy_segment(
+	config: &SegmenterConfig,
+	seq: u64,
+	time: f64,
+	frame_seconds: f64,
+	video: &codec::Parameters,
+	audio: Option<&(Rational, codec::Parameters)>,
+) -> Result<OpenSegment, MediaError> {
+	let path = config.work_dir.join(format!("segment-{seq}.ts"));
+	let mut output = format::output_as(&path, "mpegts").map_err(|e| MediaError::Mux(e.to_string()))?;
+	{
+		let mut stream = output
+			.add_stream(encoder::find(codec::Id::None))
+			.map_err(|e| MediaError::Mux(e.to_string()))?;
+		stream.set_parameters(video.clone());
+	}
+	if let Some((_, params)) = audio {
+		let mut stream = output
+			.add_stream(encoder::find(codec::Id::None))
+			.map_err(|e| MediaError::Mux(e.to_string()))?;
+		stream.set_parameters(params.clone());
+	}
+	output.write_header().map_err(|e| MediaError::Mux(e.to_string()))?;
+	let video_tb = output.stream(0).map_or(Rational(1, 90000), |s| s.time_base());
+	let audio_tb = if audio.is_some() { output.stream(1).map(|s| s.time_base()) } else { None };
+	Ok(OpenSegment { seq, path, output, video_tb, audio_tb, first_time: time, last_time: time, frame_seconds })
+}
+
+fn close_copy_segment(
+	mut segment: OpenSegment,
+	sink: &mut dyn FnMut(CutSegment) -> Result<(), String>,
+) -> Result<u64, SegmentError> {
+	segment.output.write_trailer().map_err(|e| MediaError::Mux(e.to_string()))?;
+	drop(segment.output);
+	let bytes = std::fs::read(&segment.path).map_err(MediaError::Io)?;
+	let _ = std::fs::remove_file(&segment.path);
+	let duration = segment.last_time - segment.first_time + segment.frame_seconds;
+	let duration_ms = (duration * 1000.0).round().clamp(0.0, f64::from(u32::MAX)) as u32;
+	sink(CutSegment { seq: segment.seq, bytes, duration_ms }).map_err(SegmentError::Sink)?;
+	Ok(1)
 }
 
 fn open_source(source: &Source) -> Result<format::context::Input, MediaError> {
@@ -223,7 +442,13 @@ impl RunState<'_> {
 				Ok(()) => {},
 				Err(ffmpeg_next::Error::Eof) => break,
 				Err(ffmpeg_next::Error::InvalidData) => continue,
-				Err(e) => return Err(MediaError::Demux(e.to_string()).into()),
+				// A publisher closing its RTMP connection ends the input with an I/O error
+				// rather than end of file; either way the input is over and the segment in
+				// progress is still emitted.
+				Err(e) => {
+					tracing::warn!("input ended: {e}");
+					break;
+				},
 			}
 			if packet.stream() == video_index {
 				if video_decoder.send_packet(&packet).is_err() {

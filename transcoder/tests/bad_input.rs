@@ -50,7 +50,8 @@ fn each_bad_segment_has_its_own_error_and_the_stream_goes_on() {
 	let no_frames = d.join("headers-only.ts");
 	std::fs::write(&no_frames, &std::fs::read(&good).unwrap()[..188 * 3]).unwrap();
 
-	let cases: Vec<(&Path, fn(&MediaError) -> bool)> = vec![
+	type Expectation = fn(&MediaError) -> bool;
+	let cases: Vec<(&Path, Expectation)> = vec![
 		(&empty, |e| matches!(e, MediaError::EmptyInput)),
 		(&garbage, |e| matches!(e, MediaError::NotMedia(_))),
 		(&audio_only, |e| matches!(e, MediaError::NoVideo)),

@@ -19,7 +19,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_olc-transcoder");
 /// H.264 + AAC, IDR first, clean decode, continuous timestamps.
 fn check_segments(dir: &Path, count: u64, last_may_be_short: bool) {
 	let alice = sr25519::Pair::from_string("//Alice", None).unwrap().public();
-	let mut previous_end = None;
+	let mut previous_end: Option<f64> = None;
 	for seq in 0..count {
 		let bytes = std::fs::read(dir.join(format!("{seq}.ts"))).unwrap();
 		let header_hex = std::fs::read_to_string(dir.join(format!("{seq}.header"))).unwrap();
@@ -40,7 +40,7 @@ fn check_segments(dir: &Path, count: u64, last_may_be_short: bool) {
 		}
 		let start = first_pts(&path);
 		if let Some(end) = previous_end {
-			assert!((start - end as f64).abs() < 0.05, "segment {seq} starts at {start}, previous ended {end}");
+			assert!((start - end).abs() < 0.05, "segment {seq} starts at {start}, previous ended {end}");
 		}
 		previous_end = Some(start + probed.duration);
 	}
@@ -69,21 +69,62 @@ fn file_broadcast_cuts_two_second_segments() {
 		"-f", "lavfi", "-i", "sine=sample_rate=44100", "-t", "5", "-c:v", "libx264", "-preset", "ultrafast",
 		"-g", "150", "-c:a", "aac"]).arg(&source));
 	let out = dir.path().join("out");
-	run(Command::new(BIN).args(["broadcast", "--bitrate-kbps", "500", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+	let stderr = broadcast_stderr(Command::new(BIN).args(["broadcast", "--bitrate-kbps", "500", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+	assert!(stderr.contains("3 segments, re-encoded"), "{stderr}");
 	check_segments(&out, 3, true);
 	assert!((probe(&out.join("2.ts")).duration - 1.0).abs() < 0.05);
+}
+
+fn broadcast_stderr(command: &mut Command) -> String {
+	let output = command.output().unwrap();
+	let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+	assert!(output.status.success(), "{stderr}");
+	stderr
+}
+
+#[test]
+fn file_with_two_second_keyframes_is_cut_without_reencoding() {
+	let dir = tempfile::tempdir().unwrap();
+	let source = dir.path().join("source.mp4");
+	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+		"-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "6", "-c:v", "libx264", "-preset", "ultrafast",
+		"-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-c:a", "aac"]).arg(&source));
+	let out = dir.path().join("out");
+	let stderr = broadcast_stderr(Command::new(BIN).args(["broadcast", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+	assert!(stderr.contains("3 segments, copied"), "{stderr}");
+	check_segments(&out, 3, false);
+	// Copied, not re-encoded: the first segment decodes to exactly the source's first 60 frames.
+	let frame_hashes = |path: &Path| -> Vec<String> {
+		run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(path)
+			.args(["-map", "0:v", "-frames:v", "60", "-f", "framemd5", "-"]))
+			.lines()
+			.filter(|l| !l.starts_with('#'))
+			.map(|l| l.rsplit(',').next().unwrap().trim().to_string())
+			.collect()
+	};
+	let copied = frame_hashes(&out.join("0.ts"));
+	assert_eq!(copied.len(), 60);
+	assert_eq!(copied, frame_hashes(&source));
 }
 
 #[test]
 fn looped_file_continues_timestamps_in_real_time() {
 	let dir = tempfile::tempdir().unwrap();
-	let source = make_clip(dir.path(), "two.ts", 320, 180, 30, 2.0);
-	let out = dir.path().join("out");
-	let started = std::time::Instant::now();
-	run(Command::new(BIN).args(["broadcast", "--loop", "--segments", "3", "--bitrate-kbps", "500", "--input"]).arg(&source).arg("--out-dir").arg(&out));
-	// Three 2 s segments in real time take at least ~4 s (the last is emitted when complete).
-	assert!(started.elapsed().as_secs_f64() > 3.9, "{:?}", started.elapsed());
-	check_segments(&out, 3, false);
+	// One source cut by copying (2 s keyframes), one re-encoded (1.5 s keyframes).
+	let copyable = make_clip(dir.path(), "two.ts", 320, 180, 30, 2.0);
+	let odd_gop = dir.path().join("odd.ts");
+	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+		"-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "3", "-c:v", "libx264", "-preset", "ultrafast",
+		"-g", "45", "-c:a", "aac", "-f", "mpegts"]).arg(&odd_gop));
+	for (source, mode) in [(copyable, "copied"), (odd_gop, "re-encoded")] {
+		let out = dir.path().join(format!("out-{mode}"));
+		let started = std::time::Instant::now();
+		let stderr = broadcast_stderr(Command::new(BIN).args(["broadcast", "--loop", "--segments", "3", "--bitrate-kbps", "500", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+		assert!(stderr.contains(&format!("3 segments, {mode}")), "{stderr}");
+		// Three 2 s segments in real time take at least ~4 s (the last is emitted when complete).
+		assert!(started.elapsed().as_secs_f64() > 3.9, "{:?}", started.elapsed());
+		check_segments(&out, 3, false);
+	}
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,4 +166,42 @@ async fn broadcast_pushes_to_the_transcoder() {
 	let probed = probe(&path);
 	assert_eq!((probed.width, probed.height), (256, 144));
 	assert!(probed.first_frame_is_key);
+}
+
+#[test]
+fn rtmp_publisher_is_segmented() {
+	let dir = tempfile::tempdir().unwrap();
+	let source = dir.path().join("source.mp4");
+	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
+		"-f", "lavfi", "-i", "sine=sample_rate=44100", "-t", "5", "-c:v", "libx264", "-preset", "ultrafast",
+		"-g", "30", "-c:a", "aac"]).arg(&source));
+	let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+	let url = format!("rtmp://127.0.0.1:{port}/live/test");
+	let out = dir.path().join("out");
+	let mut broadcaster = Command::new(BIN)
+		.args(["broadcast", "--bitrate-kbps", "400", "--input", &url, "--out-dir"])
+		.arg(&out)
+		.stderr(std::process::Stdio::piped())
+		.spawn()
+		.unwrap();
+	// Publish as OBS would (FLV over RTMP), retrying until the listener is up.
+	let mut published = false;
+	for _ in 0..50 {
+		let status = Command::new("ffmpeg")
+			.args(["-v", "error", "-i"])
+			.arg(&source)
+			.args(["-c", "copy", "-f", "flv", &url])
+			.status()
+			.unwrap();
+		if status.success() {
+			published = true;
+			break;
+		}
+		std::thread::sleep(std::time::Duration::from_millis(100));
+	}
+	let output = broadcaster.wait_with_output().unwrap();
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(published, "could not publish: {stderr}");
+	assert!(output.status.success(), "{stderr}");
+	check_segments(&out, 3, true);
 }

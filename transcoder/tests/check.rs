@@ -25,7 +25,7 @@ fn honest_pair(dir: &Path) -> (PathBuf, PathBuf) {
 		segment_seconds: 2,
 	})
 	.unwrap();
-	transcoder.transcode_segment(&input, &[output.clone()]).unwrap();
+	transcoder.transcode_segment(&input, std::slice::from_ref(&output)).unwrap();
 	(input, output)
 }
 

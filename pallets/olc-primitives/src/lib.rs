@@ -157,7 +157,7 @@ impl Profile {
 		if self.width == 0 || self.height == 0 {
 			return Err(ProfileError::ZeroResolution);
 		}
-		if self.width % 2 != 0 || self.height % 2 != 0 {
+		if !self.width.is_multiple_of(2) || !self.height.is_multiple_of(2) {
 			return Err(ProfileError::OddResolution);
 		}
 		if self.bitrate_kbps == 0 {

@@ -165,10 +165,10 @@ pub fn verify_leaf_hash(
 	let mut position = proof.leaf_index;
 	let mut width = proof.leaf_count;
 	while width > 1 {
-		let is_promoted = position % 2 == 0 && position == width.saturating_sub(1);
+		let is_promoted = position.is_multiple_of(2) && position == width.saturating_sub(1);
 		if !is_promoted {
 			let sibling = siblings.next().ok_or(MerkleError::WrongProofLength)?;
-			current = if position % 2 == 0 {
+			current = if position.is_multiple_of(2) {
 				node_hash(&current, sibling)
 			} else {
 				node_hash(sibling, &current)

@@ -61,7 +61,7 @@ fn decode_signature(hex: &str) -> Option<sr25519::Signature> {
 
 /// Decodes lowercase or uppercase hex without a prefix.
 pub fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-	if hex.len() % 2 != 0 {
+	if !hex.len().is_multiple_of(2) {
 		return None;
 	}
 	(0..hex.len())

@@ -907,11 +907,11 @@ pub mod pallet {
 			if amount.is_zero() {
 				return Ok(());
 			}
+			let before = Self::membership(delegator);
 			let round = CurrentRound::<T>::get().index;
 			if pool.active_round == Some(round) {
 				let next = round.checked_add(1).ok_or(Error::<T>::Overflow)?;
 				if delegator.pending.is_zero() {
-					pool.pending_refs = pool.pending_refs.saturating_add(1);
 					delegator.pending_base = pool.factors;
 					delegator.pending_round = next;
 				}
@@ -922,6 +922,7 @@ pub mod pallet {
 				delegator.bonded = delegator.bonded.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 				pool.earning = pool.earning.saturating_add(amount);
 			}
+			Self::update_membership(pool, before, Self::membership(delegator));
 			Ok(())
 		}
 
@@ -932,17 +933,62 @@ pub mod pallet {
 			pool: &mut Pool<BalanceOf<T>>,
 			amount: BalanceOf<T>,
 		) {
+			let before = Self::membership(delegator);
 			let from_pending = amount.min(delegator.pending);
-			if !from_pending.is_zero() {
-				delegator.pending = delegator.pending.saturating_sub(from_pending);
-				pool.pending = pool.pending.saturating_sub(from_pending);
-				if delegator.pending.is_zero() {
-					pool.pending_refs = pool.pending_refs.saturating_sub(1);
-				}
-			}
+			delegator.pending = delegator.pending.saturating_sub(from_pending);
+			pool.pending = pool.pending.saturating_sub(from_pending);
 			let from_bonded = amount.saturating_sub(from_pending).min(delegator.bonded);
 			delegator.bonded = delegator.bonded.saturating_sub(from_bonded);
 			pool.earning = pool.earning.saturating_sub(from_bonded);
+			Self::update_membership(pool, before, Self::membership(delegator));
+		}
+
+		/// Which of a pool's stake an account has a part of: (earning, pending) — earning
+		/// includes pending stake whose round has started but that is not settled yet.
+		fn membership(delegator: &DelegatorOf<T>) -> Membership {
+			let started = delegator.pending_round <= CurrentRound::<T>::get().index;
+			let pending = !delegator.pending.is_zero();
+			Membership {
+				earning: !delegator.bonded.is_zero() || (pending && started),
+				pending: pending && !started,
+			}
+		}
+
+		/// Counts an account's change of membership in `pool`'s earning and pending stake. When
+		/// the last member leaves either, what the pool still counts there is rounding dust
+		/// nobody owns: it is dropped, so that later rewards and fees do not go to it.
+		fn update_membership(pool: &mut Pool<BalanceOf<T>>, before: Membership, after: Membership) {
+			match (before.earning, after.earning) {
+				(false, true) => pool.earners = pool.earners.saturating_add(1),
+				(true, false) => pool.earners = pool.earners.saturating_sub(1),
+				_ => {},
+			}
+			match (before.pending, after.pending) {
+				(false, true) => pool.pending_refs = pool.pending_refs.saturating_add(1),
+				(true, false) => pool.pending_refs = pool.pending_refs.saturating_sub(1),
+				_ => {},
+			}
+			// Pending holders that earn nothing yet join the earners when their stake starts.
+			match (before.pending && !before.earning, after.pending && !after.earning) {
+				(false, true) => pool.newcomers = pool.newcomers.saturating_add(1),
+				(true, false) => pool.newcomers = pool.newcomers.saturating_sub(1),
+				_ => {},
+			}
+			Self::drop_dust(pool);
+		}
+
+		/// Drops stake the pool counts but no member owns (see `update_membership`).
+		fn drop_dust(pool: &mut Pool<BalanceOf<T>>) {
+			let mut dust = BalanceOf::<T>::zero();
+			if pool.earners == 0 {
+				dust = dust.saturating_add(pool.earning);
+				pool.earning = Zero::zero();
+			}
+			if pool.pending_refs == 0 {
+				dust = dust.saturating_add(pool.pending);
+				pool.pending = Zero::zero();
+			}
+			TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(dust));
 		}
 
 		/// The factors at the end of `epoch` of `transcoder`'s pool: the current ones for the
@@ -1091,9 +1137,6 @@ pub mod pallet {
 						}
 					}
 				});
-			} else if !delegator.pending.is_zero() && settlement.pending.is_zero() {
-				// Slashed to nothing before it started earning: no longer a pending holder.
-				pool.pending_refs = pool.pending_refs.saturating_sub(1);
 			}
 			if !settlement.reward.is_zero() || !settlement.fees.is_zero() {
 				Self::deposit_event(Event::EarningsClaimed {
@@ -1103,11 +1146,20 @@ pub mod pallet {
 					fees: settlement.fees,
 				});
 			}
+			let before = Self::membership(delegator);
 			delegator.bonded = settlement.bonded;
 			delegator.pending = settlement.pending;
 			delegator.pending_base = settlement.pending_base;
 			delegator.base = pool.factors;
 			delegator.last_claim_round = CurrentRound::<T>::get().index;
+			Self::update_membership(pool, before, Self::membership(delegator));
+			if pool.earners == 1 && !delegator.bonded.is_zero() && pool.earning > delegator.bonded {
+				// The only earner: the rest of the pool's earning stake is rounding dust
+				// (see `update_membership`).
+				let dust = pool.earning.saturating_sub(delegator.bonded);
+				TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(dust));
+				pool.earning = delegator.bonded;
+			}
 			Ok((settlement.reward, settlement.burn))
 		}
 
@@ -1240,6 +1292,9 @@ pub mod pallet {
 			pool.earning = pool.earning.saturating_add(pool.pending);
 			pool.pending = Zero::zero();
 			pool.pending_refs = 0;
+			pool.earners = pool.earners.saturating_add(pool.newcomers);
+			pool.newcomers = 0;
+			Self::drop_dust(&mut pool);
 			Pools::<T>::insert(transcoder, pool);
 		}
 
@@ -1353,6 +1408,13 @@ pub mod pallet {
 		pub owed_fees: Balance,
 		/// The round whose activation snapshot the settlement used up.
 		pub activated: Option<RoundIndex>,
+	}
+
+	/// Whether an account has a part of a pool's earning and of its pending stake.
+	#[derive(Clone, Copy)]
+	struct Membership {
+		earning: bool,
+		pending: bool,
 	}
 
 	#[derive(Default)]

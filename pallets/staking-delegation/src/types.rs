@@ -100,7 +100,7 @@ pub struct Pool<Balance> {
 	pub pending: Balance,
 	/// The round at whose start `pending` becomes earning stake.
 	pub pending_round: RoundIndex,
-	/// How many delegators hold a part of `pending`: the number of references to the factor
+	/// How many accounts hold a part of `pending`: the number of references to the factor
 	/// snapshot taken at `pending_round`'s start.
 	pub pending_refs: u32,
 	/// Delegators' rewards minted into the pallet's pot and not yet moved into their bonds.
@@ -109,6 +109,11 @@ pub struct Pool<Balance> {
 	pub unpaid_fees: Balance,
 	/// The last round in which the transcoder was in the active set.
 	pub active_round: Option<RoundIndex>,
+	/// How many accounts have a part of `earning`.
+	pub earners: u32,
+	/// How many accounts have a part of `pending` but none of `earning`: they join `earners`
+	/// at `pending_round`.
+	pub newcomers: u32,
 }
 
 /// One account's bond. Everything bonded stays on hold in the account itself.

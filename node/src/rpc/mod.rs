@@ -1,9 +1,12 @@
-//! The node's RPC methods beyond the standard set: account nonces and transaction fees.
+//! The node's RPC methods beyond the standard set: account nonces, transaction fees, and
+//! staking and delegation (`stakingDelegation_*`).
+
+mod staking;
 
 use std::sync::Arc;
 
 use jsonrpsee::RpcModule;
-use olc_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use olc_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
@@ -24,16 +27,24 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_staking_delegation_runtime_api::StakingDelegationApi<
+		Block,
+		AccountId,
+		Balance,
+		BlockNumber,
+	>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use staking::StakingDelegationApiServer;
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(staking::StakingDelegation::new(client).into_rpc())?;
 
 	Ok(module)
 }
