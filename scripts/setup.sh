@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 APT_PACKAGES=(
-	clang libclang-dev protobuf-compiler pkg-config make rsync git curl ca-certificates
+	clang libclang-dev protobuf-compiler pkg-config make rsync git curl ca-certificates time
 	nodejs npm
 	# The transcoder's media stack: ffmpeg-next against Debian's FFmpeg, x264, and the CLI tools
 	# (ffmpeg, ffprobe) its tests and benchmark use.

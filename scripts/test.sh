@@ -16,6 +16,10 @@ olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
 	--features pallet-olc-token/runtime-benchmarks,pallet-staking-delegation/runtime-benchmarks -- -D warnings
 
+olc_log "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
+cargo test --release --locked -p olc-primitives -p olc-transcoder
+cargo clippy --release --locked -p olc-primitives -p olc-transcoder --all-targets -- -D warnings
+
 olc_log "chain specs: committed files must equal what the node builds"
 generated=$(mktemp -d)
 "$OLC_SOURCE_ROOT/scripts/chain-specs.sh" "$generated" >/dev/null
@@ -41,6 +45,9 @@ echo "librocksdb-sys: not in the tree"
 
 olc_log "benchmark: submission-to-finalization time of tips on the dev chain"
 (cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-20}" node bench/finality.mjs)
+
+olc_log "benchmark: our rendition ladder against the ffmpeg CLI on a 20 s 1080p30 clip"
+"$OLC_SOURCE_ROOT/scripts/transcoder-bench.sh"
 
 olc_log "end-to-end tests (tests/*.test.mjs)"
 cd "$OLC_SOURCE_ROOT/tests"

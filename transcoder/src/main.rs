@@ -354,13 +354,14 @@ fn broadcast(
 		}
 		Ok(())
 	};
-	let summary = segmenter::run(&source, &config, &mut sink)?;
+	let result = segmenter::run(&source, &config, &mut sink);
 	// Closing the queue ends the pusher once it has sent everything.
 	drop(sender);
 	if let Some(pusher) = pusher {
 		let _ = pusher.join();
 	}
 	let _ = std::fs::remove_dir_all(&config.work_dir);
+	let summary = result?;
 	let mode = match summary.mode {
 		segmenter::CutMode::Copy => "copied at the source's keyframes",
 		segmenter::CutMode::Reencode => "re-encoded",

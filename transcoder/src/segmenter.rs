@@ -229,10 +229,9 @@ fn run_copy(
 		let video = input.stream(video_index).ok_or(MediaError::NoVideo)?;
 		let (video_tb, video_params) = (video.time_base(), video.parameters());
 		let frame_seconds = 1.0 / media::stream_fps(video.avg_frame_rate()).unwrap_or(30.0);
-		let audio = match audio_index.and_then(|i| input.stream(i)) {
-			Some(stream) => Some((stream.time_base(), stream.parameters())),
-			None => None,
-		};
+		let audio = audio_index
+			.and_then(|i| input.stream(i))
+			.map(|stream| (stream.time_base(), stream.parameters()));
 		let (mut first_raw, mut raw_end) = (None::<f64>, 0.0f64);
 		loop {
 			if done(emitted) {

@@ -11,7 +11,9 @@
 //!   `source`), with CORS.
 //! - `GET /receipts/{stream_id}/{seq}` — the hex SCALE receipt of a segment.
 //!
-//! Inputs, outputs and receipts are kept on disk for the retention time, then deleted.
+//! Inputs, outputs and receipts are kept on disk for the retention time, then deleted; streams
+//! without new segments for that long are forgotten. At most `max_concurrent_transcodes`
+//! segments are transcoded at once.
 
 use crate::{
 	hls::{self, SlidingWindow, Variant},
@@ -64,11 +66,14 @@ pub struct ServerConfig {
 	/// If set, only these broadcaster keys may publish; otherwise a stream is bound to the
 	/// first key that publishes to it.
 	pub allowed_broadcasters: Option<Vec<sr25519::Public>>,
+	/// Segments transcoded at the same time, over all streams; further requests wait.
+	pub max_concurrent_transcodes: usize,
 }
 
 impl ServerConfig {
 	/// Defaults for everything but the data dir and key: default ladder, 16 MiB bodies, 30
-	/// segments ahead, 6-segment playlists, one hour retention, any broadcaster.
+	/// segments ahead, 6-segment playlists, one hour retention, any broadcaster, one
+	/// transcode per core at a time.
 	pub fn new(data_dir: PathBuf, transcoder_key: sr25519::Pair) -> Self {
 		Self {
 			data_dir,
@@ -79,11 +84,14 @@ impl ServerConfig {
 			playlist_window: 6,
 			retention: Duration::from_secs(3600),
 			allowed_broadcasters: None,
+			max_concurrent_transcodes: std::thread::available_parallelism().map_or(2, |n| n.get()),
 		}
 	}
 }
 
 struct StreamState {
+	/// Last time a segment was accepted (or the stream was created).
+	last_activity: std::time::Instant,
 	broadcaster: sr25519::Public,
 	highest_seq: Option<u64>,
 	transcoder: StreamTranscoder,
@@ -95,6 +103,21 @@ struct StreamState {
 pub struct AppState {
 	config: ServerConfig,
 	streams: Mutex<HashMap<StreamId, Arc<Mutex<StreamState>>>>,
+	transcode_slots: tokio::sync::Semaphore,
+}
+
+impl AppState {
+	/// Forgets streams without a new segment for longer than `max_idle` (their encoder sessions
+	/// and playlists); returns how many. A stream in the middle of a transcode is kept.
+	pub fn evict_idle_streams(&self, max_idle: Duration) -> usize {
+		let Ok(mut streams) = self.streams.lock() else { return 0 };
+		let before = streams.len();
+		streams.retain(|_, stream| match stream.try_lock() {
+			Ok(state) => state.last_activity.elapsed() <= max_idle,
+			Err(_) => true,
+		});
+		before.saturating_sub(streams.len())
+	}
 }
 
 /// A rejection: status and plain-text reason.
@@ -114,7 +137,8 @@ fn reject(status: StatusCode, reason: impl Into<String>) -> Rejection {
 /// Builds the router over a fresh state.
 pub fn router(config: ServerConfig) -> (Router, Arc<AppState>) {
 	let max_body = config.max_segment_bytes;
-	let state = Arc::new(AppState { config, streams: Mutex::new(HashMap::new()) });
+	let slots = tokio::sync::Semaphore::new(config.max_concurrent_transcodes.max(1));
+	let state = Arc::new(AppState { config, streams: Mutex::new(HashMap::new()), transcode_slots: slots });
 	let cors = CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any);
 	let router = Router::new()
 		.route("/live/{stream_id}/{file}", post(ingest_segment))
@@ -131,13 +155,14 @@ pub fn router(config: ServerConfig) -> (Router, Arc<AppState>) {
 pub async fn serve(listener: tokio::net::TcpListener, config: ServerConfig) -> std::io::Result<()> {
 	let retention = config.retention;
 	let data_dir = config.data_dir.clone();
-	let (router, _) = router(config);
+	let (router, state) = router(config);
 	tokio::spawn(async move {
 		let period = (retention / 4).clamp(Duration::from_secs(1), Duration::from_secs(60));
 		loop {
 			tokio::time::sleep(period).await;
 			let dir = data_dir.clone();
 			let _ = tokio::task::spawn_blocking(move || remove_expired(&dir, retention)).await;
+			state.evict_idle_streams(retention);
 		}
 	});
 	axum::serve(listener, router).await
@@ -237,6 +262,7 @@ async fn ingest_segment(
 				let transcoder = StreamTranscoder::new(state.config.ladder.clone())
 					.map_err(|e| internal(e.to_string()))?;
 				let stream = Arc::new(Mutex::new(StreamState {
+					last_activity: std::time::Instant::now(),
 					broadcaster: signed.header.broadcaster,
 					highest_seq: None,
 					transcoder,
@@ -248,6 +274,12 @@ async fn ingest_segment(
 			},
 		}
 	};
+	// Bounded work: at most `max_concurrent_transcodes` segments are transcoded at once.
+	let _slot = state
+		.transcode_slots
+		.acquire()
+		.await
+		.map_err(|_| reject(StatusCode::SERVICE_UNAVAILABLE, "transcoder is shutting down"))?;
 	let state2 = state.clone();
 	let receipt = tokio::task::spawn_blocking(move || {
 		transcode_locked(&state2, &stream, stream_id, signed, &body)
@@ -362,6 +394,7 @@ fn transcode_locked(
 	}
 	stream.window.push(seq, duration);
 	stream.highest_seq = Some(seq);
+	stream.last_activity = std::time::Instant::now();
 	Ok(receipt)
 }
 

@@ -178,7 +178,7 @@ fn rtmp_publisher_is_segmented() {
 	let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
 	let url = format!("rtmp://127.0.0.1:{port}/live/test");
 	let out = dir.path().join("out");
-	let mut broadcaster = Command::new(BIN)
+	let broadcaster = Command::new(BIN)
 		.args(["broadcast", "--bitrate-kbps", "400", "--input", &url, "--out-dir"])
 		.arg(&out)
 		.stderr(std::process::Stdio::piped())

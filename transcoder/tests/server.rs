@@ -16,6 +16,7 @@ use std::process::Command;
 struct TestServer {
 	base: String,
 	client: reqwest::Client,
+	state: std::sync::Arc<server::AppState>,
 	_dir: tempfile::TempDir,
 }
 
@@ -33,11 +34,11 @@ async fn start(max_segment_bytes: usize) -> TestServer {
 	config.max_segment_bytes = max_segment_bytes;
 	config.playlist_window = 2;
 	config.max_seq_ahead = 5;
-	let (router, _) = server::router(config);
+	let (router, state) = server::router(config);
 	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 	let address = listener.local_addr().unwrap();
 	tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-	TestServer { base: format!("http://{address}"), client: reqwest::Client::new(), _dir: dir }
+	TestServer { base: format!("http://{address}"), client: reqwest::Client::new(), state, _dir: dir }
 }
 
 fn alice() -> sr25519::Pair {
@@ -213,6 +214,12 @@ async fn bad_requests_get_clear_4xx() {
 	let response = server.client.get(format!("{}/hls/{}/master.m3u8", server.base, "00".repeat(32))).send().await.unwrap();
 	assert_eq!(response.status(), 404);
 	assert_eq!(server.get("1080p/index.m3u8").await.status(), 404);
+
+	// Idle streams are forgotten (sessions and playlists); active ones are kept.
+	assert_eq!(server.state.evict_idle_streams(std::time::Duration::from_secs(3600)), 0);
+	assert_eq!(server.get("master.m3u8").await.status(), 200);
+	assert_eq!(server.state.evict_idle_streams(std::time::Duration::ZERO), 1);
+	assert_eq!(server.get("master.m3u8").await.status(), 404);
 }
 
 #[test]
