@@ -6,8 +6,11 @@
 //!   nobody withdraws more than it bonded plus earned);
 //! - every account's hold is exactly its bond plus its unbonding locks;
 //! - the pot holds at least its existential deposit plus everything it owes;
-//! - the pools' stake adds up to the total bonded and covers every delegator's stake;
-//! and at the end that everyone can unbond and withdraw everything.
+//! - the pools' stake adds up to the total bonded and covers every delegator's stake, and what
+//!   their delegators are owed is within what the pools hold;
+//! - a failed call changes no storage.
+//!
+//! At the end everyone unbonds and withdraws everything, and only rounding dust may be left.
 
 use crate::{
 	mock::*, ActiveSet, Delegators, Event, HoldReason, Pools, Slashing, TotalBonded,
@@ -272,7 +275,7 @@ fn wait_unbonding_period_and_withdraw_locks(ledger: &mut Ledger, accounts: &[u64
 
 /// Everyone leaves: withdraws its old locks, unbonds everything, waits the unbonding period,
 /// withdraws every lock and every fee. Nothing may stay on hold and nothing may fail.
-fn drain(ledger: &mut Ledger, genesis_issuance: u64, accounts: &[u64], ops: usize) {
+fn drain(ledger: &mut Ledger, genesis_issuance: u64, accounts: &[u64]) {
 	wait_unbonding_period_and_withdraw_locks(ledger, accounts);
 	check_invariants(ledger, genesis_issuance, accounts);
 	for &who in accounts {
@@ -299,7 +302,7 @@ fn drain(ledger: &mut Ledger, genesis_issuance: u64, accounts: &[u64], ops: usiz
 		check_invariants(ledger, genesis_issuance, accounts);
 		assert_eq!(held(who), 0, "{who} got everything out");
 		let left = Delegators::<Test>::get(who);
-		assert!(left.as_ref().map_or(true, |d| d.bonded + d.pending + d.fees == 0), "{left:?}");
+		assert!(left.as_ref().is_none_or(|d| d.bonded + d.pending + d.fees == 0), "{left:?}");
 	}
 	assert_eq!(TotalBonded::<Test>::get(), Pools::<Test>::iter().map(|(_, p)| p.earning + p.pending).sum::<u64>());
 	// What is left in the pools is rounding dust: every settlement rounds a delegator's stake
@@ -307,9 +310,9 @@ fn drain(ledger: &mut Ledger, genesis_issuance: u64, accounts: &[u64], ops: usiz
 	// nobody owns, grows with the pool's rewards, and its rewards stay in the pot.
 	let dust: u64 = Pools::<Test>::iter().map(|(_, p)| p.unpaid_rewards + p.unpaid_fees).sum();
 	let flows = ledger.minted + ledger.fees;
-	thread_local!{ static MAX: std::cell::Cell<f64> = Default::default(); }
-	let ratio = dust as f64 / (flows as f64 + 1.0);
-	MAX.with(|m| if ratio > m.get() { m.set(ratio); eprintln!("RATIO {ratio:e} dust {dust} flows {flows}") });
+	// Measured over 5,000 runs: at most ~1.1% of all rewards and fees, in runs where a pool of
+	// a few units (after a 98% slash) receives thousands; a real leak would be far larger.
+	assert!(dust <= flows / 50 + 100, "dust {dust} of {flows} rewards and fees left in the pot");
 }
 
 fn run_case(ops: &[Op], inflation: u32) {
@@ -348,7 +351,7 @@ fn run_case(ops: &[Op], inflation: u32) {
 				ledger.book_events();
 				check_invariants(&ledger, genesis_issuance, &accounts);
 			}
-			drain(&mut ledger, genesis_issuance, &accounts, ops.len());
+			drain(&mut ledger, genesis_issuance, &accounts);
 		});
 }
 
@@ -362,10 +365,4 @@ proptest! {
 	) {
 		run_case(&ops, inflation);
 	}
-}
-
-#[test]
-fn debug_case() {
-	use Op::*;
-	run_case(&[Blocks { count: 9 }, Bond { who: 2, amount: 1, to: 1 }, Unbond { who: 1, percent: 27 }, Slash { who: 1, percent: 98, finder_fee: 0 }, Resign { who: 2 }, Claim { who: 1 }, AddFees { to: 1, amount: 13664 }], 10_000);
 }
