@@ -16,9 +16,16 @@ olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
 	--features pallet-olc-token/runtime-benchmarks,pallet-staking-delegation/runtime-benchmarks -- -D warnings
 
+olc_log "pallet-jobs (not in the runtime yet)"
+cargo test --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --features pallet-jobs/runtime-benchmarks
+cargo clippy --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --all-targets \
+	--features pallet-jobs/runtime-benchmarks -- -D warnings
+
 olc_log "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
 cargo test --release --locked -p olc-primitives -p olc-transcoder
 cargo clippy --release --locked -p olc-primitives -p olc-transcoder --all-targets -- -D warnings
+# The cargo-fuzz target (its own workspace) must keep compiling; running it needs nightly.
+cargo build --release --manifest-path transcoder/fuzz/Cargo.toml
 
 olc_log "chain specs: committed files must equal what the node builds"
 generated=$(mktemp -d)

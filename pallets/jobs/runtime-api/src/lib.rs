@@ -1,0 +1,40 @@
+//! Runtime API of pallet-jobs, for RPC, the viewer page and tools: streams with their status,
+//! jobs with their transcoder, deposit and escrow, and unsettled claims.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use codec::Codec;
+pub use olc_primitives::StreamId;
+pub use pallet_jobs::{ClaimId, ClaimInfo, JobId, JobInfo, JobStatus, StreamInfo, StreamStatus};
+
+sp_api::decl_runtime_apis! {
+	/// Reads of pallet-jobs. A runtime implements it with the pallet's `streams_view`,
+	/// `stream_view`, `jobs_of_stream_view`, `jobs_view`, `job_view` and `claims_of_job_view`.
+	pub trait JobsApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// Up to `limit` streams, starting after stream `start_after` (the last id of the
+		/// previous page; `None` for the first page).
+		fn streams(start_after: Option<StreamId>, limit: u32) -> Vec<(StreamId, StreamInfo<AccountId, BlockNumber>)>;
+
+		/// One stream.
+		fn stream(stream_id: StreamId) -> Option<StreamInfo<AccountId, BlockNumber>>;
+
+		/// Every job of a stream, open or ended, by id.
+		fn jobs_of_stream(stream_id: StreamId) -> Vec<(JobId, JobInfo<AccountId, Balance, BlockNumber>)>;
+
+		/// Up to `limit` jobs with ids from `from` on.
+		fn jobs(from: JobId, limit: u32) -> Vec<(JobId, JobInfo<AccountId, Balance, BlockNumber>)>;
+
+		/// One job.
+		fn job(job_id: JobId) -> Option<JobInfo<AccountId, Balance, BlockNumber>>;
+
+		/// The unsettled claims of a job, oldest first.
+		fn claims_of_job(job_id: JobId) -> Vec<(ClaimId, ClaimInfo<AccountId, Balance, BlockNumber>)>;
+	}
+}

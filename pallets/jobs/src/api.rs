@@ -1,0 +1,52 @@
+//! Reads for the runtime API (viewer page and tools).
+
+use crate::{pallet::*, types::*, StreamId};
+use alloc::vec::Vec;
+
+
+impl<T: Config> Pallet<T> {
+	/// Up to `limit` streams in storage order, starting after `start_after` (a stream id from
+	/// the previous page), each with its status.
+	pub fn streams_view(start_after: Option<StreamId>, limit: u32) -> Vec<(StreamId, StreamOf<T>)> {
+		let limit = limit as usize;
+		match start_after {
+			Some(after) =>
+				Streams::<T>::iter_from(Streams::<T>::hashed_key_for(after)).take(limit).collect(),
+			None => Streams::<T>::iter().take(limit).collect(),
+		}
+	}
+
+	/// One stream.
+	pub fn stream_view(stream_id: StreamId) -> Option<StreamOf<T>> {
+		Streams::<T>::get(stream_id)
+	}
+
+	/// Every job of a stream, open or ended, by id.
+	pub fn jobs_of_stream_view(stream_id: StreamId) -> Vec<(JobId, JobOf<T>)> {
+		let mut jobs: Vec<(JobId, JobOf<T>)> = StreamJobs::<T>::iter_key_prefix(stream_id)
+			.filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job)))
+			.collect();
+		jobs.sort_by_key(|(job_id, _)| *job_id);
+		jobs
+	}
+
+	/// Up to `limit` jobs with ids from `from` on (ids are dense: 0, 1, 2, ...).
+	pub fn jobs_view(from: JobId, limit: u32) -> Vec<(JobId, JobOf<T>)> {
+		let end = NextJobId::<T>::get().min(from.saturating_add(u64::from(limit)));
+		(from..end).filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job))).collect()
+	}
+
+	/// One job.
+	pub fn job_view(job_id: JobId) -> Option<JobOf<T>> {
+		Jobs::<T>::get(job_id)
+	}
+
+	/// The unsettled claims of a job, oldest first. Scans all unsettled claims: for tools
+	/// through the runtime API, never for runtime code.
+	pub fn claims_of_job_view(job_id: JobId) -> Vec<(ClaimId, ClaimOf<T>)> {
+		let mut claims: Vec<(ClaimId, ClaimOf<T>)> =
+			Claims::<T>::iter().filter(|(_, claim)| claim.job_id == job_id).collect();
+		claims.sort_by_key(|(claim_id, _)| *claim_id);
+		claims
+	}
+}

@@ -1,0 +1,1194 @@
+//! # pallet-jobs
+//!
+//! The job market of OpenLive Coin, after the Livepeer whitepaper's: broadcasters open streams
+//! and pay deposits for transcoding jobs, the chain elects a transcoder for each job weighted by
+//! stake, transcoders claim their work with a Merkle root over signed receipts, and the fees are
+//! paid out after a verification window through pallet-staking-delegation, so that delegators get
+//! their fee share.
+//!
+//! ## Streams
+//!
+//! [`Pallet::create_stream`] gives the signer a new [`olc_primitives::StreamId`] (blake2-256 of
+//! a context tag, the owner and a global counter, so ids are unique and unpredictable before the
+//! call). A stream is `Idle` without open jobs and `Live` with at least one; its owner can end it
+//! ([`Pallet::end_stream`]) and [`Config::BanOrigin`] can ban it ([`Pallet::ban_stream`]); both
+//! end its open jobs (at most [`types::MAX_OPEN_JOBS_PER_STREAM`]) and allow no new ones.
+//!
+//! ## Jobs, deposits and election
+//!
+//! [`Pallet::create_job`] puts the deposit on hold in the broadcaster's account
+//! ([`HoldReason::JobDeposit`]). It must pay for at least [`Config::MinSegmentsCovered`] segments
+//! of every profile at the broadcaster's maximum price, so a transcoder that starts working is
+//! paid for a while even if nobody tops up ([`Pallet::top_up`]). A job lives
+//! [`Config::JobLifetime`] blocks: claims are accepted until then, and afterwards anyone may end
+//! it ([`Pallet::end_job`]); the broadcaster may end it at any time. Ending releases the
+//! deposit not yet claimed; fees already claimed stay in escrow and settle on their own.
+//!
+//! The transcoder is elected in `on_initialize` of the next block. The candidates are the active
+//! transcoders ([`TranscoderDirectory`]) whose price is at most the job's maximum price and
+//! which have fewer than [`Config::MaxJobsPerTranscoder`] jobs. A number is drawn from the
+//! block's parent hash (hashed together with the job id, so that jobs elected in the same block
+//! draw independently) and taken modulo the candidates' total stake; walking the candidates in
+//! the directory's order, the one whose stake interval contains it is elected
+//! ([`select_weighted`]). So the pick is deterministic from the block hash and each candidate's
+//! chance is its share of the stake. The elected transcoder works at its own price (never above
+//! the maximum) for the whole job: [`Event::TranscoderAssigned`] tells the broadcaster where to
+//! send segments. Without a candidate the job waits and is tried again every
+//! [`Config::ElectionRetryInterval`] blocks (the runtime sets it to the staking round length,
+//! since the active set only changes between rounds); the broadcaster may [`Pallet::cancel_job`]
+//! meanwhile and gets the deposit back.
+//!
+//! Elections run from two FIFO queues in storage (head/tail counters, so pushing never fails and
+//! costs O(1)): `Fresh` for new and re-elected jobs, due in the next block, and `Retry`, whose
+//! entries are due in the order they were pushed because the retry interval is a constant. At most
+//! [`Config::MaxElectionsPerBlock`] elections run per block; the rest wait for the next block.
+//!
+//! ## Claims, escrow and double claims
+//!
+//! The assigned transcoder claims work with [`Pallet::claim_work`]: a range of segments of the
+//! job's stream and the Merkle root over their receipts ([`olc_primitives::merkle`]). The fee,
+//! `segments × profiles × agreed price`, moves from the deposit hold into the broadcaster's
+//! escrow hold ([`HoldReason::ClaimEscrow`]); the call costs the same whatever the range's length.
+//!
+//! Claims on a stream must come in sequence order, across all of the stream's jobs: the stream
+//! records the lowest sequence number not yet claimed, and a claim that starts below it overlaps
+//! some earlier claim. It fails with [`Error::DoubleClaim`] and changes nothing, so the chain
+//! makes double claims impossible instead of punishing them afterwards (as Livepeer did). Gaps are
+//! allowed (segments nobody transcoded are never paid), and checking is O(1).
+//!
+//! ## Verification window and payout
+//!
+//! A claim is payable [`Config::VerificationWindow`] blocks after it was made. The
+//! [`ClaimVerification`] hook (no-op by default; pallet-verification later) learns of each claim
+//! and gives the verdict when the window has closed: pay, hold, or fail. Paying moves the fee from
+//! the escrow hold through the pallet's payout account into
+//! [`pallet_staking_delegation::TranscoderFees::add_fees`], which splits it between the
+//! transcoder and its delegators; failing returns the fee to the job's deposit (or to the
+//! broadcaster if the job has ended). Payouts happen in `on_initialize`, at most
+//! [`Config::MaxPayoutsPerBlock`] claims per block in claim order (claims become payable in the
+//! order they were made, so a cursor suffices), or by anyone with [`Pallet::distribute_fees`]. A
+//! claim the automatic payout cannot settle (held, or the fee credit failed, e.g. because the
+//! transcoder left the active set) is skipped with [`Event::PayoutDeferred`] and stays in escrow
+//! until someone settles it with `distribute_fees`.
+//!
+//! ## Re-election
+//!
+//! When a transcoder is slashed or deactivated, the runtime calls
+//! [`Pallet::on_transcoder_deactivated`]: each of its open jobs (at most
+//! `MaxJobsPerTranscoder`) loses its assignment and goes back to the `Fresh` queue, to be elected
+//! again in the next block. That election excludes the deactivated transcoder, which the directory
+//! may still list until the round ends; retries after it do not. Its claims made before keep their
+//! course through the verification window (where a verifier may fail them).
+#![cfg_attr(not(feature = "std"), no_std)]
+// Runtime code must never panic or overflow silently.
+#![cfg_attr(
+	not(test),
+	deny(
+		clippy::unwrap_used,
+		clippy::expect_used,
+		clippy::panic,
+		clippy::indexing_slicing,
+		clippy::arithmetic_side_effects
+	)
+)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod api;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use olc_primitives::StreamId;
+pub use pallet_staking_delegation::{ServiceUri, TranscoderFees};
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+
+/// The active transcoders as the election needs them. The runtime implements it with
+/// pallet-staking-delegation's active set.
+pub trait TranscoderDirectory<AccountId, Balance> {
+	/// The transcoders that may be elected now, with their stake and price for this round, in a
+	/// deterministic order (e.g. the active set's). At most `MaxCandidates` are considered.
+	fn active_transcoders() -> Vec<Candidate<AccountId, Balance>>;
+
+	/// Where broadcasters reach `who` (empty if unknown).
+	fn service_uri(who: &AccountId) -> ServiceUri;
+}
+
+/// How a verifier (pallet-verification, later) takes part in the life of a claim.
+pub trait ClaimVerification<AccountId, Balance, BlockNumber> {
+	/// A claim was made (e.g. to sample it for verification).
+	fn on_claim(claim_id: ClaimId, claim: &ClaimInfo<AccountId, Balance, BlockNumber>);
+
+	/// The verdict on a claim whose verification window has closed.
+	fn verdict(claim_id: ClaimId, claim: &ClaimInfo<AccountId, Balance, BlockNumber>) -> Verdict;
+}
+
+/// No verification: every claim is paid when its window closes.
+impl<AccountId, Balance, BlockNumber> ClaimVerification<AccountId, Balance, BlockNumber> for () {
+	fn on_claim(_: ClaimId, _: &ClaimInfo<AccountId, Balance, BlockNumber>) {}
+
+	fn verdict(_: ClaimId, _: &ClaimInfo<AccountId, Balance, BlockNumber>) -> Verdict {
+		Verdict::Pay
+	}
+}
+
+/// Sets up the runtime's side of the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Balance> {
+	/// Makes `who` a transcoder that [`TranscoderDirectory::active_transcoders`] lists with
+	/// `stake` and `price` and that [`TranscoderFees::add_fees`] accepts. Called for up to
+	/// `MaxCandidates` accounts before any block is built.
+	fn activate_transcoder(who: &AccountId, stake: Balance, price: Balance);
+}
+
+/// Picks an index of `stakes` with probability proportional to its stake: the first 16 bytes of
+/// `seed` as a little-endian number modulo the total stake, located in the running sums.
+/// `None` if the total stake is zero.
+pub fn select_weighted(seed: &[u8; 32], stakes: &[u128]) -> Option<usize> {
+	let total = stakes.iter().fold(0u128, |sum, stake| sum.saturating_add(*stake));
+	if total == 0 {
+		return None;
+	}
+	let mut low = [0u8; 16];
+	for (to, from) in low.iter_mut().zip(seed.iter()) {
+		*to = *from;
+	}
+	let mut point = u128::from_le_bytes(low).checked_rem(total)?;
+	for (index, stake) in stakes.iter().enumerate() {
+		if point < *stake {
+			return Some(index);
+		}
+		point = point.saturating_sub(*stake);
+	}
+	None
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	// FRAME's macro expansions (pallet info, errors, storage metadata) call `expect` on values
+	// they prove present; our own code in this module denies it again below.
+	#![allow(clippy::expect_used)]
+	use super::*;
+	use alloc::vec::Vec;
+	use codec::Encode;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate, MutateHold},
+			tokens::{Fortitude, Precision, Preservation, Restriction},
+			BuildGenesisConfig,
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use olc_primitives::ProfileError;
+	use sp_runtime::{
+		traits::{AccountIdConversion, CheckedAdd, CheckedSub, Saturating, UniqueSaturatedInto, Zero},
+		ArithmeticError,
+	};
+
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	pub type StreamOf<T> = StreamInfo<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+	pub type JobOf<T> =
+		JobInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+	pub type ClaimOf<T> =
+		ClaimInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+	pub type CandidateOf<T> = Candidate<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
+	/// Context tag of stream id derivation.
+	pub const STREAM_ID_CONTEXT: &[u8] = b"OLC/stream-id/v1";
+	/// Context tag of the election seed.
+	pub const ELECTION_CONTEXT: &[u8] = b"OLC/election/v1";
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The native currency (OLC); deposits and escrow are holds on it.
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason: From<HoldReason>>;
+
+		/// The active transcoders (pallet-staking-delegation).
+		type Directory: TranscoderDirectory<Self::AccountId, BalanceOf<Self>>;
+
+		/// Credits paid fees to a transcoder and its delegators (pallet-staking-delegation).
+		type Fees: TranscoderFees<Self::AccountId, BalanceOf<Self>>;
+
+		/// Verifies claims; `()` pays every claim.
+		type Verification: ClaimVerification<Self::AccountId, BalanceOf<Self>, BlockNumberFor<Self>>;
+
+		/// May ban streams.
+		type BanOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Segments (of every profile, at the maximum price) a new job's deposit must pay for.
+		#[pallet::constant]
+		type MinSegmentsCovered: Get<u32>;
+
+		/// The lowest maximum price per segment and profile a job may offer.
+		#[pallet::constant]
+		type MinPricePerSegment: Get<BalanceOf<Self>>;
+
+		/// Blocks from a job's creation to its expiry.
+		#[pallet::constant]
+		type JobLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Blocks from a claim to its payout, for verification.
+		#[pallet::constant]
+		type VerificationWindow: Get<BlockNumberFor<Self>>;
+
+		/// Blocks between elections of a job that found no eligible transcoder.
+		#[pallet::constant]
+		type ElectionRetryInterval: Get<BlockNumberFor<Self>>;
+
+		/// Most elections in one block.
+		#[pallet::constant]
+		type MaxElectionsPerBlock: Get<u32>;
+
+		/// Most claims the automatic payout looks at in one block.
+		#[pallet::constant]
+		type MaxPayoutsPerBlock: Get<u32>;
+
+		/// Most open jobs one transcoder may have; a transcoder at the limit is not elected.
+		#[pallet::constant]
+		type MaxJobsPerTranscoder: Get<u32>;
+
+		/// Most candidates the election considers (the size of the active set).
+		#[pallet::constant]
+		type MaxCandidates: Get<u32>;
+
+		/// Most profiles a job may have (at most [`olc_primitives::MAX_PROFILES`]).
+		#[pallet::constant]
+		type MaxProfilesPerJob: Get<u32>;
+
+		/// Most segments one claim may cover.
+		#[pallet::constant]
+		type MaxSegmentsPerClaim: Get<u64>;
+
+		/// Derives the payout account, through which paid fees pass to the fee crediting.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Weights of this pallet's calls and hooks, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Sets up active transcoders for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>>;
+	}
+
+	/// Why this pallet holds OLC.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A job's deposit not yet claimed.
+		#[codec(index = 0)]
+		JobDeposit,
+		/// Claimed fees waiting for their verification window to close.
+		#[codec(index = 1)]
+		ClaimEscrow,
+	}
+
+	/// Counter mixed into new stream ids.
+	#[pallet::storage]
+	pub type NextStreamNonce<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// Streams by id.
+	#[pallet::storage]
+	pub type Streams<T: Config> = StorageMap<_, Blake2_128Concat, StreamId, StreamOf<T>>;
+
+	/// The id of the next job.
+	#[pallet::storage]
+	pub type NextJobId<T: Config> = StorageValue<_, JobId, ValueQuery>;
+
+	/// Jobs by id (ended jobs stay, for the viewer page and tools).
+	#[pallet::storage]
+	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, JobOf<T>>;
+
+	/// Index of the jobs of each stream, for the runtime API.
+	#[pallet::storage]
+	pub type StreamJobs<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, StreamId, Twox64Concat, JobId, ()>;
+
+	/// The open jobs assigned to each transcoder.
+	#[pallet::storage]
+	pub type TranscoderJobs<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<JobId, T::MaxJobsPerTranscoder>,
+		ValueQuery,
+	>;
+
+	/// The election queues' entries.
+	#[pallet::storage]
+	pub type Elections<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		ElectionQueue,
+		Twox64Concat,
+		u64,
+		ElectionRequest<T::AccountId, BlockNumberFor<T>>,
+	>;
+
+	/// Head and tail of each election queue.
+	#[pallet::storage]
+	pub type ElectionBounds<T: Config> =
+		StorageMap<_, Twox64Concat, ElectionQueue, QueueBounds, ValueQuery>;
+
+	/// The id of the next claim.
+	#[pallet::storage]
+	pub type NextClaimId<T: Config> = StorageValue<_, ClaimId, ValueQuery>;
+
+	/// Claims not yet settled.
+	#[pallet::storage]
+	pub type Claims<T: Config> = StorageMap<_, Twox64Concat, ClaimId, ClaimOf<T>>;
+
+	/// The automatic payout's cursor: every claim below it was settled or deferred.
+	#[pallet::storage]
+	pub type NextClaimToSettle<T: Config> = StorageValue<_, ClaimId, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			// The payout account must exist and keep its existential deposit: fees pass through
+			// it into `add_fees`, which keeps the payer alive.
+			let account = Pallet::<T>::payout_account();
+			let ed = T::Currency::minimum_balance();
+			if T::Currency::balance(&account) < ed {
+				// Minting into an empty account cannot fail; if it did, payouts would fail with
+				// `FeePayoutFailed` and the fees stay in escrow, nothing is lost.
+				let _ = T::Currency::mint_into(&account, ed);
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A stream was created.
+		StreamCreated { stream_id: StreamId, owner: T::AccountId, title: StreamTitle },
+		/// A stream went idle or live.
+		StreamStatusChanged { stream_id: StreamId, status: StreamStatus },
+		/// Its owner ended a stream.
+		StreamEnded { stream_id: StreamId },
+		/// A stream was banned.
+		StreamBanned { stream_id: StreamId },
+		/// A job was created; its transcoder is elected in the next block.
+		JobCreated {
+			job_id: JobId,
+			stream_id: StreamId,
+			broadcaster: T::AccountId,
+			max_price_per_segment: BalanceOf<T>,
+			deposit: BalanceOf<T>,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A transcoder was elected for a job.
+		TranscoderAssigned {
+			job_id: JobId,
+			transcoder: T::AccountId,
+			service_uri: ServiceUri,
+			price_per_segment: BalanceOf<T>,
+		},
+		/// No transcoder was eligible for a job; the election runs again at `retry_at`.
+		NoEligibleTranscoder { job_id: JobId, retry_at: BlockNumberFor<T> },
+		/// A job lost its transcoder (slashed or deactivated) and will be elected again.
+		TranscoderUnassigned { job_id: JobId, transcoder: T::AccountId },
+		/// The broadcaster added to a job's deposit.
+		DepositToppedUp { job_id: JobId, amount: BalanceOf<T>, deposit: BalanceOf<T> },
+		/// A job ended; `released` of its deposit went back to the broadcaster.
+		JobEnded { job_id: JobId, reason: EndReason, released: BalanceOf<T> },
+		/// A transcoder claimed work; `fee` is in escrow until `payable_at`.
+		WorkClaimed {
+			claim_id: ClaimId,
+			job_id: JobId,
+			transcoder: T::AccountId,
+			start_seq: SegmentSeq,
+			end_seq: SegmentSeq,
+			merkle_root: MerkleRoot,
+			fee: BalanceOf<T>,
+			payable_at: BlockNumberFor<T>,
+		},
+		/// A claim's fee was credited to its transcoder.
+		FeesPaid { claim_id: ClaimId, job_id: JobId, transcoder: T::AccountId, amount: BalanceOf<T> },
+		/// A claim failed verification; its fee went back to the job's deposit (`to_deposit`) or
+		/// to the broadcaster.
+		ClaimRefunded { claim_id: ClaimId, job_id: JobId, amount: BalanceOf<T>, to_deposit: bool },
+		/// The automatic payout could not settle a claim; it stays in escrow until settled with
+		/// `distribute_fees`.
+		PayoutDeferred { claim_id: ClaimId, reason: DeferReason },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No stream has this id.
+		UnknownStream,
+		/// Only the stream's owner may do this.
+		NotStreamOwner,
+		/// The stream is ended or banned.
+		StreamClosed,
+		/// The stream is already banned.
+		AlreadyBanned,
+		/// The stream has the most open jobs allowed.
+		TooManyOpenJobs,
+		/// No job has this id.
+		UnknownJob,
+		/// Only the job's broadcaster may do this (anyone may end it once it expired).
+		NotBroadcaster,
+		/// A job needs at least one profile.
+		NoProfiles,
+		/// More profiles than `MaxProfilesPerJob`.
+		TooManyProfiles,
+		/// A profile's width or height is zero.
+		ZeroResolution,
+		/// A profile's width or height is odd.
+		OddResolution,
+		/// A profile has no name.
+		EmptyProfileName,
+		/// A profile's bitrate is zero.
+		ZeroBitrate,
+		/// A profile's frame rate is zero.
+		ZeroFps,
+		/// Two profiles have the same name.
+		DuplicateProfile,
+		/// The maximum price is below `MinPricePerSegment`.
+		PriceTooLow,
+		/// The deposit does not pay for `MinSegmentsCovered` segments of every profile.
+		DepositTooSmall,
+		/// The signer's spendable balance is below the amount.
+		InsufficientBalance,
+		/// The amount is zero.
+		ZeroAmount,
+		/// The job has ended.
+		JobEnded,
+		/// The job already has a transcoder: end it instead.
+		JobAlreadyAssigned,
+		/// Only the job's assigned transcoder may claim work.
+		NotAssignedTranscoder,
+		/// The job's lifetime is over.
+		JobExpired,
+		/// The range is empty or reversed.
+		InvalidRange,
+		/// The range covers more than `MaxSegmentsPerClaim` segments.
+		RangeTooLong,
+		/// The range overlaps segments already claimed for the stream.
+		DoubleClaim,
+		/// The job's deposit does not cover the claim's fee.
+		InsufficientDeposit,
+		/// An amount overflowed.
+		Overflow,
+		/// No unsettled claim has this id.
+		UnknownClaim,
+		/// The claim's verification window has not closed.
+		VerificationWindowOpen,
+		/// The verifier holds the claim.
+		ClaimOnHold,
+		/// Crediting the fee failed (e.g. the transcoder is not active); try again later.
+		FeePayoutFailed,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let (elections, candidates) = Self::run_elections(now);
+			let payouts = Self::run_payouts(now);
+			T::WeightInfo::on_initialize_idle()
+				.saturating_add(
+					T::WeightInfo::on_initialize_election(candidates)
+						.saturating_mul(elections.into()),
+				)
+				.saturating_add(T::WeightInfo::on_initialize_payout().saturating_mul(payouts.into()))
+		}
+
+		fn integrity_test() {
+			assert!(
+				T::MaxProfilesPerJob::get() >= 1 &&
+					T::MaxProfilesPerJob::get() <= olc_primitives::MAX_PROFILES,
+				"MaxProfilesPerJob must be within 1..=MAX_PROFILES"
+			);
+			assert!(T::MaxElectionsPerBlock::get() >= 1, "elections must make progress");
+			assert!(T::MaxPayoutsPerBlock::get() >= 1, "payouts must make progress");
+			assert!(T::MaxSegmentsPerClaim::get() >= 1, "a claim must cover a segment");
+			assert!(
+				!T::ElectionRetryInterval::get().is_zero(),
+				"a retry must wait at least one block"
+			);
+		}
+	}
+
+	#[pallet::call]
+	#[deny(clippy::expect_used)]
+	impl<T: Config> Pallet<T> {
+		/// Creates a stream owned by the signer; its id is in [`Event::StreamCreated`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::create_stream())]
+		pub fn create_stream(origin: OriginFor<T>, title: StreamTitle) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			let nonce = NextStreamNonce::<T>::get();
+			let stream_id = StreamId(sp_io_hash(&(STREAM_ID_CONTEXT, &owner, nonce).encode()));
+			NextStreamNonce::<T>::put(nonce.checked_add(1).ok_or(Error::<T>::Overflow)?);
+			Streams::<T>::insert(
+				stream_id,
+				StreamInfo {
+					owner: owner.clone(),
+					title: title.clone(),
+					status: StreamStatus::Idle,
+					created_at: frame_system::Pallet::<T>::block_number(),
+					next_claimable_seq: 0,
+					open_jobs: Default::default(),
+				},
+			);
+			Self::deposit_event(Event::StreamCreated { stream_id, owner, title });
+			Ok(())
+		}
+
+		/// Creates a job for the signer's stream, holding `deposit`, which must pay for
+		/// `MinSegmentsCovered` segments of every profile at `max_price_per_segment`. The
+		/// transcoder is elected in the next block.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::create_job())]
+		pub fn create_job(
+			origin: OriginFor<T>,
+			stream_id: StreamId,
+			profiles: Profiles,
+			max_price_per_segment: BalanceOf<T>,
+			deposit: BalanceOf<T>,
+		) -> DispatchResult {
+			let broadcaster = ensure_signed(origin)?;
+			let mut stream = Streams::<T>::get(stream_id).ok_or(Error::<T>::UnknownStream)?;
+			ensure!(stream.owner == broadcaster, Error::<T>::NotStreamOwner);
+			ensure!(stream.status.is_open(), Error::<T>::StreamClosed);
+			Self::validate_profiles(&profiles)?;
+			ensure!(
+				max_price_per_segment >= T::MinPricePerSegment::get(),
+				Error::<T>::PriceTooLow
+			);
+			let required = Self::fee_for(
+				u64::from(T::MinSegmentsCovered::get()),
+				profiles.len(),
+				max_price_per_segment,
+			)?;
+			ensure!(deposit >= required && !deposit.is_zero(), Error::<T>::DepositTooSmall);
+			Self::ensure_spendable(&broadcaster, deposit)?;
+
+			let job_id = NextJobId::<T>::get();
+			NextJobId::<T>::put(job_id.checked_add(1).ok_or(Error::<T>::Overflow)?);
+			stream.open_jobs.try_push(job_id).map_err(|_| Error::<T>::TooManyOpenJobs)?;
+			T::Currency::hold(&HoldReason::JobDeposit.into(), &broadcaster, deposit)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+
+			let now = frame_system::Pallet::<T>::block_number();
+			let expires_at = now.saturating_add(T::JobLifetime::get());
+			Jobs::<T>::insert(
+				job_id,
+				JobInfo {
+					stream_id,
+					broadcaster: broadcaster.clone(),
+					profiles,
+					max_price_per_segment,
+					deposit,
+					escrow: Zero::zero(),
+					paid: Zero::zero(),
+					status: JobStatus::AwaitingTranscoder,
+					assignment: None,
+					created_at: now,
+					expires_at,
+				},
+			);
+			StreamJobs::<T>::insert(stream_id, job_id, ());
+			Self::set_stream_status(stream_id, &mut stream, StreamStatus::Live);
+			Streams::<T>::insert(stream_id, stream);
+			Self::push_election(ElectionQueue::Fresh, job_id, now.saturating_add(1u32.into()), None)?;
+			Self::deposit_event(Event::JobCreated {
+				job_id,
+				stream_id,
+				broadcaster,
+				max_price_per_segment,
+				deposit,
+				expires_at,
+			});
+			Ok(())
+		}
+
+		/// Cancels a job still waiting for a transcoder; its deposit is released.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::cancel_job())]
+		pub fn cancel_job(origin: OriginFor<T>, job_id: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			ensure!(job.broadcaster == who, Error::<T>::NotBroadcaster);
+			match job.status {
+				JobStatus::AwaitingTranscoder => {},
+				JobStatus::Assigned => return Err(Error::<T>::JobAlreadyAssigned.into()),
+				JobStatus::Ended => return Err(Error::<T>::JobEnded.into()),
+			}
+			Self::end_with_stream(job_id, job, EndReason::Cancelled)
+		}
+
+		/// Adds `amount` to a job's deposit.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::top_up())]
+		pub fn top_up(origin: OriginFor<T>, job_id: JobId, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			ensure!(job.broadcaster == who, Error::<T>::NotBroadcaster);
+			ensure!(job.status != JobStatus::Ended, Error::<T>::JobEnded);
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			job.deposit = job.deposit.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+			Self::ensure_spendable(&who, amount)?;
+			T::Currency::hold(&HoldReason::JobDeposit.into(), &who, amount)
+				.map_err(|_| Error::<T>::InsufficientBalance)?;
+			let deposit = job.deposit;
+			Jobs::<T>::insert(job_id, job);
+			Self::deposit_event(Event::DepositToppedUp { job_id, amount, deposit });
+			Ok(())
+		}
+
+		/// Ends a job: by its broadcaster at any time, by anyone after it expired. The deposit not
+		/// yet claimed is released; claimed fees settle after their windows.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::end_job())]
+		pub fn end_job(origin: OriginFor<T>, job_id: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			ensure!(job.status != JobStatus::Ended, Error::<T>::JobEnded);
+			let reason = if job.broadcaster == who {
+				EndReason::Broadcaster
+			} else {
+				ensure!(
+					frame_system::Pallet::<T>::block_number() > job.expires_at,
+					Error::<T>::NotBroadcaster
+				);
+				EndReason::Expired
+			};
+			Self::end_with_stream(job_id, job, reason)
+		}
+
+		/// Claims segments `start_seq..=end_seq` of the job's stream, with the Merkle root over
+		/// their receipts. The fee moves from the deposit into escrow, payable after the
+		/// verification window. The weight does not depend on the range.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::claim_work())]
+		pub fn claim_work(
+			origin: OriginFor<T>,
+			job_id: JobId,
+			start_seq: SegmentSeq,
+			end_seq: SegmentSeq,
+			merkle_root: MerkleRoot,
+		) -> DispatchResult {
+			let transcoder = ensure_signed(origin)?;
+			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			ensure!(job.status != JobStatus::Ended, Error::<T>::JobEnded);
+			let price = match &job.assignment {
+				Some(assignment) if assignment.transcoder == transcoder =>
+					assignment.price_per_segment,
+				_ => return Err(Error::<T>::NotAssignedTranscoder.into()),
+			};
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now <= job.expires_at, Error::<T>::JobExpired);
+			ensure!(start_seq <= end_seq, Error::<T>::InvalidRange);
+			let next_claimable = end_seq.checked_add(1).ok_or(Error::<T>::InvalidRange)?;
+			let segments = next_claimable.saturating_sub(start_seq);
+			ensure!(segments <= T::MaxSegmentsPerClaim::get(), Error::<T>::RangeTooLong);
+			let mut stream = Streams::<T>::get(job.stream_id).ok_or(Error::<T>::UnknownStream)?;
+			ensure!(start_seq >= stream.next_claimable_seq, Error::<T>::DoubleClaim);
+			let fee = Self::fee_for(segments, job.profiles.len(), price)?;
+			job.deposit = job.deposit.checked_sub(&fee).ok_or(Error::<T>::InsufficientDeposit)?;
+			job.escrow = job.escrow.checked_add(&fee).ok_or(Error::<T>::Overflow)?;
+			let claim_id = NextClaimId::<T>::get();
+			NextClaimId::<T>::put(claim_id.checked_add(1).ok_or(Error::<T>::Overflow)?);
+
+			if !fee.is_zero() {
+				// Both holds are on the broadcaster's account: releasing and holding the same
+				// amount again cannot fail for lack of funds.
+				T::Currency::release(
+					&HoldReason::JobDeposit.into(),
+					&job.broadcaster,
+					fee,
+					Precision::Exact,
+				)?;
+				T::Currency::hold(&HoldReason::ClaimEscrow.into(), &job.broadcaster, fee)?;
+			}
+			stream.next_claimable_seq = next_claimable;
+			Streams::<T>::insert(job.stream_id, stream);
+			let payable_at = now.saturating_add(T::VerificationWindow::get());
+			let claim = ClaimInfo {
+				job_id,
+				broadcaster: job.broadcaster.clone(),
+				transcoder: transcoder.clone(),
+				start_seq,
+				end_seq,
+				merkle_root,
+				fee,
+				claimed_at: now,
+				payable_at,
+			};
+			T::Verification::on_claim(claim_id, &claim);
+			Claims::<T>::insert(claim_id, claim);
+			Jobs::<T>::insert(job_id, job);
+			Self::deposit_event(Event::WorkClaimed {
+				claim_id,
+				job_id,
+				transcoder,
+				start_seq,
+				end_seq,
+				merkle_root,
+				fee,
+				payable_at,
+			});
+			Ok(())
+		}
+
+		/// Settles a claim whose verification window has closed: pays its fee to the
+		/// transcoder, or refunds it if verification failed. Anyone may call it.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::distribute_fees())]
+		pub fn distribute_fees(origin: OriginFor<T>, claim_id: ClaimId) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::settle_claim(claim_id)
+		}
+
+		/// Ends the signer's stream and its open jobs.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::end_stream(MAX_OPEN_JOBS_PER_STREAM))]
+		pub fn end_stream(origin: OriginFor<T>, stream_id: StreamId) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let stream = Streams::<T>::get(stream_id).ok_or(Error::<T>::UnknownStream)?;
+			ensure!(stream.owner == who, Error::<T>::NotStreamOwner);
+			ensure!(stream.status.is_open(), Error::<T>::StreamClosed);
+			let ended = Self::close_stream(stream_id, stream, StreamStatus::Ended)?;
+			Self::deposit_event(Event::StreamEnded { stream_id });
+			Ok(Some(T::WeightInfo::end_stream(ended)).into())
+		}
+
+		/// Bans a stream and ends its open jobs.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::ban_stream(MAX_OPEN_JOBS_PER_STREAM))]
+		pub fn ban_stream(origin: OriginFor<T>, stream_id: StreamId) -> DispatchResultWithPostInfo {
+			T::BanOrigin::ensure_origin(origin)?;
+			let stream = Streams::<T>::get(stream_id).ok_or(Error::<T>::UnknownStream)?;
+			ensure!(stream.status != StreamStatus::Banned, Error::<T>::AlreadyBanned);
+			let ended = Self::close_stream(stream_id, stream, StreamStatus::Banned)?;
+			Self::deposit_event(Event::StreamBanned { stream_id });
+			Ok(Some(T::WeightInfo::ban_stream(ended)).into())
+		}
+	}
+
+	#[deny(clippy::expect_used)]
+	impl<T: Config> Pallet<T> {
+		/// The account through which paid fees pass into the fee crediting.
+		pub fn payout_account() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+
+		/// Takes the open jobs of transcoder `who` away from it and queues them for election in
+		/// the next block. The runtime calls it when `who` is slashed or leaves the active set.
+		/// Returns the weight used (at most [`Self::on_transcoder_deactivated_weight`]).
+		pub fn on_transcoder_deactivated(who: &T::AccountId) -> Weight {
+			let jobs = TranscoderJobs::<T>::take(who);
+			let count = u32::try_from(jobs.len()).unwrap_or(u32::MAX);
+			let due = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+			for job_id in jobs {
+				let Some(mut job) = Jobs::<T>::get(job_id) else { continue };
+				let assigned_to_who = matches!(
+					&job.assignment, Some(assignment) if assignment.transcoder == *who
+				);
+				if job.status != JobStatus::Assigned || !assigned_to_who {
+					continue;
+				}
+				job.status = JobStatus::AwaitingTranscoder;
+				job.assignment = None;
+				Jobs::<T>::insert(job_id, job);
+				// Pushing only fails when a queue counter overflows u64: then the job stays
+				// waiting and its broadcaster can cancel it.
+				let _ = Self::push_election(ElectionQueue::Fresh, job_id, due, Some(who.clone()));
+				Self::deposit_event(Event::TranscoderUnassigned {
+					job_id,
+					transcoder: who.clone(),
+				});
+			}
+			T::WeightInfo::on_transcoder_deactivated(count)
+		}
+
+		/// The most [`Self::on_transcoder_deactivated`] can weigh.
+		pub fn on_transcoder_deactivated_weight() -> Weight {
+			T::WeightInfo::on_transcoder_deactivated(T::MaxJobsPerTranscoder::get())
+		}
+
+		/// Settles claim `claim_id` if its window has closed (see [`Pallet::distribute_fees`]).
+		pub fn settle_claim(claim_id: ClaimId) -> DispatchResult {
+			let claim = Claims::<T>::get(claim_id).ok_or(Error::<T>::UnknownClaim)?;
+			ensure!(
+				frame_system::Pallet::<T>::block_number() >= claim.payable_at,
+				Error::<T>::VerificationWindowOpen
+			);
+			Self::settle(claim_id, claim).map_err(|reason| match reason {
+				DeferReason::OnHold => Error::<T>::ClaimOnHold.into(),
+				DeferReason::PayoutFailed => Error::<T>::FeePayoutFailed.into(),
+			})
+		}
+
+		/// `segments × profiles × price`.
+		pub fn fee_for(
+			segments: u64,
+			profiles: usize,
+			price: BalanceOf<T>,
+		) -> Result<BalanceOf<T>, Error<T>> {
+			let units = segments
+				.checked_mul(u64::try_from(profiles).map_err(|_| Error::<T>::Overflow)?)
+				.ok_or(Error::<T>::Overflow)?;
+			let units: BalanceOf<T> =
+				units.try_into().map_err(|_| Error::<T>::Overflow)?;
+			units.checked_mul(&price).ok_or(Error::<T>::Overflow)
+		}
+
+		fn validate_profiles(profiles: &Profiles) -> Result<(), Error<T>> {
+			ensure!(!profiles.is_empty(), Error::<T>::NoProfiles);
+			ensure!(
+				profiles.len() <= T::MaxProfilesPerJob::get() as usize,
+				Error::<T>::TooManyProfiles
+			);
+			for (index, profile) in profiles.iter().enumerate() {
+				profile.validate().map_err(|error| match error {
+					ProfileError::ZeroResolution => Error::<T>::ZeroResolution,
+					ProfileError::OddResolution => Error::<T>::OddResolution,
+					ProfileError::EmptyName | ProfileError::NameTooLong =>
+						Error::<T>::EmptyProfileName,
+					ProfileError::ZeroBitrate => Error::<T>::ZeroBitrate,
+					ProfileError::ZeroFps => Error::<T>::ZeroFps,
+				})?;
+				ensure!(
+					!profiles.iter().take(index).any(|earlier| earlier.name == profile.name),
+					Error::<T>::DuplicateProfile
+				);
+			}
+			Ok(())
+		}
+
+		fn ensure_spendable(who: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
+			// Polite: frozen funds may not be committed to a job.
+			ensure!(
+				T::Currency::reducible_balance(who, Preservation::Preserve, Fortitude::Polite) >=
+					amount,
+				Error::<T>::InsufficientBalance
+			);
+			Ok(())
+		}
+
+		fn set_stream_status(stream_id: StreamId, stream: &mut StreamOf<T>, status: StreamStatus) {
+			if stream.status != status {
+				stream.status = status;
+				Self::deposit_event(Event::StreamStatusChanged { stream_id, status });
+			}
+		}
+
+		/// Ends a job and updates its stream.
+		fn end_with_stream(job_id: JobId, job: JobOf<T>, reason: EndReason) -> DispatchResult {
+			let stream_id = job.stream_id;
+			let mut stream = Streams::<T>::get(stream_id).ok_or(Error::<T>::UnknownStream)?;
+			Self::end_job_in(job_id, job, &mut stream, reason)?;
+			if stream.open_jobs.is_empty() && stream.status == StreamStatus::Live {
+				Self::set_stream_status(stream_id, &mut stream, StreamStatus::Idle);
+			}
+			Streams::<T>::insert(stream_id, stream);
+			Ok(())
+		}
+
+		/// Ends every open job of a stream and sets its final status. Returns the jobs ended.
+		fn close_stream(
+			stream_id: StreamId,
+			mut stream: StreamOf<T>,
+			status: StreamStatus,
+		) -> Result<u32, DispatchError> {
+			let reason = match status {
+				StreamStatus::Banned => EndReason::StreamBanned,
+				_ => EndReason::StreamEnded,
+			};
+			let open = stream.open_jobs.clone();
+			let mut ended = 0u32;
+			for job_id in open {
+				if let Some(job) = Jobs::<T>::get(job_id) {
+					Self::end_job_in(job_id, job, &mut stream, reason)?;
+					ended = ended.saturating_add(1);
+				}
+			}
+			stream.open_jobs = Default::default();
+			stream.status = status;
+			Streams::<T>::insert(stream_id, stream);
+			Ok(ended)
+		}
+
+		/// Ends a job: releases its deposit, frees its transcoder, removes it from the stream's
+		/// open jobs (the caller stores the stream).
+		fn end_job_in(
+			job_id: JobId,
+			mut job: JobOf<T>,
+			stream: &mut StreamOf<T>,
+			reason: EndReason,
+		) -> DispatchResult {
+			let released = job.deposit;
+			if !released.is_zero() {
+				T::Currency::release(
+					&HoldReason::JobDeposit.into(),
+					&job.broadcaster,
+					released,
+					Precision::Exact,
+				)?;
+			}
+			if let (JobStatus::Assigned, Some(assignment)) = (job.status, &job.assignment) {
+				TranscoderJobs::<T>::mutate(&assignment.transcoder, |jobs| {
+					jobs.retain(|id| *id != job_id)
+				});
+			}
+			stream.open_jobs.retain(|id| *id != job_id);
+			job.deposit = Zero::zero();
+			job.status = JobStatus::Ended;
+			Jobs::<T>::insert(job_id, job);
+			Self::deposit_event(Event::JobEnded { job_id, reason, released });
+			Ok(())
+		}
+
+		fn push_election(
+			queue: ElectionQueue,
+			job_id: JobId,
+			due: BlockNumberFor<T>,
+			exclude: Option<T::AccountId>,
+		) -> DispatchResult {
+			let mut bounds = ElectionBounds::<T>::get(queue);
+			let index = bounds.tail;
+			bounds.tail = index.checked_add(1).ok_or(ArithmeticError::Overflow)?;
+			Elections::<T>::insert(queue, index, ElectionRequest { job_id, due, exclude });
+			ElectionBounds::<T>::insert(queue, bounds);
+			Ok(())
+		}
+
+		/// Runs the due elections, at most `MaxElectionsPerBlock`. Returns how many ran and how
+		/// many candidates they considered.
+		pub(crate) fn run_elections(now: BlockNumberFor<T>) -> (u32, u32) {
+			let budget = T::MaxElectionsPerBlock::get();
+			let mut used = 0u32;
+			let mut candidates: Option<Vec<CandidateOf<T>>> = None;
+			for queue in [ElectionQueue::Fresh, ElectionQueue::Retry] {
+				let mut bounds = ElectionBounds::<T>::get(queue);
+				while used < budget && bounds.head < bounds.tail {
+					let Some(request) = Elections::<T>::get(queue, bounds.head) else {
+						// Cannot happen (entries between head and tail exist); skip the slot.
+						bounds.head = bounds.head.saturating_add(1);
+						continue;
+					};
+					if request.due > now {
+						break;
+					}
+					Elections::<T>::remove(queue, bounds.head);
+					bounds.head = bounds.head.saturating_add(1);
+					used = used.saturating_add(1);
+					let candidates = candidates.get_or_insert_with(|| {
+						let mut all = T::Directory::active_transcoders();
+						all.truncate(T::MaxCandidates::get() as usize);
+						all
+					});
+					Self::elect(request, candidates, now);
+				}
+				ElectionBounds::<T>::insert(queue, bounds);
+			}
+			let considered = candidates.map_or(0, |all| u32::try_from(all.len()).unwrap_or(u32::MAX));
+			(used, considered)
+		}
+
+		/// The election seed of `job_id` in this block.
+		pub fn election_seed(job_id: JobId) -> [u8; 32] {
+			let parent = frame_system::Pallet::<T>::parent_hash();
+			sp_io_hash(&(ELECTION_CONTEXT, parent, job_id).encode())
+		}
+
+		fn elect(
+			request: ElectionRequest<T::AccountId, BlockNumberFor<T>>,
+			candidates: &[CandidateOf<T>],
+			now: BlockNumberFor<T>,
+		) {
+			let ElectionRequest { job_id, exclude, .. } = request;
+			let Some(mut job) = Jobs::<T>::get(job_id) else { return };
+			if job.status != JobStatus::AwaitingTranscoder {
+				return;
+			}
+			let max_jobs = T::MaxJobsPerTranscoder::get() as usize;
+			let eligible: Vec<&CandidateOf<T>> = candidates
+				.iter()
+				.filter(|candidate| {
+					candidate.price_per_segment <= job.max_price_per_segment &&
+						!candidate.stake.is_zero() &&
+						exclude.as_ref() != Some(&candidate.who) &&
+						TranscoderJobs::<T>::decode_len(&candidate.who).unwrap_or(0) < max_jobs
+				})
+				.collect();
+			let stakes: Vec<u128> =
+				eligible.iter().map(|candidate| candidate.stake.unique_saturated_into()).collect();
+			let chosen = select_weighted(&Self::election_seed(job_id), &stakes)
+				.and_then(|index| eligible.get(index));
+			let Some(chosen) = chosen else {
+				let retry_at = now.saturating_add(T::ElectionRetryInterval::get());
+				// See `on_transcoder_deactivated` for why a failed push is tolerable. The
+				// exclusion is dropped: a retry interval (a round) later the directory no longer
+				// lists a deactivated transcoder, and one that came back may work again.
+				let _ = Self::push_election(ElectionQueue::Retry, job_id, retry_at, None);
+				Self::deposit_event(Event::NoEligibleTranscoder { job_id, retry_at });
+				return;
+			};
+			let transcoder = chosen.who.clone();
+			if TranscoderJobs::<T>::try_mutate(&transcoder, |jobs| jobs.try_push(job_id)).is_err() {
+				// Filtered above: cannot happen. Retry rather than lose the job.
+				let _ = Self::push_election(
+					ElectionQueue::Retry,
+					job_id,
+					now.saturating_add(1u32.into()),
+					exclude,
+				);
+				return;
+			}
+			let service_uri = T::Directory::service_uri(&transcoder);
+			let price_per_segment = chosen.price_per_segment;
+			job.status = JobStatus::Assigned;
+			job.assignment = Some(Assignment {
+				transcoder: transcoder.clone(),
+				price_per_segment,
+				service_uri: service_uri.clone(),
+				assigned_at: now,
+			});
+			Jobs::<T>::insert(job_id, job);
+			Self::deposit_event(Event::TranscoderAssigned {
+				job_id,
+				transcoder,
+				service_uri,
+				price_per_segment,
+			});
+		}
+
+		/// Settles the payable claims in claim order, at most `MaxPayoutsPerBlock`. Returns how
+		/// many claim ids it looked at.
+		pub(crate) fn run_payouts(now: BlockNumberFor<T>) -> u32 {
+			let budget = T::MaxPayoutsPerBlock::get();
+			let end = NextClaimId::<T>::get();
+			let mut cursor = NextClaimToSettle::<T>::get();
+			let start = cursor;
+			let mut used = 0u32;
+			while used < budget && cursor < end {
+				if let Some(claim) = Claims::<T>::get(cursor) {
+					if claim.payable_at > now {
+						break;
+					}
+					if let Err(reason) = Self::settle(cursor, claim) {
+						Self::deposit_event(Event::PayoutDeferred { claim_id: cursor, reason });
+					}
+				}
+				used = used.saturating_add(1);
+				cursor = cursor.saturating_add(1);
+			}
+			if cursor != start {
+				NextClaimToSettle::<T>::put(cursor);
+			}
+			used
+		}
+
+		/// Pays or refunds a claim according to the verifier; on error nothing changed.
+		fn settle(claim_id: ClaimId, claim: ClaimOf<T>) -> Result<(), DeferReason> {
+			match T::Verification::verdict(claim_id, &claim) {
+				Verdict::Hold => Err(DeferReason::OnHold),
+				Verdict::Pay => frame_support::storage::with_storage_layer(|| {
+					Self::pay(claim_id, &claim)
+				})
+				.map_err(|_| DeferReason::PayoutFailed),
+				Verdict::Fail => frame_support::storage::with_storage_layer(|| {
+					Self::refund(claim_id, &claim)
+				})
+				.map_err(|_| DeferReason::PayoutFailed),
+			}
+		}
+
+		fn pay(claim_id: ClaimId, claim: &ClaimOf<T>) -> DispatchResult {
+			if !claim.fee.is_zero() {
+				let payout = Self::payout_account();
+				T::Currency::transfer_on_hold(
+					&HoldReason::ClaimEscrow.into(),
+					&claim.broadcaster,
+					&payout,
+					claim.fee,
+					Precision::Exact,
+					Restriction::Free,
+					// The fee left the deposit through an unfrozen hold; a freeze added later
+					// must not keep the transcoder from its pay.
+					Fortitude::Force,
+				)?;
+				T::Fees::add_fees(&payout, &claim.transcoder, claim.fee)?;
+			}
+			Jobs::<T>::try_mutate(claim.job_id, |job| -> DispatchResult {
+				let job = job.as_mut().ok_or(Error::<T>::UnknownJob)?;
+				job.escrow = job.escrow.saturating_sub(claim.fee);
+				job.paid = job.paid.checked_add(&claim.fee).ok_or(Error::<T>::Overflow)?;
+				Ok(())
+			})?;
+			Claims::<T>::remove(claim_id);
+			Self::deposit_event(Event::FeesPaid {
+				claim_id,
+				job_id: claim.job_id,
+				transcoder: claim.transcoder.clone(),
+				amount: claim.fee,
+			});
+			Ok(())
+		}
+
+		fn refund(claim_id: ClaimId, claim: &ClaimOf<T>) -> DispatchResult {
+			let to_deposit = Jobs::<T>::try_mutate(claim.job_id, |job| -> Result<bool, DispatchError> {
+				let job = job.as_mut().ok_or(Error::<T>::UnknownJob)?;
+				job.escrow = job.escrow.saturating_sub(claim.fee);
+				let open = job.status != JobStatus::Ended;
+				if open {
+					job.deposit = job.deposit.checked_add(&claim.fee).ok_or(Error::<T>::Overflow)?;
+				}
+				Ok(open)
+			})?;
+			if !claim.fee.is_zero() {
+				T::Currency::release(
+					&HoldReason::ClaimEscrow.into(),
+					&claim.broadcaster,
+					claim.fee,
+					Precision::Exact,
+				)?;
+				if to_deposit {
+					T::Currency::hold(&HoldReason::JobDeposit.into(), &claim.broadcaster, claim.fee)?;
+				}
+			}
+			Claims::<T>::remove(claim_id);
+			Self::deposit_event(Event::ClaimRefunded {
+				claim_id,
+				job_id: claim.job_id,
+				amount: claim.fee,
+				to_deposit,
+			});
+			Ok(())
+		}
+	}
+
+	/// blake2-256, the hash of every id and seed here.
+	fn sp_io_hash(data: &[u8]) -> [u8; 32] {
+		olc_primitives::blake2_256(data)
+	}
+}
