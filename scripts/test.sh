@@ -8,6 +8,10 @@ source "$(dirname "$0")/env.sh"
 "$OLC_SOURCE_ROOT/scripts/build.sh"
 cd "$OLC_BUILD_ROOT"
 
+# Property tests draw random cases; CI uses one fixed seed so that a run is reproducible (a
+# failure prints the seed's cases again on every run). Explore new cases locally with another
+# seed, e.g. PROPTEST_RNG_SEED=$RANDOM scripts/test.sh.
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261124}"
 olc_log "cargo test (pallets, runtime, node) in the release profile the node was built with"
 cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token \
 	-p pallet-staking-delegation -p pallet-staking-delegation-runtime-api

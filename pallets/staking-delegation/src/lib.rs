@@ -824,10 +824,19 @@ pub mod pallet {
 			numerator: u128,
 			denominator: u128,
 		) -> Result<BalanceOf<T>, Error<T>> {
+			Self::mul_div_rounding(amount, numerator, denominator, Rounding::Down)
+		}
+
+		/// `amount × numerator / denominator`, rounded as asked.
+		pub(crate) fn mul_div_rounding(
+			amount: BalanceOf<T>,
+			numerator: u128,
+			denominator: u128,
+			rounding: Rounding,
+		) -> Result<BalanceOf<T>, Error<T>> {
 			let amount: u128 = amount.unique_saturated_into();
-			let product =
-				multiply_by_rational_with_rounding(amount, numerator, denominator, Rounding::Down)
-					.ok_or(Error::<T>::Overflow)?;
+			let product = multiply_by_rational_with_rounding(amount, numerator, denominator, rounding)
+				.ok_or(Error::<T>::Overflow)?;
 			product.try_into().map_err(|_| Error::<T>::Overflow)
 		}
 
@@ -1088,8 +1097,8 @@ pub mod pallet {
 			}
 			out.owed_reward = stake.saturating_sub(principal);
 			out.owed_fees = fees;
-			// Rounding down everywhere keeps what all delegators are owed within what the pool
-			// holds; the caps only guard the pot against a bug.
+			// Rewards round down (see `accrue`), so what all delegators are owed stays within
+			// what the pool holds; the caps only guard the pot against a bug.
 			out.reward = out.owed_reward.min(pool.unpaid_rewards);
 			out.fees = fees.min(pool.unpaid_fees);
 			out.bonded = principal.saturating_add(out.reward);
@@ -1106,8 +1115,17 @@ pub mod pallet {
 				return Ok(Accrual::default());
 			}
 			let stake = Self::mul_div(amount, now.stake.into_inner(), base.stake.into_inner())?;
-			let principal = Self::mul_div(amount, now.slash.into_inner(), base.slash.into_inner())?
-				.min(amount);
+			// The surviving principal rounds up (never above the value) so the reward,
+			// value − principal, rounds down: every delegator's share of the pool's unpaid
+			// rewards is then at most its exact share, and together they fit in the pool.
+			let principal = Self::mul_div_rounding(
+				amount,
+				now.slash.into_inner(),
+				base.slash.into_inner(),
+				Rounding::Up,
+			)?
+			.min(amount)
+			.min(stake);
 			let fee_growth = now.fee.into_inner().saturating_sub(base.fee.into_inner());
 			let fees = Self::mul_div(amount, fee_growth, base.stake.into_inner())?;
 			Ok(Accrual { stake, principal, fees })
