@@ -15,13 +15,12 @@ export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261124}"
 olc_log "cargo test (pallets, runtime, node) in the release profile the node was built with"
 cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token \
 	-p pallet-staking-delegation -p pallet-staking-delegation-runtime-api
+cargo test --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --features pallet-jobs/runtime-benchmarks
 
 olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
 	--features pallet-olc-token/runtime-benchmarks,pallet-staking-delegation/runtime-benchmarks -- -D warnings
 
-olc_log "pallet-jobs (not in the runtime yet)"
-cargo test --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --features pallet-jobs/runtime-benchmarks
 cargo clippy --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --all-targets \
 	--features pallet-jobs/runtime-benchmarks -- -D warnings
 
@@ -61,5 +60,7 @@ olc_log "benchmark: our rendition ladder against the ffmpeg CLI on a 20 s 1080p3
 "$OLC_SOURCE_ROOT/scripts/transcoder-bench.sh"
 
 olc_log "end-to-end tests (tests/*.test.mjs)"
+# The job-market test runs a real transcoder service and broadcaster.
+cargo build --release --locked -p olc-transcoder
 cd "$OLC_SOURCE_ROOT/tests"
-OLC_NODE_BIN="$OLC_NODE_BIN" node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs
+OLC_NODE_BIN="$OLC_NODE_BIN" OLC_TRANSCODER_BIN="$CARGO_TARGET_DIR/release/olc-transcoder" node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs

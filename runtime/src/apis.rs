@@ -211,6 +211,46 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_jobs_runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn streams(
+			start_after: Option<pallet_jobs::StreamId>,
+			limit: u32,
+		) -> Vec<(pallet_jobs::StreamId, pallet_jobs::StreamInfo<AccountId, BlockNumber>)> {
+			Jobs::streams_view(start_after, limit)
+		}
+
+		fn stream(
+			stream_id: pallet_jobs::StreamId,
+		) -> Option<pallet_jobs::StreamInfo<AccountId, BlockNumber>> {
+			Jobs::stream_view(stream_id)
+		}
+
+		fn jobs_of_stream(
+			stream_id: pallet_jobs::StreamId,
+		) -> Vec<(pallet_jobs::JobId, pallet_jobs::JobInfo<AccountId, Balance, BlockNumber>)> {
+			Jobs::jobs_of_stream_view(stream_id)
+		}
+
+		fn jobs(
+			from: pallet_jobs::JobId,
+			limit: u32,
+		) -> Vec<(pallet_jobs::JobId, pallet_jobs::JobInfo<AccountId, Balance, BlockNumber>)> {
+			Jobs::jobs_view(from, limit)
+		}
+
+		fn job(
+			job_id: pallet_jobs::JobId,
+		) -> Option<pallet_jobs::JobInfo<AccountId, Balance, BlockNumber>> {
+			Jobs::job_view(job_id)
+		}
+
+		fn claims_of_job(
+			job_id: pallet_jobs::JobId,
+		) -> Vec<(pallet_jobs::ClaimId, pallet_jobs::ClaimInfo<AccountId, Balance, BlockNumber>)> {
+			Jobs::claims_of_job_view(job_id)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

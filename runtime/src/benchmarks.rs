@@ -3,4 +3,5 @@
 frame_benchmarking::define_benchmarks!(
 	[pallet_olc_token, OlcToken]
 	[pallet_staking_delegation, StakingDelegation]
+	[pallet_jobs, Jobs]
 );

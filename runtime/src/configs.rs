@@ -142,6 +142,7 @@ impl pallet_olc_token::Config for Runtime {
 	type Currency = Balances;
 	type MinTip = MinTip;
 	type PalletId = MaintainersPotId;
+	type BannedAccounts = frame_support::traits::Nothing;
 	type WeightInfo = pallet_olc_token::weights::SubstrateWeight<Runtime>;
 }
 
@@ -161,5 +162,123 @@ impl pallet_staking_delegation::Config for Runtime {
 	type UnbondingPeriod = ConstU32<7>;
 	type MaxUnbondingLocks = ConstU32<32>;
 	type PalletId = StakingPotId;
+	type OnTranscoderDeactivated = JobsReelection;
 	type WeightInfo = pallet_staking_delegation::weights::SubstrateWeight<Runtime>;
+}
+
+/// A deactivated transcoder (resigned, evicted, slashed, or out of the active set) loses its
+/// running jobs: pallet-jobs elects new transcoders for them in the next block.
+pub struct JobsReelection;
+impl pallet_staking_delegation::OnTranscoderDeactivated<AccountId> for JobsReelection {
+	fn on_transcoder_deactivated(who: &AccountId) {
+		pallet_jobs::Pallet::<Runtime>::on_transcoder_deactivated(who);
+	}
+
+	fn weight() -> Weight {
+		pallet_jobs::Pallet::<Runtime>::on_transcoder_deactivated_weight()
+	}
+}
+
+/// The transcoders a job may be assigned to: the staking round's active set, without members
+/// that resigned or were slashed during the round (they stay in the set until it ends).
+pub struct ActiveTranscoderDirectory;
+impl pallet_jobs::TranscoderDirectory<AccountId, Balance> for ActiveTranscoderDirectory {
+	fn active_transcoders() -> Vec<pallet_jobs::Candidate<AccountId, Balance>> {
+		pallet_staking_delegation::ActiveSet::<Runtime>::get()
+			.into_iter()
+			.filter(|member| pallet_staking_delegation::Transcoders::<Runtime>::contains_key(&member.who))
+			.map(|member| pallet_jobs::Candidate {
+				who: member.who,
+				stake: member.stake,
+				price_per_segment: member.terms.price_per_segment,
+			})
+			.collect()
+	}
+
+	fn service_uri(who: &AccountId) -> pallet_jobs::ServiceUri {
+		pallet_staking_delegation::Transcoders::<Runtime>::get(who)
+			.map(|info| info.service_uri)
+			.unwrap_or_default()
+	}
+}
+
+/// A job without a candidate is retried once per staking round: the active set changes only
+/// at round starts.
+pub struct StakingRoundLength;
+impl Get<BlockNumber> for StakingRoundLength {
+	fn get() -> BlockNumber {
+		pallet_staking_delegation::RoundLength::<Runtime>::get().max(1)
+	}
+}
+
+parameter_types! {
+	pub const JobsPalletId: PalletId = PalletId(*b"olc/jobs");
+	/// A job's deposit pays for at least a minute of every rendition (30 segments of 2 s).
+	pub const MinSegmentsCovered: u32 = 30;
+	/// The lowest price per segment and rendition a job may offer: 0.000001 OLC.
+	pub const MinPricePerSegment: Balance = MICRO_UNIT;
+	/// A job lives one day; then anyone may end it and the broadcaster gets the rest back.
+	pub const JobLifetime: BlockNumber = DAYS;
+	/// Blocks between a claim and its payout, for verification (20 s).
+	pub const VerificationWindow: BlockNumber = 10;
+	/// A claim covers at most 10,000 segments (5.5 hours of 2 s segments).
+	pub const MaxSegmentsPerClaim: u64 = 10_000;
+}
+
+impl pallet_jobs::Config for Runtime {
+	type Currency = Balances;
+	type Directory = ActiveTranscoderDirectory;
+	type Fees = StakingDelegation;
+	type Verification = ();
+	type BanOrigin = frame_system::EnsureRoot<AccountId>;
+	type BannedAccounts = frame_support::traits::Nothing;
+	type MinSegmentsCovered = MinSegmentsCovered;
+	type MinPricePerSegment = MinPricePerSegment;
+	type JobLifetime = JobLifetime;
+	type VerificationWindow = VerificationWindow;
+	type ElectionRetryInterval = StakingRoundLength;
+	type MaxElectionsPerBlock = ConstU32<16>;
+	type MaxPayoutsPerBlock = ConstU32<16>;
+	type MaxJobsPerTranscoder = ConstU32<64>;
+	type MaxCandidates = ConstU32<16>;
+	type MaxProfilesPerJob = ConstU32<8>;
+	type MaxSegmentsPerClaim = MaxSegmentsPerClaim;
+	type PalletId = JobsPalletId;
+	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = JobsBenchmarkHelper;
+}
+
+/// Makes an account an active transcoder for pallet-jobs' benchmarks: funds it, bonds and
+/// registers it, and puts it in the current active set.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct JobsBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_jobs::BenchmarkHelper<AccountId, Balance> for JobsBenchmarkHelper {
+	fn activate_transcoder(who: &AccountId, stake: Balance, price: Balance) {
+		use frame_support::traits::fungible::Mutate;
+		let stake = stake.max(MinSelfBond::get());
+		let _ = Balances::set_balance(who, stake.saturating_mul(2).saturating_add(EXISTENTIAL_DEPOSIT));
+		let origin = || RuntimeOrigin::signed(who.clone());
+		let _ = StakingDelegation::bond(origin(), stake, who.clone());
+		let terms = pallet_staking_delegation::TranscoderTerms {
+			reward_cut: Perbill::from_percent(10),
+			fee_share: Perbill::from_percent(50),
+			price_per_segment: price,
+		};
+		let _ = StakingDelegation::register_transcoder(
+			origin(),
+			terms.reward_cut,
+			terms.fee_share,
+			price,
+			Default::default(),
+		);
+		pallet_staking_delegation::ActiveSet::<Runtime>::mutate(|set| {
+			let _ = set.try_push(pallet_staking_delegation::ActiveTranscoder {
+				who: who.clone(),
+				stake,
+				terms,
+			});
+		});
+	}
 }

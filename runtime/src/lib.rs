@@ -26,6 +26,7 @@ pub use apis::RuntimeApi;
 pub use configs::*;
 pub use pallet_olc_token;
 pub use pallet_staking_delegation;
+pub use pallet_jobs;
 
 /// Opaque types for the node: it does not need to know the runtime's extrinsic format.
 pub mod opaque {
@@ -156,4 +157,6 @@ mod runtime {
 	pub type OlcToken = pallet_olc_token;
 	#[runtime::pallet_index(11)]
 	pub type StakingDelegation = pallet_staking_delegation;
+	#[runtime::pallet_index(12)]
+	pub type Jobs = pallet_jobs;
 }

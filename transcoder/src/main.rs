@@ -101,6 +101,27 @@ enum Command {
 		#[arg(long, default_value = "veryfast")]
 		preset: String,
 	},
+	/// Fetch the receipts of segments FROM..=TO of a stream from a transcoder service, verify
+	/// them, and print (JSON) the Merkle root to claim the work with on chain
+	/// (`jobs.claimWork(jobId, from, to, merkleRoot)`). Fails if a receipt is missing, does not
+	/// verify, or belongs to another stream, segment or transcoder.
+	Claim {
+		/// The transcoder service's base URL, e.g. http://127.0.0.1:8935.
+		#[arg(long)]
+		service: String,
+		/// Stream id (64 hex digits).
+		#[arg(long)]
+		stream_id: String,
+		/// First segment of the claim.
+		#[arg(long)]
+		from: u64,
+		/// Last segment of the claim (inclusive).
+		#[arg(long)]
+		to: u64,
+		/// Expected transcoder public key (hex); default: whoever signed the first receipt.
+		#[arg(long)]
+		transcoder: Option<String>,
+	},
 	/// Decide whether an output is an honest rendition of an input for a ladder profile.
 	/// Exit code 0: honest, 1: not honest (reasons printed), 2: could not check.
 	Check {
@@ -249,6 +270,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			}
 			Ok(ExitCode::SUCCESS)
 		},
+		Command::Claim { service, stream_id, from, to, transcoder } => {
+			let stream_id = parse_stream_id(&stream_id)?;
+			let expected = transcoder.as_deref().map(parse_public).transpose()?;
+			let receipts = fetch_receipts(&service, stream_id, from, to, expected)?;
+			let root = olc_primitives::merkle::root(&receipts)
+				.map_err(|error| anyhow::anyhow!("cannot build the Merkle tree: {error:?}"))?;
+			let first = receipts.first().context("no receipts")?;
+			println!(
+				"{{\"streamId\":\"0x{}\",\"startSeq\":{from},\"endSeq\":{to},\"segments\":{},\"profiles\":{},\"transcoder\":\"0x{}\",\"merkleRoot\":\"0x{}\"}}",
+				hex::encode(stream_id.0),
+				receipts.len(),
+				first.body.output_hashes.len(),
+				hex::encode(first.body.transcoder.0),
+				hex::encode(root),
+			);
+			Ok(ExitCode::SUCCESS)
+		},
 		Command::Check { input, profile, output } => {
 			let profile = find_profile(&profile)?;
 			let report = check::check_rendition(&input, &output, &profile)?;
@@ -277,6 +315,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			}
 		},
 	}
+}
+
+/// The verified receipts of segments `from..=to` of `stream_id`, in order.
+fn fetch_receipts(
+	service: &str,
+	stream_id: StreamId,
+	from: u64,
+	to: u64,
+	expected_transcoder: Option<sp_core::sr25519::Public>,
+) -> anyhow::Result<Vec<olc_primitives::TranscodeReceipt>> {
+	use codec::Decode;
+	if to < from {
+		bail!("empty range: --to {to} is below --from {from}");
+	}
+	let client = reqwest::blocking::Client::new();
+	let base = format!("{}/receipts/0x{}", service.trim_end_matches('/'), hex::encode(stream_id.0));
+	let mut transcoder = expected_transcoder;
+	let mut receipts = Vec::new();
+	for seq in from..=to {
+		let response = client
+			.get(format!("{base}/{seq}"))
+			.send()
+			.with_context(|| format!("cannot reach {service}"))?;
+		let status = response.status();
+		let body = response.text().with_context(|| format!("receipt {seq}: cannot read the body"))?;
+		if !status.is_success() {
+			bail!("receipt {seq}: {status}: {body}");
+		}
+		let bytes = hex::decode(body.trim()).with_context(|| format!("receipt {seq}: not hex"))?;
+		let receipt = olc_primitives::TranscodeReceipt::decode(&mut bytes.as_slice())
+			.with_context(|| format!("receipt {seq}: not a SCALE receipt"))?;
+		receipt.verify().map_err(|error| anyhow::anyhow!("receipt {seq}: {error:?}"))?;
+		if receipt.stream_id() != stream_id || receipt.seq() != seq {
+			bail!("receipt {seq}: it is for stream {:?} segment {}", receipt.stream_id(), receipt.seq());
+		}
+		let signer = *transcoder.get_or_insert(receipt.body.transcoder);
+		if receipt.body.transcoder != signer {
+			bail!("receipt {seq}: signed by 0x{}, not 0x{}", hex::encode(receipt.body.transcoder.0), hex::encode(signer.0));
+		}
+		receipts.push(receipt);
+	}
+	Ok(receipts)
 }
 
 fn find_profile(name: &str) -> anyhow::Result<Profile> {

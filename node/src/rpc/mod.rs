@@ -1,6 +1,7 @@
-//! The node's RPC methods beyond the standard set: account nonces, transaction fees, and
-//! staking and delegation (`stakingDelegation_*`).
+//! The node's RPC methods beyond the standard set: account nonces, transaction fees, staking
+//! and delegation (`stakingDelegation_*`), and streams and jobs (`jobs_*`).
 
+mod jobs;
 mod staking;
 
 use std::sync::Arc;
@@ -33,9 +34,11 @@ where
 		Balance,
 		BlockNumber,
 	>,
+	C::Api: pallet_jobs_runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
+	use jobs::JobsApiServer;
 	use staking::StakingDelegationApiServer;
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -44,7 +47,8 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(staking::StakingDelegation::new(client).into_rpc())?;
+	module.merge(staking::StakingDelegation::new(client.clone()).into_rpc())?;
+	module.merge(jobs::Jobs::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -68,7 +68,7 @@
 //! [`Config::MaxPayoutsPerBlock`] claims per block in claim order (claims become payable in the
 //! order they were made, so a cursor suffices), or by anyone with [`Pallet::distribute_fees`]. A
 //! claim the automatic payout cannot settle (held, or the fee credit failed, e.g. because the
-//! transcoder left the active set) is skipped with [`Event::PayoutDeferred`] and stays in escrow
+//! transcoder's pool no longer exists) is skipped with [`Event::PayoutDeferred`] and stays in escrow
 //! until someone settles it with `distribute_fees`.
 //!
 //! ## Re-election
@@ -234,6 +234,10 @@ pub mod pallet {
 		/// May ban streams.
 		type BanOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// Banned broadcasters (pallet-reporting's ban list): they may not create streams or
+		/// jobs. `frame_support::traits::Nothing` bans nobody.
+		type BannedAccounts: frame_support::traits::Contains<Self::AccountId>;
+
 		/// Segments (of every profile, at the maximum price) a new job's deposit must pay for.
 		#[pallet::constant]
 		type MinSegmentsCovered: Get<u32>;
@@ -316,6 +320,18 @@ pub mod pallet {
 	/// Jobs by id (ended jobs stay, for the viewer page and tools).
 	#[pallet::storage]
 	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, JobOf<T>>;
+
+	/// The streams of each owner that are not ended or banned (at most
+	/// [`types::MAX_OPEN_STREAMS_PER_OWNER`]), so that banning a broadcaster
+	/// ([`Pallet::ban_broadcaster`]) is bounded.
+	#[pallet::storage]
+	pub type OwnerStreams<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<StreamId, ConstU32<MAX_OPEN_STREAMS_PER_OWNER>>,
+		ValueQuery,
+	>;
 
 	/// Index of the jobs of each stream, for the runtime API.
 	#[pallet::storage]
@@ -504,6 +520,10 @@ pub mod pallet {
 		ClaimOnHold,
 		/// Crediting the fee failed (e.g. the transcoder is not active); try again later.
 		FeePayoutFailed,
+		/// The signer is a banned broadcaster: it may not create streams or jobs.
+		BroadcasterBanned,
+		/// The signer has `MAX_OPEN_STREAMS_PER_OWNER` streams that are not ended: end one first.
+		TooManyOpenStreams,
 	}
 
 	#[pallet::hooks]
@@ -543,9 +563,15 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::create_stream())]
 		pub fn create_stream(origin: OriginFor<T>, title: StreamTitle) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
+			ensure!(
+				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(&owner),
+				Error::<T>::BroadcasterBanned
+			);
 			let nonce = NextStreamNonce::<T>::get();
 			let stream_id = StreamId(sp_io_hash(&(STREAM_ID_CONTEXT, &owner, nonce).encode()));
 			NextStreamNonce::<T>::put(nonce.checked_add(1).ok_or(Error::<T>::Overflow)?);
+			OwnerStreams::<T>::try_mutate(&owner, |open| open.try_push(stream_id))
+				.map_err(|_| Error::<T>::TooManyOpenStreams)?;
 			Streams::<T>::insert(
 				stream_id,
 				StreamInfo {
@@ -574,6 +600,12 @@ pub mod pallet {
 			deposit: BalanceOf<T>,
 		) -> DispatchResult {
 			let broadcaster = ensure_signed(origin)?;
+			ensure!(
+				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(
+					&broadcaster
+				),
+				Error::<T>::BroadcasterBanned
+			);
 			let mut stream = Streams::<T>::get(stream_id).ok_or(Error::<T>::UnknownStream)?;
 			ensure!(stream.owner == broadcaster, Error::<T>::NotStreamOwner);
 			ensure!(stream.status.is_open(), Error::<T>::StreamClosed);
@@ -829,6 +861,41 @@ pub mod pallet {
 			T::WeightInfo::on_transcoder_deactivated(count)
 		}
 
+		/// Bans broadcaster `who` here: bans each of its streams that is not ended (at most
+		/// [`types::MAX_OPEN_STREAMS_PER_OWNER`]) and ends their open jobs, releasing the
+		/// deposits not yet claimed into its free balance (claimed fees stay in escrow and settle
+		/// as usual). pallet-reporting calls it for a broadcaster found guilty; that it may not
+		/// create streams or jobs afterwards is up to [`Config::BannedAccounts`]. Returns the
+		/// weight used (at most [`Self::ban_broadcaster_weight`]).
+		pub fn ban_broadcaster(who: &T::AccountId) -> Weight {
+			let open = OwnerStreams::<T>::take(who);
+			let mut weight = T::DbWeight::get().reads_writes(1, 1);
+			for stream_id in open {
+				let Some(stream) = Streams::<T>::get(stream_id) else { continue };
+				if !stream.status.is_open() || stream.owner != *who {
+					continue;
+				}
+				// Ending a job releases a hold the job recorded: it fails only on a bug, and
+				// then the storage layer keeps this stream as it was rather than half-closed.
+				let closed = frame_support::storage::with_storage_layer(|| {
+					Self::close_stream(stream_id, stream, StreamStatus::Banned)
+				});
+				if let Ok(ended) = closed {
+					Self::deposit_event(Event::StreamBanned { stream_id });
+					weight = weight.saturating_add(T::WeightInfo::ban_stream(ended));
+				}
+			}
+			weight
+		}
+
+		/// The most [`Self::ban_broadcaster`] can weigh.
+		pub fn ban_broadcaster_weight() -> Weight {
+			T::DbWeight::get().reads_writes(1, 1).saturating_add(
+				T::WeightInfo::ban_stream(MAX_OPEN_JOBS_PER_STREAM)
+					.saturating_mul(u64::from(MAX_OPEN_STREAMS_PER_OWNER)),
+			)
+		}
+
 		/// The most [`Self::on_transcoder_deactivated`] can weigh.
 		pub fn on_transcoder_deactivated_weight() -> Weight {
 			T::WeightInfo::on_transcoder_deactivated(T::MaxJobsPerTranscoder::get())
@@ -933,6 +1000,16 @@ pub mod pallet {
 			}
 			stream.open_jobs = Default::default();
 			stream.status = status;
+			if !status.is_open() {
+				OwnerStreams::<T>::mutate_exists(&stream.owner, |open| {
+					if let Some(list) = open {
+						list.retain(|id| *id != stream_id);
+						if list.is_empty() {
+							*open = None;
+						}
+					}
+				});
+			}
 			Streams::<T>::insert(stream_id, stream);
 			Ok(ended)
 		}

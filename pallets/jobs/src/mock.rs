@@ -67,6 +67,16 @@ parameter_types! {
 	pub static SeenClaims: Vec<ClaimId> = vec![];
 	/// Most profiles per job (a test lowers it to reach `TooManyProfiles`).
 	pub static MaxProfilesPerJob: u32 = 8;
+	/// Banned broadcasters (pallet-reporting's ban list in the runtime).
+	pub static BannedList: Vec<u64> = vec![];
+}
+
+/// The ban list as pallet-reporting would provide it.
+pub struct TestBanned;
+impl frame_support::traits::Contains<u64> for TestBanned {
+	fn contains(who: &u64) -> bool {
+		BannedList::get().contains(who)
+	}
 }
 
 /// Where the fee double moves credited fees (pallet-staking-delegation's pot).
@@ -137,6 +147,7 @@ impl pallet_jobs::Config for Test {
 	type Fees = TestFees;
 	type Verification = TestVerification;
 	type BanOrigin = EnsureRoot<u64>;
+	type BannedAccounts = TestBanned;
 	type MinSegmentsCovered = ConstU32<MIN_SEGMENTS_COVERED>;
 	type MinPricePerSegment = ConstU64<MIN_PRICE>;
 	type JobLifetime = ConstU64<JOB_LIFETIME>;
@@ -203,6 +214,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	Verdicts::take();
 	SeenClaims::take();
 	MaxProfilesPerJob::set(8);
+	BannedList::take();
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: vec![

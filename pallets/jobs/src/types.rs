@@ -21,6 +21,8 @@ pub const MAX_TITLE_LEN: u32 = 128;
 pub type StreamTitle = BoundedVec<u8, ConstU32<MAX_TITLE_LEN>>;
 /// Most jobs a stream may have open at once (e.g. the ladder split over several transcoders).
 pub const MAX_OPEN_JOBS_PER_STREAM: u32 = 4;
+/// Most streams one owner may have that are not ended or banned (bounds banning a broadcaster).
+pub const MAX_OPEN_STREAMS_PER_OWNER: u32 = 8;
 /// The open jobs of a stream.
 pub type OpenJobs = BoundedVec<JobId, ConstU32<MAX_OPEN_JOBS_PER_STREAM>>;
 /// The profiles a job transcodes into.

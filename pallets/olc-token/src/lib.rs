@@ -76,6 +76,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
+		/// Accounts that may not receive tips (broadcasters banned by pallet-reporting);
+		/// `frame_support::traits::Nothing` bans nobody.
+		type BannedAccounts: frame_support::traits::Contains<Self::AccountId>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
 	}
@@ -109,6 +113,8 @@ pub mod pallet {
 		RecipientBelowExistentialDeposit,
 		/// The sender's spendable balance (keeping its existential deposit) is below the tip.
 		InsufficientBalance,
+		/// The recipient is a banned broadcaster: it cannot receive tips.
+		RecipientBanned,
 	}
 
 	#[pallet::type_value]
@@ -196,6 +202,10 @@ pub mod pallet {
 			let from = ensure_signed(origin)?;
 			ensure!(amount >= T::MinTip::get(), Error::<T>::TipBelowMinimum);
 			ensure!(from != to, Error::<T>::TipToSelf);
+			ensure!(
+				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(&to),
+				Error::<T>::RecipientBanned
+			);
 			ensure!(core::str::from_utf8(&nickname).is_ok(), Error::<T>::NicknameNotUtf8);
 			ensure!(core::str::from_utf8(&message).is_ok(), Error::<T>::MessageNotUtf8);
 			ensure!(

@@ -32,12 +32,23 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	pub const OlcTokenPalletId: PalletId = PalletId(*b"olc/mntn");
 	pub static BlockAuthor: Option<u64> = Some(AUTHOR);
+	/// Accounts banned from receiving tips (a test bans one).
+	pub static BannedList: Vec<u64> = vec![];
+}
+
+/// The ban list as pallet-reporting would provide it.
+pub struct TestBanned;
+impl frame_support::traits::Contains<u64> for TestBanned {
+	fn contains(who: &u64) -> bool {
+		BannedList::get().contains(who)
+	}
 }
 
 impl pallet_olc_token::Config for Test {
 	type Currency = Balances;
 	type MinTip = ConstU64<MIN_TIP>;
 	type PalletId = OlcTokenPalletId;
+	type BannedAccounts = TestBanned;
 	type WeightInfo = ();
 }
 
@@ -49,6 +60,7 @@ pub const AUTHOR: u64 = 9;
 pub const NOBODY: u64 = 77;
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	BannedList::take();
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: vec![(ALICE, 1_000), (BOB, 100), (CHARLIE, 12), (AUTHOR, 100)],

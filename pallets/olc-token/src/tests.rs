@@ -244,3 +244,17 @@ fn author_share_too_small_for_a_new_account_goes_to_the_pot() {
 		assert_eq!(Balances::total_issuance(), issuance);
 	});
 }
+
+#[test]
+fn tip_to_a_banned_recipient_fails_with_recipient_banned() {
+	new_test_ext().execute_with(|| {
+		BannedList::set(vec![BOB]);
+		assert_noop!(
+			OlcToken::tip(RuntimeOrigin::signed(ALICE), BOB, 50, 0, nick(b""), msg(b"")),
+			Error::<Test>::RecipientBanned
+		);
+		// Others can still be tipped, and the banned account can still tip.
+		assert_ok!(OlcToken::tip(RuntimeOrigin::signed(ALICE), CHARLIE, 50, 0, nick(b""), msg(b"")));
+		assert_ok!(OlcToken::tip(RuntimeOrigin::signed(BOB), ALICE, 50, 0, nick(b""), msg(b"")));
+	});
+}

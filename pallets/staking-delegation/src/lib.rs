@@ -132,8 +132,9 @@ use sp_runtime::DispatchError;
 /// Credits fees to a transcoder: implemented by this pallet for the pallets that collect them.
 pub trait TranscoderFees<AccountId, Balance> {
 	/// Moves `amount` from `payer` (keeping its existential deposit) to the pot and credits it
-	/// to `transcoder`, which must be in the current active set: `fee_share` of it to the stake
-	/// delegated to it, the rest to the transcoder.
+	/// to `transcoder`: `fee_share` of it to the stake delegated to it, the rest to the
+	/// transcoder. A transcoder that left the active set is still paid for its past work (see the
+	/// implementation for which terms apply).
 	fn add_fees(payer: &AccountId, transcoder: &AccountId, amount: Balance) -> Result<(), DispatchError>;
 
 	/// The weight of [`Self::add_fees`], for the caller to charge.
@@ -155,6 +156,25 @@ pub trait Slashing<AccountId, Balance> {
 
 	/// The weight of [`Self::slash`], for the caller to charge.
 	fn slash_weight() -> frame_support::weights::Weight;
+}
+
+/// Learns when a transcoder stops working for the network: it resigned (or unbonded its whole
+/// self-bond), was evicted from a full pool, was slashed, or left the active set at a round
+/// start. pallet-jobs re-elects its running jobs.
+pub trait OnTranscoderDeactivated<AccountId> {
+	/// `who` was deactivated.
+	fn on_transcoder_deactivated(who: &AccountId);
+
+	/// The most one call of [`Self::on_transcoder_deactivated`] may weigh.
+	fn weight() -> frame_support::weights::Weight;
+}
+
+impl<AccountId> OnTranscoderDeactivated<AccountId> for () {
+	fn on_transcoder_deactivated(_: &AccountId) {}
+
+	fn weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }
 
 // The FRAME macros expand to `expect`s (e.g. "pallet is in the runtime") attributed to this
@@ -231,6 +251,9 @@ pub mod pallet {
 		/// Derives the pot account holding minted rewards and paid fees until settled.
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
+
+		/// Told when a transcoder is deactivated (see [`OnTranscoderDeactivated`]).
+		type OnTranscoderDeactivated: OnTranscoderDeactivated<Self::AccountId>;
 
 		/// Weights of this pallet's calls and round start, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -419,6 +442,9 @@ pub mod pallet {
 		},
 		/// A slash reached `who`'s held OLC: `amount` was burned from its hold.
 		SlashBurned { who: T::AccountId, amount: BalanceOf<T> },
+		/// All of `who`'s stake (bond, unbonding locks after slashes, settled fees) was released
+		/// into its free balance at once, for confiscation (see [`Pallet::release_all`]).
+		StakeReleased { who: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -455,7 +481,7 @@ pub mod pallet {
 		RatesLockedInWindow,
 		/// In the lock window at the end of a round, the price can only go down.
 		PriceIncreaseInWindow,
-		/// Fees can only be credited to a transcoder in the current active set.
+		/// Fees can only be credited to an account that is or was a transcoder.
 		TranscoderNotActive,
 		/// An amount or factor does not fit its type.
 		Overflow,
@@ -517,7 +543,7 @@ pub mod pallet {
 		/// signer must be bonded to itself with at least `MinSelfBond`. If the transcoder pool
 		/// is full, the signer's stake must exceed the weakest transcoder's, which is evicted.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_transcoder(T::MaxTranscoders::get()))]
+		#[pallet::weight(T::WeightInfo::register_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()))]
 		pub fn register_transcoder(
 			origin: OriginFor<T>,
 			reward_cut: Perbill,
@@ -612,7 +638,7 @@ pub mod pallet {
 		/// Resigns the signer as a transcoder from the next round. Its bond and its delegators'
 		/// stay; they earn nothing until moved to an active transcoder.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::resign_transcoder(T::MaxTranscoders::get()))]
+		#[pallet::weight(T::WeightInfo::resign_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()))]
 		pub fn resign_transcoder(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(Transcoders::<T>::contains_key(&who), Error::<T>::NotATranscoder);
@@ -656,7 +682,7 @@ pub mod pallet {
 		/// `UnbondingPeriod` rounds, after settling earnings. A transcoder unbonding all of its
 		/// self-bond resigns; a partial unbond must leave it at least `MinSelfBond`.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()))]
+		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()))]
 		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
@@ -1239,6 +1265,66 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Ends `who`'s staking at once, for a broadcaster banned by pallet-reporting, which
+		/// confiscates the result: settles its earnings, takes its whole bond out of its
+		/// transcoder's pool (and `TotalBonded`), ends its unbonding locks (applying the slashes
+		/// they suffered), pays its settled fees out of the pot, releases all of it into its
+		/// free balance and resigns it if it is a registered transcoder (it leaves the active
+		/// set at the next round start; its delegators stay bonded to it and earn nothing until
+		/// they move). Returns the amount that reached the free balance. At most
+		/// `MaxUnbondingLocks` locks; weight [`Self::release_all_weight`]. On error nothing
+		/// changed (the caller runs it in a storage layer).
+		pub fn release_all(who: &T::AccountId) -> Result<BalanceOf<T>, DispatchError> {
+			let Some(mut delegator) = Delegators::<T>::get(who) else {
+				return Ok(Zero::zero());
+			};
+			let transcoder = delegator.transcoder.clone();
+			let mut pool = Pools::<T>::get(&transcoder);
+			Self::settle(who, &mut delegator, &mut pool)?;
+			let bond = Self::bond_of(&delegator);
+			if !bond.is_zero() {
+				Self::remove_stake(&mut delegator, &mut pool, bond);
+				TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(bond));
+			}
+			Pools::<T>::insert(&transcoder, pool);
+			let mut released = bond;
+			let locks: Vec<(LockId, LockOf<T>)> = UnbondingLocks::<T>::iter_prefix(who)
+				.take(T::MaxUnbondingLocks::get() as usize)
+				.collect();
+			for (lock_id, lock) in locks {
+				let left = Self::take_lock(who, &mut delegator, lock_id, &lock)?;
+				released = released.saturating_add(left);
+			}
+			if !released.is_zero() {
+				T::Currency::release(&HoldReason::Staking.into(), who, released, Precision::Exact)
+					.map_err(|_| Error::<T>::HoldMismatch)?;
+			}
+			let fees = delegator.fees;
+			if !fees.is_zero() {
+				T::Currency::transfer(&Self::pot(), who, fees, Preservation::Preserve)
+					.map_err(|_| Error::<T>::RecipientBelowExistentialDeposit)?;
+				delegator.fees = Zero::zero();
+			}
+			if Transcoders::<T>::contains_key(who) {
+				Self::do_resign(who);
+			}
+			Self::store_or_remove(who, delegator);
+			let amount = released.saturating_add(fees);
+			Self::deposit_event(Event::StakeReleased { who: who.clone(), amount });
+			Ok(amount)
+		}
+
+		/// The most [`Self::release_all`] can weigh.
+		pub fn release_all_weight() -> Weight {
+			T::WeightInfo::unbond(T::MaxTranscoders::get())
+				.saturating_add(
+					T::WeightInfo::withdraw_unbonded()
+						.saturating_mul(u64::from(T::MaxUnbondingLocks::get())),
+				)
+				.saturating_add(T::WeightInfo::withdraw_fees())
+				.saturating_add(T::OnTranscoderDeactivated::weight())
+		}
+
 		/// Stores a delegator record, or removes it when nothing is left in it.
 		fn store_or_remove(who: &T::AccountId, delegator: DelegatorOf<T>) {
 			if Self::bond_of(&delegator).is_zero() &&
@@ -1256,6 +1342,7 @@ pub mod pallet {
 			Transcoders::<T>::remove(who);
 			Candidates::<T>::mutate(|candidates| candidates.retain(|c| c != who));
 			Self::deposit_event(Event::TranscoderResigned { transcoder: who.clone() });
+			T::OnTranscoderDeactivated::on_transcoder_deactivated(who);
 		}
 
 		/// Starts a new round at block `now`; see the crate docs. Returns its weight.
@@ -1313,9 +1400,19 @@ pub mod pallet {
 				let _ = active.try_push(ActiveTranscoder { who, stake, terms });
 			}
 			let active_count = active.len() as u32;
+			// Members that dropped out of the set (resigned ones were told when they resigned).
+			let mut dropped = 0u32;
+			for member in previous.iter() {
+				let still_active = active.iter().any(|now| now.who == member.who);
+				if !still_active && Transcoders::<T>::contains_key(&member.who) {
+					T::OnTranscoderDeactivated::on_transcoder_deactivated(&member.who);
+					dropped = dropped.saturating_add(1);
+				}
+			}
 			ActiveSet::<T>::put(active);
 			Self::deposit_event(Event::NewRound { round, active: active_count, mintable, minted });
 			T::WeightInfo::start_round(candidate_count.max(previous_count))
+				.saturating_add(T::OnTranscoderDeactivated::weight().saturating_mul(dropped.into()))
 		}
 
 		/// Turns a pool's pending stake into earning stake at the start of `round`, keeping the
@@ -1475,16 +1572,24 @@ pub mod pallet {
 			amount: BalanceOf<T>,
 		) -> Result<(), DispatchError> {
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			// Fees pay for work already done, so a transcoder that has left the active set (or
+			// resigned) is still paid: with this round's terms if active, else its registered
+			// terms, else all to itself (its delegators' terms are gone with its registration).
 			let terms = ActiveSet::<T>::get()
 				.into_iter()
 				.find(|member| member.who == *transcoder)
 				.map(|member| member.terms)
-				.ok_or(Error::<T>::TranscoderNotActive)?;
+				.or_else(|| Transcoders::<T>::get(transcoder).map(|info| info.terms));
+			let fee_share = match terms {
+				Some(terms) => terms.fee_share,
+				None if Pools::<T>::contains_key(transcoder) => Perbill::zero(),
+				None => return Err(Error::<T>::TranscoderNotActive.into()),
+			};
 			frame_support::storage::with_storage_layer(|| {
 				T::Currency::transfer(payer, &Self::pot(), amount, Preservation::Preserve)
 					.map_err(|_| Error::<T>::InsufficientBalance)?;
 				let mut pool = Pools::<T>::get(transcoder);
-				let mut delegators_fees = terms.fee_share.mul_floor(amount);
+				let mut delegators_fees = fee_share.mul_floor(amount);
 				if pool.earning.is_zero() {
 					delegators_fees = Zero::zero();
 				}
@@ -1609,6 +1714,7 @@ pub mod pallet {
 
 		fn slash_weight() -> Weight {
 			T::WeightInfo::slash(T::MaxTranscoders::get())
+				.saturating_add(T::OnTranscoderDeactivated::weight())
 		}
 	}
 }

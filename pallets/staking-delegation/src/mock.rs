@@ -52,6 +52,7 @@ impl pallet_olc_token::Config for Test {
 	type Currency = Balances;
 	type MinTip = ConstU64<1>;
 	type PalletId = OlcTokenPalletId;
+	type BannedAccounts = frame_support::traits::Nothing;
 	type WeightInfo = ();
 }
 
@@ -79,7 +80,24 @@ impl pallet_staking_delegation::Config for Test {
 	type UnbondingPeriod = ConstU32<UNBONDING_PERIOD>;
 	type MaxUnbondingLocks = ConstU32<MAX_LOCKS>;
 	type PalletId = StakingPalletId;
+	type OnTranscoderDeactivated = RecordDeactivations;
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// Transcoders the deactivation hook was told about, in order.
+	pub static Deactivated: Vec<u64> = vec![];
+}
+
+/// Records deactivations, as pallet-jobs would react to them.
+pub struct RecordDeactivations;
+impl crate::OnTranscoderDeactivated<u64> for RecordDeactivations {
+	fn on_transcoder_deactivated(who: &u64) {
+		Deactivated::mutate(|all| all.push(*who));
+	}
+	fn weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(1_000, 0)
+	}
 }
 
 /// Transcoders.

@@ -340,10 +340,6 @@ fn fees_follow_fee_share_and_stake_and_only_reach_earning_stake() {
 fn add_fees_errors() {
 	new_test_ext().execute_with(|| {
 		register(T1, 1_000, 0, 40);
-		assert_noop!(
-			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 10),
-			Error::<Test>::TranscoderNotActive
-		);
 		next_round();
 		assert_noop!(
 			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 0),
@@ -1019,4 +1015,118 @@ fn rounding_never_owes_delegators_more_rewards_than_the_pool_holds() {
 		}
 	}
 	assert!(failures.is_empty(), "(mintable, slash %, bonds, rounds, owed, unpaid): {failures:?}");
+}
+
+#[test]
+fn transcoders_out_of_the_active_set_are_still_paid_for_past_work() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 40);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		// Registered but not active yet: its registered terms apply (40% to the pool, where
+		// T1 and D1 hold half each).
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 100));
+		assert_eq!((fees(T1), fees(D1)), (60 + 20, 20));
+		next_round();
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 100));
+		assert_eq!((fees(T1), fees(D1)), (160, 40));
+		// Resigned: its terms are gone, the whole fee goes to it.
+		assert_ok!(Staking::resign_transcoder(origin(T1)));
+		next_round();
+		assert!(active().is_empty());
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 50));
+		assert_eq!((fees(T1), fees(D1)), (160 + 50, 40));
+		// Never a transcoder: refused.
+		assert_noop!(
+			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &D2, 10),
+			Error::<Test>::TranscoderNotActive
+		);
+	});
+}
+
+#[test]
+fn the_deactivation_hook_hears_of_resignation_eviction_slash_and_dropping_out() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		Deactivated::take();
+		register(T1, 1_000, 0, 0);
+		register(T2, 2_000, 0, 0);
+		next_round();
+		assert_eq!(active(), vec![T2, T1]);
+		assert!(Deactivated::get().is_empty());
+		// Resigning tells at once; the round start does not tell again.
+		assert_ok!(Staking::resign_transcoder(origin(T1)));
+		assert_eq!(Deactivated::take(), vec![T1]);
+		next_round();
+		assert_eq!(active(), vec![T2]);
+		assert!(Deactivated::get().is_empty());
+		// A slash resigns.
+		<Staking as Slashing<u64, u64>>::slash(&T2, pct(10), None, pct(0));
+		assert_eq!(Deactivated::take(), vec![T2]);
+	});
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		Deactivated::take();
+		register(T1, 1_000, 0, 0);
+		register(T2, 2_000, 0, 0);
+		next_round();
+		// A stronger newcomer pushes T1 out of the two-seat active set at the next round.
+		register(T3, 3_000, 0, 0);
+		assert!(Deactivated::get().is_empty());
+		next_round();
+		assert_eq!(active(), vec![T3, T2]);
+		assert_eq!(Deactivated::take(), vec![T1]);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Releasing all stake of a banned account (pallet-reporting)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn release_all_frees_bond_locks_and_fees_of_a_delegator() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 50);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		assert_ok!(Staking::unbond(origin(D1), 400));
+		next_round();
+		next_round();
+		// 200 in fees, half of them to the 1_600 earning stake: D1 gets 600/1600 of 100.
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 200));
+		<Staking as Slashing<u64, u64>>::slash(&T1, pct(25), None, pct(0));
+		let issuance = Balances::total_issuance();
+		let total_bonded = TotalBonded::<Test>::get();
+		// bond 600 → 450 after the slash, lock 400 → 300, fees 37.
+		assert_eq!(Staking::release_all(&D1), Ok(450 + 300 + 37));
+		assert_eq!(held(D1), 0);
+		assert_eq!(free(D1), INITIAL_BALANCE - 1_000 + 450 + 300 + 37);
+		assert!(Delegators::<Test>::get(D1).is_none());
+		assert_eq!(UnbondingLocks::<Test>::iter_prefix(D1).count(), 0);
+		assert_eq!(TotalBonded::<Test>::get(), total_bonded - 450);
+		assert_eq!(Pools::<Test>::get(T1).earning, 750);
+		// Slashed principal was burned, nothing else.
+		assert_eq!(Balances::total_issuance(), issuance - 150 - 100);
+		assert!(events().contains(&Event::StakeReleased { who: D1, amount: 787 }));
+		// Nothing left: a second call releases nothing.
+		assert_eq!(Staking::release_all(&D1), Ok(0));
+		assert_eq!(Staking::release_all(&NOBODY), Ok(0));
+	});
+}
+
+#[test]
+fn release_all_resigns_a_transcoder() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 0);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		next_round();
+		assert_eq!(active(), vec![T1]);
+		Deactivated::take();
+		assert_eq!(Staking::release_all(&T1), Ok(1_000));
+		assert_eq!(free(T1), INITIAL_BALANCE);
+		assert!(!Transcoders::<Test>::contains_key(T1));
+		assert!(!Candidates::<Test>::get().contains(&T1));
+		assert_eq!(Deactivated::get(), vec![T1]);
+		assert_eq!(TotalBonded::<Test>::get(), 500);
+		next_round();
+		assert!(active().is_empty());
+		// The delegator keeps its bond.
+		assert_eq!(stake(D1), 500);
+	});
 }
