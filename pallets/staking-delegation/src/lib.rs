@@ -1480,6 +1480,10 @@ pub mod pallet {
 						pool.factors.stake = factor;
 						pool.earning = pool.earning.saturating_add(delegators_reward);
 						pool.unpaid_rewards = pool.unpaid_rewards.saturating_add(delegators_reward);
+						// Counted at once: settling the transcoder's own bond below may drop
+						// rounding dust from the pool and from this total, which must include
+						// the reward by then (else the subtraction saturates at zero).
+						TotalBonded::<T>::mutate(|total| *total = total.saturating_add(delegators_reward));
 						minted = minted.saturating_add(delegators_reward);
 					},
 					_ => delegators_reward = Zero::zero(),
@@ -1488,13 +1492,13 @@ pub mod pallet {
 			if let (false, Some(mut own)) = (transcoder_reward.is_zero(), own) {
 				match Self::bond_reward_cut(who, &mut own, &mut pool, transcoder_reward) {
 					Ok(()) => {
+						TotalBonded::<T>::mutate(|total| *total = total.saturating_add(transcoder_reward));
 						minted = minted.saturating_add(transcoder_reward);
 						Delegators::<T>::insert(who, own);
 					},
 					Err(_) => transcoder_reward = Zero::zero(),
 				}
 			}
-			TotalBonded::<T>::mutate(|total| *total = total.saturating_add(minted));
 			Pools::<T>::insert(who, pool);
 			Self::deposit_event(Event::Rewarded {
 				transcoder: who.clone(),

@@ -366,3 +366,20 @@ proptest! {
 		run_case(&ops, inflation);
 	}
 }
+
+/// Found by the property test: the only earner of a slashed pool settles while its reward is
+/// booked, and the rounding dust it drops was subtracted from `TotalBonded` before the round's
+/// rewards were added to it, so the subtraction saturated at zero.
+#[test]
+fn dust_dropped_while_rewarding_keeps_total_bonded_exact() {
+	run_case(
+		&[
+			Op::Unbond { who: 1, percent: 1 },
+			Op::Slash { who: 2, percent: 1, finder_fee: 0 },
+			Op::Slash { who: 1, percent: 91, finder_fee: 0 },
+			Op::Register { who: 1, cut: 1, share: 0 },
+			Op::Resign { who: 2 },
+		],
+		2_000_000,
+	);
+}
