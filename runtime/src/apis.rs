@@ -211,6 +211,43 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_reporting_runtime_api::ReportingApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn maintainers() -> Vec<pallet_reporting::MaintainerView<AccountId, Balance, BlockNumber>> {
+			Reporting::maintainers_view()
+		}
+
+		fn maintainer(
+			who: AccountId,
+		) -> Option<pallet_reporting::MaintainerView<AccountId, Balance, BlockNumber>> {
+			Reporting::maintainer_view(who)
+		}
+
+		fn full_maintainers() -> Vec<(AccountId, pallet_reporting::Address)> {
+			Reporting::full_maintainers_view()
+		}
+
+		fn reports(
+			from: pallet_reporting::ReportId,
+			limit: u32,
+		) -> Vec<(pallet_reporting::ReportId, pallet_reporting::ReportInfo<AccountId, Balance, BlockNumber>)> {
+			Reporting::reports_view(from, limit)
+		}
+
+		fn report(
+			report_id: pallet_reporting::ReportId,
+		) -> Option<pallet_reporting::ReportInfo<AccountId, Balance, BlockNumber>> {
+			Reporting::report_view(report_id)
+		}
+
+		fn stream_review(stream_id: pallet_jobs::StreamId) -> Option<pallet_reporting::ReportId> {
+			Reporting::stream_review_view(stream_id)
+		}
+
+		fn is_banned(who: AccountId) -> bool {
+			Reporting::is_banned_view(who)
+		}
+	}
+
 	impl pallet_jobs_runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn streams(
 			start_after: Option<pallet_jobs::StreamId>,

@@ -4,4 +4,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_olc_token, OlcToken]
 	[pallet_staking_delegation, StakingDelegation]
 	[pallet_jobs, Jobs]
+	[pallet_reporting, Reporting]
 );

@@ -142,7 +142,8 @@ impl pallet_olc_token::Config for Runtime {
 	type Currency = Balances;
 	type MinTip = MinTip;
 	type PalletId = MaintainersPotId;
-	type BannedAccounts = frame_support::traits::Nothing;
+	/// Banned broadcasters (pallet-reporting) cannot be tipped.
+	type BannedAccounts = Reporting;
 	type WeightInfo = pallet_olc_token::weights::SubstrateWeight<Runtime>;
 }
 
@@ -231,7 +232,7 @@ impl pallet_jobs::Config for Runtime {
 	type Fees = StakingDelegation;
 	type Verification = ();
 	type BanOrigin = frame_system::EnsureRoot<AccountId>;
-	type BannedAccounts = frame_support::traits::Nothing;
+	type BannedAccounts = Reporting;
 	type MinSegmentsCovered = MinSegmentsCovered;
 	type MinPricePerSegment = MinPricePerSegment;
 	type JobLifetime = JobLifetime;
@@ -280,5 +281,59 @@ impl pallet_jobs::BenchmarkHelper<AccountId, Balance> for JobsBenchmarkHelper {
 				terms,
 			});
 		});
+	}
+}
+
+parameter_types! {
+	/// A maintainer bonds 10,000 OLC while it serves.
+	pub const MaintainerBond: Balance = 10_000 * UNIT;
+	/// A new maintainer waits 7 days before it sits in groups and earns (the dev chain's genesis
+	/// shortens it).
+	pub const ProbationPeriod: BlockNumber = 7 * DAYS;
+	/// A report holds 100 OLC until it is resolved.
+	pub const ReportDeposit: Balance = 100 * UNIT;
+	/// A group has a day to vote (the dev chain's genesis shortens it).
+	pub const VotingPeriod: BlockNumber = DAYS;
+	/// The reporter of an upheld report gets 10% of what is confiscated.
+	pub const ReporterReward: Perbill = Perbill::from_percent(10);
+	/// A dissenter loses 10% of its maintainer bond.
+	pub const DissentSlash: Perbill = Perbill::from_percent(10);
+}
+
+impl pallet_reporting::Config for Runtime {
+	type Currency = Balances;
+	type Streams = pallet_reporting::adapters::JobsStreams<Runtime>;
+	type Sanctions = pallet_reporting::adapters::JobsAndStakingSanctions<Runtime>;
+	type Rounds = pallet_reporting::adapters::StakingRounds<Runtime>;
+	type MaintainersPot = pallet_reporting::adapters::OlcTokenPot<Runtime>;
+	type MaintainerBond = MaintainerBond;
+	type ProbationPeriod = ProbationPeriod;
+	type ReportDeposit = ReportDeposit;
+	type VotingPeriod = VotingPeriod;
+	type GroupSize = ConstU32<13>;
+	type Quorum = ConstU32<7>;
+	type ReporterReward = ReporterReward;
+	type DissentSlash = DissentSlash;
+	type MaxMaintainers = ConstU32<512>;
+	type MaxResolutionsPerBlock = ConstU32<4>;
+	type MaxCommissionPayoutsPerBlock = ConstU32<32>;
+	type WeightInfo = pallet_reporting::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ReportingBenchmarkHelper;
+}
+
+/// Creates a funded stream owner's stream for pallet-reporting's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct ReportingBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_reporting::BenchmarkHelper<AccountId> for ReportingBenchmarkHelper {
+	fn create_stream(owner: &AccountId) -> pallet_jobs::StreamId {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::set_balance(owner, 1_000_000 * UNIT);
+		let nonce = pallet_jobs::NextStreamNonce::<Runtime>::get();
+		let _ = Jobs::create_stream(RuntimeOrigin::signed(owner.clone()), Default::default());
+		use sp_runtime::traits::Hash;
+		let preimage = codec::Encode::encode(&(pallet_jobs::STREAM_ID_CONTEXT, owner, nonce));
+		pallet_jobs::StreamId(sp_runtime::traits::BlakeTwo256::hash(&preimage).0)
 	}
 }

@@ -14,6 +14,12 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// in a minute. Production chains keep the pallet's default of about one hour.
 pub const TEST_ROUND_LENGTH: BlockNumber = 5;
 
+/// Probation of new maintainers on the dev and local chains, in blocks (20 s).
+pub const TEST_PROBATION_PERIOD: BlockNumber = 10;
+
+/// Voting period of trusted groups on the dev and local chains, in blocks (1 min).
+pub const TEST_VOTING_PERIOD: BlockNumber = 30;
+
 /// What each pre-funded dev account holds at genesis: one million OLC.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
 
@@ -39,6 +45,10 @@ fn testnet_genesis(
 		sudo: pallet_sudo::GenesisConfig { key: Some(root) },
 		staking_delegation: pallet_staking_delegation::GenesisConfig {
 			round_length: Some(TEST_ROUND_LENGTH),
+		},
+		reporting: pallet_reporting::GenesisConfig {
+			probation_period: Some(TEST_PROBATION_PERIOD),
+			voting_period: Some(TEST_VOTING_PERIOD),
 		},
 	})
 }

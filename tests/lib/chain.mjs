@@ -11,15 +11,15 @@ export function maintainersPot(api) {
 }
 
 /**
- * Signs and submits `tx`; resolves once it is finalized with
+ * Signs and submits `tx` (with signer `options` such as { nonce }); resolves once it is finalized with
  * { blockHash, events, dispatchError, submittedAt, inBlockAt, finalizedAt } where
  * dispatchError is "pallet.Error" or null. Rejects when the node refuses the transaction.
  */
-export function submitAndWaitFinalized(api, tx, signer) {
+export function submitAndWaitFinalized(api, tx, signer, options = {}) {
   return new Promise((resolve, reject) => {
     const submittedAt = performance.now();
     let inBlockAt = null;
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
       if (status.isInBlock && inBlockAt === null) inBlockAt = performance.now();
       if (status.isFinalized) {
         let error = null;

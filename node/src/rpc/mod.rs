@@ -1,7 +1,9 @@
 //! The node's RPC methods beyond the standard set: account nonces, transaction fees, staking
-//! and delegation (`stakingDelegation_*`), and streams and jobs (`jobs_*`).
+//! and delegation (`stakingDelegation_*`), streams and jobs (`jobs_*`), and maintainers and
+//! reports (`reporting_*`).
 
 mod jobs;
+mod reporting;
 mod staking;
 
 use std::sync::Arc;
@@ -35,10 +37,12 @@ where
 		BlockNumber,
 	>,
 	C::Api: pallet_jobs_runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber>,
+	C::Api: pallet_reporting_runtime_api::ReportingApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use jobs::JobsApiServer;
+	use reporting::ReportingApiServer;
 	use staking::StakingDelegationApiServer;
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -48,7 +52,8 @@ where
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(staking::StakingDelegation::new(client.clone()).into_rpc())?;
-	module.merge(jobs::Jobs::new(client).into_rpc())?;
+	module.merge(jobs::Jobs::new(client.clone()).into_rpc())?;
+	module.merge(reporting::Reporting::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -88,9 +88,9 @@
 //! | item | production default | dev chain |
 //! |---|---|---|
 //! | `MaintainerBond` | 10 000 OLC | 100 OLC |
-//! | `ProbationPeriod` | 7 days (100 800 blocks of 6 s) | 10 blocks |
+//! | `ProbationPeriod` | 7 days (genesis may override it) | 10 blocks |
 //! | `ReportDeposit` | 100 OLC | 10 OLC |
-//! | `VotingPeriod` | 1 day (14 400 blocks) | 20 blocks |
+//! | `VotingPeriod` | 1 day (genesis may override it) | 20 blocks |
 //! | `GroupSize` | 13 ([`defaults::GROUP_SIZE`]) | 13 |
 //! | `Quorum` | 7 ([`defaults::QUORUM`]) | 7 |
 //! | `ReporterReward` | 10% ([`defaults::REPORTER_REWARD_PERCENT`]) | 10% |
@@ -250,7 +250,7 @@ pub mod pallet {
 		traits::{
 			fungible::{Inspect, Mutate, MutateHold},
 			tokens::{Fortitude, Precision, Preservation, Restriction},
-			Contains,
+			BuildGenesisConfig, Contains,
 		},
 	};
 	use frame_system::pallet_prelude::*;
@@ -362,6 +362,37 @@ pub mod pallet {
 	/// Joins so far: mixed into new addresses.
 	#[pallet::storage]
 	pub type JoinCounter<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// The probation period chosen at genesis, if not [`Config::ProbationPeriod`] (the dev
+	/// chain's is short so that tests see maintainers become full).
+	#[pallet::storage]
+	pub type ProbationPeriodOverride<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+	/// The voting period chosen at genesis, if not [`Config::VotingPeriod`].
+	#[pallet::storage]
+	pub type VotingPeriodOverride<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Probation in blocks; `None` keeps [`Config::ProbationPeriod`].
+		pub probation_period: Option<BlockNumberFor<T>>,
+		/// Voting period in blocks (at least 1); `None` keeps [`Config::VotingPeriod`].
+		pub voting_period: Option<BlockNumberFor<T>>,
+	}
+
+	#[pallet::genesis_build]
+	#[deny(clippy::expect_used)]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(period) = self.probation_period {
+				ProbationPeriodOverride::<T>::put(period);
+			}
+			if let Some(period) = self.voting_period {
+				VotingPeriodOverride::<T>::put(period.max(1u32.into()));
+			}
+		}
+	}
 
 	/// Maintainers (in the set or leaving), by account.
 	#[pallet::storage]
@@ -541,7 +572,7 @@ pub mod pallet {
 			JoinCounter::<T>::put(counter.checked_add(1).ok_or(Error::<T>::Overflow)?);
 			let address = Self::derive_address(&who, counter);
 			let now = frame_system::Pallet::<T>::block_number();
-			let full_from = now.saturating_add(T::ProbationPeriod::get());
+			let full_from = now.saturating_add(Self::probation_period());
 			MaintainerSet::<T>::try_mutate(|set| {
 				set.try_push(SetEntry { who: who.clone(), address, full_from, missed_round: None })
 			})
@@ -646,7 +677,7 @@ pub mod pallet {
 				T::Currency::hold(&HoldReason::ReportDeposit.into(), &reporter, deposit)
 					.map_err(|_| Error::<T>::InsufficientBalance)?;
 			}
-			let expires_at = now.saturating_add(T::VotingPeriod::get());
+			let expires_at = now.saturating_add(Self::voting_period());
 			Reports::<T>::insert(
 				report_id,
 				ReportInfo {
@@ -737,6 +768,16 @@ pub mod pallet {
 
 	#[deny(clippy::expect_used)]
 	impl<T: Config> Pallet<T> {
+		/// Blocks a new maintainer stays on probation (genesis override or the default).
+		pub fn probation_period() -> BlockNumberFor<T> {
+			ProbationPeriodOverride::<T>::get().unwrap_or_else(T::ProbationPeriod::get)
+		}
+
+		/// Blocks a group has to vote (genesis override or the default).
+		pub fn voting_period() -> BlockNumberFor<T> {
+			VotingPeriodOverride::<T>::get().unwrap_or_else(T::VotingPeriod::get)
+		}
+
 		/// The address a maintainer gets from join number `counter` in this block.
 		pub fn derive_address(who: &T::AccountId, counter: u64) -> Address {
 			let parent = frame_system::Pallet::<T>::parent_hash();
@@ -782,7 +823,7 @@ pub mod pallet {
 		/// called to vote. Returns that block.
 		fn retire(who: &T::AccountId, mut info: MaintainerOf<T>) -> BlockNumberFor<T> {
 			let now = frame_system::Pallet::<T>::block_number();
-			let mut withdrawable_at = now.saturating_add(T::VotingPeriod::get());
+			let mut withdrawable_at = now.saturating_add(Self::voting_period());
 			if let MaintainerStatus::Leaving { withdrawable_at: earlier } = info.status {
 				withdrawable_at = withdrawable_at.max(earlier);
 			}
@@ -1047,7 +1088,7 @@ pub mod pallet {
 			let recipients: Vec<T::AccountId> = set
 				.into_iter()
 				.filter(|entry| {
-					entry.full_from <= now && entry.missed_round.map_or(true, |missed| missed < round)
+					entry.full_from <= now && entry.missed_round.is_none_or(|missed| missed < round)
 				})
 				.map(|entry| entry.who)
 				.collect();
