@@ -17,6 +17,7 @@ cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token \
 	-p pallet-staking-delegation -p pallet-staking-delegation-runtime-api
 cargo test --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --features pallet-jobs/runtime-benchmarks
 cargo test --release --locked -p pallet-reporting -p pallet-reporting-runtime-api --features pallet-reporting/runtime-benchmarks
+cargo test --release --locked -p pallet-verification -p pallet-verification-runtime-api --features pallet-verification/runtime-benchmarks
 
 olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
@@ -26,6 +27,8 @@ cargo clippy --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --all-
 	--features pallet-jobs/runtime-benchmarks -- -D warnings
 cargo clippy --release --locked -p pallet-reporting -p pallet-reporting-runtime-api --all-targets \
 	--features pallet-reporting/runtime-benchmarks -- -D warnings
+cargo clippy --release --locked -p pallet-verification -p pallet-verification-runtime-api --all-targets \
+	--features pallet-verification/runtime-benchmarks -- -D warnings
 
 olc_log "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
 cargo test --release --locked -p olc-primitives -p olc-transcoder

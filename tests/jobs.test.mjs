@@ -3,9 +3,10 @@
 // active set; Alice opens a stream and a job with the default ladder; the chain elects Charlie
 // (TranscoderAssigned); Alice's broadcaster pushes signed test-pattern segments to Charlie's
 // service; `olc-transcoder claim` fetches and verifies the receipts and computes their Merkle root
-// (olc-primitives); Charlie claims the work; after the verification window the fee is paid into
-// Charlie's pending fees (stakingDelegation_delegator). A second claim over the same segments is
-// refused as a double claim.
+// (olc-primitives); Charlie claims the work and proves the segments the chain challenges
+// (`olc-transcoder proofs`; with no other transcoder there is no committee); after the
+// verification window the fee is paid into Charlie's pending fees (stakingDelegation_delegator).
+// A second claim over the same segments is refused as a double claim.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
@@ -164,16 +165,30 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
   assert.equal(pending.id, claimId);
   assert.equal(pending.merkleRoot, claim.merkleRoot);
 
+  // The chain challenges some of the segments; Charlie proves them with receipts and Merkle proofs.
+  const challenged = await waitFor('the challenges', async () => {
+    const value = await rpc('verification_challenges', claimId);
+    return value ?? null;
+  }, 30_000);
+  const proofsTool = await run(TRANSCODER_BIN, [
+    'proofs', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', String(SEGMENTS - 1),
+    '--segments', challenged.join(','),
+  ]);
+  await ok(api.tx.verification.submitProofs(claimId, JSON.parse(proofsTool.stdout).encoded), charlie);
+  // The committee is drawn in the next block; with no other transcoder the segments pass.
+  await waitFor('the verification to pass', async () =>
+    (await rpc('verification_claimCheck', claimId)).status === 'Passed', 20_000);
+
   // The same segments again: a double claim, refused with a named error.
   const again = await submitAndWaitFinalized(api, api.tx.jobs.claimWork(jobId, 1, SEGMENTS, claim.merkleRoot), charlie);
   assert.equal(again.dispatchError, 'jobs.DoubleClaim');
 
-  // After the verification window the escrow is paid into Charlie's fees (Charlie is its only
-  // staker, so the delegators' share comes back to it too; rounding may keep a unit).
+  // After the verification window (80 blocks) the escrow is paid into Charlie's fees (Charlie is
+  // its only staker, so the delegators' share comes back to it too; rounding may keep a unit).
   const paid = await waitFor('the payout', async () => {
     const view = await rpc('jobs_job', jobId);
     return BigInt(view.paid) === fee ? view : null;
-  }, 60_000);
+  }, 240_000);
   assert.equal(BigInt(paid.escrow), 0n);
   assert.deepEqual(await rpc('jobs_claimsOfJob', jobId), []);
   const feesAfter = BigInt((await rpc('stakingDelegation_delegator', charlie.address)).fees);

@@ -248,6 +248,22 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_verification_runtime_api::VerificationApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn challenges(claim_id: pallet_jobs::ClaimId) -> Option<Vec<pallet_jobs::SegmentSeq>> {
+			Verification::challenges_view(claim_id)
+		}
+
+		fn claim_check(
+			claim_id: pallet_jobs::ClaimId,
+		) -> Option<pallet_verification::ClaimCheckView<AccountId, Balance, BlockNumber>> {
+			Verification::claim_check_view(claim_id)
+		}
+
+		fn duties(who: AccountId) -> Vec<pallet_verification::VerifierDuty<BlockNumber>> {
+			Verification::duties_view(who)
+		}
+	}
+
 	impl pallet_jobs_runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn streams(
 			start_after: Option<pallet_jobs::StreamId>,

@@ -4,5 +4,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_olc_token, OlcToken]
 	[pallet_staking_delegation, StakingDelegation]
 	[pallet_jobs, Jobs]
+	[pallet_verification, Verification]
 	[pallet_reporting, Reporting]
 );

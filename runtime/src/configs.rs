@@ -220,8 +220,10 @@ parameter_types! {
 	pub const MinPricePerSegment: Balance = MICRO_UNIT;
 	/// A job lives one day; then anyone may end it and the broadcaster gets the rest back.
 	pub const JobLifetime: BlockNumber = DAYS;
-	/// Blocks between a claim and its payout, for verification (20 s).
-	pub const VerificationWindow: BlockNumber = 10;
+	/// Blocks between a claim and its payout: long enough for the verification of its sampled
+	/// segments (2 + proof period + report period + two committee rounds = 69 blocks) with
+	/// some slack for queue backlogs: 80 blocks, 160 s.
+	pub const VerificationWindow: BlockNumber = 80;
 	/// A claim covers at most 10,000 segments (5.5 hours of 2 s segments).
 	pub const MaxSegmentsPerClaim: u64 = 10_000;
 }
@@ -230,7 +232,7 @@ impl pallet_jobs::Config for Runtime {
 	type Currency = Balances;
 	type Directory = ActiveTranscoderDirectory;
 	type Fees = StakingDelegation;
-	type Verification = ();
+	type Verification = Verification;
 	type BanOrigin = frame_system::EnsureRoot<AccountId>;
 	type BannedAccounts = Reporting;
 	type MinSegmentsCovered = MinSegmentsCovered;
@@ -336,4 +338,44 @@ impl pallet_reporting::BenchmarkHelper<AccountId> for ReportingBenchmarkHelper {
 		let preimage = codec::Encode::encode(&(pallet_jobs::STREAM_ID_CONTEXT, owner, nonce));
 		pallet_jobs::StreamId(sp_runtime::traits::BlakeTwo256::hash(&preimage).0)
 	}
+}
+
+parameter_types! {
+	/// One segment in 100 is challenged (the dev and local chains' genesis sets 1 in 4).
+	pub const VerificationRate: u32 = 100;
+	/// The claimant proves its challenged segments within 20 blocks (40 s): transcoders are
+	/// online services and answer at once.
+	pub const VerificationPeriod: BlockNumber = 20;
+	/// After the proof deadline anyone may report a missed verification for 5 blocks.
+	pub const ReportPeriod: BlockNumber = 5;
+	/// Committee members vote within 20 blocks (40 s) of being drawn.
+	pub const VerdictPeriod: BlockNumber = 20;
+	/// A committee member that does not vote loses 10 OLC of stake.
+	pub const MissedVoteSlash: Balance = 10 * UNIT;
+	pub const MissedVerificationSlash: Perbill = Perbill::from_percent(10);
+	pub const FailedVerificationSlash: Perbill = Perbill::from_percent(5);
+	pub const VerificationFinderFee: Perbill = Perbill::from_percent(5);
+	/// 1% of a verified claim's fee goes to the verifiers that voted with the decision.
+	pub const VerifierFee: Perbill = Perbill::from_percent(1);
+}
+
+impl pallet_verification::Config for Runtime {
+	type Slashing = StakingDelegation;
+	type Keys = pallet_verification::AccountId32Keys;
+	type VerificationRate = VerificationRate;
+	type VerificationPeriod = VerificationPeriod;
+	type ReportPeriod = ReportPeriod;
+	type VerdictPeriod = VerdictPeriod;
+	type MaxProofs = ConstU32<16>;
+	type VerifiersPerSegment = ConstU32<3>;
+	type MissedVerificationSlash = MissedVerificationSlash;
+	type FailedVerificationSlash = FailedVerificationSlash;
+	type FinderFee = VerificationFinderFee;
+	type MissedVoteSlash = MissedVoteSlash;
+	type VerifierFee = VerifierFee;
+	type MaxSamplesPerBlock = ConstU32<2_000>;
+	type MaxTasksPerBlock = ConstU32<32>;
+	type WeightInfo = pallet_verification::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_verification::AccountId32Keys;
 }

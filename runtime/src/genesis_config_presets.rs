@@ -20,6 +20,9 @@ pub const TEST_PROBATION_PERIOD: BlockNumber = 10;
 /// Voting period of trusted groups on the dev and local chains, in blocks (1 min).
 pub const TEST_VOTING_PERIOD: BlockNumber = 30;
 
+/// The dev and local chains challenge one segment in 4, so short claims are checked too.
+pub const TEST_VERIFICATION_RATE: u32 = 4;
+
 /// What each pre-funded dev account holds at genesis: one million OLC.
 pub const DEV_ENDOWMENT: Balance = 1_000_000 * UNIT;
 
@@ -45,6 +48,10 @@ fn testnet_genesis(
 		sudo: pallet_sudo::GenesisConfig { key: Some(root) },
 		staking_delegation: pallet_staking_delegation::GenesisConfig {
 			round_length: Some(TEST_ROUND_LENGTH),
+		},
+		verification: pallet_verification::GenesisConfig {
+			verification_rate: Some(TEST_VERIFICATION_RATE),
+			..Default::default()
 		},
 		reporting: pallet_reporting::GenesisConfig {
 			probation_period: Some(TEST_PROBATION_PERIOD),

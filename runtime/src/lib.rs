@@ -28,6 +28,7 @@ pub use pallet_olc_token;
 pub use pallet_staking_delegation;
 pub use pallet_jobs;
 pub use pallet_reporting;
+pub use pallet_verification;
 
 /// Opaque types for the node: it does not need to know the runtime's extrinsic format.
 pub mod opaque {
@@ -160,6 +161,8 @@ mod runtime {
 	pub type StakingDelegation = pallet_staking_delegation;
 	#[runtime::pallet_index(12)]
 	pub type Jobs = pallet_jobs;
+	#[runtime::pallet_index(13)]
+	pub type Verification = pallet_verification;
 	#[runtime::pallet_index(14)]
 	pub type Reporting = pallet_reporting;
 }

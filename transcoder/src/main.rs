@@ -122,6 +122,26 @@ enum Command {
 		#[arg(long)]
 		transcoder: Option<String>,
 	},
+	/// Fetch and verify the receipts of a claimed range FROM..=TO (as `claim` does) and print
+	/// (JSON) the proofs of the challenged segments for `verification.submitProofs`: the hex
+	/// SCALE encoding of the list of (receipt, Merkle proof) pairs, in the order given.
+	Proofs {
+		/// The transcoder service's base URL.
+		#[arg(long)]
+		service: String,
+		/// Stream id (64 hex digits).
+		#[arg(long)]
+		stream_id: String,
+		/// First segment of the claim.
+		#[arg(long)]
+		from: u64,
+		/// Last segment of the claim (inclusive).
+		#[arg(long)]
+		to: u64,
+		/// The challenged segments, comma-separated (e.g. 3,17).
+		#[arg(long, value_delimiter = ',', required = true)]
+		segments: Vec<u64>,
+	},
 	/// Decide whether an output is an honest rendition of an input for a ladder profile.
 	/// Exit code 0: honest, 1: not honest (reasons printed), 2: could not check.
 	Check {
@@ -284,6 +304,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 				first.body.output_hashes.len(),
 				hex::encode(first.body.transcoder.0),
 				hex::encode(root),
+			);
+			Ok(ExitCode::SUCCESS)
+		},
+		Command::Proofs { service, stream_id, from, to, segments } => {
+			let stream_id = parse_stream_id(&stream_id)?;
+			let receipts = fetch_receipts(&service, stream_id, from, to, None)?;
+			let mut proofs = Vec::with_capacity(segments.len());
+			for seq in segments {
+				if seq < from || seq > to {
+					bail!("segment {seq} is outside the claim {from}..={to}");
+				}
+				let index = u32::try_from(seq - from).context("claim too long")?;
+				let proof = olc_primitives::merkle::proof(&receipts, index)
+					.map_err(|error| anyhow::anyhow!("segment {seq}: no proof: {error:?}"))?;
+				let receipt = receipts.get(index as usize).context("receipt missing")?.clone();
+				proofs.push((receipt, proof));
+			}
+			println!(
+				"{{\"streamId\":\"0x{}\",\"proofs\":{},\"encoded\":\"0x{}\"}}",
+				hex::encode(stream_id.0),
+				proofs.len(),
+				hex::encode(proofs.encode()),
 			);
 			Ok(ExitCode::SUCCESS)
 		},

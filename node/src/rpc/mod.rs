@@ -1,10 +1,11 @@
 //! The node's RPC methods beyond the standard set: account nonces, transaction fees, staking
-//! and delegation (`stakingDelegation_*`), streams and jobs (`jobs_*`), and maintainers and
-//! reports (`reporting_*`).
+//! and delegation (`stakingDelegation_*`), streams and jobs (`jobs_*`), claim verification
+//! (`verification_*`), and maintainers and reports (`reporting_*`).
 
 mod jobs;
 mod reporting;
 mod staking;
+mod verification;
 
 use std::sync::Arc;
 
@@ -38,11 +39,13 @@ where
 	>,
 	C::Api: pallet_jobs_runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber>,
 	C::Api: pallet_reporting_runtime_api::ReportingApi<Block, AccountId, Balance, BlockNumber>,
+	C::Api: pallet_verification_runtime_api::VerificationApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use jobs::JobsApiServer;
 	use reporting::ReportingApiServer;
+	use verification::VerificationApiServer;
 	use staking::StakingDelegationApiServer;
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -53,7 +56,8 @@ where
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
 	module.merge(staking::StakingDelegation::new(client.clone()).into_rpc())?;
 	module.merge(jobs::Jobs::new(client.clone()).into_rpc())?;
-	module.merge(reporting::Reporting::new(client).into_rpc())?;
+	module.merge(reporting::Reporting::new(client.clone()).into_rpc())?;
+	module.merge(verification::Verification::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -133,6 +133,18 @@ pub trait ClaimVerification<AccountId, Balance, BlockNumber> {
 
 	/// The verdict on a claim whose verification window has closed.
 	fn verdict(claim_id: ClaimId, claim: &ClaimInfo<AccountId, Balance, BlockNumber>) -> Verdict;
+
+	/// The claim is being settled (paid or refunded) after [`Self::verdict`]: returns the
+	/// verifiers' fees, which are paid out of the claim's escrow first (the rest goes to the
+	/// transcoder or back to the broadcaster), and lets the verifier drop its records of the
+	/// claim. Called within the settlement's storage layer, so undone if the settlement fails.
+	/// Fees beyond the claim's fee are not paid. None by default.
+	fn on_settle(
+		_claim_id: ClaimId,
+		_claim: &ClaimInfo<AccountId, Balance, BlockNumber>,
+	) -> Vec<(AccountId, Balance)> {
+		Vec::new()
+	}
 }
 
 /// No verification: every claim is paid when its window closes.
@@ -452,6 +464,9 @@ pub mod pallet {
 		/// The automatic payout could not settle a claim; it stays in escrow until settled with
 		/// `distribute_fees`.
 		PayoutDeferred { claim_id: ClaimId, reason: DeferReason },
+		/// A verifier of a claim was paid `amount` out of the claim's escrow (see
+		/// [`ClaimVerification::on_settle`]).
+		VerifierPaid { claim_id: ClaimId, verifier: T::AccountId, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -1201,20 +1216,22 @@ pub mod pallet {
 		}
 
 		fn pay(claim_id: ClaimId, claim: &ClaimOf<T>) -> DispatchResult {
-			if !claim.fee.is_zero() {
+			let to_verifiers = Self::pay_verifiers(claim_id, claim);
+			let fee = claim.fee.saturating_sub(to_verifiers);
+			if !fee.is_zero() {
 				let payout = Self::payout_account();
 				T::Currency::transfer_on_hold(
 					&HoldReason::ClaimEscrow.into(),
 					&claim.broadcaster,
 					&payout,
-					claim.fee,
+					fee,
 					Precision::Exact,
 					Restriction::Free,
 					// The fee left the deposit through an unfrozen hold; a freeze added later
 					// must not keep the transcoder from its pay.
 					Fortitude::Force,
 				)?;
-				T::Fees::add_fees(&payout, &claim.transcoder, claim.fee)?;
+				T::Fees::add_fees(&payout, &claim.transcoder, fee)?;
 			}
 			Jobs::<T>::try_mutate(claim.job_id, |job| -> DispatchResult {
 				let job = job.as_mut().ok_or(Error::<T>::UnknownJob)?;
@@ -1227,37 +1244,70 @@ pub mod pallet {
 				claim_id,
 				job_id: claim.job_id,
 				transcoder: claim.transcoder.clone(),
-				amount: claim.fee,
+				amount: fee,
 			});
 			Ok(())
 		}
 
+		/// Pays the verifiers' fees of a claim being settled ([`ClaimVerification::on_settle`])
+		/// from its escrow, at most the claim's fee in total. A payment that fails (e.g. below the
+		/// existential deposit into an empty account) is skipped and its amount stays with the
+		/// claim. Returns the amount paid.
+		fn pay_verifiers(claim_id: ClaimId, claim: &ClaimOf<T>) -> BalanceOf<T> {
+			let mut paid = BalanceOf::<T>::zero();
+			for (verifier, amount) in T::Verification::on_settle(claim_id, claim) {
+				let amount = amount.min(claim.fee.saturating_sub(paid));
+				if amount.is_zero() {
+					continue;
+				}
+				let moved = frame_support::storage::with_storage_layer(|| {
+					T::Currency::transfer_on_hold(
+						&HoldReason::ClaimEscrow.into(),
+						&claim.broadcaster,
+						&verifier,
+						amount,
+						Precision::Exact,
+						Restriction::Free,
+						Fortitude::Force,
+					)
+				});
+				if moved.is_ok() {
+					paid = paid.saturating_add(amount);
+					Self::deposit_event(Event::VerifierPaid { claim_id, verifier, amount });
+				}
+			}
+			paid
+		}
+
 		fn refund(claim_id: ClaimId, claim: &ClaimOf<T>) -> DispatchResult {
+			let to_verifiers = Self::pay_verifiers(claim_id, claim);
+			let refunded = claim.fee.saturating_sub(to_verifiers);
 			let to_deposit = Jobs::<T>::try_mutate(claim.job_id, |job| -> Result<bool, DispatchError> {
 				let job = job.as_mut().ok_or(Error::<T>::UnknownJob)?;
 				job.escrow = job.escrow.saturating_sub(claim.fee);
+				job.paid = job.paid.checked_add(&to_verifiers).ok_or(Error::<T>::Overflow)?;
 				let open = job.status != JobStatus::Ended;
 				if open {
-					job.deposit = job.deposit.checked_add(&claim.fee).ok_or(Error::<T>::Overflow)?;
+					job.deposit = job.deposit.checked_add(&refunded).ok_or(Error::<T>::Overflow)?;
 				}
 				Ok(open)
 			})?;
-			if !claim.fee.is_zero() {
+			if !refunded.is_zero() {
 				T::Currency::release(
 					&HoldReason::ClaimEscrow.into(),
 					&claim.broadcaster,
-					claim.fee,
+					refunded,
 					Precision::Exact,
 				)?;
 				if to_deposit {
-					T::Currency::hold(&HoldReason::JobDeposit.into(), &claim.broadcaster, claim.fee)?;
+					T::Currency::hold(&HoldReason::JobDeposit.into(), &claim.broadcaster, refunded)?;
 				}
 			}
 			Claims::<T>::remove(claim_id);
 			Self::deposit_event(Event::ClaimRefunded {
 				claim_id,
 				job_id: claim.job_id,
-				amount: claim.fee,
+				amount: refunded,
 				to_deposit,
 			});
 			Ok(())

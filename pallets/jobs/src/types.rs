@@ -129,7 +129,7 @@ pub struct JobInfo<AccountId, Balance, BlockNumber> {
 	pub deposit: Balance,
 	/// Claimed fees held until their verification window closes.
 	pub escrow: Balance,
-	/// Fees paid out to transcoders so far.
+	/// Fees paid out to transcoders (and to verifiers, see `ClaimVerification::on_settle`) so far.
 	pub paid: Balance,
 	/// Its status.
 	pub status: JobStatus,

@@ -1,0 +1,52 @@
+//! Reads for the runtime API (transcoders, verifiers and tools).
+
+use crate::{pallet::*, types::*};
+use alloc::vec::Vec;
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_jobs::{ClaimId, SegmentSeq};
+
+impl<T: Config> Pallet<T> {
+	/// The challenged segments of a claim, in sequence order; `None` until they are issued (or
+	/// if the claim is unknown or settled).
+	pub fn challenges_view(claim_id: ClaimId) -> Option<Vec<SegmentSeq>> {
+		let check = Checks::<T>::get(claim_id)?;
+		check.proof_deadline?;
+		Some(check.challenges.iter().map(|challenge| challenge.seq).collect())
+	}
+
+	/// A claim's verification with the committees of its segments under review.
+	pub fn claim_check_view(
+		claim_id: ClaimId,
+	) -> Option<ClaimCheckView<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>> {
+		let check = Checks::<T>::get(claim_id)?;
+		let committees = SegmentChecks::<T>::iter_prefix(claim_id)
+			.filter(|(_, segment)| !segment.members.is_empty())
+			.map(|(seq, segment)| (seq, segment.members.into_inner(), segment.deadline))
+			.collect();
+		Some(ClaimCheckView {
+			transcoder: check.transcoder,
+			status: check.status,
+			challenges: check.challenges.into_inner(),
+			proof_deadline: check.proof_deadline,
+			committees,
+		})
+	}
+
+	/// The segments `who` must still vote on: (claim, seq, input hash, output hashes, voting
+	/// deadline). Scans all segment checks: for tools through the runtime API, never for
+	/// runtime code.
+	pub fn duties_view(who: T::AccountId) -> Vec<VerifierDuty<BlockNumberFor<T>>> {
+		SegmentChecks::<T>::iter()
+			.filter(|(_, _, segment)| {
+				segment.members.iter().any(|member| member.who == who && member.vote.is_none())
+			})
+			.map(|(claim_id, seq, segment)| VerifierDuty {
+				claim_id,
+				seq,
+				input_hash: segment.input_hash,
+				output_hashes: segment.output_hashes.into_inner(),
+				deadline: segment.deadline,
+			})
+			.collect()
+	}
+}
