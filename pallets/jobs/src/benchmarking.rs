@@ -106,6 +106,7 @@ fn payable_claim<T: Config>() -> (ClaimId, T::AccountId) {
 	let claim_id = NextClaimId::<T>::get();
 	Pallet::<T>::claim_work(RawOrigin::Signed(worker.clone()).into(), job_id, 0, 9, [1; 32])
 		.unwrap();
+	T::BenchmarkHelper::make_payable(claim_id);
 	let payable_at = Claims::<T>::get(claim_id).unwrap().payable_at;
 	frame_system::Pallet::<T>::set_block_number(payable_at);
 	(claim_id, worker)

@@ -145,6 +145,12 @@ pub trait ClaimVerification<AccountId, Balance, BlockNumber> {
 	) -> Vec<(AccountId, Balance)> {
 		Vec::new()
 	}
+
+	/// The most [`Self::on_settle`] and the payment of the verifiers it returns may weigh, on
+	/// top of a settlement without verifiers (what this pallet's benchmarks measure).
+	fn on_settle_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }
 
 /// No verification: every claim is paid when its window closes.
@@ -163,6 +169,10 @@ pub trait BenchmarkHelper<AccountId, Balance> {
 	/// `stake` and `price` and that [`TranscoderFees::add_fees`] accepts. Called for up to
 	/// `MaxCandidates` accounts before any block is built.
 	fn activate_transcoder(who: &AccountId, stake: Balance, price: Balance);
+
+	/// Makes claim `claim_id`, just made, payable when its window closes (e.g. marks its
+	/// verification passed), so the payout benchmarks measure a payment.
+	fn make_payable(_claim_id: ClaimId) {}
 }
 
 /// Picks an index of `stakes` with probability proportional to its stake: the first 16 bytes of
@@ -551,7 +561,11 @@ pub mod pallet {
 					T::WeightInfo::on_initialize_election(candidates)
 						.saturating_mul(elections.into()),
 				)
-				.saturating_add(T::WeightInfo::on_initialize_payout().saturating_mul(payouts.into()))
+				.saturating_add(
+					T::WeightInfo::on_initialize_payout()
+						.saturating_add(T::Verification::on_settle_weight())
+						.saturating_mul(payouts.into()),
+				)
 		}
 
 		fn integrity_test() {
@@ -808,7 +822,7 @@ pub mod pallet {
 		/// Settles a claim whose verification window has closed: pays its fee to the
 		/// transcoder, or refunds it if verification failed. Anyone may call it.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::distribute_fees())]
+		#[pallet::weight(T::WeightInfo::distribute_fees().saturating_add(T::Verification::on_settle_weight()))]
 		pub fn distribute_fees(origin: OriginFor<T>, claim_id: ClaimId) -> DispatchResult {
 			ensure_signed(origin)?;
 			Self::settle_claim(claim_id)

@@ -40,7 +40,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Streams` (`max_values`: None, `max_size`: Some(256), added: 2731, mode: `MaxEncodedLen`)
 	fn create_stream() -> Weight {
 		// Proof size: measured 62, estimated 3770 bytes.
-		Weight::from_parts(17_412_000, 3770)
+		Weight::from_parts(17_616_000, 3770)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -64,7 +64,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Elections` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured 553, estimated 3721 bytes.
-		Weight::from_parts(73_354_000, 3721)
+		Weight::from_parts(71_950_000, 3721)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -78,7 +78,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn cancel_job() -> Weight {
 		// Proof size: measured 984, estimated 4194 bytes.
-		Weight::from_parts(56_890_000, 4194)
+		Weight::from_parts(55_667_000, 4194)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -90,7 +90,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof size: measured 884, estimated 4194 bytes.
-		Weight::from_parts(58_851_000, 4194)
+		Weight::from_parts(58_212_000, 4194)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -106,7 +106,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn end_job() -> Weight {
 		// Proof size: measured 1154, estimated 4194 bytes.
-		Weight::from_parts(62_338_000, 4194)
+		Weight::from_parts(62_699_000, 4194)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -120,16 +120,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::TaskBounds` (r:1 w:1)
+	/// Proof: `Verification::TaskBounds` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Claims` (r:0 w:1)
 	/// Proof: `Jobs::Claims` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Checks` (r:0 w:1)
+	/// Proof: `Verification::Checks` (`max_values`: None, `max_size`: Some(518), added: 2993, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Tasks` (r:0 w:1)
+	/// Proof: `Verification::Tasks` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	fn claim_work() -> Weight {
-		// Proof size: measured 1108, estimated 4194 bytes.
-		Weight::from_parts(91_635_000, 4194)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured 1140, estimated 4194 bytes.
+		Weight::from_parts(101_710_000, 4194)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Jobs::Claims` (r:1 w:1)
 	/// Proof: `Jobs::Claims` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Checks` (r:1 w:1)
+	/// Proof: `Verification::Checks` (`max_values`: None, `max_size`: Some(518), added: 2993, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::FeeShares` (r:1 w:0)
+	/// Proof: `Verification::FeeShares` (`max_values`: None, `max_size`: Some(3474), added: 5949, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
@@ -143,10 +153,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(729), added: 3204, mode: `MaxEncodedLen`)
 	fn distribute_fees() -> Weight {
-		// Proof size: measured 2069, estimated 8799 bytes.
-		Weight::from_parts(121_231_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Proof size: measured 2112, estimated 8799 bytes.
+		Weight::from_parts(141_180_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Jobs::Streams` (r:1 w:1)
 	/// Proof: `Jobs::Streams` (`max_values`: None, `max_size`: Some(256), added: 2731, mode: `MaxEncodedLen`)
@@ -162,8 +172,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::OwnerStreams` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn end_stream(j: u32, ) -> Weight {
 		// Proof size: measured 1154, estimated 4027 bytes.
-		Weight::from_parts(22_701_569, 4027)
-			.saturating_add(Weight::from_parts(40_418_054, 0).saturating_mul(j.into()))
+		Weight::from_parts(25_094_529, 4027)
+			.saturating_add(Weight::from_parts(42_862_166, 0).saturating_mul(j.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(j.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -184,8 +194,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::OwnerStreams` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
 	fn ban_stream(j: u32, ) -> Weight {
 		// Proof size: measured 1154, estimated 4027 bytes.
-		Weight::from_parts(22_624_587, 4027)
-			.saturating_add(Weight::from_parts(40_613_039, 0).saturating_mul(j.into()))
+		Weight::from_parts(23_285_453, 4027)
+			.saturating_add(Weight::from_parts(39_957_000, 0).saturating_mul(j.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(j.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -200,7 +210,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::NextClaimToSettle` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured 6, estimated 5990 bytes.
-		Weight::from_parts(8_263_000, 5990)
+		Weight::from_parts(8_234_000, 5990)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -224,8 +234,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::NextClaimToSettle` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn on_initialize_election(c: u32, ) -> Weight {
 		// Proof size: measured 824, estimated 5990 bytes.
-		Weight::from_parts(41_309_694, 5990)
-			.saturating_add(Weight::from_parts(4_850_490, 0).saturating_mul(c.into()))
+		Weight::from_parts(40_950_443, 5990)
+			.saturating_add(Weight::from_parts(4_872_786, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -239,6 +249,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::NextClaimToSettle` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Claims` (r:1 w:1)
 	/// Proof: `Jobs::Claims` (`max_values`: None, `max_size`: Some(160), added: 2635, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::Checks` (r:1 w:1)
+	/// Proof: `Verification::Checks` (`max_values`: None, `max_size`: Some(518), added: 2993, mode: `MaxEncodedLen`)
+	/// Storage: `Verification::FeeShares` (r:1 w:0)
+	/// Proof: `Verification::FeeShares` (`max_values`: None, `max_size`: Some(3474), added: 5949, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
@@ -252,10 +266,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(729), added: 3204, mode: `MaxEncodedLen`)
 	fn on_initialize_payout() -> Weight {
-		// Proof size: measured 2114, estimated 8799 bytes.
-		Weight::from_parts(130_430_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Proof size: measured 2157, estimated 8799 bytes.
+		Weight::from_parts(139_606_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Jobs::TranscoderJobs` (r:1 w:1)
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
@@ -267,8 +281,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Elections` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn on_transcoder_deactivated(j: u32, ) -> Weight {
 		// Proof size: measured 333, estimated 4027 bytes.
-		Weight::from_parts(7_772_362, 4027)
-			.saturating_add(Weight::from_parts(12_156_460, 0).saturating_mul(j.into()))
+		Weight::from_parts(7_123_093, 4027)
+			.saturating_add(Weight::from_parts(12_106_018, 0).saturating_mul(j.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(j.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -280,43 +294,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements priced with ParityDB weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_stream() -> Weight {
-		Weight::from_parts(17_412_000, 3770)
+		Weight::from_parts(17_616_000, 3770)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(73_354_000, 3721)
+		Weight::from_parts(71_950_000, 3721)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn cancel_job() -> Weight {
-		Weight::from_parts(56_890_000, 4194)
+		Weight::from_parts(55_667_000, 4194)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(58_851_000, 4194)
+		Weight::from_parts(58_212_000, 4194)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn end_job() -> Weight {
-		Weight::from_parts(62_338_000, 4194)
+		Weight::from_parts(62_699_000, 4194)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim_work() -> Weight {
-		Weight::from_parts(91_635_000, 4194)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(101_710_000, 4194)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn distribute_fees() -> Weight {
-		Weight::from_parts(121_231_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(141_180_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn end_stream(j: u32, ) -> Weight {
-		Weight::from_parts(22_701_569, 4027)
-			.saturating_add(Weight::from_parts(40_418_054, 0).saturating_mul(j.into()))
+		Weight::from_parts(25_094_529, 4027)
+			.saturating_add(Weight::from_parts(42_862_166, 0).saturating_mul(j.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(j.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -324,8 +338,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3204).saturating_mul(j.into()))
 	}
 	fn ban_stream(j: u32, ) -> Weight {
-		Weight::from_parts(22_624_587, 4027)
-			.saturating_add(Weight::from_parts(40_613_039, 0).saturating_mul(j.into()))
+		Weight::from_parts(23_285_453, 4027)
+			.saturating_add(Weight::from_parts(39_957_000, 0).saturating_mul(j.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(j.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -333,26 +347,26 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3204).saturating_mul(j.into()))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(8_263_000, 5990)
+		Weight::from_parts(8_234_000, 5990)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn on_initialize_election(c: u32, ) -> Weight {
-		Weight::from_parts(41_309_694, 5990)
-			.saturating_add(Weight::from_parts(4_850_490, 0).saturating_mul(c.into()))
+		Weight::from_parts(40_950_443, 5990)
+			.saturating_add(Weight::from_parts(4_872_786, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 3037).saturating_mul(c.into()))
 	}
 	fn on_initialize_payout() -> Weight {
-		Weight::from_parts(130_430_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
+		Weight::from_parts(139_606_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn on_transcoder_deactivated(j: u32, ) -> Weight {
-		Weight::from_parts(7_772_362, 4027)
-			.saturating_add(Weight::from_parts(12_156_460, 0).saturating_mul(j.into()))
+		Weight::from_parts(7_123_093, 4027)
+			.saturating_add(Weight::from_parts(12_106_018, 0).saturating_mul(j.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(j.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))

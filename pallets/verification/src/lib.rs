@@ -691,6 +691,18 @@ pub mod pallet {
 			let shares = FeeShares::<T>::take(claim_id);
 			Self::verifier_fees(claim.fee, &shares)
 		}
+
+		fn on_settle_weight() -> Weight {
+			// Clearing the records, and a transfer (two accounts read and written) per share.
+			T::DbWeight::get()
+				.reads_writes(3, 3)
+				.saturating_add(T::DbWeight::get().writes(u64::from(T::MaxProofs::get())))
+				.saturating_add(
+					T::DbWeight::get()
+						.reads_writes(2, 2)
+						.saturating_mul(u64::from(MaxFeeShares::<T>::get())),
+				)
+		}
 	}
 
 	#[deny(clippy::expect_used)]
