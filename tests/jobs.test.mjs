@@ -9,32 +9,18 @@
 // A second claim over the same segments is refused as a double claim.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, createWriteStream, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
-import { startNode, connect, freePort, sleep, OUT_DIR } from './lib/node.mjs';
+import { startNode, connect, waitFor } from './lib/node.mjs';
+import { startTranscoderService, runTranscoder, DEFAULT_LADDER } from './lib/transcoder.mjs';
 import { UNIT, submitAndWaitFinalized } from './lib/chain.mjs';
 
-/** The transcoder binary: $OLC_TRANSCODER_BIN (set by scripts/test.sh) or the shared target dir. */
-const TRANSCODER_BIN = process.env.OLC_TRANSCODER_BIN ?? '/var/tmp/olc-target/release/olc-transcoder';
-const run = promisify(execFile);
-
-const DEFAULT_LADDER = [
-  { name: '720p', width: 1280, height: 720, bitrateKbps: 3000, fps: 30 },
-  { name: '480p', width: 854, height: 480, bitrateKbps: 1600, fps: 30 },
-  { name: '360p', width: 640, height: 360, bitrateKbps: 800, fps: 30 },
-  { name: '240p', width: 426, height: 240, bitrateKbps: 250, fps: 30 },
-];
 const SEGMENTS = 3;
 
 let node;
 let api;
-let service; // { process, url, dataDir }
+let service; // { url, stop() }
 let alice; // the broadcaster
 let charlie; // the transcoder
 
@@ -46,45 +32,10 @@ async function ok(tx, signer) {
   return result;
 }
 
-/** Polls `probe` once a second until it returns a truthy value. */
-async function waitFor(what, probe, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(1000);
-  }
-}
-
-async function startService() {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'olc-jobs-e2e-'));
-  const log = createWriteStream(join(OUT_DIR, 'jobs-transcoder.log'));
-  const child = spawn(
-    TRANSCODER_BIN,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--seed', '//Charlie'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  process.on('exit', () => child.kill('SIGKILL'));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('the transcoder service', async () => {
-    try {
-      const response = await fetch(`${url}/receipts/0x${'00'.repeat(32)}/0`);
-      return response.status === 404;
-    } catch {
-      return false;
-    }
-  }, 30_000);
-  return { process: child, url, dataDir };
-}
-
 before(async () => {
   node = await startNode('jobs-dev', ['--dev', '--tmp']);
   api = await connect(node);
-  service = await startService();
+  service = await startTranscoderService('jobs-transcoder', '//Charlie');
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
   alice = keyring.addFromUri('//Alice');
   charlie = keyring.addFromUri('//Charlie');
@@ -93,8 +44,7 @@ before(async () => {
 after(async () => {
   await api?.disconnect();
   await node?.stop();
-  service?.process.kill('SIGINT');
-  if (service) rmSync(service.dataDir, { recursive: true, force: true });
+  service?.stop();
 });
 
 test('a job is assigned, transcoded, claimed with a Merkle root of real receipts and paid', async () => {
@@ -135,14 +85,14 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
   console.log(`job ${jobId} of stream ${streamId} assigned to Charlie at ${job.assignment.serviceUri}`);
 
   // Alice broadcasts signed segments of a 720p test pattern to the assigned service.
-  const broadcast = await run(TRANSCODER_BIN, [
+  const broadcast = await runTranscoder([
     'broadcast', '--input', 'testsrc:1280x720@30', '--seed', '//Alice', '--stream-id', streamId,
     '--push', job.assignment.serviceUri, '--segments', String(SEGMENTS),
   ], { timeout: 180_000 });
   assert.equal((broadcast.stderr.match(/: transcoded/g) ?? []).length, SEGMENTS, broadcast.stderr);
 
   // The receipts, verified, give the Merkle root to claim with.
-  const claimTool = await run(TRANSCODER_BIN, [
+  const claimTool = await runTranscoder([
     'claim', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', String(SEGMENTS - 1),
   ]);
   const claim = JSON.parse(claimTool.stdout);
@@ -170,7 +120,7 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
     const value = await rpc('verification_challenges', claimId);
     return value ?? null;
   }, 30_000);
-  const proofsTool = await run(TRANSCODER_BIN, [
+  const proofsTool = await runTranscoder([
     'proofs', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', String(SEGMENTS - 1),
     '--segments', challenged.join(','),
   ]);

@@ -7,27 +7,15 @@
 // 10% with Bob's finder fee, and the claim's fee goes back to Alice's deposit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, createWriteStream, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aEq } from '@polkadot/util';
-import { startNode, connect, freePort, sleep, OUT_DIR } from './lib/node.mjs';
+import { startNode, connect, waitFor } from './lib/node.mjs';
+import { startTranscoderService, runTranscoder, DEFAULT_LADDER as LADDER } from './lib/transcoder.mjs';
 import { UNIT, submitAndWaitFinalized } from './lib/chain.mjs';
 
-const TRANSCODER_BIN = process.env.OLC_TRANSCODER_BIN ?? '/var/tmp/olc-target/release/olc-transcoder';
-const run = promisify(execFile);
 const same = (a, b) => u8aEq(decodeAddress(a), decodeAddress(b));
 
-const LADDER = [
-  { name: '720p', width: 1280, height: 720, bitrateKbps: 3000, fps: 30 },
-  { name: '480p', width: 854, height: 480, bitrateKbps: 1600, fps: 30 },
-  { name: '360p', width: 640, height: 360, bitrateKbps: 800, fps: 30 },
-  { name: '240p', width: 426, height: 240, bitrateKbps: 250, fps: 30 },
-];
 const PRICE = 1_000_000n;
 
 let node;
@@ -43,16 +31,6 @@ async function ok(tx, signer) {
   return result;
 }
 
-async function waitFor(what, probe, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(1000);
-  }
-}
-
 /** Every event of section `verification` named `name` in finalized blocks from `from` on. */
 async function findEvents(name, from, filter) {
   const head = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
@@ -66,33 +44,10 @@ async function findEvents(name, from, filter) {
   return found;
 }
 
-async function startService() {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'olc-verification-e2e-'));
-  const log = createWriteStream(join(OUT_DIR, 'verification-transcoder.log'));
-  const child = spawn(
-    TRANSCODER_BIN,
-    ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--seed', '//Charlie'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  process.on('exit', () => child.kill('SIGKILL'));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('the transcoder service', async () => {
-    try {
-      return (await fetch(`${url}/receipts/0x${'00'.repeat(32)}/0`)).status === 404;
-    } catch {
-      return false;
-    }
-  }, 30_000);
-  return { process: child, url, dataDir };
-}
-
 before(async () => {
   node = await startNode('verification-dev', ['--dev', '--tmp']);
   api = await connect(node);
-  service = await startService();
+  service = await startTranscoderService('verification-transcoder', '//Charlie');
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
   keys = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']
     .map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`)]));
@@ -101,8 +56,7 @@ before(async () => {
 after(async () => {
   await api?.disconnect();
   await node?.stop();
-  service?.process.kill('SIGINT');
-  if (service) rmSync(service.dataDir, { recursive: true, force: true });
+  service?.stop();
 });
 
 test('an honest claim is proven, checked and paid; a tampered one is slashed', async () => {
@@ -132,14 +86,14 @@ test('an honest claim is proven, checked and paid; a tampered one is slashed', a
   assert.ok(same(job.assignment.transcoder, charlie.address));
 
   const segments = 6;
-  const broadcast = await run(TRANSCODER_BIN, [
+  const broadcast = await runTranscoder([
     'broadcast', '--input', 'testsrc:1280x720@30', '--seed', '//Alice', '--stream-id', streamId,
     '--push', service.url, '--segments', String(segments),
   ], { timeout: 240_000 });
   assert.equal((broadcast.stderr.match(/: transcoded/g) ?? []).length, segments, broadcast.stderr);
 
   // Honest claim over segments 0..3 with the root of the real receipts.
-  const claimTool = await run(TRANSCODER_BIN, ['claim', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', '3']);
+  const claimTool = await runTranscoder(['claim', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', '3']);
   const { merkleRoot } = JSON.parse(claimTool.stdout);
   const honest = await ok(api.tx.jobs.claimWork(jobId, 0, 3, merkleRoot), charlie);
   const honestClaim = honest.events.find(({ event }) => api.events.jobs.WorkClaimed.is(event)).event.data;
@@ -152,7 +106,7 @@ test('an honest claim is proven, checked and paid; a tampered one is slashed', a
   assert.ok(challenged.length >= 1 && challenged.every((seq) => seq >= 0 && seq <= 3), `${challenged}`);
   console.log(`claim ${honestId} (segments 0..3): challenged ${challenged.join(', ')}`);
 
-  const proofsTool = await run(TRANSCODER_BIN, [
+  const proofsTool = await runTranscoder([
     'proofs', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', '3',
     '--segments', challenged.join(','),
   ]);
@@ -185,7 +139,7 @@ test('an honest claim is proven, checked and paid; a tampered one is slashed', a
   const tamperedId = tamperedClaim.claimId.toNumber();
   const tamperedFee = tamperedClaim.fee.toBigInt();
   const tamperedChallenges = await waitFor('the challenges', async () => rpc('verification_challenges', tamperedId), 30_000);
-  const realProofs = await run(TRANSCODER_BIN, [
+  const realProofs = await runTranscoder([
     'proofs', '--service', service.url, '--stream-id', streamId, '--from', '4', '--to', '5',
     '--segments', tamperedChallenges.join(','),
   ]);

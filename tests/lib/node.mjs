@@ -106,3 +106,14 @@ export async function waitFinalized(api, number, timeoutMs = 60_000) {
     }).then((u) => { unsub = u; });
   });
 }
+
+/** Polls `probe` once a second until it returns a truthy value, which it returns. */
+export async function waitFor(what, probe, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(1000);
+  }
+}

@@ -5,11 +5,9 @@
 
 use std::sync::Arc;
 
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::{error::ErrorObject, ErrorObjectOwned},
-};
+use super::{hex, runtime_error};
+
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use olc_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 use pallet_jobs::{ClaimInfo, JobId, JobInfo, JobStatus, StreamId, StreamInfo, StreamStatus};
 use pallet_jobs_runtime_api::JobsApi as RuntimeApi;
@@ -60,14 +58,6 @@ impl<C> Jobs<C> {
 	pub fn new(client: Arc<C>) -> Self {
 		Self { client }
 	}
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&bytes))
 }
 
 fn stream_status(status: StreamStatus) -> &'static str {

@@ -9,7 +9,10 @@ mod verification;
 
 use std::sync::Arc;
 
-use jsonrpsee::RpcModule;
+use jsonrpsee::{
+	types::{error::ErrorObject, ErrorObjectOwned},
+	RpcModule,
+};
 use olc_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
@@ -60,4 +63,14 @@ where
 	module.merge(verification::Verification::new(client).into_rpc())?;
 
 	Ok(module)
+}
+
+/// The error of a method whose runtime API call failed.
+fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
+	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
+}
+
+/// Bytes as 0x-prefixed hex.
+fn hex(bytes: &[u8]) -> String {
+	format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&bytes))
 }

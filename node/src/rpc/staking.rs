@@ -4,11 +4,9 @@
 
 use std::sync::Arc;
 
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::{error::ErrorObject, ErrorObjectOwned},
-};
+use super::runtime_error;
+
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use olc_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 use pallet_staking_delegation::{TranscoderTerms, TranscoderView};
 use pallet_staking_delegation_runtime_api::StakingDelegationApi as RuntimeApi;
@@ -51,10 +49,6 @@ impl<C> StakingDelegation<C> {
 	pub fn new(client: Arc<C>) -> Self {
 		Self { client }
 	}
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
 }
 
 fn terms_json(terms: &TranscoderTerms<Balance>) -> Value {

@@ -4,11 +4,9 @@
 
 use std::sync::Arc;
 
-use jsonrpsee::{
-	core::RpcResult,
-	proc_macros::rpc,
-	types::{error::ErrorObject, ErrorObjectOwned},
-};
+use super::{hex, runtime_error};
+
+use jsonrpsee::{core::RpcResult, proc_macros::rpc};
 use olc_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
 use pallet_jobs::{ClaimId, SegmentSeq};
 use pallet_verification_runtime_api::VerificationApi as RuntimeApi;
@@ -46,14 +44,6 @@ impl<C> Verification<C> {
 	pub fn new(client: Arc<C>) -> Self {
 		Self { client }
 	}
-}
-
-fn runtime_error(e: impl std::fmt::Display) -> ErrorObjectOwned {
-	ErrorObject::owned(1, "runtime API call failed", Some(e.to_string()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-	format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&bytes))
 }
 
 impl<C> VerificationApiServer for Verification<C>
