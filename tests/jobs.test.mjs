@@ -14,7 +14,7 @@ import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { startNode, connect, waitFor } from './lib/node.mjs';
 import { startTranscoderService, runTranscoder, DEFAULT_LADDER } from './lib/transcoder.mjs';
-import { UNIT, submitAndWaitFinalized } from './lib/chain.mjs';
+import { UNIT, submitAndWaitFinalized, submitOk } from './lib/chain.mjs';
 
 const SEGMENTS = 3;
 
@@ -26,11 +26,7 @@ let charlie; // the transcoder
 
 const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
 
-async function ok(tx, signer) {
-  const result = await submitAndWaitFinalized(api, tx, signer);
-  assert.equal(result.dispatchError, null, `${tx.method.section}.${tx.method.method} failed`);
-  return result;
-}
+const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 
 before(async () => {
   node = await startNode('jobs-dev', ['--dev', '--tmp']);

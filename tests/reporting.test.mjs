@@ -9,7 +9,7 @@ import { Keyring } from '@polkadot/keyring';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aEq } from '@polkadot/util';
 import { startNode, connect, sleep } from './lib/node.mjs';
-import { UNIT, submitAndWaitFinalized } from './lib/chain.mjs';
+import { UNIT, submitAndWaitFinalized, submitOk, eventsInBlocks } from './lib/chain.mjs';
 
 const MAINTAINERS = 13;
 const same = (a, b) => u8aEq(decodeAddress(a), decodeAddress(b));
@@ -23,11 +23,7 @@ let maintainers;
 
 const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
 
-async function ok(tx, signer, options) {
-  const result = await submitAndWaitFinalized(api, tx, signer, options);
-  assert.equal(result.dispatchError, null, `${tx.method.section}.${tx.method.method} failed`);
-  return result;
-}
+const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 
 const eventOf = (result, kind) => result.events.find(({ event }) => kind.is(event))?.event;
 const feeOf = (result) => eventOf(result, api.events.transactionPayment.TransactionFeePaid).data.actualFee.toBigInt();
@@ -38,16 +34,10 @@ const totalOf = async (who, at) => {
 
 /** Maintainer commission paid to `who` in blocks `from..=to` (each round pays full maintainers). */
 async function commissionPaid(who, from, to) {
-  let sum = 0n;
-  for (let n = from; n <= to; n++) {
-    const events = await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.events();
-    for (const { event } of events) {
-      if (api.events.reporting.CommissionPaid.is(event) && same(event.data.who.toString(), who)) {
-        sum += event.data.amount.toBigInt();
-      }
-    }
-  }
-  return sum;
+  const paid = await eventsInBlocks(api, 'reporting', 'CommissionPaid', from, to);
+  return paid
+    .filter(({ data }) => same(data.who.toString(), who))
+    .reduce((sum, { data }) => sum + data.amount.toBigInt(), 0n);
 }
 
 before(async () => {

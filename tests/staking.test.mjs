@@ -7,7 +7,7 @@ import { Keyring } from '@polkadot/keyring';
 import { startNode, connect } from './lib/node.mjs';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aEq } from '@polkadot/util';
-import { UNIT, submitAndWaitFinalized } from './lib/chain.mjs';
+import { UNIT, submitAndWaitFinalized, submitOk } from './lib/chain.mjs';
 
 const sameAccount = (a, b) => u8aEq(decodeAddress(a), decodeAddress(b));
 
@@ -19,11 +19,7 @@ let dave; // a delegator
 /** Calls a stakingDelegation_* RPC method over the API's provider. */
 const rpc = (method, ...params) => api._rpcCore.provider.send(`stakingDelegation_${method}`, params);
 
-async function ok(tx, signer) {
-  const result = await submitAndWaitFinalized(api, tx, signer);
-  assert.equal(result.dispatchError, null, `${tx.method.section}.${tx.method.method} failed`);
-  return result;
-}
+const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 
 /** Waits until the current round's index is at least `index`. */
 async function waitRound(index, timeoutMs = 180_000) {

@@ -12,7 +12,7 @@ import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aEq } from '@polkadot/util';
 import { startNode, connect, waitFor } from './lib/node.mjs';
 import { startTranscoderService, runTranscoder, DEFAULT_LADDER as LADDER } from './lib/transcoder.mjs';
-import { UNIT, submitAndWaitFinalized } from './lib/chain.mjs';
+import { UNIT, submitAndWaitFinalized, submitOk, eventsInBlocks } from './lib/chain.mjs';
 
 const same = (a, b) => u8aEq(decodeAddress(a), decodeAddress(b));
 
@@ -25,24 +25,11 @@ let keys;
 
 const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
 
-async function ok(tx, signer) {
-  const result = await submitAndWaitFinalized(api, tx, signer);
-  assert.equal(result.dispatchError, null, `${tx.method.section}.${tx.method.method} failed`);
-  return result;
-}
+const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 
-/** Every event of section `verification` named `name` in finalized blocks from `from` on. */
-async function findEvents(name, from, filter) {
-  const head = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-  const found = [];
-  for (let n = from; n <= head; n++) {
-    const at = await api.at(await api.rpc.chain.getBlockHash(n));
-    for (const { event } of await at.query.system.events()) {
-      if (event.section === 'verification' && event.method === name && filter(event.data)) found.push({ block: n, data: event.data });
-    }
-  }
-  return found;
-}
+/** The `verification.<name>` events of claim `claimId` in finalized blocks from `from` on. */
+const claimEvents = async (name, from, claimId) =>
+  (await eventsInBlocks(api, 'verification', name, from)).filter(({ data }) => data.claimId.toNumber() === claimId);
 
 before(async () => {
   node = await startNode('verification-dev', ['--dev', '--tmp']);
@@ -117,7 +104,7 @@ test('an honest claim is proven, checked and paid; a tampered one is slashed', a
 
   // Each proven segment gets a committee of the three other transcoders; they vote good.
   const committees = await waitFor('the committees', async () => {
-    const drawn = await findEvents('CommitteeDrawn', claimBlock, (data) => data.claimId.toNumber() === honestId);
+    const drawn = await claimEvents('CommitteeDrawn', claimBlock, honestId);
     return drawn.length === challenged.length ? drawn : null;
   }, 30_000);
   for (const { data } of committees) {
@@ -130,7 +117,7 @@ test('an honest claim is proven, checked and paid; a tampered one is slashed', a
     }));
   }
   await waitFor('the verification to pass', async () =>
-    (await findEvents('VerificationPassed', claimBlock, (data) => data.claimId.toNumber() === honestId)).length === 1, 30_000);
+    (await claimEvents('VerificationPassed', claimBlock, honestId)).length === 1, 30_000);
 
   // Tampered claim over segments 4..5: its root is not the receipts' root, so no proof fits it.
   const tamperedRoot = `0x${'ab'.repeat(32)}`;
@@ -175,17 +162,9 @@ test('an honest claim is proven, checked and paid; a tampered one is slashed', a
     return (await rpc('jobs_claimsOfJob', jobId)).length === 0 ? view : null;
   }, 300_000);
   assert.equal(BigInt(settled.escrow), 0n);
-  const verifierPaid = await (async () => {
-    let sum = 0n;
-    const head = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-    for (let n = claimBlock; n <= head; n++) {
-      const at = await api.at(await api.rpc.chain.getBlockHash(n));
-      for (const { event } of await at.query.system.events()) {
-        if (api.events.jobs.VerifierPaid.is(event) && event.data.claimId.toNumber() === honestId) sum += event.data.amount.toBigInt();
-      }
-    }
-    return sum;
-  })();
+  const verifierPaid = (await eventsInBlocks(api, 'jobs', 'VerifierPaid', claimBlock))
+    .filter(({ data }) => data.claimId.toNumber() === honestId)
+    .reduce((sum, { data }) => sum + data.amount.toBigInt(), 0n);
   // The job's `paid` counts everything paid out of the escrow, the verifiers' 1% included.
   assert.equal(BigInt(settled.paid), honestFee, 'the honest fee was paid out');
   assert.ok(verifierPaid > 0n && verifierPaid <= honestFee / 100n, `verifiers got ${verifierPaid}`);

@@ -79,3 +79,28 @@ export function percentile(values, p) {
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1];
 }
+
+/** Like submitAndWaitFinalized, but fails the test if the call returned a dispatch error. */
+export async function submitOk(api, tx, signer, options = {}) {
+  const result = await submitAndWaitFinalized(api, tx, signer, options);
+  if (result.dispatchError !== null) {
+    throw new Error(`${tx.method.section}.${tx.method.method} failed: ${result.dispatchError}`);
+  }
+  return result;
+}
+
+/**
+ * The events of `section.method` in blocks `from..=to` of the canonical chain (`to` defaults to
+ * the finalized head), as { block, data }.
+ */
+export async function eventsInBlocks(api, section, method, from, to) {
+  const last = to ?? (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+  const found = [];
+  for (let n = from; n <= last; n++) {
+    const at = await api.at(await api.rpc.chain.getBlockHash(n));
+    for (const { event } of await at.query.system.events()) {
+      if (event.section === section && event.method === method) found.push({ block: n, data: event.data });
+    }
+  }
+  return found;
+}
