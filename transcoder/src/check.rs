@@ -3,8 +3,8 @@
 //!
 //! Checks, each reported as a named [`CheckFailure`]:
 //! - codec is H.264;
-//! - resolution is the profile's (or the source size where the profile would upscale, see
-//!   [`media::rendition_size`]);
+//! - resolution is the source fitted inside the profile's box with its aspect ratio kept and
+//!   never upscaled, exactly as the ladder sizes it ([`media::rendition_size`]);
 //! - frame rate is the profile's (or the source's when that is lower), within 2 %;
 //! - duration matches the input's within one input frame;
 //! - picture: mean luma SSIM over up to [`SAMPLED_FRAMES`] frames, each compared with the input

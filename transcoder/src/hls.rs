@@ -16,10 +16,13 @@ pub const MEDIA_PLAYLIST_NAME: &str = "index.m3u8";
 pub struct Variant {
 	/// Directory name of the rendition, e.g. `480p` or `source`.
 	pub name: String,
+	/// Picture width in pixels.
 	pub width: u32,
+	/// Picture height in pixels.
 	pub height: u32,
 	/// Peak bandwidth in bit/s, as HLS requires.
 	pub bandwidth: u64,
+	/// Frame rate of this rendition (`FRAME-RATE`).
 	pub fps: f64,
 }
 
@@ -34,7 +37,8 @@ pub fn master_playlist(variants: &[Variant]) -> String {
 				uri: format!("{}/{MEDIA_PLAYLIST_NAME}", v.name),
 				bandwidth: v.bandwidth,
 				resolution: Some(Resolution { width: u64::from(v.width), height: u64::from(v.height) }),
-				frame_rate: Some(v.fps),
+				// HLS wants the frame rate rounded to three decimals (29.97, not 29.97002997).
+				frame_rate: Some((v.fps * 1000.0).round() / 1000.0),
 				// H.264 High profile and AAC-LC.
 				codecs: Some("avc1.640028,mp4a.40.2".into()),
 				..Default::default()
@@ -69,6 +73,14 @@ impl SlidingWindow {
 			self.entries.pop_front();
 			self.removed = self.removed.saturating_add(1);
 		}
+	}
+
+	/// Empties the window (e.g. when a stream's renditions change), keeping the media sequence
+	/// number counting on so players see the change as later segments.
+	pub fn clear(&mut self) {
+		let listed = u64::try_from(self.entries.len()).unwrap_or(u64::MAX);
+		self.removed = self.removed.saturating_add(listed);
+		self.entries.clear();
 	}
 
 	/// Segments currently listed.
@@ -128,13 +140,22 @@ mod tests {
 		assert_eq!(uris, ["12.ts", "13.ts", "14.ts"]);
 		assert!(!parsed.end_list);
 		assert!(window.media_playlist(true).contains("#EXT-X-ENDLIST"));
+		window.clear();
+		window.push(20, 2.0);
+		let Ok(Playlist::MediaPlaylist(parsed)) =
+			m3u8_rs::parse_playlist_res(window.media_playlist(false).as_bytes())
+		else {
+			panic!("not a media playlist");
+		};
+		assert_eq!(parsed.media_sequence, 5);
+		assert_eq!(parsed.segments.len(), 1);
 	}
 
 	#[test]
 	fn master_playlist_lists_every_variant() {
 		let variants = vec![
 			Variant { name: "source".into(), width: 1280, height: 720, bandwidth: 4_000_000, fps: 30.0 },
-			Variant { name: "240p".into(), width: 426, height: 240, bandwidth: 400_000, fps: 30.0 },
+			Variant { name: "240p".into(), width: 426, height: 240, bandwidth: 400_000, fps: 30000.0 / 1001.0 },
 		];
 		let text = master_playlist(&variants);
 		let Ok(Playlist::MasterPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes()) else {
@@ -144,5 +165,7 @@ mod tests {
 		assert_eq!(parsed.variants[1].uri, "240p/index.m3u8");
 		assert_eq!(parsed.variants[1].bandwidth, 400_000);
 		assert_eq!(parsed.variants[0].resolution, Some(Resolution { width: 1280, height: 720 }));
+		assert!(text.contains("FRAME-RATE=29.97\n"), "{text}");
+		assert_eq!(parsed.variants[0].frame_rate, Some(30.0));
 	}
 }

@@ -5,6 +5,13 @@
 //! open across segments (reopening x264 for every segment costs a lot: Livepeer measured about
 //! 1.75× slowdown). Each output segment still starts with an IDR frame and contains a closed
 //! GOP, so it decodes on its own.
+//!
+//! Output sizes come from [`media::rendition_size`]: the source fitted inside each profile's
+//! box with its aspect ratio kept, never upscaled. Frame rates are the profile's, or the
+//! source's when that is lower.
+//!
+//! [`LadderConfig::tamper`] exists for the network's defence tests only: it makes the ladder
+//! produce valid renditions of the wrong picture (see the field's docs).
 
 use crate::media::{
 	self, open_h264_encoder, H264EncoderSpec, MediaError, X264Settings, MAX_INPUT_PIXELS,
@@ -31,6 +38,11 @@ pub struct LadderConfig {
 	pub x264: X264Settings,
 	/// Nominal segment duration in seconds; sets the regular keyframe interval.
 	pub segment_seconds: u32,
+	/// Defence tests only: encode every frame with its luma inverted (a photographic negative).
+	/// The outputs stay valid H.264 MPEG-TS renditions of the right size, frame rate, duration
+	/// and bitrate, so only a content check ([`crate::check`]) tells them from honest ones.
+	/// Always `false` in production.
+	pub tamper: bool,
 }
 
 impl LadderConfig {
@@ -40,7 +52,13 @@ impl LadderConfig {
 			profiles: olc_primitives::default_ladder(),
 			x264: X264Settings::default(),
 			segment_seconds: 2,
+			tamper: false,
 		}
+	}
+
+	/// The given renditions with default x264 settings and 2 s segments.
+	pub fn with_profiles(profiles: Vec<Profile>) -> Self {
+		Self { profiles, ..Self::default_ladder() }
 	}
 }
 
@@ -51,9 +69,13 @@ pub struct RenditionOutput {
 	pub profile_name: String,
 	/// Where the MPEG-TS file was written.
 	pub path: PathBuf,
-	/// Actual output size (the profile's, or smaller to avoid upscaling).
+	/// Actual output width: the source fitted inside the profile's box (see
+	/// [`media::rendition_size`]).
 	pub width: u32,
+	/// Actual output height.
 	pub height: u32,
+	/// Output frame rate: the profile's, or the source's when that is lower.
+	pub fps: u32,
 	/// Video frames written.
 	pub frames: u64,
 }
@@ -65,8 +87,13 @@ pub struct SegmentTranscode {
 	pub outputs: Vec<RenditionOutput>,
 	/// Video frames decoded from the input.
 	pub input_frames: u64,
+	/// Width of the input's first decoded frame.
 	pub input_width: u32,
+	/// Height of the input's first decoded frame.
 	pub input_height: u32,
+	/// The input's frame rate as its video stream declares it (average, else nominal), if
+	/// known.
+	pub input_fps: Option<f64>,
 }
 
 /// Counters that show whether sessions were kept alive.
@@ -84,6 +111,8 @@ struct VideoSession {
 	width: u32,
 	height: u32,
 	fps: u32,
+	/// Encode the picture's negative (see [`LadderConfig::tamper`]).
+	tamper: bool,
 	/// Time base the encoder was opened with; input timestamps are rescaled into it.
 	time_base: Rational,
 	/// Last output frame slot (time since the segment's first frame × fps), for dropping
@@ -280,11 +309,11 @@ impl StreamTranscoder {
 			worker_results.into_iter().zip(muxers.iter_mut()).zip(output_paths).enumerate()
 		{
 			let drained = result?;
-			let (width, height) = self
+			let (width, height, fps) = self
 				.sessions
 				.get(index)
 				.and_then(Option::as_ref)
-				.map_or((0, 0), |session| (session.width, session.height));
+				.map_or((0, 0, 0), |session| (session.width, session.height, session.fps));
 			if drained {
 				// The encoder had delayed frames and was drained; it cannot take more input.
 				if let Some(slot) = self.sessions.get_mut(index) {
@@ -304,6 +333,7 @@ impl StreamTranscoder {
 				path: path.clone(),
 				width,
 				height,
+				fps,
 				frames: muxer.frames,
 			});
 		}
@@ -312,6 +342,7 @@ impl StreamTranscoder {
 			input_frames,
 			input_width: source_size.0,
 			input_height: source_size.1,
+			input_fps: source_fps,
 		})
 	}
 
@@ -336,9 +367,10 @@ impl StreamTranscoder {
 				Some(source) if source < f64::from(profile.fps) => (source.round() as u32).max(1),
 				_ => profile.fps,
 			};
-			let reusable = slot
-				.as_ref()
-				.is_some_and(|s| s.width == width && s.height == height && s.fps == fps);
+			let tamper = self.config.tamper;
+			let reusable = slot.as_ref().is_some_and(|s| {
+				s.width == width && s.height == height && s.fps == fps && s.tamper == tamper
+			});
 			if !reusable {
 				let spec = H264EncoderSpec {
 					width,
@@ -355,6 +387,7 @@ impl StreamTranscoder {
 					width,
 					height,
 					fps,
+					tamper,
 					time_base: input_time_base,
 					last_slot: None,
 					segment_origin: 0,
@@ -497,11 +530,31 @@ fn encode_frame(
 	// A fresh frame each time: the encoder may still reference the previous one.
 	let mut scaled = frame::Video::new(format::Pixel::YUV420P, session.width, session.height);
 	scaler.run(frame, &mut scaled).map_err(|e| MediaError::Scale(e.to_string()))?;
+	if session.tamper {
+		invert_luma(&mut scaled);
+	}
 	scaled.set_pts(Some(pts));
 	scaled.set_kind(if is_segment_start { picture::Type::I } else { picture::Type::None });
 	session.encoder.send_frame(&scaled).map_err(|e| MediaError::Encoder(e.to_string()))?;
 	session.frames_sent = session.frames_sent.saturating_add(1);
 	receive_packets(session, muxer)
+}
+
+/// Replaces a YUV 4:2:0 frame's luma by its negative (within the video range 16–235), keeping
+/// chroma: the same size, motion and detail, so the encoder spends the same bits, but a
+/// different picture.
+fn invert_luma(frame: &mut frame::Video) {
+	let (width, height) = (frame.width() as usize, frame.height() as usize);
+	let stride = frame.stride(0);
+	let plane = frame.data_mut(0);
+	for row in 0..height {
+		let start = row.saturating_mul(stride);
+		if let Some(line) = plane.get_mut(start..start.saturating_add(width)) {
+			for sample in line {
+				*sample = 251u8.saturating_sub(*sample).clamp(16, 235);
+			}
+		}
+	}
 }
 
 fn check_resolution(width: u32, height: u32, decoded: bool) -> Result<(), MediaError> {

@@ -4,8 +4,16 @@
 //!   one encoder session per stream and rendition alive across segments.
 //! - [`check`]: decides whether an output segment is an honest rendition of an input segment.
 //! - [`segmenter`]: the broadcaster side, cutting a source into signed 2 s segments.
-//! - [`server`]: the transcoder's HTTP service (segment ingest, HLS output, receipts).
+//! - [`push`]: the broadcaster side, delivering signed segments to the transcoders of the
+//!   stream's open jobs, following the chain's assignments.
+//! - [`server`]: the transcoder's HTTP service (segment ingest, HLS output, receipts), with a
+//!   [`server::StreamAuthority`] hook through which a node supplies the chain's terms.
+//! - [`hls`]: master and sliding-window media playlists.
+//! - [`media`]: shared ffmpeg-next building blocks (encoder settings, rendition sizes).
 //! - [`keys`]: loading sr25519 keys from dev seeds or files.
+//!
+//! The library knows nothing about the chain: whatever it needs from it comes through traits
+//! ([`server::StreamAuthority`], [`push::AssignmentLookup`]).
 
 #![cfg_attr(
 	not(test),
@@ -17,6 +25,7 @@ pub mod hls;
 pub mod keys;
 pub mod ladder;
 pub mod media;
+pub mod push;
 pub mod segmenter;
 pub mod server;
 

@@ -8,8 +8,9 @@ use olc_transcoder::{
 	check, keys,
 	ladder::{LadderConfig, StreamTranscoder},
 	media::X264Settings,
+	push::{self, FixedTarget, PushConfig, PushEvent, PushSummary, Pusher, QueuedSegment, RpcLookup},
 	segmenter::{self, SegmenterConfig, Source},
-	server::{self, ServerConfig, SEGMENT_HEADER_FIELD},
+	server::{self, Fault, ServerConfig},
 };
 use sp_core::Pair as _;
 use std::{path::PathBuf, process::ExitCode, time::Duration};
@@ -21,33 +22,43 @@ struct Cli {
 	command: Command,
 }
 
+/// The dev seed `--seed` defaults to.
+const DEFAULT_SEED: &str = "//Alice";
+
 #[derive(Args, Clone)]
 struct KeyArgs {
 	/// File holding the sr25519 secret URI (mnemonic or 0x seed).
 	#[arg(long)]
 	key_file: Option<PathBuf>,
 	/// Dev seed used when no key file is given.
-	#[arg(long, default_value = "//Alice")]
+	#[arg(long, default_value = DEFAULT_SEED)]
 	seed: String,
 }
 
 #[derive(Subcommand)]
 enum Command {
-	/// Cut a source into signed 2 s MPEG-TS segments; write them to a directory and/or push them
-	/// to a transcoder.
+	/// Cut a source into signed 2 s MPEG-TS segments; push them to the transcoders the chain
+	/// assigned to the stream (--rpc) or to one transcoder (--push), and/or write them to a
+	/// directory (--out-dir).
 	Broadcast {
 		/// A file, `testsrc[:WxH@FPS]`, or `rtmp://127.0.0.1:1935/live/KEY` to listen for OBS.
 		#[arg(long)]
 		input: String,
 		#[command(flatten)]
 		key: KeyArgs,
-		/// Stream id (64 hex digits); default derived from the broadcaster key.
+		/// Stream id (64 hex digits): the stream created on chain (required with --rpc);
+		/// default derived from the broadcaster key.
 		#[arg(long)]
 		stream_id: Option<String>,
 		/// Write `{seq}.ts` and `{seq}.header` (hex SCALE signed header) here.
 		#[arg(long)]
 		out_dir: Option<PathBuf>,
-		/// Transcoder base URL to POST segments to, e.g. http://127.0.0.1:8935.
+		/// A node's WebSocket RPC, e.g. ws://127.0.0.1:9944: segments go to the transcoder of
+		/// every open job of the stream (`jobs_openJobsOfStream`), following re-elections.
+		#[arg(long, requires = "stream_id", conflicts_with = "push")]
+		rpc: Option<String>,
+		/// One transcoder's base URL to POST segments to, without a chain, e.g.
+		/// http://127.0.0.1:8935.
 		#[arg(long)]
 		push: Option<String>,
 		/// Replay a file as a live stream, forever, in real time.
@@ -89,6 +100,10 @@ enum Command {
 		/// Only accept these broadcaster public keys (hex); default: any, bound per stream.
 		#[arg(long)]
 		broadcaster: Vec<String>,
+		/// For the network's defence tests only: misbehave. `wrong-content` serves (and signs
+		/// receipts for) renditions of the inverted picture.
+		#[arg(long)]
+		fault: Option<String>,
 	},
 	/// Transcode segments of one stream, in order, into the default ladder with one encoder
 	/// session per rendition (as the service does); outputs go to OUT_DIR/{profile}/{index}.ts,
@@ -179,6 +194,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			key,
 			stream_id,
 			out_dir,
+			rpc,
 			push,
 			loop_input,
 			realtime,
@@ -193,13 +209,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 				Some(text) => parse_stream_id(&text)?,
 				None => default_stream_id(&pair.public()),
 			};
-			if out_dir.is_none() && push.is_none() {
-				bail!("nothing to do: give --out-dir and/or --push");
+			if out_dir.is_none() && push.is_none() && rpc.is_none() {
+				bail!("nothing to do: give --rpc or --push, and/or --out-dir");
 			}
+			if rpc.is_some() && key.key_file.is_none() && key.seed == DEFAULT_SEED {
+				eprintln!(
+					"warning: signing with the public dev seed {DEFAULT_SEED}; the stream owner's \
+					 key (--key-file) is needed outside a dev chain"
+				);
+			}
+			let target = match (rpc, push) {
+				(Some(url), _) => Some(PushTarget::Rpc(url)),
+				(None, Some(url)) => Some(PushTarget::Fixed(url)),
+				(None, None) => None,
+			};
 			let realtime = realtime
 				|| loop_input
 				|| (matches!(source, Source::TestPattern { .. }) && segments.is_none());
-			broadcast(source, pair, stream_id, out_dir, push, SegmenterConfig {
+			broadcast(source, pair, stream_id, out_dir, target, SegmenterConfig {
 				segment_seconds,
 				video_bitrate_kbps: bitrate_kbps,
 				x264_preset: preset,
@@ -219,6 +246,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			max_segment_bytes,
 			playlist_window,
 			broadcaster,
+			fault,
 		} => {
 			let pair = keys::load(key.key_file.as_deref(), &key.seed)?;
 			let mut config = ServerConfig::new(data_dir, pair);
@@ -235,6 +263,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 					.map(|text| parse_public(text))
 					.collect::<anyhow::Result<Vec<_>>>()?;
 				config.allowed_broadcasters = Some(keys);
+			}
+			if let Some(fault) = fault {
+				let fault: Fault = fault.parse().map_err(anyhow::Error::msg)?;
+				eprintln!("warning: fault {fault:?} injected: this service misbehaves on purpose");
+				config.fault = Some(fault);
 			}
 			eprintln!(
 				"transcoder key 0x{}; listening on http://{listen}",
@@ -427,41 +460,42 @@ fn default_stream_id(public: &sp_core::sr25519::Public) -> StreamId {
 	StreamId(blake2_256(&preimage))
 }
 
+/// Where `broadcast` pushes segments.
+enum PushTarget {
+	/// The transcoders of the stream's open jobs, from a node's RPC.
+	Rpc(String),
+	/// One fixed transcoder service.
+	Fixed(String),
+}
+
 fn broadcast(
 	source: Source,
 	pair: sp_core::sr25519::Pair,
 	stream_id: StreamId,
 	out_dir: Option<PathBuf>,
-	push: Option<String>,
+	target: Option<PushTarget>,
 	config: SegmenterConfig,
 ) -> anyhow::Result<ExitCode> {
 	if let Some(dir) = &out_dir {
 		std::fs::create_dir_all(dir)?;
 	}
 	eprintln!("stream id 0x{}", hex::encode(stream_id.0));
-	// Pushing runs on its own thread so a slow transcoder does not stall encoding; the bounded
-	// queue drops nothing but applies back-pressure when it is full.
-	let (sender, receiver) = std::sync::mpsc::sync_channel::<(u64, Vec<u8>, String)>(4);
-	let pusher = push.map(|base| {
-		let url_base = format!("{}/live/0x{}", base.trim_end_matches('/'), hex::encode(stream_id.0));
-		std::thread::spawn(move || {
-			let client = reqwest::blocking::Client::new();
-			for (seq, bytes, header_hex) in receiver {
-				let url = format!("{url_base}/{seq}.ts");
-				match client.post(&url).header(SEGMENT_HEADER_FIELD, header_hex).body(bytes).send() {
-					Ok(response) if response.status().is_success() => {
-						eprintln!("segment {seq}: transcoded");
-					},
-					Ok(response) => {
-						let status = response.status();
-						let reason = response.text().unwrap_or_default();
-						eprintln!("segment {seq}: rejected {status}: {reason}");
-					},
-					Err(error) => eprintln!("segment {seq}: push failed: {error}"),
-				}
-			}
-		})
-	});
+	// Pushing runs on its own runtime so a slow or restarting transcoder does not stall
+	// encoding; the queue drops nothing and applies back-pressure only when it is full.
+	let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+	let (sender, receiver) = tokio::sync::mpsc::channel::<QueuedSegment>(push::QUEUE_SEGMENTS);
+	let pusher = match target {
+		Some(PushTarget::Rpc(url)) => {
+			eprintln!("following the stream's jobs through {url}");
+			let pusher = Pusher::new(RpcLookup::new(url, stream_id), stream_id, PushConfig::default())?;
+			Some(runtime.spawn(pusher.run(receiver, |event| print_push_event(event, true))))
+		},
+		Some(PushTarget::Fixed(url)) => {
+			let pusher = Pusher::new(FixedTarget(url), stream_id, PushConfig::default())?;
+			Some(runtime.spawn(pusher.run(receiver, |event| print_push_event(event, false))))
+		},
+		None => None,
+	};
 	let pushing = pusher.is_some();
 	let mut sink = |segment: segmenter::CutSegment| -> Result<(), String> {
 		let signed = SignedSegmentHeader::sign(&pair, stream_id, segment.seq, segment.duration_ms, &segment.bytes);
@@ -472,22 +506,76 @@ fn broadcast(
 		}
 		eprintln!("segment {}: {} bytes, {} ms", segment.seq, segment.bytes.len(), segment.duration_ms);
 		if pushing {
-			sender.send((segment.seq, segment.bytes, header_hex)).map_err(|e| e.to_string())?;
+			let queued = QueuedSegment {
+				seq: segment.seq,
+				bytes: segment.bytes,
+				header_hex,
+				produced: std::time::Instant::now(),
+			};
+			sender.blocking_send(queued).map_err(|_| "the pusher stopped".to_string())?;
 		}
 		Ok(())
 	};
 	let result = segmenter::run(&source, &config, &mut sink);
-	// Closing the queue ends the pusher once it has sent everything.
+	// Closing the queue ends the pusher once it has delivered (or given up) everything.
 	drop(sender);
-	if let Some(pusher) = pusher {
-		let _ = pusher.join();
-	}
+	let summary = pusher.map(|pusher| runtime.block_on(pusher)).transpose();
 	let _ = std::fs::remove_dir_all(&config.work_dir);
-	let summary = result?;
-	let mode = match summary.mode {
+	let summary = summary.context("the pusher failed")?;
+	let cut = result?;
+	let mode = match cut.mode {
 		segmenter::CutMode::Copy => "copied at the source's keyframes",
 		segmenter::CutMode::Reencode => "re-encoded",
 	};
-	eprintln!("{} segments, {mode}", summary.segments);
+	eprintln!("{} segments, {mode}", cut.segments);
+	if let Some(summary) = summary {
+		print_push_summary(&summary);
+	}
 	Ok(ExitCode::SUCCESS)
+}
+
+/// One progress line per pusher event, on stderr.
+fn print_push_event(event: PushEvent, chain: bool) {
+	match event {
+		PushEvent::Assignments { jobs } if chain => {
+			if jobs.is_empty() {
+				eprintln!("the stream has no open job; waiting for one");
+			}
+			for job in jobs {
+				match job.service_uri {
+					Some(uri) => eprintln!("job {}: transcoder at {uri}", job.job_id),
+					None => eprintln!("job {}: awaiting a transcoder", job.job_id),
+				}
+			}
+		},
+		PushEvent::Assignments { .. } => {},
+		PushEvent::LookupFailed { error } => eprintln!("cannot read the stream's jobs: {error}"),
+		PushEvent::Accepted { seq, uri, latency } => {
+			eprintln!("segment {seq}: accepted by {uri} in {} ms", latency.as_millis());
+		},
+		PushEvent::Refused { seq, uri, status, reason } => {
+			eprintln!("segment {seq}: refused by {uri} ({status}): {reason}; skipped there");
+		},
+		PushEvent::Retrying { seq, reasons, wait } => {
+			eprintln!("segment {seq}: {}; retrying in {} ms", reasons.join("; "), wait.as_millis());
+		},
+		PushEvent::GaveUp { seq, missing } => {
+			eprintln!("segment {seq}: given up, not delivered to {}", missing.join(", "));
+		},
+	}
+}
+
+fn print_push_summary(summary: &PushSummary) {
+	let millis = |p: f64| {
+		summary.latency_percentile(p).map_or_else(|| "-".to_string(), |d| format!("{} ms", d.as_millis()))
+	};
+	eprintln!(
+		"pushed: {} segments sent, {} accepted, {} refused, {} given up; push latency p50 {}, p95 {}",
+		summary.sent,
+		summary.accepted,
+		summary.refused,
+		summary.given_up,
+		millis(50.0),
+		millis(95.0)
+	);
 }

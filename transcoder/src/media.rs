@@ -159,24 +159,32 @@ pub fn best_stream(input: &format::context::Input, kind: media::Type) -> Option<
 	input.streams().best(kind).map(|stream| stream.index())
 }
 
-/// Output resolution for a profile on a given source: the profile's size, except that we never
-/// upscale. A source smaller than the profile in either dimension keeps the profile's height
-/// cap at the source height, with the width following the source's aspect ratio, rounded to
-/// even numbers as 4:2:0 requires.
+/// Output resolution for a profile on a given source: the source scaled to fit inside the
+/// profile's box, keeping its aspect ratio (a 4:3 or portrait source is not stretched to a 16:9
+/// rung) and never upscaling (a source smaller than the box keeps its size). Both dimensions are
+/// rounded to the nearest even number (4:2:0 needs even sizes), never above the box or the
+/// source, and at least 2. The ladder and the checker both use this, so the checker expects
+/// exactly the size the ladder produces.
+///
+/// Examples: 1920×1080 into 1280×720 gives 1280×720; 640×480 (4:3) into 426×240 gives
+/// 320×240; 720×1280 (portrait) into 854×480 gives 270×480; 640×360 into 1280×720 stays
+/// 640×360.
 pub fn rendition_size(profile_w: u32, profile_h: u32, src_w: u32, src_h: u32) -> (u32, u32) {
-	if src_w >= profile_w && src_h >= profile_h {
-		return (profile_w, profile_h);
+	if src_w == 0 || src_h == 0 {
+		return (even_at_least_two(profile_w), even_at_least_two(profile_h));
 	}
-	let height = profile_h.min(src_h);
-	let width = if src_h == 0 {
-		profile_w.min(src_w)
-	} else {
-		let scaled = u64::from(src_w).saturating_mul(u64::from(height)) / u64::from(src_h);
-		u32::try_from(scaled).unwrap_or(u32::MAX).min(profile_w)
+	let (box_w, box_h) = (profile_w.min(src_w), profile_h.min(src_h));
+	let scale = (f64::from(profile_w) / f64::from(src_w))
+		.min(f64::from(profile_h) / f64::from(src_h))
+		.min(1.0);
+	let fit = |source: u32, bound: u32| -> u32 {
+		let exact = f64::from(source) * scale;
+		// Nearest even number, then kept inside the box (the bound rounded down to even).
+		let even = ((exact / 2.0).round() * 2.0).clamp(0.0, f64::from(u32::MAX)) as u32;
+		even_at_least_two(even.min(bound & !1))
 	};
-	(even_at_least_two(width), even_at_least_two(height))
+	(fit(src_w, box_w), fit(src_h, box_h))
 }
-
 fn even_at_least_two(value: u32) -> u32 {
 	(value & !1).max(2)
 }
@@ -206,10 +214,27 @@ mod tests {
 	fn rendition_size_never_upscales() {
 		assert_eq!(rendition_size(1280, 720, 1920, 1080), (1280, 720));
 		assert_eq!(rendition_size(854, 480, 854, 480), (854, 480));
-		// Source smaller than the profile: keep the source height and aspect.
+		assert_eq!(rendition_size(854, 480, 1280, 720), (854, 480));
+		assert_eq!(rendition_size(426, 240, 640, 360), (426, 240));
+		assert_eq!(rendition_size(426, 240, 1280, 720), (426, 240));
+		// Source smaller than the profile: keep the source size.
 		assert_eq!(rendition_size(1280, 720, 640, 360), (640, 360));
-		// 4:3 source narrower than the profile: height follows the profile, width the aspect.
 		assert_eq!(rendition_size(854, 480, 640, 480), (640, 480));
 		assert_eq!(rendition_size(1280, 720, 641, 361), (640, 360));
+	}
+
+	#[test]
+	fn rendition_size_keeps_the_aspect_ratio() {
+		// 4:3 into a 16:9 box: fits the height, narrower than the box.
+		assert_eq!(rendition_size(426, 240, 640, 480), (320, 240));
+		assert_eq!(rendition_size(854, 480, 1440, 1080), (640, 480));
+		// Portrait into a landscape box.
+		assert_eq!(rendition_size(854, 480, 720, 1280), (270, 480));
+		assert_eq!(rendition_size(426, 240, 360, 640), (136, 240));
+		// Wider than 16:9 fits the width.
+		assert_eq!(rendition_size(1280, 720, 2560, 1080), (1280, 540));
+		// Degenerate sources never give zero or odd sizes.
+		assert_eq!(rendition_size(426, 240, 4000, 2), (426, 2));
+		assert_eq!(rendition_size(426, 240, 0, 0), (426, 240));
 	}
 }

@@ -1,43 +1,120 @@
 //! The transcoder's HTTP service.
 //!
-//! - `POST /live/{stream_id}/{seq}.ts` — a broadcaster's segment, with its signed header in the
-//!   `x-olc-segment-header` field (hex of the SCALE-encoded [`SignedSegmentHeader`]). Rejected
-//!   with a 4xx and a plain-text reason when the header is missing, malformed, for another
-//!   segment, badly signed, from a key the stream is not bound to, out of the sequence window,
-//!   too large, empty, not MPEG-TS, or not transcodable. On success the segment is transcoded
-//!   into the ladder and the response body is the hex SCALE receipt.
-//! - `GET /hls/{stream_id}/master.m3u8`, `GET /hls/{stream_id}/{rendition}/index.m3u8`,
-//!   `GET /hls/{stream_id}/{rendition}/{seq}.ts` — HLS output (renditions by profile name, plus
-//!   `source`), with CORS.
-//! - `GET /receipts/{stream_id}/{seq}` — the hex SCALE receipt of a segment.
+//! # Endpoints
 //!
-//! Inputs, outputs and receipts are kept on disk for the retention time, then deleted; streams
-//! without new segments for that long are forgotten. At most `max_concurrent_transcodes`
-//! segments are transcoded at once.
+//! - `POST /live/{stream_id}/{seq}.ts`: a broadcaster's segment, with its signed header in the
+//!   `x-olc-segment-header` field (hex of the SCALE-encoded [`SignedSegmentHeader`]). On success
+//!   (200) the segment is transcoded, listed in the playlists, and the response body is the hex
+//!   SCALE [`TranscodeReceipt`]: the answer comes after the segment is in the playlist, so the
+//!   request's duration is the broadcaster's push-to-playlist latency.
+//! - `GET /hls/{stream_id}/master.m3u8`, `GET /hls/{stream_id}/{rendition}/index.m3u8`: HLS
+//!   playlists of a stream this process is serving (renditions by profile name, plus `source`).
+//! - `GET /hls/{stream_id}/{rendition}/{seq}.ts`: a stored segment, read from disk.
+//! - `GET /receipts/{stream_id}/{seq}`: the hex SCALE receipt of a segment, read from disk.
+//!
+//! Every GET answers with permissive CORS; playlists are `application/vnd.apple.mpegurl`,
+//! segments `video/mp2t`.
+//!
+//! # Order of the ingest checks
+//!
+//! Everything about the header is checked before the body is read, so nobody can make the
+//! service buffer a large body for a segment it will refuse: the header field decodes, names the
+//! stream and seq of the URL, and is validly signed; the broadcaster is allowed; with a chain
+//! ([`StreamAuthority`]) the stream exists, one of its open jobs is assigned to this transcoder
+//! and the header is signed by the stream owner. Then the body is read with the size limit and
+//! must hash to the signed hash and look like MPEG-TS. Under the stream's work lock come the
+//! stored-receipt check (idempotent retries), the sequence window, and the transcode into the
+//! job's profiles.
+//!
+//! A refusal is a 4xx/5xx with a plain-text body that starts with a named reason, then `: ` and
+//! details (e.g. `NotAssigned: no open job of this stream is assigned to this transcoder`):
+//!
+//! | status | reason | meaning |
+//! |---|---|---|
+//! | 400 | `BadStreamId` | the stream id in the URL is not 64 hex digits |
+//! | 404 | `BadPath` | the file name is not `{seq}.ts` |
+//! | 400 | `MissingHeader` | no `x-olc-segment-header` field |
+//! | 400 | `MalformedHeader` | the field is not hex of a SCALE `SignedSegmentHeader` |
+//! | 400 | `HeaderMismatch` | the header is for another stream or seq than the URL |
+//! | 401 | `BadSignature` | the broadcaster's signature over the header does not verify |
+//! | 403 | `BroadcasterNotAllowed` | the key is not on the `--broadcaster` allow list |
+//! | 404 | `UnknownStream` | (chain) no stream with this id on chain |
+//! | 403 | `NotAssigned` | (chain) no open job of the stream is assigned to this transcoder |
+//! | 403 | `WrongBroadcasterKey` | signed by another key than the stream owner's (chain) or the key the stream is bound to (no chain) |
+//! | 503 | `ChainUnavailable` | (chain) the chain could not be read |
+//! | 422 | `BadJobProfiles` | (chain) the job's profiles cannot be served (bad names, too many) |
+//! | 413 | `SegmentTooLarge` | the body exceeds `max_segment_bytes` |
+//! | 408 | `BodyTimeout` | the body did not arrive within [`BODY_TIMEOUT`] |
+//! | 400 | `BodyReadFailed` | the body could not be read (connection broke) |
+//! | 400 | `EmptySegment` | the body is empty |
+//! | 400 | `SegmentHashMismatch` | the body is not the segment the header was signed for |
+//! | 415 | `NotMpegTs` | the body has no MPEG-TS framing |
+//! | 409 | `AlreadyTranscoded` | this seq was already transcoded from a different header |
+//! | 409 | `StaleSequence` | the seq is at or below the highest received (and not stored) |
+//! | 409 | `TooFarAhead` | the seq is more than `max_seq_ahead` past the highest received |
+//! | 422 | `Untranscodable` | the media cannot be transcoded (the reason follows) |
+//! | 503 | `ShuttingDown` | the service is stopping |
+//! | 500 | `Internal` | a storage or encoder failure on our side |
+//!
+//! GETs answer 404 with `UnknownStream` (playlists of a stream not live in this process),
+//! `UnknownRendition`, `NoSuchSegment` or `NoSuchReceipt`.
+//!
+//! # The chain
+//!
+//! Without an authority (`olc-transcoder serve`) any broadcaster may publish: a stream is bound
+//! to the first key that publishes to it (restored from the newest stored receipt after a
+//! restart), and every stream gets the configured ladder. With an authority (`olc-node
+//! --transcoder`), each segment's terms come from [`StreamAuthority::terms`], called on a
+//! blocking thread since it executes runtime code: the segment must be signed by the stream
+//! owner and is transcoded into the job's profiles, in the job's order (receipts hash the outputs
+//! in that order). A stream's encoder sessions are rebuilt when its job's profiles change.
+//!
+//! # Restart safety
+//!
+//! Inputs, outputs and receipts live under `data_dir/streams/<hex id>/` (`source/`, one
+//! directory per rendition, `receipts/`); receipts are written last and atomically, so a stored
+//! receipt means its outputs are complete. After a restart the in-memory stream table is empty,
+//! yet a retried POST whose receipt is stored for the same header gets the stored receipt
+//! (another header for that seq gets `AlreadyTranscoded`), and stored segments and receipts are
+//! still served, for whatever renditions exist on disk. Playlists start empty and fill with new
+//! segments. [`stored_receipt_seqs`] and [`load_receipt`] give the node's claim logic the stored
+//! receipts.
+//!
+//! # Locking: viewers never wait on a transcode
+//!
+//! Each stream has three separately locked parts: its encoder sessions (taken only by the ingest
+//! path, on a blocking thread, for the whole transcode), its playlist view (window and variants,
+//! under a read-write lock held only to push an entry or render a playlist), and its chain-less
+//! key binding (set once). Playlist requests therefore never wait for a transcode. At most
+//! `max_concurrent_transcodes` segments are transcoded at once.
+//!
+//! Inputs, outputs and receipts are deleted after the retention time; streams without new
+//! segments for that long are forgotten.
+
+mod ingest;
+mod store;
+
+pub use store::{load_receipt, remove_expired, stored_receipt_seqs};
 
 use crate::{
 	hls::{self, SlidingWindow, Variant},
 	ladder::{LadderConfig, StreamTranscoder},
-	media::MediaError,
 };
 use axum::{
-	body::Bytes,
-	extract::{DefaultBodyLimit, Path as UrlPath, State},
-	http::{header, HeaderMap, StatusCode},
+	extract::{Path as UrlPath, State},
+	http::{header, StatusCode},
 	response::{IntoResponse, Response},
 	routing::{get, post},
 	Router,
 };
-use codec::{Decode, Encode};
-use olc_primitives::{
-	blake2_256, SignatureError, SignedSegmentHeader, StreamId, TranscodeReceipt,
-};
+use olc_primitives::{Profile, SignedSegmentHeader, StreamId, TranscodeReceipt};
+use parking_lot::{Mutex, RwLock};
 use sp_core::{sr25519, Pair};
 use std::{
 	collections::HashMap,
-	path::{Path, PathBuf},
-	sync::{Arc, Mutex},
-	time::Duration,
+	path::PathBuf,
+	sync::{Arc, OnceLock},
+	time::{Duration, Instant},
 };
 use tower_http::cors::{Any, CorsLayer};
 
@@ -45,13 +122,104 @@ use tower_http::cors::{Any, CorsLayer};
 pub const SEGMENT_HEADER_FIELD: &str = "x-olc-segment-header";
 /// Name of the source rendition in HLS paths.
 pub const SOURCE_RENDITION: &str = "source";
+/// Longest time a segment body may take to arrive once its header is accepted.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the chain says about a stream's job on this transcoder.
+#[derive(Clone, Debug)]
+pub struct StreamTerms {
+	/// The job this transcoder works on for the stream.
+	pub job_id: u64,
+	/// The job's renditions, in the job's order (receipts hash outputs in this order).
+	pub profiles: Vec<Profile>,
+	/// The stream owner's key: segments must be signed by it.
+	pub broadcaster: sr25519::Public,
+}
+
+/// Why the chain refuses a stream's segments here.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+	/// The stream does not exist on chain.
+	#[error("UnknownStream: no stream with this id on chain")]
+	UnknownStream,
+	/// The stream exists, but none of its open jobs is assigned to this transcoder.
+	#[error("NotAssigned: no open job of this stream is assigned to this transcoder")]
+	NotAssigned,
+	/// The chain could not be read (the reason follows).
+	#[error("ChainUnavailable: {0}")]
+	Unavailable(String),
+}
+
+impl AuthError {
+	/// The named reason (the first word of the message).
+	pub fn reason(&self) -> &'static str {
+		match self {
+			Self::UnknownStream => "UnknownStream",
+			Self::NotAssigned => "NotAssigned",
+			Self::Unavailable(_) => "ChainUnavailable",
+		}
+	}
+
+	/// The HTTP status the service answers with.
+	pub fn status(&self) -> StatusCode {
+		match self {
+			Self::UnknownStream => StatusCode::NOT_FOUND,
+			Self::NotAssigned => StatusCode::FORBIDDEN,
+			Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+		}
+	}
+}
+
+/// The chain as the service needs it (implemented by olc-node's worker).
+pub trait StreamAuthority: Send + Sync + 'static {
+	/// The terms of `stream_id`'s job on this transcoder, at the best block.
+	fn terms(&self, stream_id: &StreamId) -> Result<StreamTerms, AuthError>;
+	/// A segment was transcoded and its receipt stored (for claims and metrics). Default: nothing.
+	///
+	/// Called on the blocking thread that transcoded the segment, before the response is sent;
+	/// not called again when a retry is answered with the stored receipt.
+	fn transcoded(
+		&self,
+		_terms: &StreamTerms,
+		_receipt: &TranscodeReceipt,
+		_transcode_time: Duration,
+	) {
+	}
+	/// A segment was refused (for metrics). Default: nothing.
+	///
+	/// `reason` is the named reason the response body starts with (e.g. `NotAssigned`, see the
+	/// module docs). Called on an async thread: it must not block.
+	fn refused(&self, _reason: &str) {}
+}
+
+/// Deliberate misbehaviour, for the network's defence tests only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+	/// Transcode something that is not the input (every frame's luma inverted) into valid
+	/// renditions of the right size, frame rate and duration, and sign receipts whose output
+	/// hashes match the served (wrong) files: only a content check catches it.
+	WrongContent,
+}
+
+impl std::str::FromStr for Fault {
+	type Err = String;
+
+	/// `wrong-content`.
+	fn from_str(text: &str) -> Result<Self, Self::Err> {
+		match text {
+			"wrong-content" => Ok(Self::WrongContent),
+			other => Err(format!("unknown fault {other:?}; known: wrong-content")),
+		}
+	}
+}
 
 /// Service configuration.
 #[derive(Clone)]
 pub struct ServerConfig {
 	/// Where inputs, outputs and receipts are stored.
 	pub data_dir: PathBuf,
-	/// The ladder every stream is transcoded into.
+	/// The ladder every stream is transcoded into without an authority; with one, its x264
+	/// settings and segment length are used with each job's profiles.
 	pub ladder: LadderConfig,
 	/// The transcoder's key, which signs receipts.
 	pub transcoder_key: sr25519::Pair,
@@ -63,17 +231,22 @@ pub struct ServerConfig {
 	pub playlist_window: usize,
 	/// How long inputs, outputs and receipts are kept.
 	pub retention: Duration,
-	/// If set, only these broadcaster keys may publish; otherwise a stream is bound to the
-	/// first key that publishes to it.
+	/// If set, only these broadcaster keys may publish; otherwise (without an authority) a
+	/// stream is bound to the first key that publishes to it.
 	pub allowed_broadcasters: Option<Vec<sr25519::Public>>,
 	/// Segments transcoded at the same time, over all streams; further requests wait.
 	pub max_concurrent_transcodes: usize,
+	/// The chain: who may publish, and into which profiles. `None`: any broadcaster, bound per
+	/// stream, and the default ladder (`olc-transcoder serve`).
+	pub authority: Option<Arc<dyn StreamAuthority>>,
+	/// Deliberate misbehaviour for defence tests; `None` in production.
+	pub fault: Option<Fault>,
 }
 
 impl ServerConfig {
 	/// Defaults for everything but the data dir and key: default ladder, 16 MiB bodies, 30
 	/// segments ahead, 6-segment playlists, one hour retention, any broadcaster, one
-	/// transcode per core at a time.
+	/// transcode per core at a time, no chain, no fault.
 	pub fn new(data_dir: PathBuf, transcoder_key: sr25519::Pair) -> Self {
 		Self {
 			data_dir,
@@ -85,67 +258,145 @@ impl ServerConfig {
 			retention: Duration::from_secs(3600),
 			allowed_broadcasters: None,
 			max_concurrent_transcodes: std::thread::available_parallelism().map_or(2, |n| n.get()),
+			authority: None,
+			fault: None,
+		}
+	}
+
+	/// The ladder a stream with these profiles is transcoded with.
+	fn ladder_for(&self, profiles: Vec<Profile>) -> LadderConfig {
+		LadderConfig {
+			profiles,
+			tamper: self.ladder.tamper || matches!(self.fault, Some(Fault::WrongContent)),
+			..self.ladder.clone()
 		}
 	}
 }
 
-struct StreamState {
+/// What viewers read: held only to push an entry or render a playlist.
+struct StreamView {
 	/// Last time a segment was accepted (or the stream was created).
-	last_activity: std::time::Instant,
-	broadcaster: sr25519::Public,
-	highest_seq: Option<u64>,
-	transcoder: StreamTranscoder,
+	last_activity: Instant,
 	window: SlidingWindow,
+	/// Master playlist entries, set by the first segment transcoded with the current profiles.
 	variants: Vec<Variant>,
+	/// Names of the current profiles (without `source`).
+	renditions: Vec<String>,
+}
+
+/// The ingest side: held for a whole transcode, only by the ingest path on a blocking thread.
+struct StreamWork {
+	highest_seq: Option<u64>,
+	/// Built for the first segment, rebuilt when the profiles change.
+	transcoder: Option<StreamTranscoder>,
+}
+
+/// One stream live in this process.
+struct Stream {
+	/// Without an authority: the key the stream is bound to, set by its first segment.
+	bound: OnceLock<sr25519::Public>,
+	view: RwLock<StreamView>,
+	work: Mutex<StreamWork>,
+}
+
+impl Stream {
+	fn new(playlist_window: usize) -> Self {
+		Self {
+			bound: OnceLock::new(),
+			view: RwLock::new(StreamView {
+				last_activity: Instant::now(),
+				window: SlidingWindow::new(playlist_window),
+				variants: Vec::new(),
+				renditions: Vec::new(),
+			}),
+			work: Mutex::new(StreamWork { highest_seq: None, transcoder: None }),
+		}
+	}
 }
 
 /// Shared service state.
 pub struct AppState {
 	config: ServerConfig,
-	streams: Mutex<HashMap<StreamId, Arc<Mutex<StreamState>>>>,
+	streams: Mutex<HashMap<StreamId, Arc<Stream>>>,
 	transcode_slots: tokio::sync::Semaphore,
 }
 
 impl AppState {
 	/// Forgets streams without a new segment for longer than `max_idle` (their encoder sessions
-	/// and playlists); returns how many. A stream in the middle of a transcode is kept.
+	/// and playlists; stored files stay until they expire); returns how many. A stream a
+	/// request is working on is kept.
 	pub fn evict_idle_streams(&self, max_idle: Duration) -> usize {
-		let Ok(mut streams) = self.streams.lock() else { return 0 };
+		let mut streams = self.streams.lock();
 		let before = streams.len();
-		streams.retain(|_, stream| match stream.try_lock() {
-			Ok(state) => state.last_activity.elapsed() <= max_idle,
-			Err(_) => true,
+		// The table holds one reference; any other is a request in flight.
+		streams.retain(|_, stream| {
+			Arc::strong_count(stream) > 1 || stream.view.read().last_activity.elapsed() <= max_idle
 		});
 		before.saturating_sub(streams.len())
 	}
-}
 
-/// A rejection: status and plain-text reason.
-#[derive(Debug)]
-pub struct Rejection(pub StatusCode, pub String);
+	/// The service configuration.
+	pub fn config(&self) -> &ServerConfig {
+		&self.config
+	}
 
-impl IntoResponse for Rejection {
-	fn into_response(self) -> Response {
-		(self.0, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], self.1).into_response()
+	fn live_stream(&self, stream_id: &StreamId) -> Option<Arc<Stream>> {
+		self.streams.lock().get(stream_id).cloned()
+	}
+
+	fn stream_or_insert(&self, stream_id: StreamId) -> Arc<Stream> {
+		self.streams
+			.lock()
+			.entry(stream_id)
+			.or_insert_with(|| Arc::new(Stream::new(self.config.playlist_window)))
+			.clone()
 	}
 }
 
-fn reject(status: StatusCode, reason: impl Into<String>) -> Rejection {
-	Rejection(status, reason.into())
+/// A refusal: status, named reason and details; the body is `{reason}: {detail}`.
+#[derive(Debug)]
+pub struct Rejection {
+	/// The HTTP status.
+	pub status: StatusCode,
+	/// The named reason, e.g. `NotAssigned` (see the module docs).
+	pub reason: &'static str,
+	/// Human-readable details.
+	pub detail: String,
+}
+
+impl Rejection {
+	/// The plain-text body: `{reason}: {detail}`.
+	pub fn body(&self) -> String {
+		format!("{}: {}", self.reason, self.detail)
+	}
+}
+
+impl IntoResponse for Rejection {
+	fn into_response(self) -> Response {
+		let body = self.body();
+		(self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+	}
+}
+
+fn reject(status: StatusCode, reason: &'static str, detail: impl Into<String>) -> Rejection {
+	Rejection { status, reason, detail: detail.into() }
+}
+
+fn internal(detail: impl Into<String>) -> Rejection {
+	reject(StatusCode::INTERNAL_SERVER_ERROR, "Internal", detail)
 }
 
 /// Builds the router over a fresh state.
 pub fn router(config: ServerConfig) -> (Router, Arc<AppState>) {
-	let max_body = config.max_segment_bytes;
 	let slots = tokio::sync::Semaphore::new(config.max_concurrent_transcodes.max(1));
-	let state = Arc::new(AppState { config, streams: Mutex::new(HashMap::new()), transcode_slots: slots });
+	let state =
+		Arc::new(AppState { config, streams: Mutex::new(HashMap::new()), transcode_slots: slots });
 	let cors = CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any);
 	let router = Router::new()
-		.route("/live/{stream_id}/{file}", post(ingest_segment))
+		.route("/live/{stream_id}/{file}", post(ingest::ingest_segment))
 		.route("/hls/{stream_id}/master.m3u8", get(master_playlist))
 		.route("/hls/{stream_id}/{rendition}/{file}", get(rendition_file))
 		.route("/receipts/{stream_id}/{seq}", get(receipt))
-		.layer(DefaultBodyLimit::max(max_body))
 		.layer(cors)
 		.with_state(state.clone());
 	(router, state)
@@ -161,241 +412,28 @@ pub async fn serve(listener: tokio::net::TcpListener, config: ServerConfig) -> s
 		loop {
 			tokio::time::sleep(period).await;
 			let dir = data_dir.clone();
-			let _ = tokio::task::spawn_blocking(move || remove_expired(&dir, retention)).await;
+			let removed = tokio::task::spawn_blocking(move || remove_expired(&dir, retention)).await;
+			if let Ok(removed @ 1..) = removed {
+				tracing::debug!(removed, "expired files deleted");
+			}
 			state.evict_idle_streams(retention);
 		}
 	});
 	axum::serve(listener, router).await
 }
 
-/// Deletes stored files older than `retention` under `data_dir`; returns how many.
-pub fn remove_expired(data_dir: &Path, retention: Duration) -> usize {
-	let mut removed = 0;
-	let mut pending = vec![data_dir.to_path_buf()];
-	while let Some(dir) = pending.pop() {
-		let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-		for entry in entries.flatten() {
-			let path = entry.path();
-			let Ok(metadata) = entry.metadata() else { continue };
-			if metadata.is_dir() {
-				pending.push(path);
-			} else if metadata.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age > retention)
-				&& std::fs::remove_file(&path).is_ok()
-			{
-				removed += 1;
-			}
-		}
-	}
-	removed
-}
-
 fn parse_stream_id(text: &str) -> Result<StreamId, Rejection> {
+	let bad = || reject(StatusCode::BAD_REQUEST, "BadStreamId", "stream id must be 64 hex digits");
 	let text = text.strip_prefix("0x").unwrap_or(text);
-	let bytes = hex::decode(text)
-		.map_err(|_| reject(StatusCode::BAD_REQUEST, "stream id must be 64 hex digits"))?;
-	let bytes: [u8; 32] = bytes
-		.try_into()
-		.map_err(|_| reject(StatusCode::BAD_REQUEST, "stream id must be 64 hex digits"))?;
+	let bytes = hex::decode(text).map_err(|_| bad())?;
+	let bytes: [u8; 32] = bytes.try_into().map_err(|_| bad())?;
 	Ok(StreamId(bytes))
 }
 
 fn parse_seq_file(file: &str) -> Result<u64, Rejection> {
 	file.strip_suffix(".ts")
 		.and_then(|seq| seq.parse().ok())
-		.ok_or_else(|| reject(StatusCode::NOT_FOUND, "expected {seq}.ts"))
-}
-
-fn stream_dir(data_dir: &Path, stream_id: &StreamId) -> PathBuf {
-	data_dir.join("streams").join(hex::encode(stream_id.0))
-}
-
-/// True when `body` looks like MPEG-TS: sync bytes every 188 bytes at the start.
-fn looks_like_mpeg_ts(body: &[u8]) -> bool {
-	const PACKET: usize = 188;
-	let packets = (body.len() / PACKET).min(4);
-	packets > 0 && (0..packets).all(|i| body.get(i * PACKET) == Some(&0x47))
-}
-
-async fn ingest_segment(
-	State(state): State<Arc<AppState>>,
-	UrlPath((stream_text, file)): UrlPath<(String, String)>,
-	headers: HeaderMap,
-	body: Bytes,
-) -> Result<Response, Rejection> {
-	let stream_id = parse_stream_id(&stream_text)?;
-	let seq = parse_seq_file(&file)?;
-	let header_hex = headers
-		.get(SEGMENT_HEADER_FIELD)
-		.ok_or_else(|| reject(StatusCode::BAD_REQUEST, format!("missing {SEGMENT_HEADER_FIELD}")))?
-		.to_str()
-		.map_err(|_| reject(StatusCode::BAD_REQUEST, "segment header is not text"))?;
-	let header_bytes = hex::decode(header_hex.strip_prefix("0x").unwrap_or(header_hex))
-		.map_err(|_| reject(StatusCode::BAD_REQUEST, "segment header is not hex"))?;
-	let signed = SignedSegmentHeader::decode(&mut header_bytes.as_slice())
-		.map_err(|_| reject(StatusCode::BAD_REQUEST, "segment header does not decode"))?;
-	if signed.header.stream_id != stream_id || signed.header.seq != seq {
-		return Err(reject(StatusCode::BAD_REQUEST, "segment header is for another stream or sequence number"));
-	}
-	if body.is_empty() {
-		return Err(reject(StatusCode::BAD_REQUEST, "empty segment"));
-	}
-	signed.verify_segment(&body).map_err(|e| match e {
-		SignatureError::SegmentHashMismatch => {
-			reject(StatusCode::BAD_REQUEST, "segment bytes do not match the signed hash")
-		},
-		_ => reject(StatusCode::UNAUTHORIZED, "bad broadcaster signature"),
-	})?;
-	if let Some(allowed) = &state.config.allowed_broadcasters {
-		if !allowed.contains(&signed.header.broadcaster) {
-			return Err(reject(StatusCode::FORBIDDEN, "broadcaster is not allowed on this transcoder"));
-		}
-	}
-	if !looks_like_mpeg_ts(&body) {
-		return Err(reject(StatusCode::UNSUPPORTED_MEDIA_TYPE, "segment is not MPEG-TS"));
-	}
-
-	let stream = {
-		let mut streams = state.streams.lock().map_err(|_| internal("stream table poisoned"))?;
-		match streams.get(&stream_id) {
-			Some(stream) => stream.clone(),
-			None => {
-				let transcoder = StreamTranscoder::new(state.config.ladder.clone())
-					.map_err(|e| internal(e.to_string()))?;
-				let stream = Arc::new(Mutex::new(StreamState {
-					last_activity: std::time::Instant::now(),
-					broadcaster: signed.header.broadcaster,
-					highest_seq: None,
-					transcoder,
-					window: SlidingWindow::new(state.config.playlist_window),
-					variants: Vec::new(),
-				}));
-				streams.insert(stream_id, stream.clone());
-				stream
-			},
-		}
-	};
-	// Bounded work: at most `max_concurrent_transcodes` segments are transcoded at once.
-	let _slot = state
-		.transcode_slots
-		.acquire()
-		.await
-		.map_err(|_| reject(StatusCode::SERVICE_UNAVAILABLE, "transcoder is shutting down"))?;
-	let state2 = state.clone();
-	let receipt = tokio::task::spawn_blocking(move || {
-		transcode_locked(&state2, &stream, stream_id, signed, &body)
-	})
-	.await
-	.map_err(|_| internal("transcoding task failed"))??;
-	Ok((
-		StatusCode::OK,
-		[(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-		hex::encode(receipt.encode()),
-	)
-		.into_response())
-}
-
-fn internal(reason: impl Into<String>) -> Rejection {
-	reject(StatusCode::INTERNAL_SERVER_ERROR, reason)
-}
-
-/// Checks the window, stores the input, transcodes, signs and stores the receipt.
-fn transcode_locked(
-	state: &AppState,
-	stream: &Mutex<StreamState>,
-	stream_id: StreamId,
-	signed: SignedSegmentHeader,
-	body: &[u8],
-) -> Result<TranscodeReceipt, Rejection> {
-	let mut stream = stream.lock().map_err(|_| internal("stream poisoned"))?;
-	let seq = signed.header.seq;
-	if signed.header.broadcaster != stream.broadcaster {
-		return Err(reject(StatusCode::FORBIDDEN, "stream belongs to another broadcaster"));
-	}
-	if let Some(highest) = stream.highest_seq {
-		if seq <= highest {
-			return Err(reject(
-				StatusCode::CONFLICT,
-				format!("sequence number {seq} is stale or duplicate (highest received {highest})"),
-			));
-		}
-		if seq > highest.saturating_add(state.config.max_seq_ahead) {
-			return Err(reject(
-				StatusCode::CONFLICT,
-				format!("sequence number {seq} is too far ahead (highest received {highest})"),
-			));
-		}
-	}
-	let dir = stream_dir(&state.config.data_dir, &stream_id);
-	let source_dir = dir.join(SOURCE_RENDITION);
-	let receipts_dir = dir.join("receipts");
-	let profiles = state.config.ladder.profiles.clone();
-	let profile_names: Vec<String> =
-		profiles.iter().map(|p| p.name_str().unwrap_or("unnamed").to_string()).collect();
-	for sub in [&source_dir, &receipts_dir] {
-		std::fs::create_dir_all(sub).map_err(|e| internal(e.to_string()))?;
-	}
-	for name in &profile_names {
-		std::fs::create_dir_all(dir.join(name)).map_err(|e| internal(e.to_string()))?;
-	}
-	let input_path = source_dir.join(format!("{seq}.ts"));
-	std::fs::write(&input_path, body).map_err(|e| internal(e.to_string()))?;
-	let output_paths: Vec<PathBuf> =
-		profile_names.iter().map(|name| dir.join(name).join(format!("{seq}.ts"))).collect();
-
-	let result = match stream.transcoder.transcode_segment(&input_path, &output_paths) {
-		Ok(result) => result,
-		Err(error) => {
-			let _ = std::fs::remove_file(&input_path);
-			let status = match error {
-				MediaError::Io(_) | MediaError::Mux(_) | MediaError::Scale(_) => {
-					StatusCode::INTERNAL_SERVER_ERROR
-				},
-				_ => StatusCode::UNPROCESSABLE_ENTITY,
-			};
-			return Err(reject(status, format!("segment {seq}: {error}")));
-		},
-	};
-	let mut output_hashes = Vec::with_capacity(output_paths.len());
-	for path in &output_paths {
-		let bytes = std::fs::read(path).map_err(|e| internal(e.to_string()))?;
-		output_hashes.push(blake2_256(&bytes));
-	}
-	let receipt = TranscodeReceipt::sign(&state.config.transcoder_key, signed, output_hashes)
-		.map_err(|e| internal(format!("{e:?}")))?;
-	std::fs::write(receipts_dir.join(format!("{seq}.scale")), receipt.encode())
-		.map_err(|e| internal(e.to_string()))?;
-
-	let duration = if result.input_frames > 0 {
-		f64::from(receipt.body.segment.header.duration_ms) / 1000.0
-	} else {
-		0.0
-	};
-	if stream.variants.is_empty() {
-		let fps = f64::from(profiles.first().map_or(30, |p| p.fps));
-		let mut variants = vec![Variant {
-			name: SOURCE_RENDITION.into(),
-			width: result.input_width,
-			height: result.input_height,
-			bandwidth: (body.len() as u64).saturating_mul(8).saturating_mul(1000)
-				/ u64::from(receipt.body.segment.header.duration_ms.max(1)),
-			fps,
-		}];
-		for (output, profile) in result.outputs.iter().zip(&profiles) {
-			variants.push(Variant {
-				name: output.profile_name.clone(),
-				width: output.width,
-				height: output.height,
-				// Peak: the VBV allows up to the target; add room for audio and TS overhead.
-				bandwidth: u64::from(profile.bitrate_kbps).saturating_mul(1000) * 12 / 10 + 128_000,
-				fps: f64::from(profile.fps),
-			});
-		}
-		stream.variants = variants;
-	}
-	stream.window.push(seq, duration);
-	stream.highest_seq = Some(seq);
-	stream.last_activity = std::time::Instant::now();
-	Ok(receipt)
+		.ok_or_else(|| reject(StatusCode::NOT_FOUND, "BadPath", "expected {seq}.ts"))
 }
 
 fn text_response(mime: &'static str, body: impl Into<axum::body::Body>) -> Response {
@@ -403,25 +441,25 @@ fn text_response(mime: &'static str, body: impl Into<axum::body::Body>) -> Respo
 		.into_response()
 }
 
-fn find_stream(state: &AppState, stream_text: &str) -> Result<(StreamId, Arc<Mutex<StreamState>>), Rejection> {
-	let stream_id = parse_stream_id(stream_text)?;
-	let streams = state.streams.lock().map_err(|_| internal("stream table poisoned"))?;
-	let stream = streams
-		.get(&stream_id)
-		.cloned()
-		.ok_or_else(|| reject(StatusCode::NOT_FOUND, "unknown stream"))?;
-	Ok((stream_id, stream))
+fn not_live(stream_id: &StreamId) -> Rejection {
+	reject(
+		StatusCode::NOT_FOUND,
+		"UnknownStream",
+		format!("stream 0x{} is not live on this transcoder", hex::encode(stream_id.0)),
+	)
+}
+
+fn unknown_rendition(rendition: &str) -> Rejection {
+	reject(StatusCode::NOT_FOUND, "UnknownRendition", format!("no rendition {rendition:?}"))
 }
 
 async fn master_playlist(
 	State(state): State<Arc<AppState>>,
 	UrlPath(stream_text): UrlPath<String>,
 ) -> Result<Response, Rejection> {
-	let (_, stream) = find_stream(&state, &stream_text)?;
-	let text = {
-		let stream = stream.lock().map_err(|_| internal("stream poisoned"))?;
-		hls::master_playlist(&stream.variants)
-	};
+	let stream_id = parse_stream_id(&stream_text)?;
+	let stream = state.live_stream(&stream_id).ok_or_else(|| not_live(&stream_id))?;
+	let text = hls::master_playlist(&stream.view.read().variants);
 	Ok(text_response(hls::PLAYLIST_MIME, text))
 }
 
@@ -429,24 +467,28 @@ async fn rendition_file(
 	State(state): State<Arc<AppState>>,
 	UrlPath((stream_text, rendition, file)): UrlPath<(String, String, String)>,
 ) -> Result<Response, Rejection> {
-	let (stream_id, stream) = find_stream(&state, &stream_text)?;
-	let known = rendition == SOURCE_RENDITION
-		|| state.config.ladder.profiles.iter().any(|p| p.name_str() == Some(rendition.as_str()));
-	if !known {
-		return Err(reject(StatusCode::NOT_FOUND, "unknown rendition"));
+	let stream_id = parse_stream_id(&stream_text)?;
+	if !store::is_rendition_dir(&rendition) {
+		return Err(unknown_rendition(&rendition));
 	}
 	if file == hls::MEDIA_PLAYLIST_NAME {
+		let stream = state.live_stream(&stream_id).ok_or_else(|| not_live(&stream_id))?;
 		let text = {
-			let stream = stream.lock().map_err(|_| internal("stream poisoned"))?;
-			stream.window.media_playlist(false)
+			let view = stream.view.read();
+			if rendition != SOURCE_RENDITION && !view.renditions.contains(&rendition) {
+				return Err(unknown_rendition(&rendition));
+			}
+			view.window.media_playlist(false)
 		};
 		return Ok(text_response(hls::PLAYLIST_MIME, text));
 	}
+	// Segments come from disk, whether or not the stream is live in this process (verifiers
+	// fetch old segments, possibly after a restart).
 	let seq = parse_seq_file(&file)?;
-	let path = stream_dir(&state.config.data_dir, &stream_id).join(&rendition).join(format!("{seq}.ts"));
-	let bytes = tokio::fs::read(&path)
-		.await
-		.map_err(|_| reject(StatusCode::NOT_FOUND, "no such segment (or it expired)"))?;
+	let path = store::segment_path(&state.config.data_dir, &stream_id, &rendition, seq);
+	let bytes = tokio::fs::read(&path).await.map_err(|_| {
+		reject(StatusCode::NOT_FOUND, "NoSuchSegment", format!("no {rendition} segment {seq} (or it expired)"))
+	})?;
 	Ok(text_response(hls::SEGMENT_MIME, bytes))
 }
 
@@ -455,11 +497,13 @@ async fn receipt(
 	UrlPath((stream_text, seq)): UrlPath<(String, String)>,
 ) -> Result<Response, Rejection> {
 	let stream_id = parse_stream_id(&stream_text)?;
-	let seq: u64 = seq.parse().map_err(|_| reject(StatusCode::BAD_REQUEST, "bad sequence number"))?;
-	let path = stream_dir(&state.config.data_dir, &stream_id).join("receipts").join(format!("{seq}.scale"));
-	let bytes = tokio::fs::read(&path)
-		.await
-		.map_err(|_| reject(StatusCode::NOT_FOUND, "no such receipt (or it expired)"))?;
+	let seq: u64 = seq
+		.parse()
+		.map_err(|_| reject(StatusCode::BAD_REQUEST, "BadPath", "bad sequence number"))?;
+	let path = store::receipt_path(&state.config.data_dir, &stream_id, seq);
+	let bytes = tokio::fs::read(&path).await.map_err(|_| {
+		reject(StatusCode::NOT_FOUND, "NoSuchReceipt", format!("no receipt for segment {seq} (or it expired)"))
+	})?;
 	Ok(text_response("text/plain; charset=utf-8", hex::encode(bytes)))
 }
 
@@ -468,22 +512,31 @@ pub fn transcoder_public(config: &ServerConfig) -> sr25519::Public {
 	config.transcoder_key.public()
 }
 
+/// A key as `0x` hex, for messages.
+fn key_hex(key: &sr25519::Public) -> String {
+	format!("0x{}", hex::encode(key.0))
+}
+
+/// The decoded header of an ingest request.
+fn header_of(headers: &axum::http::HeaderMap) -> Result<SignedSegmentHeader, Rejection> {
+	use codec::DecodeAll;
+	let malformed = |detail: &str| reject(StatusCode::BAD_REQUEST, "MalformedHeader", detail);
+	let text = headers
+		.get(SEGMENT_HEADER_FIELD)
+		.ok_or_else(|| {
+			reject(StatusCode::BAD_REQUEST, "MissingHeader", format!("missing {SEGMENT_HEADER_FIELD}"))
+		})?
+		.to_str()
+		.map_err(|_| malformed("segment header is not text"))?;
+	let bytes = hex::decode(text.trim().strip_prefix("0x").unwrap_or(text.trim()))
+		.map_err(|_| malformed("segment header is not hex"))?;
+	SignedSegmentHeader::decode_all(&mut bytes.as_slice())
+		.map_err(|_| malformed("segment header does not decode as a SignedSegmentHeader"))
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	#[test]
-	fn mpeg_ts_sniffing() {
-		let mut ts = vec![0u8; 188 * 3];
-		for i in 0..3 {
-			ts[i * 188] = 0x47;
-		}
-		assert!(looks_like_mpeg_ts(&ts));
-		ts[188] = 0;
-		assert!(!looks_like_mpeg_ts(&ts));
-		assert!(!looks_like_mpeg_ts(b"GIF89a"));
-		assert!(!looks_like_mpeg_ts(&[]));
-	}
 
 	#[test]
 	fn path_parsing() {
@@ -491,6 +544,21 @@ mod tests {
 		assert!(parse_seq_file("12.mp4").is_err());
 		assert!(parse_seq_file("x.ts").is_err());
 		assert!(parse_stream_id(&"ab".repeat(32)).is_ok());
-		assert!(parse_stream_id("abcd").is_err());
+		assert!(parse_stream_id(&format!("0x{}", "ab".repeat(32))).is_ok());
+		assert_eq!(parse_stream_id("abcd").unwrap_err().reason, "BadStreamId");
+	}
+
+	#[test]
+	fn auth_errors_start_with_their_reason() {
+		for error in [AuthError::UnknownStream, AuthError::NotAssigned, AuthError::Unavailable("down".into())] {
+			assert!(error.to_string().starts_with(&format!("{}: ", error.reason())), "{error}");
+		}
+		assert_eq!(AuthError::Unavailable("x".into()).status(), StatusCode::SERVICE_UNAVAILABLE);
+	}
+
+	#[test]
+	fn faults_parse() {
+		assert_eq!("wrong-content".parse::<Fault>(), Ok(Fault::WrongContent));
+		assert!("other".parse::<Fault>().is_err());
 	}
 }

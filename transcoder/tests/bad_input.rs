@@ -18,6 +18,7 @@ fn transcoder() -> StreamTranscoder {
 		],
 		x264: X264Settings::default(),
 		segment_seconds: 2,
+		tamper: false,
 	})
 	.unwrap()
 }

@@ -135,6 +135,7 @@ async fn broadcast_pushes_to_the_transcoder() {
 		profiles: vec![olc_primitives::Profile::new(b"144p", 256, 144, 120, 30).unwrap()],
 		x264: X264Settings::default(),
 		segment_seconds: 2,
+		tamper: false,
 	};
 	let (router, _) = server::router(config);
 	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -156,7 +157,9 @@ async fn broadcast_pushes_to_the_transcoder() {
 	.unwrap();
 	let stderr = String::from_utf8_lossy(&output.stderr);
 	assert!(output.status.success(), "{stderr}");
-	assert_eq!(stderr.matches(": transcoded").count(), 2, "{stderr}");
+	// One progress line per accepted segment, and the summary.
+	assert_eq!(stderr.matches(&format!(": accepted by {base} in ")).count(), 2, "{stderr}");
+	assert!(stderr.contains("pushed: 2 segments sent, 2 accepted, 0 refused, 0 given up; push latency p50 "), "{stderr}");
 
 	let playlist = reqwest::get(format!("{base}/hls/{stream_hex}/144p/index.m3u8")).await.unwrap().text().await.unwrap();
 	assert!(playlist.contains("0.ts") && playlist.contains("1.ts"), "{playlist}");
@@ -166,6 +169,21 @@ async fn broadcast_pushes_to_the_transcoder() {
 	let probed = probe(&path);
 	assert_eq!((probed.width, probed.height), (256, 144));
 	assert!(probed.first_frame_is_key);
+}
+
+#[test]
+fn broadcast_needs_somewhere_to_send_segments() {
+	let run = |args: &[&str]| {
+		let output = Command::new(BIN).args(["broadcast", "--input", "testsrc", "--segments", "1"]).args(args).output().unwrap();
+		(output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
+	};
+	let (ok, stderr) = run(&[]);
+	assert!(!ok && stderr.contains("nothing to do: give --rpc or --push, and/or --out-dir"), "{stderr}");
+	// The chain's stream id is needed to look up its jobs.
+	let (ok, stderr) = run(&["--rpc", "ws://127.0.0.1:1"]);
+	assert!(!ok && stderr.contains("--stream-id"), "{stderr}");
+	let (ok, stderr) = run(&["--rpc", "ws://127.0.0.1:1", "--push", "http://127.0.0.1:1", "--stream-id", &"ab".repeat(32)]);
+	assert!(!ok && stderr.contains("cannot be used with"), "{stderr}");
 }
 
 #[test]

@@ -23,6 +23,7 @@ fn honest_pair(dir: &Path) -> (PathBuf, PathBuf) {
 		profiles: vec![profile()],
 		x264: X264Settings::default(),
 		segment_seconds: 2,
+		tamper: false,
 	})
 	.unwrap();
 	transcoder.transcode_segment(&input, std::slice::from_ref(&output)).unwrap();
@@ -132,6 +133,29 @@ fn garbage_output_is_reported_undecodable() {
 	std::fs::write(&output, vec![0x5a; 4096]).unwrap();
 	let found = failures(&input, &output);
 	assert!(matches!(found.as_slice(), [CheckFailure::Undecodable(_)]), "{found:?}");
+}
+
+#[test]
+fn tampered_rendition_fails_on_the_picture_alone() {
+	// The defence tests' fault: the ladder encodes the inverted picture. Size, frame rate,
+	// duration and bitrate are those of an honest rendition; only the picture check fails.
+	let dir = tempfile::tempdir().unwrap();
+	let (input, honest) = honest_pair(dir.path());
+	assert!(check_rendition(&input, &honest, &profile()).unwrap().passed());
+	let tampered = dir.path().join("tampered.ts");
+	let mut transcoder = StreamTranscoder::new(LadderConfig {
+		tamper: true,
+		..LadderConfig::with_profiles(vec![profile()])
+	})
+	.unwrap();
+	transcoder.transcode_segment(&input, std::slice::from_ref(&tampered)).unwrap();
+	assert!(decodes_cleanly(&tampered));
+	let report = check_rendition(&input, &tampered, &profile()).unwrap();
+	eprintln!("{report:?}");
+	assert_eq!((report.output_width, report.output_height), (426, 240));
+	assert!(!report.failures.is_empty());
+	assert!(report.failures.iter().all(|f| matches!(f, CheckFailure::PictureMismatch { .. })), "{report:?}");
+	assert!(report.mean_ssim < 0.5, "{report:?}");
 }
 
 #[test]

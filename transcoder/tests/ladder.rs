@@ -8,7 +8,7 @@ use olc_transcoder::media::{MediaError, X264Settings};
 use std::path::PathBuf;
 
 fn config() -> LadderConfig {
-	LadderConfig { profiles: test_profiles(), x264: X264Settings::default(), segment_seconds: 2 }
+	LadderConfig { profiles: test_profiles(), x264: X264Settings::default(), segment_seconds: 2, tamper: false }
 }
 
 fn output_paths(dir: &std::path::Path, seq: usize) -> Vec<PathBuf> {
@@ -107,4 +107,24 @@ fn wrong_number_of_output_paths_is_an_error() {
 	let mut transcoder = StreamTranscoder::new(config()).unwrap();
 	let err = transcoder.transcode_segment(&clip, &[dir.path().join("a.ts")]).unwrap_err();
 	assert!(matches!(err, MediaError::Mux(_)), "{err}");
+}
+
+#[test]
+fn aspect_ratio_is_kept_and_the_checker_expects_the_same_size() {
+	// A 16:9 rung and 16:9, 4:3 and portrait sources: each fits inside the rung's box without
+	// being stretched, and the checker expects exactly that size.
+	let dir = tempfile::tempdir().unwrap();
+	let rung = olc_primitives::Profile::new(b"240p", 426, 240, 250, 30).unwrap();
+	for (width, height, expected) in [(640, 360, (426, 240)), (640, 480, (320, 240)), (360, 640, (136, 240))] {
+		let clip = make_clip(dir.path(), &format!("src{width}x{height}.ts"), width, height, 30, 2.0);
+		let out = dir.path().join(format!("out{width}x{height}.ts"));
+		let mut transcoder = StreamTranscoder::new(LadderConfig::with_profiles(vec![rung.clone()])).unwrap();
+		let result = transcoder.transcode_segment(&clip, std::slice::from_ref(&out)).unwrap();
+		assert_eq!((result.outputs[0].width, result.outputs[0].height), expected, "{width}x{height}");
+		let probed = probe(&out);
+		assert_eq!((probed.width, probed.height), expected, "{width}x{height}");
+		let report = olc_transcoder::check::check_rendition(&clip, &out, &rung).unwrap();
+		assert_eq!((report.expected_width, report.expected_height), expected);
+		assert!(report.passed(), "{width}x{height}: {report:?}");
+	}
 }

@@ -17,6 +17,7 @@ fn transcoder() -> StreamTranscoder {
 		],
 		x264: X264Settings::default(),
 		segment_seconds: 2,
+		tamper: false,
 	})
 	.unwrap()
 }

@@ -132,3 +132,177 @@ pub fn test_profiles() -> Vec<olc_primitives::Profile> {
 		Profile::new(b"144p", 256, 144, 120, 30).unwrap(),
 	]
 }
+
+/// A dev key.
+pub fn pair(seed: &str) -> sp_core::sr25519::Pair {
+	use sp_core::Pair as _;
+	sp_core::sr25519::Pair::from_string(seed, None).unwrap()
+}
+
+/// A profile.
+pub fn profile(name: &str, width: u32, height: u32, kbps: u32) -> olc_primitives::Profile {
+	olc_primitives::Profile::new(name.as_bytes(), width, height, kbps, 30).unwrap()
+}
+
+/// Reads `dir`'s files made by [`split_segments`] into memory.
+pub fn segment_bytes(dir: &Path, seconds: f64) -> Vec<Vec<u8>> {
+	let clip = make_clip(dir, "clip.ts", 320, 180, 30, seconds);
+	split_segments(dir, &clip, "seg").iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+/// A running service on a free loopback port.
+pub struct Service {
+	pub base: String,
+	pub state: std::sync::Arc<olc_transcoder::server::AppState>,
+	pub task: tokio::task::JoinHandle<()>,
+}
+
+/// Starts the service's router on a free loopback port.
+pub async fn start_service(config: olc_transcoder::server::ServerConfig) -> Service {
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	serve_on(listener, config)
+}
+
+/// Serves the router on `listener`.
+pub fn serve_on(listener: tokio::net::TcpListener, config: olc_transcoder::server::ServerConfig) -> Service {
+	let (router, state) = olc_transcoder::server::router(config);
+	let base = format!("http://{}", listener.local_addr().unwrap());
+	let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+	Service { base, state, task }
+}
+
+/// Posts a segment with a hex header (if any); returns status and body text.
+pub async fn post_segment(
+	base: &str,
+	stream: olc_primitives::StreamId,
+	seq: u64,
+	body: Vec<u8>,
+	header: Option<&olc_primitives::SignedSegmentHeader>,
+) -> (u16, String) {
+	use codec::Encode;
+	let mut request = reqwest::Client::new()
+		.post(format!("{base}/live/0x{}/{seq}.ts", hex::encode(stream.0)))
+		.body(body);
+	if let Some(header) = header {
+		request = request.header(olc_transcoder::server::SEGMENT_HEADER_FIELD, hex::encode(header.encode()));
+	}
+	let response = request.send().await.unwrap();
+	(response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// GETs `{base}{path}`; returns status and body bytes.
+pub async fn get(base: &str, path: &str) -> (u16, Vec<u8>) {
+	let response = reqwest::get(format!("{base}{path}")).await.unwrap();
+	(response.status().as_u16(), response.bytes().await.unwrap().to_vec())
+}
+
+/// Decodes a hex SCALE receipt as the service answers it.
+pub fn decode_receipt(text: &str) -> olc_primitives::TranscodeReceipt {
+	use codec::Decode;
+	olc_primitives::TranscodeReceipt::decode(&mut &hex::decode(text.trim()).unwrap()[..]).unwrap()
+}
+
+/// The segment URIs of a media playlist.
+pub fn playlist_uris(text: &[u8]) -> Vec<String> {
+	match m3u8_rs::parse_playlist_res(text) {
+		Ok(m3u8_rs::Playlist::MediaPlaylist(playlist)) => playlist.segments.into_iter().map(|s| s.uri).collect(),
+		_ => panic!("not a media playlist: {}", String::from_utf8_lossy(text)),
+	}
+}
+
+/// What the fake chain answers for its stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChainMode {
+	Assigned,
+	NotAssigned,
+	Unavailable,
+}
+
+/// A chain with one stream, owned by `owner`, whose job may or may not be assigned here.
+pub struct FakeChain {
+	pub stream: olc_primitives::StreamId,
+	pub owner: sp_core::sr25519::Public,
+	pub job_id: u64,
+	pub mode: std::sync::Mutex<ChainMode>,
+	pub profiles: std::sync::Mutex<Vec<olc_primitives::Profile>>,
+	/// (job, seq, output hashes) of every `transcoded` call.
+	pub transcoded: std::sync::Mutex<Vec<(u64, u64, usize)>>,
+	/// Reasons of every `refused` call.
+	pub refused: std::sync::Mutex<Vec<String>>,
+}
+
+impl FakeChain {
+	pub fn new(
+		stream: olc_primitives::StreamId,
+		owner: sp_core::sr25519::Public,
+		job_id: u64,
+		mode: ChainMode,
+		profiles: Vec<olc_primitives::Profile>,
+	) -> std::sync::Arc<Self> {
+		std::sync::Arc::new(Self {
+			stream,
+			owner,
+			job_id,
+			mode: std::sync::Mutex::new(mode),
+			profiles: std::sync::Mutex::new(profiles),
+			transcoded: Default::default(),
+			refused: Default::default(),
+		})
+	}
+
+	pub fn set_mode(&self, mode: ChainMode) {
+		*self.mode.lock().unwrap() = mode;
+	}
+
+	pub fn set_profiles(&self, profiles: Vec<olc_primitives::Profile>) {
+		*self.profiles.lock().unwrap() = profiles;
+	}
+
+	pub fn transcoded_seqs(&self) -> Vec<u64> {
+		self.transcoded.lock().unwrap().iter().map(|(_, seq, _)| *seq).collect()
+	}
+}
+
+impl olc_transcoder::server::StreamAuthority for FakeChain {
+	fn terms(
+		&self,
+		stream_id: &olc_primitives::StreamId,
+	) -> Result<olc_transcoder::server::StreamTerms, olc_transcoder::server::AuthError> {
+		use olc_transcoder::server::{AuthError, StreamTerms};
+		if *stream_id != self.stream {
+			return Err(AuthError::UnknownStream);
+		}
+		match *self.mode.lock().unwrap() {
+			ChainMode::Assigned => Ok(StreamTerms {
+				job_id: self.job_id,
+				profiles: self.profiles.lock().unwrap().clone(),
+				broadcaster: self.owner,
+			}),
+			ChainMode::NotAssigned => Err(AuthError::NotAssigned),
+			ChainMode::Unavailable => Err(AuthError::Unavailable("the node is syncing".into())),
+		}
+	}
+
+	fn transcoded(
+		&self,
+		terms: &olc_transcoder::server::StreamTerms,
+		receipt: &olc_primitives::TranscodeReceipt,
+		_transcode_time: std::time::Duration,
+	) {
+		self.transcoded.lock().unwrap().push((terms.job_id, receipt.seq(), receipt.body.output_hashes.len()));
+	}
+
+	fn refused(&self, reason: &str) {
+		self.refused.lock().unwrap().push(reason.to_string());
+	}
+}
+
+/// A service config with a small fast ladder (the given profiles) and `//Bob`'s key.
+pub fn service_config(
+	data_dir: PathBuf,
+	profiles: Vec<olc_primitives::Profile>,
+) -> olc_transcoder::server::ServerConfig {
+	let mut config = olc_transcoder::server::ServerConfig::new(data_dir, pair("//Bob"));
+	config.ladder = olc_transcoder::ladder::LadderConfig::with_profiles(profiles);
+	config
+}
