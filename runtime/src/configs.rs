@@ -164,6 +164,9 @@ impl pallet_staking_delegation::Config for Runtime {
 	type MaxUnbondingLocks = ConstU32<32>;
 	type PalletId = StakingPotId;
 	type OnTranscoderDeactivated = JobsReelection;
+	/// A transcoder with a claim under verification or a committee seat without a vote keeps
+	/// its own bond in its pool until then (pallet-verification counts them).
+	type SlashExposure = Verification;
 	type WeightInfo = pallet_staking_delegation::weights::SubstrateWeight<Runtime>;
 }
 
@@ -325,6 +328,10 @@ impl pallet_reporting::Config for Runtime {
 	type MaxMaintainers = ConstU32<512>;
 	type MaxResolutionsPerBlock = ConstU32<4>;
 	type MaxCommissionPayoutsPerBlock = ConstU32<32>;
+	/// At most 8 reports per block: their groups are drawn two blocks later, 8 per block.
+	type MaxReportsPerBlock = ConstU32<8>;
+	/// Root (sudo) may lift a wrongful ban.
+	type LiftBanOrigin = frame_system::EnsureRoot<AccountId>;
 	type WeightInfo = pallet_reporting::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ReportingBenchmarkHelper;
@@ -360,6 +367,7 @@ parameter_types! {
 	pub const MissedVoteSlash: Balance = 10 * UNIT;
 	pub const MissedVerificationSlash: Perbill = Perbill::from_percent(10);
 	pub const FailedVerificationSlash: Perbill = Perbill::from_percent(5);
+	/// The finder of a missed verification gets 5% of what the transcoder's own bond lost.
 	pub const VerificationFinderFee: Perbill = Perbill::from_percent(5);
 	/// 1% of a verified claim's fee goes to the verifiers that voted with the decision.
 	pub const VerifierFee: Perbill = Perbill::from_percent(1);

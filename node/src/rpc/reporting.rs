@@ -92,6 +92,7 @@ fn report_json(id: ReportId, report: &ReportInfo<AccountId, Balance, BlockNumber
 		"deposit": report.deposit.to_string(),
 		"createdAt": report.created_at,
 		"expiresAt": report.expires_at,
+		"groupDrawnAt": report.group_drawn_at,
 		"quorum": report.quorum,
 		"group": report.group.iter().map(|member| json!({
 			"account": member.who.to_ss58check(),

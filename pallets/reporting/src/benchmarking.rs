@@ -1,10 +1,12 @@
-//! Benchmarks of pallet-reporting: every call in its worst case and the hooks (idle, scheduling
-//! a round's commission over `m` maintainers, paying `p` commissions).
+//! Benchmarks of pallet-reporting: every call in its worst case and the hooks (idle, drawing a
+//! group among `m` maintainers, scheduling a round's commission over `m` maintainers, paying `p`
+//! commissions).
 //!
-//! Group selection scans the whole set: `report` is linear in the set size `m` up to
-//! `MaxMaintainers` (the runtime charges it at `MaxMaintainers`). `vote_upheld` and
-//! `resolve_report` are linear in the group size `g` up to `GroupSize`, with every other member
-//! a dissenter to expel; `vote_upheld` measures the bench runtime's sanctions on a broadcaster
+//! `report` counts the eligible maintainers and the group draw sorts them: both are linear in
+//! the set size `m` up to `MaxMaintainers` (`report` is charged at `MaxMaintainers`, each draw at
+//! the set's size). Groups are always `GroupSize` strong: `vote_upheld` and `resolve_report` are
+//! linear in the members `g` that voted, from `Quorum` to `GroupSize`, every vote beyond the
+//! quorum one to expel; `vote_upheld` measures the bench runtime's sanctions on a broadcaster
 //! with one stream and nothing staked, and the call adds `Sanctions::ban_weight()` on top.
 #![allow(
 	clippy::unwrap_used,
@@ -15,13 +17,13 @@
 
 use super::*;
 use crate::pallet::{
-	CommissionRound, MaintainerSet, Maintainers, NextReportId, PendingCommission, Reports,
+	Banned, CommissionRound, MaintainerSet, Maintainers, NextReportId, PendingCommission, Reports,
 };
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
 	fungible::{Inspect, Mutate},
-	Get, Hooks,
+	EnsureOrigin, Get, Hooks,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::Saturating;
@@ -60,16 +62,26 @@ fn full<T: Config>(n: u32) -> Vec<T::AccountId> {
 	all
 }
 
-/// A report on a new stream with a group of `g` full maintainers; returns its id and group.
-fn open_report<T: Config>(g: u32) -> (ReportId, Vec<T::AccountId>) {
-	full::<T>(g);
+/// A report on a new stream, filed with `GroupSize` full maintainers; returns its id.
+fn file_report<T: Config>() -> ReportId {
+	full::<T>(T::GroupSize::get());
 	let broadcaster = funded::<T>("broadcaster", 0);
 	let stream_id = T::BenchmarkHelper::create_stream(&broadcaster);
 	let reporter = funded::<T>("reporter", 0);
 	let report_id = NextReportId::<T>::get();
 	Pallet::<T>::report(RawOrigin::Signed(reporter).into(), stream_id, 1, Default::default())
 		.unwrap();
-	let group = Reports::<T>::get(report_id).unwrap().group.into_iter().map(|m| m.who).collect();
+	report_id
+}
+
+/// A report whose group (of `GroupSize`) is drawn; returns its id and group.
+fn open_report<T: Config>() -> (ReportId, Vec<T::AccountId>) {
+	let report_id = file_report::<T>();
+	let now = advance::<T>(GROUP_DELAY.into());
+	Pallet::<T>::run_draws(now);
+	let group: Vec<T::AccountId> =
+		Reports::<T>::get(report_id).unwrap().group.into_iter().map(|m| m.who).collect();
+	assert_eq!(group.len() as u32, T::GroupSize::get());
 	(report_id, group)
 }
 
@@ -119,9 +131,9 @@ mod benchmarks {
 		assert!(!Maintainers::<T>::contains_key(&who));
 	}
 
-	// Group selection over `m` full maintainers.
+	// Counting the eligible among `m` full maintainers.
 	#[benchmark]
-	fn report(m: Linear<{ MIN_GROUP_SIZE }, { T::MaxMaintainers::get() }>) {
+	fn report(m: Linear<{ T::GroupSize::get() }, { T::MaxMaintainers::get() }>) {
 		full::<T>(m);
 		let broadcaster = funded::<T>("broadcaster", 0);
 		let stream_id = T::BenchmarkHelper::create_stream(&broadcaster);
@@ -137,7 +149,7 @@ mod benchmarks {
 	// A vote that decides nothing.
 	#[benchmark]
 	fn vote() {
-		let (report_id, group) = open_report::<T>(T::GroupSize::get());
+		let (report_id, group) = open_report::<T>();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(group[0].clone()), report_id, true);
@@ -145,10 +157,11 @@ mod benchmarks {
 		assert_eq!(Reports::<T>::get(report_id).unwrap().status, ReportStatus::Open);
 	}
 
-	// The deciding guilty vote; every member that is not needed for the quorum dissented.
+	// The deciding guilty vote of `g` votes; every vote beyond the quorum dissented.
 	#[benchmark]
-	fn vote_upheld(g: Linear<{ MIN_GROUP_SIZE }, { T::GroupSize::get() }>) {
-		let (report_id, group) = open_report::<T>(g);
+	fn vote_upheld(g: Linear<{ T::Quorum::get() }, { T::GroupSize::get() }>) {
+		let (report_id, mut group) = open_report::<T>();
+		group.truncate(g as usize);
 		let quorum = Reports::<T>::get(report_id).unwrap().quorum as usize;
 		let dissenters = group.len() - quorum;
 		for who in &group[..dissenters] {
@@ -165,11 +178,12 @@ mod benchmarks {
 		assert_eq!(Reports::<T>::get(report_id).unwrap().status, ReportStatus::Upheld);
 	}
 
-	// An expired report rejected by a not-guilty quorum: every member voted, the guilty voters
-	// are expelled.
+	// An expired report rejected by a not-guilty quorum: `g` members voted, those beyond the
+	// quorum guilty (they are expelled).
 	#[benchmark]
-	fn resolve_report(g: Linear<{ MIN_GROUP_SIZE }, { T::GroupSize::get() }>) {
-		let (report_id, group) = open_report::<T>(g);
+	fn resolve_report(g: Linear<{ T::Quorum::get() }, { T::GroupSize::get() }>) {
+		let (report_id, mut group) = open_report::<T>();
+		group.truncate(g as usize);
 		let quorum = Reports::<T>::get(report_id).unwrap().quorum as usize;
 		for (index, who) in group.iter().enumerate() {
 			let guilty = index >= quorum;
@@ -183,6 +197,39 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), report_id);
 
 		assert_eq!(Reports::<T>::get(report_id).unwrap().status, ReportStatus::Rejected);
+	}
+
+	// Drawing a report's group among `m` full maintainers.
+	#[benchmark]
+	fn on_initialize_draw(m: Linear<{ T::GroupSize::get() }, { T::MaxMaintainers::get() }>) {
+		full::<T>(m);
+		let broadcaster = funded::<T>("broadcaster", 0);
+		let stream_id = T::BenchmarkHelper::create_stream(&broadcaster);
+		let reporter = funded::<T>("reporter", 0);
+		Pallet::<T>::report(RawOrigin::Signed(reporter).into(), stream_id, 1, Default::default())
+			.unwrap();
+		let now = advance::<T>(GROUP_DELAY.into());
+
+		#[block]
+		{
+			Pallet::<T>::run_draws(now);
+		}
+
+		assert_eq!(Reports::<T>::get(0).unwrap().group.len() as u32, T::GroupSize::get());
+	}
+
+	#[benchmark]
+	fn lift_ban() -> Result<(), BenchmarkError> {
+		let who = funded::<T>("banned", 0);
+		Banned::<T>::insert(&who, frame_system::Pallet::<T>::block_number());
+		let origin =
+			T::LiftBanOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+
+		assert!(!Banned::<T>::contains_key(&who));
+		Ok(())
 	}
 
 	#[benchmark]

@@ -28,25 +28,44 @@
 //!
 //! ## Reports and trusted groups
 //!
-//! [`Pallet::report`] puts [`Config::ReportDeposit`] on hold ([`HoldReason::ReportDeposit`])
-//! and forms the report's trusted group at that moment: the [`Config::GroupSize`] full
-//! maintainers whose addresses are closest, in XOR distance, to
-//! `blake2_256(stream id ‖ report id)` (the 32 stream id bytes, then the report id as 8
-//! little-endian bytes; see [`group_target`] and [`closest`]). The stream's broadcaster is never
-//! in the group of a report against it. The guilty quorum is [`Config::Quorum`]. With fewer
-//! than `GroupSize` full maintainers (the broadcaster not counted), the group is all of them
-//! and the quorum a strict majority of it; with fewer than [`types::MIN_GROUP_SIZE`] (3),
-//! reports are refused ([`Error::TooFewMaintainers`]). The stream is *under review*
-//! ([`StreamsUnderReview`]) while the report is open; a stream has at most one open report.
+//! A group must not be known before the report it judges: a coalition that could predict the
+//! group of a report it is about to file could file filler reports until its members hold a
+//! quorum of one, then report any broadcaster and take its balance. So the group is drawn from
+//! randomness nobody knows when the report is filed, as the verification challenges are:
 //!
-//! Group selection computes the XOR distance of every full maintainer and sorts them:
-//! O(M log M) for M ≤ `MaxMaintainers` maintainers, one storage read. The weight of
-//! [`Pallet::report`] is benchmarked linear in M and charged at `MaxMaintainers`.
+//! - [`Pallet::report`] puts [`Config::ReportDeposit`] on hold ([`HoldReason::ReportDeposit`]),
+//!   records the report without a group and marks the stream *under review*
+//!   ([`StreamsUnderReview`]; a stream has at most one open report). It is refused
+//!   ([`Error::TooFewMaintainers`]) unless at least [`Config::GroupSize`] full maintainers other
+//!   than the broadcaster and the reporter exist, and ([`Error::TooManyReports`]) beyond
+//!   [`Config::MaxReportsPerBlock`] reports in one block.
+//! - In `on_initialize` of block `report + 2` the group is drawn ([`Event::GroupDrawn`]) from
+//!   the parent hash of that block, i.e. the hash of block `report + 1`, which did not exist
+//!   when the report was filed: the [`Config::GroupSize`] full maintainers, neither the
+//!   broadcaster nor the reporter, whose addresses are closest in XOR distance to
+//!   `blake2_256(stream id ‖ report id ‖ hash)` (32 stream id bytes, the report id as 8
+//!   little-endian bytes, the 32 hash bytes; see [`group_target`] and [`closest`]). The draws
+//!   run in report order, at most `MaxReportsPerBlock` per block — as many as a block may
+//!   file, so each report's group is drawn exactly two blocks after it. Votes are accepted only
+//!   from then on ([`Error::GroupNotDrawn`]), for [`Config::VotingPeriod`] blocks.
+//! - The guilty quorum is [`Config::Quorum`], of a full group. A ban needs a full group: if
+//!   fewer than `GroupSize` eligible full maintainers are left when the group is drawn (some
+//!   left or were expelled meanwhile), no group is seated, the report is closed as rejected
+//!   ([`Event::ReportVoided`]) and the reporter gets its deposit back. There are no bans by a
+//!   majority of a smaller group.
+//!
+//! The block author of `report + 1` could try several blocks to steer the hash; that is the
+//! same trust as the verification challenges place in block authors.
+//!
+//! Drawing a group computes the XOR distance of every full maintainer and sorts them:
+//! O(M log M) for M ≤ `MaxMaintainers` maintainers, one storage read; the draw task is
+//! benchmarked linear in M and charged per draw. [`Pallet::report`] only counts the eligible
+//! maintainers (linear in M, charged at `MaxMaintainers`).
 //!
 //! ## Votes and outcomes
 //!
-//! Group members vote with [`Pallet::vote`], once each, before the report expires
-//! (`VotingPeriod` blocks after it was made).
+//! Group members vote with [`Pallet::vote`], once each, once the group is drawn and before the
+//! report expires (`VotingPeriod` blocks after the draw).
 //!
 //! - **Upheld.** As soon as `quorum` members have voted guilty, the report is upheld: the
 //!   broadcaster is banned ([`Banned`], which the runtime passes as `BannedAccounts` to
@@ -71,6 +90,17 @@
 //!   pot) and leave the set as if they had called `leave_maintainers`: they may still vote in
 //!   their open groups, withdraw the rest of the bond `VotingPeriod` blocks later, and must
 //!   rejoin (new address, new probation) to serve again.
+//!
+//! ## Lifting a wrongful ban
+//!
+//! [`Config::LiftBanOrigin`] (root in the runtime) may lift a ban with [`Pallet::lift_ban`]:
+//! the account leaves [`Banned`], which is all that `BannedAccounts` of pallet-olc-token and
+//! pallet-jobs read, so it may be tipped, create streams and jobs, report, vote and join the
+//! maintainers again. Nothing else is undone: the confiscated OLC stays with the reporter and
+//! the voters, its streams stay banned and its jobs ended, its released stake and maintainer
+//! bond are not restored, the report stays upheld and the expelled dissenters stay expelled
+//! (their slashed bond stays in the maintainers pot). Making up for those is for governance
+//! to do by other means (e.g. a transfer from the treasury).
 //!
 //! ## Commission
 //!
@@ -97,10 +127,12 @@
 //! | `DissentSlash` | 10% ([`defaults::DISSENT_SLASH_PERCENT`]) | 10% |
 //! | `MaxMaintainers` | 512 ([`defaults::MAX_MAINTAINERS`]) | 512 |
 //! | `MaxResolutionsPerBlock` | 4 ([`defaults::MAX_RESOLUTIONS_PER_BLOCK`]) | 4 |
+//! | `MaxReportsPerBlock` | 8 ([`defaults::MAX_REPORTS_PER_BLOCK`]) | 8 |
 //! | `MaxCommissionPayoutsPerBlock` | 32 ([`defaults::MAX_COMMISSION_PAYOUTS_PER_BLOCK`]) | 32 |
 //!
 //! `GroupSize` must be within 3..=[`types::MAX_GROUP_SIZE`], `Quorum` a strict majority of it
-//! and at most it, `MaxMaintainers` at least `GroupSize` (checked by `integrity_test`). A round
+//! and at most it, `MaxMaintainers` at least `GroupSize` and `MaxReportsPerBlock` at least 1
+//! (checked by `integrity_test`). A round
 //! should last longer than `MaxMaintainers / MaxCommissionPayoutsPerBlock` blocks so that each
 //! round's payout finishes within the next round.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -130,6 +162,9 @@ mod mock;
 mod proptests;
 #[cfg(test)]
 mod tests;
+// Not gated on try-runtime: the sibling pallets' tests run these invariants too (generic, so
+// nothing of it reaches a runtime that does not call it).
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -158,6 +193,8 @@ pub mod defaults {
 	pub const MAX_RESOLUTIONS_PER_BLOCK: u32 = 4;
 	/// Most commission payouts in one block.
 	pub const MAX_COMMISSION_PAYOUTS_PER_BLOCK: u32 = 32;
+	/// Most reports filed (and groups drawn) in one block.
+	pub const MAX_REPORTS_PER_BLOCK: u32 = 8;
 }
 
 /// Context tag of maintainer address derivation.
@@ -214,9 +251,10 @@ pub fn xor_distance(a: &Address, b: &Address) -> Address {
 }
 
 /// The point in address space a report's group forms around: blake2-256 of the stream id's 32
-/// bytes followed by the report id's 8 little-endian bytes.
-pub fn group_target(stream_id: &StreamId, report_id: ReportId) -> Address {
-	olc_primitives::blake2_256(&(stream_id, report_id).encode())
+/// bytes, the report id's 8 little-endian bytes and the 32 bytes of `seed`, the hash of the
+/// block after the report (unknown when the report is filed).
+pub fn group_target(stream_id: &StreamId, report_id: ReportId, seed: &[u8; 32]) -> Address {
+	olc_primitives::blake2_256(&(stream_id, report_id, seed).encode())
 }
 
 /// The (at most) `size` candidates closest to `target` in XOR distance, closest first; equal
@@ -340,6 +378,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCommissionPayoutsPerBlock: Get<u32>;
 
+		/// Most reports filed in one block; as many groups are drawn per block, so each is
+		/// drawn two blocks after its report.
+		#[pallet::constant]
+		type MaxReportsPerBlock: Get<u32>;
+
+		/// May lift a ban ([`Pallet::lift_ban`]); root in the runtime.
+		type LiftBanOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;
 
@@ -420,6 +466,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextReportToResolve<T: Config> = StorageValue<_, ReportId, ValueQuery>;
 
+	/// The draw cursor: every report below it has its group drawn (or was voided); the reports
+	/// from it to [`NextReportId`] wait for theirs.
+	#[pallet::storage]
+	pub type NextReportToDraw<T: Config> = StorageValue<_, ReportId, ValueQuery>;
+
+	/// The block of the latest report and how many reports were filed in it.
+	#[pallet::storage]
+	pub type ReportsInBlock<T: Config> = StorageValue<_, (BlockNumberFor<T>, u32), ValueQuery>;
+
 	/// Banned broadcasters, with the block of the ban.
 	#[pallet::storage]
 	pub type Banned<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, BlockNumberFor<T>>;
@@ -441,17 +496,30 @@ pub mod pallet {
 		MaintainerLeft { who: T::AccountId, withdrawable_at: BlockNumberFor<T> },
 		/// A former maintainer withdrew its bond.
 		BondWithdrawn { who: T::AccountId, amount: BalanceOf<T> },
-		/// A stream was reported; its group must vote before `expires_at`.
+		/// A stream was reported; its group is drawn in block `group_drawn_at`
+		/// ([`Event::GroupDrawn`]).
 		Reported {
 			report_id: ReportId,
 			stream_id: StreamId,
 			broadcaster: T::AccountId,
 			reporter: T::AccountId,
 			reason: ReasonCode,
+			group_drawn_at: BlockNumberFor<T>,
+		},
+		/// A report's group was drawn; it must vote before `expires_at`, `quorum` guilty votes
+		/// uphold the report.
+		GroupDrawn {
+			report_id: ReportId,
 			group: Vec<T::AccountId>,
 			quorum: u32,
 			expires_at: BlockNumberFor<T>,
 		},
+		/// Fewer than `GroupSize` eligible full maintainers were left when the report's group
+		/// was due: no group was seated, the report is closed (rejected, without votes) and the
+		/// reporter got its deposit back.
+		ReportVoided { report_id: ReportId },
+		/// A ban was lifted ([`Pallet::lift_ban`]).
+		BanLifted { who: T::AccountId },
 		/// A group member voted.
 		Voted { report_id: ReportId, who: T::AccountId, guilty: bool },
 		/// A report was upheld: `confiscated` OLC were taken from the broadcaster, the reporter
@@ -503,8 +571,15 @@ pub mod pallet {
 		BroadcasterAlreadyBanned,
 		/// The stream has an open report already.
 		StreamAlreadyUnderReview,
-		/// Fewer than 3 full maintainers (not counting the broadcaster): no group can be formed.
+		/// Fewer than `GroupSize` full maintainers other than the broadcaster and the reporter:
+		/// no full group can be drawn.
 		TooFewMaintainers,
+		/// `MaxReportsPerBlock` reports were filed in this block already.
+		TooManyReports,
+		/// The report's group is not drawn yet (two blocks after the report).
+		GroupNotDrawn,
+		/// The account is not banned.
+		NotBanned,
 		/// No report has this id.
 		UnknownReport,
 		/// The report is resolved.
@@ -527,13 +602,20 @@ pub mod pallet {
 			// The commission first: misses recorded by this block's resolutions belong to the
 			// current round, not to the one being paid.
 			let commission = Self::run_commission(now);
+			let draws = Self::run_draws(now);
 			let (looked_at, resolved_weight) = Self::run_expiries(now);
 			T::WeightInfo::on_initialize_idle()
 				.saturating_add(commission)
+				.saturating_add(draws)
 				.saturating_add(
 					T::DbWeight::get().reads(u64::from(looked_at)),
 				)
 				.saturating_add(resolved_weight)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		fn integrity_test() {
@@ -548,6 +630,7 @@ pub mod pallet {
 			assert!(!T::VotingPeriod::get().is_zero(), "groups need time to vote");
 			assert!(T::MaxResolutionsPerBlock::get() >= 1, "expiries must make progress");
 			assert!(T::MaxCommissionPayoutsPerBlock::get() >= 1, "payouts must make progress");
+			assert!(T::MaxReportsPerBlock::get() >= 1, "reports must be possible");
 		}
 	}
 
@@ -634,8 +717,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Reports stream `stream_id`, holding `ReportDeposit`, and forms its trusted group (see
-		/// the crate docs). The report's id and group are in [`Event::Reported`].
+		/// Reports stream `stream_id`, holding `ReportDeposit`. Its id is in [`Event::Reported`];
+		/// its trusted group is drawn two blocks later ([`Event::GroupDrawn`], see the crate
+		/// docs).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::report(T::MaxMaintainers::get()))]
 		pub fn report(
@@ -665,19 +749,21 @@ pub mod pallet {
 
 			let report_id = NextReportId::<T>::get();
 			let now = frame_system::Pallet::<T>::block_number();
-			let (members, quorum) = Self::form_group(&stream_id, report_id, &broadcaster, now)?;
+			let eligible = Self::eligible(&broadcaster, &reporter, now);
+			ensure!(
+				u32::try_from(eligible.len()).unwrap_or(u32::MAX) >= Self::group_size(),
+				Error::<T>::TooFewMaintainers
+			);
+			let (block, filed) = ReportsInBlock::<T>::get();
+			let filed = if block == now { filed } else { 0 };
+			ensure!(filed < T::MaxReportsPerBlock::get(), Error::<T>::TooManyReports);
+			ReportsInBlock::<T>::put((now, filed.saturating_add(1)));
 			NextReportId::<T>::put(report_id.checked_add(1).ok_or(Error::<T>::Overflow)?);
-			let group: Group<T::AccountId> = members
-				.iter()
-				.map(|who| GroupMember { who: who.clone(), vote: None })
-				.collect::<Vec<_>>()
-				.try_into()
-				.map_err(|_| Error::<T>::Overflow)?;
 			if !deposit.is_zero() {
 				T::Currency::hold(&HoldReason::ReportDeposit.into(), &reporter, deposit)
 					.map_err(|_| Error::<T>::InsufficientBalance)?;
 			}
-			let expires_at = now.saturating_add(Self::voting_period());
+			let group_drawn_at = now.saturating_add(GROUP_DELAY.into());
 			Reports::<T>::insert(
 				report_id,
 				ReportInfo {
@@ -688,10 +774,12 @@ pub mod pallet {
 					evidence,
 					deposit,
 					created_at: now,
-					expires_at,
-					quorum,
-					group,
+					// Set again when the group is drawn (to the same block, unless draws lag).
+					expires_at: group_drawn_at.saturating_add(Self::voting_period()),
+					quorum: T::Quorum::get(),
+					group: Default::default(),
 					status: ReportStatus::Open,
+					group_drawn_at: None,
 				},
 			);
 			StreamsUnderReview::<T>::insert(stream_id, report_id);
@@ -701,16 +789,15 @@ pub mod pallet {
 				broadcaster,
 				reporter,
 				reason,
-				group: members,
-				quorum,
-				expires_at,
+				group_drawn_at,
 			});
 			Ok(())
 		}
 
-		/// Votes on report `report_id`: only its group's members, once each, before it expires.
-		/// The vote that reaches the guilty quorum upholds the report at once (and pays for it:
-		/// the call is weighed for that case and refunds the rest).
+		/// Votes on report `report_id`: only its group's members, once each, once the group is
+		/// drawn and before the report expires. The vote that reaches the guilty quorum of a full
+		/// group upholds the report at once (and pays for it: the call is weighed for that case
+		/// and refunds the rest).
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::vote_upheld(T::GroupSize::get()).saturating_add(T::Sanctions::ban_weight()))]
 		pub fn vote(
@@ -722,6 +809,7 @@ pub mod pallet {
 			ensure!(!Banned::<T>::contains_key(&who), Error::<T>::AccountBanned);
 			let mut report = Reports::<T>::get(report_id).ok_or(Error::<T>::UnknownReport)?;
 			ensure!(report.status == ReportStatus::Open, Error::<T>::ReportClosed);
+			ensure!(report.group_drawn_at.is_some(), Error::<T>::GroupNotDrawn);
 			ensure!(
 				frame_system::Pallet::<T>::block_number() < report.expires_at,
 				Error::<T>::VotingClosed
@@ -735,7 +823,9 @@ pub mod pallet {
 			member.vote = Some(guilty);
 			Self::deposit_event(Event::Voted { report_id, who, guilty });
 			let (guilty_votes, _) = report.tally();
-			if guilty && guilty_votes >= report.quorum {
+			// Drawn groups are always full; a smaller one could never ban.
+			let full_group = u32::try_from(report.group.len()).unwrap_or(0) >= Self::group_size();
+			if guilty && guilty_votes >= report.quorum && full_group {
 				let size = u32::try_from(report.group.len()).unwrap_or(u32::MAX);
 				let sanctions = Self::uphold(report_id, report);
 				return Ok(Some(T::WeightInfo::vote_upheld(size).saturating_add(sanctions)).into());
@@ -752,9 +842,23 @@ pub mod pallet {
 			ensure_signed(origin)?;
 			let report = Reports::<T>::get(report_id).ok_or(Error::<T>::UnknownReport)?;
 			ensure!(report.status == ReportStatus::Open, Error::<T>::ReportClosed);
+			ensure!(report.group_drawn_at.is_some(), Error::<T>::GroupNotDrawn);
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now >= report.expires_at, Error::<T>::VotingStillOpen);
 			Self::reject(report_id, report, now);
+			Ok(())
+		}
+
+		/// Lifts the ban of `who` (a wrongful one): it may be tipped, create streams and jobs,
+		/// report, vote and join the maintainers again. Nothing confiscated or ended by the ban
+		/// is restored (see the crate docs, "Lifting a wrongful ban").
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::lift_ban())]
+		pub fn lift_ban(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+			T::LiftBanOrigin::ensure_origin(origin)?;
+			ensure!(Banned::<T>::contains_key(&who), Error::<T>::NotBanned);
+			Banned::<T>::remove(&who);
+			Self::deposit_event(Event::BanLifted { who });
 			Ok(())
 		}
 	}
@@ -798,25 +902,116 @@ pub mod pallet {
 				.collect()
 		}
 
-		/// The group and quorum of a report on `stream_id` with id `report_id` now.
-		pub fn form_group(
-			stream_id: &StreamId,
-			report_id: ReportId,
+		/// The size of every group.
+		pub fn group_size() -> u32 {
+			T::GroupSize::get().min(MAX_GROUP_SIZE)
+		}
+
+		/// The full maintainers now who may judge a report of `reporter` against `broadcaster`:
+		/// neither of them.
+		pub fn eligible(
 			broadcaster: &T::AccountId,
+			reporter: &T::AccountId,
 			now: BlockNumberFor<T>,
-		) -> Result<(Vec<T::AccountId>, u32), Error<T>> {
+		) -> Vec<(T::AccountId, Address)> {
 			let mut candidates = Self::full_maintainers(now);
-			candidates.retain(|(who, _)| who != broadcaster);
-			let count = u32::try_from(candidates.len()).unwrap_or(u32::MAX);
-			ensure!(count >= MIN_GROUP_SIZE, Error::<T>::TooFewMaintainers);
-			let size = T::GroupSize::get().min(MAX_GROUP_SIZE);
-			let quorum = if count >= size {
-				T::Quorum::get()
-			} else {
-				(count / 2).saturating_add(1)
+			candidates.retain(|(who, _)| who != broadcaster && who != reporter);
+			candidates
+		}
+
+		/// The group of report `report_id` drawn now with `seed` (the parent hash), or `None`
+		/// if fewer than `GroupSize` maintainers are eligible.
+		pub fn draw_group(
+			report_id: ReportId,
+			report: &ReportOf<T>,
+			seed: &[u8; 32],
+			now: BlockNumberFor<T>,
+		) -> Option<Vec<T::AccountId>> {
+			let candidates = Self::eligible(&report.broadcaster, &report.reporter, now);
+			let size = Self::group_size();
+			if u32::try_from(candidates.len()).unwrap_or(u32::MAX) < size {
+				return None;
+			}
+			let target = group_target(&report.stream_id, report_id, seed);
+			Some(closest(&target, &candidates, size as usize))
+		}
+
+		/// Draws the groups of the reports filed two blocks ago or earlier, in report order, at
+		/// most `MaxReportsPerBlock`. Returns the weight.
+		pub(crate) fn run_draws(now: BlockNumberFor<T>) -> Weight {
+			let end = NextReportId::<T>::get();
+			let mut cursor = NextReportToDraw::<T>::get();
+			let start = cursor;
+			let mut drawn = 0u32;
+			// The cursors' reads are in `on_initialize_idle`; this is the look at the next
+			// report, which may not be due yet.
+			let mut weight = T::DbWeight::get().reads(1);
+			while drawn < T::MaxReportsPerBlock::get() && cursor < end {
+				if let Some(report) = Reports::<T>::get(cursor) {
+					if report.created_at.saturating_add(GROUP_DELAY.into()) > now {
+						break;
+					}
+					if report.status == ReportStatus::Open && report.group_drawn_at.is_none() {
+						Self::seat_group(cursor, report, now);
+						drawn = drawn.saturating_add(1);
+					}
+				}
+				cursor = cursor.saturating_add(1);
+			}
+			if cursor != start {
+				NextReportToDraw::<T>::put(cursor);
+			}
+			if drawn > 0 {
+				let set = MaintainerSet::<T>::decode_len().unwrap_or(0);
+				let set = u32::try_from(set).unwrap_or(u32::MAX);
+				let draws = T::WeightInfo::on_initialize_draw(set).saturating_mul(drawn.into());
+				weight = weight.saturating_add(draws);
+			}
+			weight
+		}
+
+		/// Seats the group of `report` drawn from the parent hash, or voids the report if no
+		/// full group can be drawn.
+		fn seat_group(report_id: ReportId, mut report: ReportOf<T>, now: BlockNumberFor<T>) {
+			let parent = frame_system::Pallet::<T>::parent_hash();
+			let mut seed = [0u8; 32];
+			for (to, from) in seed.iter_mut().zip(parent.as_ref().iter()) {
+				*to = *from;
+			}
+			let members = Self::draw_group(report_id, &report, &seed, now);
+			let group: Option<Group<T::AccountId>> = members.as_ref().and_then(|members| {
+				members
+					.iter()
+					.map(|who| GroupMember { who: who.clone(), vote: None })
+					.collect::<Vec<_>>()
+					.try_into()
+					.ok()
+			});
+			let (Some(members), Some(group)) = (members, group) else {
+				// No full group: nobody judges the report, the reporter gets its deposit back.
+				if !report.deposit.is_zero() {
+					let _ = T::Currency::release(
+						&HoldReason::ReportDeposit.into(),
+						&report.reporter,
+						report.deposit,
+						Precision::BestEffort,
+					);
+				}
+				report.status = ReportStatus::Rejected;
+				report.expires_at = now;
+				StreamsUnderReview::<T>::remove(report.stream_id);
+				Reports::<T>::insert(report_id, report);
+				Self::deposit_event(Event::ReportVoided { report_id });
+				return;
 			};
-			let target = group_target(stream_id, report_id);
-			Ok((closest(&target, &candidates, size as usize), quorum))
+			let expires_at = now.saturating_add(Self::voting_period());
+			report.group = group;
+			report.group_drawn_at = Some(now);
+			report.expires_at = expires_at;
+			let quorum = report.quorum;
+			Reports::<T>::insert(report_id, report);
+			let group = members;
+			Self::deposit_event(Event::GroupDrawn { report_id, group, quorum, expires_at });
 		}
 
 		/// Takes a maintainer out of the set; its bond stays held until it can no longer be
@@ -1034,7 +1229,7 @@ pub mod pallet {
 			while used < budget && cursor < end {
 				if let Some(report) = Reports::<T>::get(cursor) {
 					if report.status == ReportStatus::Open {
-						if report.expires_at > now {
+						if report.expires_at > now || report.group_drawn_at.is_none() {
 							break;
 						}
 						let size = u32::try_from(report.group.len()).unwrap_or(u32::MAX);

@@ -38,6 +38,7 @@ pub const QUORUM: u32 = 7;
 pub const MAX_MAINTAINERS: u32 = 64;
 pub const MAX_RESOLUTIONS: u32 = 2;
 pub const MAX_PAYOUTS: u32 = 4;
+pub const MAX_REPORTS: u32 = 4;
 pub const ROUND_LENGTH: u64 = 50;
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
@@ -78,6 +79,7 @@ impl pallet_staking_delegation::Config for Test {
 	type MaxUnbondingLocks = ConstU32<4>;
 	type PalletId = StakingPalletId;
 	type OnTranscoderDeactivated = ();
+	type SlashExposure = ();
 	type WeightInfo = ();
 }
 
@@ -149,6 +151,8 @@ impl pallet_reporting::Config for Test {
 	type MaxMaintainers = ConstU32<MAX_MAINTAINERS>;
 	type MaxResolutionsPerBlock = ConstU32<MAX_RESOLUTIONS>;
 	type MaxCommissionPayoutsPerBlock = ConstU32<MAX_PAYOUTS>;
+	type MaxReportsPerBlock = ConstU32<MAX_REPORTS>;
+	type LiftBanOrigin = EnsureRoot<u64>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = TestBenchmarkHelper;
@@ -217,4 +221,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::initialize(&1, &parent_hash_of(1), &Default::default());
 	});
 	ext
+}
+
+/// Runs `test` in a new test externalities, then checks the pallet's invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Reporting::do_try_state().unwrap();
+	});
 }

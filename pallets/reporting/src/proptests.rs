@@ -7,7 +7,9 @@
 //!   vanishes in an account nobody tracks);
 //! - each maintainer's bond hold equals its recorded bond, and each reporter's deposit hold
 //!   the deposits of its open reports;
-//! - banned accounts keep no stake, job deposit or maintainer bond.
+//! - banned accounts keep no stake, job deposit or maintainer bond;
+//! - the pallet's own invariants hold (`do_try_state`: groups drawn only after their report,
+//!   full and without reporter or broadcaster, reviews and holds consistent).
 
 use crate::{mock::*, HoldReason, Maintainers, ReportStatus, Reports};
 use frame_support::traits::fungible::{Inspect, InspectHold, Mutate};
@@ -29,6 +31,7 @@ enum Op {
 	Job { who: usize, deposit: u64 },
 	Fees { amount: u64 },
 	Resolve { report: u8 },
+	LiftBan { who: usize },
 	Advance { blocks: u64 },
 }
 
@@ -44,6 +47,7 @@ fn op() -> impl Strategy<Value = Op> {
 		1 => (0..3usize, 40..3_000u64).prop_map(|(who, deposit)| Op::Job { who, deposit }),
 		1 => (1..2_000u64).prop_map(|amount| Op::Fees { amount }),
 		1 => any::<u8>().prop_map(|report| Op::Resolve { report }),
+		1 => (0..3usize).prop_map(|who| Op::LiftBan { who }),
 		2 => (1..30u64).prop_map(|blocks| Op::Advance { blocks }),
 	]
 }
@@ -121,6 +125,9 @@ fn apply(op: Op) {
 				let _ = Reporting::resolve_report(RuntimeOrigin::signed(BOB), u64::from(report) % next);
 			}
 		},
+		Op::LiftBan { who } => {
+			let _ = Reporting::lift_ban(RuntimeOrigin::root(), USERS[who]);
+		},
 		Op::Advance { blocks } => run_to_block(System::block_number() + blocks),
 	}
 }
@@ -154,6 +161,7 @@ fn check_invariants(issuance: u64) {
 			assert!(pallet_staking_delegation::Delegators::<Test>::get(who).is_none());
 		}
 	}
+	Reporting::do_try_state().unwrap();
 }
 
 proptest! {
@@ -164,8 +172,8 @@ proptest! {
 		ops in prop::collection::vec(op(), 1..80)
 	) {
 		new_test_ext().execute_with(|| {
-			// A group can form from the start.
-			for m in 0..5 {
+			// A full group can be drawn from the start.
+			for m in 0..15 {
 				frame_support::assert_ok!(Reporting::join_maintainers(RuntimeOrigin::signed(maintainer(m))));
 			}
 			run_to_block(1 + PROBATION);

@@ -2,16 +2,16 @@
 
 use crate::{
 	closest, group_target, mock::*, Banned, Error, Event, HoldReason, MaintainerSet,
-	MaintainerStatus, Maintainers, ReportStatus, Reports, StreamsUnderReview,
+	MaintainerStatus, Maintainers, ReportStatus, Reports, StreamsUnderReview, GROUP_DELAY,
 };
 use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
 	dispatch::GetDispatchInfo,
-	traits::{fungible::{Inspect, InspectHold}, Contains},
+	traits::{fungible::{Inspect, InspectHold}, Contains, Hooks},
 };
 use olc_primitives::StreamId;
-use sp_core::U256;
+use sp_core::{H256, U256};
 use sp_runtime::traits::BadOrigin;
 
 fn origin(who: u64) -> RuntimeOrigin {
@@ -52,11 +52,14 @@ fn full(n: u64) {
 	join(0..n);
 	run_to_block(now() + PROBATION);
 }
-/// BOB reports a new stream of ALICE; returns (stream, report id, group).
+/// BOB reports a new stream of ALICE and the group is drawn (two blocks later); returns
+/// (stream, report id, group).
 fn report_alice() -> (StreamId, u64, Vec<u64>) {
 	let stream_id = new_stream(ALICE);
 	let report_id = crate::NextReportId::<Test>::get();
 	assert_ok!(Reporting::report(origin(BOB), stream_id, 1, b"evidence".to_vec().try_into().unwrap()));
+	run_to_block(now() + u64::from(GROUP_DELAY));
+	assert!(Reports::<Test>::get(report_id).unwrap().group_drawn_at.is_some());
 	(stream_id, report_id, group(report_id))
 }
 fn group(report_id: u64) -> Vec<u64> {
@@ -73,7 +76,7 @@ fn in_set(who: u64) -> bool {
 
 #[test]
 fn join_holds_the_bond_and_assigns_an_unchosen_address() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let who = maintainer(0);
 		let expected = olc_primitives::blake2_256(
 			&(crate::ADDRESS_CONTEXT, who, parent_hash_of(1), 0u64).encode(),
@@ -103,7 +106,7 @@ fn join_holds_the_bond_and_assigns_an_unchosen_address() {
 
 #[test]
 fn join_needs_the_bond_and_room_in_the_set() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let poor = 77;
 		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&poor, BOND);
 		assert_noop!(Reporting::join_maintainers(origin(poor)), Error::<Test>::InsufficientBalance);
@@ -122,17 +125,17 @@ fn join_needs_the_bond_and_room_in_the_set() {
 
 #[test]
 fn probation_keeps_new_maintainers_out_of_groups() {
-	new_test_ext().execute_with(|| {
-		full(3);
-		assert_eq!(Reporting::full_maintainers_view().len(), 3);
-		join(3..20);
-		assert_eq!(Reporting::full_maintainers_view().len(), 3);
+	build_and_execute(|| {
+		full(13);
+		assert_eq!(Reporting::full_maintainers_view().len(), 13);
+		join(13..20);
+		assert_eq!(Reporting::full_maintainers_view().len(), 13);
 		let (_, report_id, members) = report_alice();
-		// Only the 3 full ones, although 17 probationers exist.
+		// Only the 13 full ones, although 7 probationers exist.
 		let mut sorted = members.clone();
 		sorted.sort();
-		assert_eq!(sorted, vec![maintainer(0), maintainer(1), maintainer(2)]);
-		assert_eq!(Reports::<Test>::get(report_id).unwrap().quorum, 2);
+		assert_eq!(sorted, (0..13).map(maintainer).collect::<Vec<_>>());
+		assert_eq!(Reports::<Test>::get(report_id).unwrap().quorum, QUORUM);
 		run_to_block(now() + PROBATION);
 		assert_eq!(Reporting::full_maintainers_view().len(), 20);
 		assert!(Reporting::maintainer_view(maintainer(19)).unwrap().full);
@@ -141,7 +144,7 @@ fn probation_keeps_new_maintainers_out_of_groups() {
 
 #[test]
 fn leave_releases_the_bond_only_after_the_voting_period_and_rejoin_gives_a_new_address() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let who = maintainer(0);
 		full(1);
 		let first = address_of(who);
@@ -194,19 +197,31 @@ fn brute_force_group(target: [u8; 32], candidates: &[(u64, [u8; 32])], size: usi
 
 #[test]
 fn the_group_is_exactly_the_13_xor_closest_full_maintainers() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(30);
-		join(30..40); // probationers
-		for _ in 0..5 {
+		join(30..40); // probationers for the next 10 blocks
+		for _ in 0..4 {
 			let stream_id = new_stream(ALICE);
 			let report_id = crate::NextReportId::<Test>::get();
+			let filed_at = now();
 			assert_ok!(Reporting::report(origin(BOB), stream_id, 0, Default::default()));
+			run_to_block(filed_at + 2);
 			let candidates: Vec<(u64, [u8; 32])> =
 				(0..30).map(|i| (maintainer(i), address_of(maintainer(i)))).collect();
+			// Around the stream id, the report id and the hash of the block after the report
+			// (the parent hash of the block of the draw).
+			let seed = parent_hash_of(filed_at + 2).0;
 			let target = olc_primitives::blake2_256(
-				&[stream_id.0.as_slice(), report_id.to_le_bytes().as_slice()].concat(),
+				&[stream_id.0.as_slice(), report_id.to_le_bytes().as_slice(), seed.as_slice()]
+					.concat(),
 			);
-			assert_eq!(target, group_target(&stream_id, report_id));
+			assert_eq!(target, group_target(&stream_id, report_id, &seed));
+			assert!(events().contains(&Event::GroupDrawn {
+				report_id,
+				group: group(report_id),
+				quorum: QUORUM,
+				expires_at: filed_at + 2 + VOTING,
+			}));
 			let expected = brute_force_group(target, &candidates, 13);
 			assert_eq!(expected.len(), 13);
 			assert_eq!(group(report_id), expected);
@@ -219,43 +234,49 @@ fn the_group_is_exactly_the_13_xor_closest_full_maintainers() {
 }
 
 #[test]
-fn small_sets_use_all_full_maintainers_with_a_strict_majority_and_below_3_refuse() {
-	new_test_ext().execute_with(|| {
-		full(2);
+fn reports_need_a_full_group_of_eligible_maintainers() {
+	build_and_execute(|| {
+		full(12);
 		let stream_id = new_stream(ALICE);
 		assert_noop!(
 			Reporting::report(origin(BOB), stream_id, 0, Default::default()),
 			Error::<Test>::TooFewMaintainers
 		);
-		join(2..6);
+		join(12..13);
 		run_to_block(now() + PROBATION);
+		// 13 full maintainers, but the reporter is one of them: 12 may judge.
+		assert_noop!(
+			Reporting::report(origin(maintainer(0)), stream_id, 0, Default::default()),
+			Error::<Test>::TooFewMaintainers
+		);
 		let (_, report_id, members) = report_alice();
-		assert_eq!(members.len(), 6);
-		assert_eq!(Reports::<Test>::get(report_id).unwrap().quorum, 4);
+		assert_eq!(members.len(), 13);
+		assert_eq!(Reports::<Test>::get(report_id).unwrap().quorum, QUORUM);
 	});
 }
 
 #[test]
 fn a_maintainer_broadcaster_is_not_in_the_group_of_its_own_report() {
-	new_test_ext().execute_with(|| {
-		full(3);
+	build_and_execute(|| {
+		full(13);
 		let broadcaster = maintainer(0);
 		let stream_id = new_stream(broadcaster);
 		assert_noop!(
 			Reporting::report(origin(BOB), stream_id, 0, Default::default()),
 			Error::<Test>::TooFewMaintainers
 		);
-		join(3..4);
+		join(13..14);
 		run_to_block(now() + PROBATION);
 		assert_ok!(Reporting::report(origin(BOB), stream_id, 0, Default::default()));
+		run_to_block(now() + 2);
 		assert!(!group(0).contains(&broadcaster));
-		assert_eq!(group(0).len(), 3);
+		assert_eq!(group(0).len(), 13);
 	});
 }
 
 #[test]
 fn report_checks_stream_reporter_and_review() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(13);
 		assert_noop!(
 			Reporting::report(origin(BOB), StreamId([7; 32]), 0, Default::default()),
@@ -272,7 +293,16 @@ fn report_checks_stream_reporter_and_review() {
 			Reporting::report(origin(poor), stream_id, 0, Default::default()),
 			Error::<Test>::InsufficientBalance
 		);
+		let filed_at = now();
 		assert_ok!(Reporting::report(origin(BOB), stream_id, 3, b"x".to_vec().try_into().unwrap()));
+		assert!(events().contains(&Event::Reported {
+			report_id: 0,
+			stream_id,
+			broadcaster: ALICE,
+			reporter: BOB,
+			reason: 3,
+			group_drawn_at: filed_at + 2,
+		}));
 		assert_eq!(deposit_held(BOB), DEPOSIT);
 		assert_noop!(
 			Reporting::report(origin(CHARLIE), stream_id, 0, Default::default()),
@@ -282,8 +312,22 @@ fn report_checks_stream_reporter_and_review() {
 		let report = Reports::<Test>::get(0).unwrap();
 		assert_eq!(
 			(report.reporter, report.broadcaster, report.reason, report.expires_at),
-			(BOB, ALICE, 3, now() + VOTING)
+			(BOB, ALICE, 3, now() + 2 + VOTING)
 		);
+		// At most MAX_REPORTS reports per block (each group is drawn two blocks later).
+		for _ in 1..MAX_REPORTS {
+			let other = new_stream(CHARLIE);
+			assert_ok!(Reporting::report(origin(BOB), other, 0, Default::default()));
+		}
+		let one_more = new_stream(CHARLIE);
+		assert_noop!(
+			Reporting::report(origin(BOB), one_more, 0, Default::default()),
+			Error::<Test>::TooManyReports
+		);
+		run_to_block(now() + 1);
+		assert_ok!(Reporting::report(origin(BOB), one_more, 0, Default::default()));
+		run_to_block(now() + 2);
+		assert!((0..=MAX_REPORTS as u64).all(|id| group(id).len() == GROUP as usize));
 	});
 }
 
@@ -291,7 +335,7 @@ fn report_checks_stream_reporter_and_review() {
 
 #[test]
 fn only_members_vote_once_each_within_the_period() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(20);
 		let (_, report_id, members) = report_alice();
 		let outsider = (0..20).map(maintainer).find(|who| !members.contains(who)).unwrap();
@@ -312,7 +356,7 @@ fn only_members_vote_once_each_within_the_period() {
 
 #[test]
 fn votes_after_expiry_but_before_resolution_are_refused() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(13);
 		let (_, report_id, members) = report_alice();
 		let expiry = Reports::<Test>::get(report_id).unwrap().expires_at;
@@ -324,7 +368,7 @@ fn votes_after_expiry_but_before_resolution_are_refused() {
 
 #[test]
 fn guilty_quorum_bans_the_broadcaster_and_confiscates_exactly() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(20);
 		// ALICE: a self-bond, a job deposit, free balance.
 		assert_ok!(Staking::bond(origin(ALICE), 5_000, ALICE));
@@ -402,7 +446,7 @@ fn guilty_quorum_bans_the_broadcaster_and_confiscates_exactly() {
 
 #[test]
 fn a_ban_blocks_tips_streams_jobs_and_reports() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(13);
 		let (stream_id, report_id, members) = report_alice();
 		for who in &members[0..7] {
@@ -448,15 +492,16 @@ fn a_ban_blocks_tips_streams_jobs_and_reports() {
 
 #[test]
 fn a_banned_maintainer_loses_its_bond_and_its_votes() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(14);
 		let broadcaster = maintainer(0);
 		let stream_id = new_stream(broadcaster);
 		assert_ok!(Reporting::report(origin(BOB), stream_id, 0, Default::default()));
-		let members = group(0);
-		// The broadcaster is also in another report's group.
+		// The broadcaster may also be in another report's group.
 		let other = new_stream(CHARLIE);
 		assert_ok!(Reporting::report(origin(BOB), other, 0, Default::default()));
+		run_to_block(now() + 2);
+		let members = group(0);
 		for who in &members[0..7] {
 			assert_ok!(Reporting::vote(origin(*who), 0, true));
 		}
@@ -473,7 +518,7 @@ fn a_banned_maintainer_loses_its_bond_and_its_votes() {
 
 #[test]
 fn expiry_without_quorum_pays_the_deposit_to_voters_and_records_misses() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(13);
 		let (stream_id, report_id, members) = report_alice();
 		for who in &members[0..3] {
@@ -525,7 +570,7 @@ fn expiry_without_quorum_pays_the_deposit_to_voters_and_records_misses() {
 
 #[test]
 fn a_not_guilty_quorum_expels_the_guilty_voters() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(13);
 		let (_, report_id, members) = report_alice();
 		for who in &members[0..2] {
@@ -558,8 +603,8 @@ fn a_not_guilty_quorum_expels_the_guilty_voters() {
 
 #[test]
 fn nobody_voting_sends_the_deposit_to_the_pot() {
-	new_test_ext().execute_with(|| {
-		full(3);
+	build_and_execute(|| {
+		full(13);
 		let (_, report_id, _) = report_alice();
 		let pot_before = free(pot());
 		run_to_block(now() + VOTING);
@@ -571,7 +616,7 @@ fn nobody_voting_sends_the_deposit_to_the_pot() {
 
 #[test]
 fn expelled_maintainers_must_rejoin_with_a_new_address_and_probation() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(13);
 		let (_, report_id, members) = report_alice();
 		let dissenter = members[0];
@@ -593,7 +638,7 @@ fn expelled_maintainers_must_rejoin_with_a_new_address_and_probation() {
 
 #[test]
 fn leaving_members_may_still_vote_in_their_groups() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(13);
 		let (_, report_id, members) = report_alice();
 		assert_ok!(Reporting::leave_maintainers(origin(members[0])));
@@ -605,15 +650,15 @@ fn leaving_members_may_still_vote_in_their_groups() {
 
 #[test]
 fn each_round_the_pot_goes_to_full_maintainers_that_missed_no_vote() {
-	new_test_ext().execute_with(|| {
-		full(5);
+	build_and_execute(|| {
+		full(13);
 		// A missed vote in round 0 by everyone in the group except members[0].
 		let (_, report_id, members) = report_alice();
 		assert_ok!(Reporting::vote(origin(members[0]), report_id, false));
 		run_to_block(now() + VOTING);
 		// A probationer until after the round ends.
 		run_to_block(ROUND_LENGTH - 5);
-		join(5..6);
+		join(13..14);
 		// Fees reach the pot.
 		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<u64>>::transfer(
 			&CHARLIE,
@@ -622,18 +667,18 @@ fn each_round_the_pot_goes_to_full_maintainers_that_missed_no_vote() {
 			frame_support::traits::tokens::Preservation::Preserve
 		));
 		let pot_spendable = free(pot()) - EXISTENTIAL_DEPOSIT;
-		let before: Vec<u64> = (0..6).map(|i| free(maintainer(i))).collect();
+		let before: Vec<u64> = (0..14).map(|i| free(maintainer(i))).collect();
 		// Round 1 starts at ROUND_LENGTH: the payout is scheduled then.
 		run_to_block(ROUND_LENGTH);
 		assert_eq!(pallet_staking_delegation::CurrentRound::<Test>::get().index, 1);
-		// members[0] voted and all 5 were in the 5-member group: only it is paid.
+		// members[0] voted and all 13 were in the group: only it is paid.
 		assert!(events().contains(&Event::CommissionScheduled {
 			round: 0,
 			recipients: 1,
 			per_member: pot_spendable
 		}));
 		run_to_block(ROUND_LENGTH + 1);
-		for i in 0..6 {
+		for i in 0..14 {
 			let who = maintainer(i);
 			let expected = if who == members[0] { before[i as usize] + pot_spendable } else { before[i as usize] };
 			assert_eq!(free(who), expected);
@@ -644,7 +689,7 @@ fn each_round_the_pot_goes_to_full_maintainers_that_missed_no_vote() {
 
 #[test]
 fn commission_is_split_equally_and_paid_a_few_per_block() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		full(10);
 		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<u64>>::transfer(
 			&CHARLIE,
@@ -674,7 +719,7 @@ fn commission_is_split_equally_and_paid_a_few_per_block() {
 
 #[test]
 fn confiscation_shares_are_exact() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_eq!(Reporting::confiscation_shares(100_000, 7), (10_001, 12_857));
 		assert_eq!(Reporting::confiscation_shares(0, 7), (0, 0));
 		assert_eq!(Reporting::confiscation_shares(9, 7), (2, 1));
@@ -688,7 +733,7 @@ fn confiscation_shares_are_exact() {
 
 #[test]
 fn the_deciding_vote_is_weighed_with_the_sanctions_and_others_are_refunded() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		use crate::{Sanctions, WeightInfo};
 		full(13);
 		let (_, report_id, members) = report_alice();
@@ -698,5 +743,148 @@ fn the_deciding_vote_is_weighed_with_the_sanctions_and_others_are_refunded() {
 		assert_eq!(declared, <() as WeightInfo>::vote_upheld(GROUP).saturating_add(ban));
 		let post = Reporting::vote(origin(members[0]), report_id, true).unwrap();
 		assert_eq!(post.actual_weight, Some(<() as WeightInfo>::vote()));
+	});
+}
+
+// ---- issue 12, item 2: report groups cannot be known before the report ----
+
+#[test]
+fn item2_the_group_is_drawn_from_a_later_block_hash() {
+	build_and_execute(|| {
+		full(30);
+		let stream_id = new_stream(ALICE);
+		let filed_at = now();
+		assert_ok!(Reporting::report(origin(BOB), stream_id, 0, Default::default()));
+		// Nobody knows the group when the report is filed: there is none yet, nobody may vote.
+		assert!(group(0).is_empty(), "the group was known in the block of the report");
+		for i in 0..30 {
+			assert_noop!(Reporting::vote(origin(maintainer(i)), 0, true), Error::<Test>::GroupNotDrawn);
+		}
+		assert_noop!(Reporting::resolve_report(origin(CHARLIE), 0), Error::<Test>::GroupNotDrawn);
+		// It is drawn in block report + 2 from the hash of block report + 1: two different
+		// hashes give two different groups for the same report.
+		run_to_block(filed_at + 1);
+		let draw = |hash: H256| {
+			frame_support::storage::with_transaction(|| {
+				System::initialize(&(filed_at + 2), &hash, &Default::default());
+				Reporting::on_initialize(filed_at + 2);
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(group(0)))
+			})
+			.unwrap()
+		};
+		let first = draw(H256([1; 32]));
+		let second = draw(H256([2; 32]));
+		assert_eq!(first.len(), GROUP as usize);
+		assert_eq!(second.len(), GROUP as usize);
+		assert_ne!(first, second);
+		run_to_block(filed_at + 2);
+		let drawn = group(0);
+		assert_eq!(drawn.len(), GROUP as usize);
+		assert_ok!(Reporting::vote(origin(drawn[0]), 0, true));
+	});
+}
+
+#[test]
+fn item2_the_reporter_is_never_in_the_group() {
+	build_and_execute(|| {
+		// 14 full maintainers: a group of 13 leaves out only one of them.
+		full(14);
+		for i in 0..14 {
+			let reporter = maintainer(i);
+			let report_id = crate::NextReportId::<Test>::get();
+			// (At most 8 open streams per owner.)
+			let owner = if i % 2 == 0 { ALICE } else { CHARLIE };
+			let stream_id = new_stream(owner);
+			assert_ok!(Reporting::report(origin(reporter), stream_id, 0, Default::default()));
+			run_to_block(now() + 2);
+			let members = group(report_id);
+			assert_eq!(members.len(), GROUP as usize);
+			assert!(!members.contains(&reporter), "reporter {reporter} sits in its own group");
+		}
+	});
+}
+
+#[test]
+fn item2_a_report_without_a_full_group_cannot_ban() {
+	build_and_execute(|| {
+		// Six full maintainers: no group of 13 can be seated, so no report can ban.
+		full(6);
+		let stream_id = new_stream(ALICE);
+		assert_noop!(
+			Reporting::report(origin(BOB), stream_id, 0, Default::default()),
+			Error::<Test>::TooFewMaintainers
+		);
+
+		// Thirteen when the report is filed, but one leaves before the group is drawn.
+		join(6..13);
+		run_to_block(now() + PROBATION);
+		let report_id = crate::NextReportId::<Test>::get();
+		let stream_id = new_stream(ALICE);
+		assert_ok!(Reporting::report(origin(BOB), stream_id, 0, Default::default()));
+		assert_ok!(Reporting::leave_maintainers(origin(maintainer(0))));
+		run_to_block(now() + 2);
+		// No group was seated: nobody may vote, the reporter has its deposit back, the stream
+		// is no longer under review.
+		assert!(events().contains(&Event::ReportVoided { report_id }));
+		assert!(group(report_id).is_empty());
+		for i in 0..13 {
+			assert!(Reporting::vote(origin(maintainer(i)), report_id, true).is_err());
+		}
+		assert!(!Banned::<Test>::contains_key(ALICE));
+		assert_eq!(status(report_id), ReportStatus::Rejected);
+		assert_eq!(deposit_held(BOB), 0);
+		assert_eq!(free(BOB), INITIAL);
+		assert_eq!(StreamsUnderReview::<Test>::get(stream_id), None);
+	});
+}
+
+#[test]
+fn item2_lift_ban_restores_tips_and_streams_but_nothing_confiscated() {
+	build_and_execute(|| {
+		full(13);
+		let (stream_id, report_id, members) = report_alice();
+		for who in &members[0..7] {
+			assert_ok!(Reporting::vote(origin(*who), report_id, true));
+		}
+		assert!(Banned::<Test>::contains_key(ALICE));
+		let confiscated_to_bob = free(BOB);
+
+		assert_noop!(Reporting::lift_ban(origin(BOB), ALICE), BadOrigin);
+		assert_noop!(Reporting::lift_ban(RuntimeOrigin::root(), CHARLIE), Error::<Test>::NotBanned);
+		assert_ok!(Reporting::lift_ban(RuntimeOrigin::root(), ALICE));
+		assert!(events().contains(&Event::BanLifted { who: ALICE }));
+		assert!(!Reporting::is_banned_view(ALICE));
+		assert!(!<Reporting as Contains<u64>>::contains(&ALICE));
+
+		// What reads the ban list (`BannedAccounts` of pallet-olc-token and pallet-jobs) lets
+		// ALICE in again: she may be tipped and open streams and jobs.
+		assert_ok!(OlcToken::tip(
+			origin(CHARLIE),
+			ALICE,
+			10_000,
+			0,
+			Default::default(),
+			Default::default()
+		));
+		let again = new_stream(ALICE);
+		assert_ok!(Jobs::create_job(
+			origin(ALICE),
+			again,
+			olc_primitives::default_ladder().try_into().unwrap(),
+			1,
+			1_000
+		));
+		assert_ok!(Reporting::join_maintainers(origin(ALICE)));
+		// Nothing the ban did is undone: the old stream stays banned, the report upheld, the
+		// confiscated OLC where it went.
+		assert_eq!(
+			pallet_jobs::Streams::<Test>::get(stream_id).unwrap().status,
+			pallet_jobs::StreamStatus::Banned
+		);
+		assert_eq!(status(report_id), ReportStatus::Upheld);
+		assert_eq!(free(BOB), confiscated_to_bob);
+		assert_noop!(Reporting::lift_ban(RuntimeOrigin::root(), ALICE), Error::<Test>::NotBanned);
+		// She can be reported again.
+		assert_ok!(Reporting::report(origin(BOB), again, 0, Default::default()));
 	});
 }

@@ -21,8 +21,11 @@ pub type Evidence = BoundedVec<u8, ConstU32<MAX_EVIDENCE_LEN>>;
 
 /// The largest trusted group any configuration may ask for (`GroupSize` must not exceed it).
 pub const MAX_GROUP_SIZE: u32 = 32;
-/// Fewest full maintainers a report needs: with fewer, reports are refused.
+/// The smallest trusted group any configuration may ask for (`GroupSize` must be at least it).
 pub const MIN_GROUP_SIZE: u32 = 3;
+/// Blocks from a report to the draw of its group: the group is drawn in block `report + 2` from
+/// its parent hash, the hash of block `report + 1`, which nobody knew when the report was filed.
+pub const GROUP_DELAY: u32 = 2;
 
 /// A group member and its vote (`None` until it voted; `Some(true)` = guilty).
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
@@ -33,7 +36,7 @@ pub struct GroupMember<AccountId> {
 	pub vote: Option<bool>,
 }
 
-/// A report's trusted group, XOR-closest first.
+/// A report's trusted group, XOR-closest first (empty until drawn).
 pub type Group<AccountId> = BoundedVec<GroupMember<AccountId>, ConstU32<MAX_GROUP_SIZE>>;
 
 /// Where a report is in its life.
@@ -54,7 +57,8 @@ pub enum ReportStatus {
 	Open,
 	/// A guilty quorum was reached: the broadcaster was banned and its funds confiscated.
 	Upheld,
-	/// The voting period ended without a guilty quorum.
+	/// The voting period ended without a guilty quorum, or no full group could be drawn
+	/// ([`crate::Event::ReportVoided`]).
 	Rejected,
 }
 
@@ -75,14 +79,17 @@ pub struct ReportInfo<AccountId, Balance, BlockNumber> {
 	pub deposit: Balance,
 	/// The block of the report.
 	pub created_at: BlockNumber,
-	/// The first block in which votes are no longer accepted and the report can be resolved.
+	/// The first block in which votes are no longer accepted and the report can be resolved
+	/// (`VotingPeriod` blocks after the group is drawn).
 	pub expires_at: BlockNumber,
-	/// Guilty votes needed to uphold the report.
+	/// Guilty votes needed to uphold the report (of a full group).
 	pub quorum: u32,
-	/// The trusted group with its votes.
+	/// The trusted group with its votes (empty until drawn).
 	pub group: Group<AccountId>,
 	/// Its status.
 	pub status: ReportStatus,
+	/// The block in which the group was drawn (`None` until then, and for a voided report).
+	pub group_drawn_at: Option<BlockNumber>,
 }
 
 impl<AccountId, Balance, BlockNumber> ReportInfo<AccountId, Balance, BlockNumber> {

@@ -22,6 +22,8 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_schedule_commission(m: u32, ) -> Weight;
 	fn on_initialize_pay_commission(p: u32, ) -> Weight;
+	fn on_initialize_draw(m: u32, ) -> Weight;
+	fn lift_ban() -> Weight;
 }
 
 /// Measured weights, priced with the runtime's database weights.
@@ -214,6 +216,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(p.into()))
 	}
+	// Estimates until `scripts/bench.sh reporting` regenerates this file: drawing a group is
+	// the group formation `report` measured before; lifting a ban a read and a removal.
+	/// Storage: `Reporting::MaintainerSet` (r:1 w:0)
+	/// Storage: `Reporting::Reports` (r:2 w:1)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Storage: `Reporting::VotingPeriodOverride` (r:1 w:0)
+	/// Storage: `Reporting::StreamsUnderReview`, `Balances::Holds`, `System::Account` (a void: r:2 w:3)
+	fn on_initialize_draw(m: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 38863)
+			.saturating_add(Weight::from_parts(239_304, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Reporting::Banned` (r:1 w:1)
+	fn lift_ban() -> Weight {
+		Weight::from_parts(15_000_000, 3517)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same measurements priced with ParityDB weights, for tests and mocks.
@@ -282,5 +303,16 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(p.into()))
+	}
+	fn on_initialize_draw(m: u32, ) -> Weight {
+		Weight::from_parts(60_000_000, 38863)
+			.saturating_add(Weight::from_parts(239_304, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn lift_ban() -> Weight {
+		Weight::from_parts(15_000_000, 3517)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

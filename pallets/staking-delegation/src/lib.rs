@@ -70,9 +70,12 @@
 //! its stake (its own and its delegators', earning and pending) by multiplying its factors, in
 //! O(1); each delegator's lost principal is burned from its hold when it next settles. The
 //! slashed share of rewards still in the pot is burned at once. The finder, if any, is paid
-//! `finder_fee` of the slashed stake (minted at once; the whole slashed stake is burned, so
-//! issuance falls by the slashed stake minus the finder fee once everyone has settled). The
-//! transcoder is resigned: it leaves the active set at the next round start.
+//! `finder_fee` of what the transcoder's *own* bond lost — never of its delegators' losses — so
+//! a finder fee never exceeds what the offender itself paid, and reporting one's own offence
+//! through a sybil never pays (minted at once; the whole slashed stake is burned, so issuance
+//! falls by the slashed stake minus the finder fee once everyone has settled). A pool whose
+//! transcoder has no bond of its own pays no finder fee. The transcoder is resigned: it leaves
+//! the active set at the next round start.
 //!
 //! A slash that would take a factor below [`MIN_FACTOR`] (10⁻⁹ — a full slash, or slashes
 //! compounding to that) takes all of the pool's stake and starts the pool afresh in a new
@@ -87,6 +90,29 @@
 //! and before its slash is slashed too, and unbonding cannot dodge a pending report. Locks still
 //! waiting to be withdrawn when a slash lands are slashed as well, even if created before the
 //! offence: withdraw a lock when its period ends.
+//!
+//! ## Exposure: a transcoder cannot leave its slash to its delegators
+//!
+//! An offence is slashed some blocks after it happened (pallet-verification: a missed proof
+//! deadline, a committee's verdict, a vote not cast). If the transcoder could take its own bond
+//! out of its pool meanwhile, the slash would fall on its delegators alone. So while
+//! [`Config::SlashExposure`] says a transcoder is *exposed* — it has a claim, challenge or
+//! committee seat whose outcome can still slash it — its own bond stays in its pool:
+//! - its self-bond cannot move to another transcoder ([`Pallet::bond`], [`Pallet::rebond_to`]);
+//! - its self-bond cannot be unbonded, in part or whole ([`Pallet::unbond`]);
+//! - a lock it unbonded from its own pool cannot be rebonded to another transcoder
+//!   ([`Pallet::rebond`], [`Pallet::rebond_to`]).
+//!
+//! Each fails with [`Error::ExposedToSlash`] and changes nothing. Resigning
+//! ([`Pallet::resign_transcoder`]) stays possible — it stops new jobs and committee seats from
+//! coming, so that the exposure can end — but does not free the bond. Withdrawing a matured lock
+//! stays possible too: since unbonding is refused while exposed, every lock of its own pool was
+//! unbonded before the claims and seats that expose it, and has served its unbonding period.
+//! Delegators are never held back: they are not the offender. The calls that may refuse ask
+//! [`SlashExposure::exposed`] at most once and are weighed with
+//! [`SlashExposure::exposed_weight`] on top of their benchmarked weight. ([`Pallet::release_all`],
+//! the confiscation of a banned broadcaster's stake by pallet-reporting, does not ask: a ban
+//! takes everything anyway.)
 //!
 //! ## Fees
 //!
@@ -119,6 +145,9 @@ mod mock;
 mod proptests;
 #[cfg(test)]
 mod tests;
+// Not gated on try-runtime: the sibling pallets' tests run these invariants too (generic, so
+// nothing of it reaches a runtime that does not call it).
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -144,9 +173,10 @@ pub trait TranscoderFees<AccountId, Balance> {
 /// Slashes a transcoder: implemented by this pallet for the pallets that detect offences.
 pub trait Slashing<AccountId, Balance> {
 	/// Slashes `fraction` of all stake delegated to `transcoder` (its own and its delegators',
-	/// including their unbonding locks not yet withdrawn), pays `finder_fee` of the slashed
-	/// stake to `finder`, burns the rest and resigns the transcoder from the next round. Returns
-	/// the slashed stake (locks excluded: they are slashed when withdrawn).
+	/// including their unbonding locks not yet withdrawn), pays `finder` `finder_fee` of what
+	/// the transcoder's own bond lost (never of its delegators' losses), burns the rest and
+	/// resigns the transcoder from the next round. Returns the slashed stake (locks excluded:
+	/// they are slashed when withdrawn).
 	fn slash(
 		transcoder: &AccountId,
 		fraction: Perbill,
@@ -156,6 +186,29 @@ pub trait Slashing<AccountId, Balance> {
 
 	/// The weight of [`Self::slash`], for the caller to charge.
 	fn slash_weight() -> frame_support::weights::Weight;
+}
+
+/// Whether a transcoder can still be slashed for something it already did: implemented by
+/// pallet-verification, which knows the claims not yet decided and the committee seats not yet
+/// voted. While it is, the transcoder's own bond cannot leave its pool (see the crate docs,
+/// "Exposure").
+pub trait SlashExposure<AccountId> {
+	/// Whether `who` has a claim, challenge or committee seat whose outcome can still slash it.
+	fn exposed(who: &AccountId) -> bool;
+
+	/// The weight of [`Self::exposed`] (the calls that ask add it to theirs).
+	fn exposed_weight() -> frame_support::weights::Weight;
+}
+
+/// Nobody is ever exposed.
+impl<AccountId> SlashExposure<AccountId> for () {
+	fn exposed(_: &AccountId) -> bool {
+		false
+	}
+
+	fn exposed_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }
 
 /// Learns when a transcoder stops working for the network: it resigned (or unbonded its whole
@@ -254,6 +307,10 @@ pub mod pallet {
 
 		/// Told when a transcoder is deactivated (see [`OnTranscoderDeactivated`]).
 		type OnTranscoderDeactivated: OnTranscoderDeactivated<Self::AccountId>;
+
+		/// Whether a transcoder can still be slashed for what it did (pallet-verification):
+		/// while it is, its own bond stays in its pool (see [`SlashExposure`]).
+		type SlashExposure: SlashExposure<Self::AccountId>;
 
 		/// Weights of this pallet's calls and round start, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -491,6 +548,9 @@ pub mod pallet {
 		HoldMismatch,
 		/// The recipient has no account and the payout is below the existential deposit.
 		RecipientBelowExistentialDeposit,
+		/// The account has a claim or committee seat whose outcome can still slash it: its own
+		/// bond cannot be moved to another transcoder, unbonded or rebonded elsewhere until then.
+		ExposedToSlash,
 	}
 
 	#[pallet::genesis_config]
@@ -525,6 +585,11 @@ pub mod pallet {
 			} else {
 				check
 			}
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		fn integrity_test() {
@@ -649,9 +714,10 @@ pub mod pallet {
 		/// Bonds `amount` more (placed on hold) and delegates the whole bond to `transcoder`,
 		/// after settling earnings. Bonding to another transcoder than the current one moves the
 		/// whole bond (`amount` may then be zero). The target must be a registered transcoder or
-		/// the signer itself (a self-bond before registering).
+		/// the signer itself (a self-bond before registering). A self-bond cannot move while its
+		/// owner is exposed to a slash ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::bond())]
+		#[pallet::weight(T::WeightInfo::bond().saturating_add(T::SlashExposure::exposed_weight()))]
 		pub fn bond(
 			origin: OriginFor<T>,
 			amount: BalanceOf<T>,
@@ -668,6 +734,9 @@ pub mod pallet {
 			let mut delegator = Self::delegator_or_new(&who, &transcoder);
 			let moving = delegator.transcoder != transcoder && !Self::bond_of(&delegator).is_zero();
 			ensure!(!amount.is_zero() || moving, Error::<T>::ZeroAmount);
+			if moving && delegator.transcoder == who {
+				ensure!(!T::SlashExposure::exposed(&who), Error::<T>::ExposedToSlash);
+			}
 			if !amount.is_zero() {
 				T::Currency::hold(&HoldReason::Staking.into(), &who, amount)
 					.map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -680,14 +749,18 @@ pub mod pallet {
 
 		/// Turns `amount` of the bond into an unbonding lock, withdrawable after
 		/// `UnbondingPeriod` rounds, after settling earnings. A transcoder unbonding all of its
-		/// self-bond resigns; a partial unbond must leave it at least `MinSelfBond`.
+		/// self-bond resigns; a partial unbond must leave it at least `MinSelfBond`. A self-bond
+		/// cannot be unbonded while its owner is exposed to a slash ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()))]
+		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(T::SlashExposure::exposed_weight()))]
 		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 			ensure!(delegator.lock_count < T::MaxUnbondingLocks::get(), Error::<T>::TooManyUnbondingLocks);
+			if delegator.transcoder == who {
+				ensure!(!T::SlashExposure::exposed(&who), Error::<T>::ExposedToSlash);
+			}
 			let transcoder = delegator.transcoder.clone();
 			let mut pool = Pools::<T>::get(&transcoder);
 			Self::settle(&who, &mut delegator, &mut pool)?;
@@ -732,9 +805,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Bonds unbonding lock `lock_id` again to the signer's current transcoder.
+		/// Bonds unbonding lock `lock_id` again to the signer's current transcoder (see
+		/// [`Pallet::rebond_to`] for when an exposed transcoder may not).
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::rebond())]
+		#[pallet::weight(T::WeightInfo::rebond().saturating_add(T::SlashExposure::exposed_weight()))]
 		pub fn rebond(origin: OriginFor<T>, lock_id: LockId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
@@ -743,9 +817,11 @@ pub mod pallet {
 		}
 
 		/// Bonds unbonding lock `lock_id` again, delegating the whole bond to `transcoder`
-		/// (moving the existing bond if it is delegated elsewhere).
+		/// (moving the existing bond if it is delegated elsewhere). While the signer is exposed
+		/// to a slash, neither its self-bond nor a lock unbonded from its own pool may go to
+		/// another transcoder ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::rebond_to())]
+		#[pallet::weight(T::WeightInfo::rebond_to().saturating_add(T::SlashExposure::exposed_weight()))]
 		pub fn rebond_to(
 			origin: OriginFor<T>,
 			transcoder: T::AccountId,
@@ -1257,6 +1333,13 @@ pub mod pallet {
 			Self::check_bond_target(&who, &transcoder)?;
 			let lock = UnbondingLocks::<T>::get(&who, lock_id).ok_or(Error::<T>::UnknownLock)?;
 			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::UnknownLock)?;
+			if transcoder != who {
+				let moves_self_bond =
+					delegator.transcoder == who && !Self::bond_of(&delegator).is_zero();
+				if moves_self_bond || lock.transcoder == who {
+					ensure!(!T::SlashExposure::exposed(&who), Error::<T>::ExposedToSlash);
+				}
+			}
 			let amount = Self::take_lock(&who, &mut delegator, lock_id, &lock)?;
 			TotalBonded::<T>::mutate(|total| *total = total.saturating_add(amount));
 			Self::do_bond(&who, &mut delegator, &transcoder, amount)?;
@@ -1643,6 +1726,13 @@ pub mod pallet {
 				return Zero::zero();
 			}
 			let mut pool = Pools::<T>::get(transcoder);
+			// The transcoder's own stake now (settled against the pool before the slash): the
+			// finder fee is a share of what the offender itself loses, so that a finder (a
+			// sybil of the transcoder, say) never gains more than the offender pays.
+			let own_stake = Delegators::<T>::get(transcoder)
+				.filter(|own| own.transcoder == *transcoder)
+				.and_then(|own| Self::compute_settlement(&own, &pool).ok())
+				.map_or_else(Zero::zero, |own| own.bonded.saturating_add(own.pending));
 			let keep = Perbill::one().saturating_sub(fraction);
 			let scale = |factor: FixedU128| FixedU128::from_inner(keep.mul_floor(factor.into_inner()));
 			let stake_factor = scale(pool.factors.stake);
@@ -1674,6 +1764,8 @@ pub mod pallet {
 				)
 			};
 			let slashed = slashed_earning.saturating_add(slashed_pending);
+			let own_slashed =
+				if wipe { own_stake } else { fraction.mul_floor(own_stake) }.min(slashed);
 			pool.earning = pool.earning.saturating_sub(slashed_earning);
 			pool.pending = pool.pending.saturating_sub(slashed_pending);
 			TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(slashed));
@@ -1697,7 +1789,7 @@ pub mod pallet {
 
 			let mut finder_reward = BalanceOf::<T>::zero();
 			if let Some(finder) = &finder {
-				let fee = finder_fee.mul_floor(slashed);
+				let fee = finder_fee.mul_floor(own_slashed);
 				if !fee.is_zero() && T::Currency::mint_into(finder, fee).is_ok() {
 					finder_reward = fee;
 				}

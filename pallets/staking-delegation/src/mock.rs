@@ -81,7 +81,34 @@ impl pallet_staking_delegation::Config for Test {
 	type MaxUnbondingLocks = ConstU32<MAX_LOCKS>;
 	type PalletId = StakingPalletId;
 	type OnTranscoderDeactivated = RecordDeactivations;
+	type SlashExposure = TestExposure;
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// Accounts with an outcome that can still slash them (as pallet-verification would say).
+	pub static Exposed: Vec<u64> = vec![];
+}
+
+/// Exposure as pallet-verification would report it: set by the tests.
+pub struct TestExposure;
+impl crate::SlashExposure<u64> for TestExposure {
+	fn exposed(who: &u64) -> bool {
+		Exposed::get().contains(who)
+	}
+	fn exposed_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::from_parts(2_000, 0)
+	}
+}
+
+/// Makes `who` exposed to a slash (or not).
+pub fn set_exposed(who: u64, exposed: bool) {
+	Exposed::mutate(|all| {
+		all.retain(|account| *account != who);
+		if exposed {
+			all.push(who);
+		}
+	});
 }
 
 parameter_types! {
@@ -156,8 +183,17 @@ impl ExtBuilder {
 		self
 	}
 
+	/// Builds the externalities, runs `test` in them, then checks the pallet's invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			Staking::do_try_state().unwrap();
+		});
+	}
+
 	pub fn build(self) -> sp_io::TestExternalities {
 		FixedMintable::set(self.fixed_mintable);
+		Exposed::take();
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_balances::GenesisConfig::<Test> { balances: self.balances, ..Default::default() }
 			.assimilate_storage(&mut storage)
@@ -181,6 +217,14 @@ impl ExtBuilder {
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	ExtBuilder::default().build()
+}
+
+/// Runs `test` in the default externalities, then checks the pallet's invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Staking::do_try_state().unwrap();
+	});
 }
 
 /// Runs the hooks of the next block.

@@ -8,7 +8,11 @@
 //! - the pot holds at least its existential deposit plus everything it owes;
 //! - the pools' stake adds up to the total bonded and covers every delegator's stake, and what
 //!   their delegators are owed is within what the pools hold;
-//! - a failed call changes no storage.
+//! - a failed call changes no storage;
+//! - while an account is exposed to a slash (pallet-verification's `SlashExposure`, a test
+//!   double here), its self-bond stays in its own pool and does not shrink but by slashes;
+//! - a finder fee never exceeds what the slashed transcoder's own bond lost;
+//! - the pallet's own invariants hold (`do_try_state`).
 //!
 //! At the end everyone unbonds and withdraws everything, and only rounding dust may be left.
 
@@ -38,6 +42,7 @@ enum Op {
 	Resign { who: u64 },
 	AddFees { to: u64, amount: u64 },
 	Slash { who: u64, percent: u8, finder_fee: u8 },
+	Expose { who: u64, exposed: bool },
 	Blocks { count: u8 },
 }
 
@@ -69,6 +74,7 @@ fn op() -> impl Strategy<Value = Op> {
 		3 => (transcoder_account(), 1..20_000u64).prop_map(|(to, amount)| Op::AddFees { to, amount }),
 		1 => (transcoder_account(), 1..=100u8, 0..=100u8)
 			.prop_map(|(who, percent, finder_fee)| Op::Slash { who, percent, finder_fee }),
+		2 => (transcoder_account(), any::<bool>()).prop_map(|(who, exposed)| Op::Expose { who, exposed }),
 		4 => (1..=60u8).prop_map(|count| Op::Blocks { count }),
 	]
 }
@@ -193,12 +199,25 @@ fn apply(op: &Op) -> sp_runtime::DispatchResult {
 		Op::AddFees { to, amount } =>
 			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &to, amount),
 		Op::Slash { who, percent, finder_fee } => {
+			let own = || {
+				Delegators::<Test>::get(who)
+					.filter(|d| d.transcoder == who)
+					.and(Staking::delegator_view(&who))
+					.map_or(0, |view| view.stake)
+			};
+			let (own_before, finder_before) = (own(), Balances::total_balance(&FINDER));
 			<Staking as Slashing<u64, u64>>::slash(
 				&who,
 				Perbill::from_percent(percent.into()),
 				Some(FINDER),
 				Perbill::from_percent(finder_fee.into()),
 			);
+			let fee = Balances::total_balance(&FINDER) - finder_before;
+			assert!(fee <= own_before - own(), "finder fee {fee} > the transcoder's own loss");
+			Ok(())
+		},
+		Op::Expose { who, exposed } => {
+			set_exposed(who, exposed);
 			Ok(())
 		},
 		Op::Blocks { count } => {
@@ -258,6 +277,17 @@ fn check_invariants(ledger: &Ledger, genesis_issuance: u64, accounts: &[u64]) {
 	let pot = Balances::free_balance(Staking::pot());
 	assert!(pot >= EXISTENTIAL_DEPOSIT + owed, "pot {pot} holds what it owes ({owed})");
 	assert!(ActiveSet::<Test>::get().len() as u32 <= MAX_ACTIVE);
+	Staking::do_try_state().unwrap();
+}
+
+/// The self-bonds of the exposed accounts: (account, stake).
+fn exposed_self_bonds() -> Vec<(u64, u64)> {
+	Exposed::get()
+		.into_iter()
+		.filter(|who| Delegators::<Test>::get(who).is_some_and(|d| d.transcoder == *who))
+		.filter_map(|who| Staking::delegator_view(&who).map(|view| (who, view.stake)))
+		.filter(|(_, stake)| *stake > 0)
+		.collect()
 }
 
 fn wait_unbonding_period_and_withdraw_locks(ledger: &mut Ledger, accounts: &[u64]) {
@@ -276,6 +306,7 @@ fn wait_unbonding_period_and_withdraw_locks(ledger: &mut Ledger, accounts: &[u64
 /// Everyone leaves: withdraws its old locks, unbonds everything, waits the unbonding period,
 /// withdraws every lock and every fee. Nothing may stay on hold and nothing may fail.
 fn drain(ledger: &mut Ledger, genesis_issuance: u64, accounts: &[u64]) {
+	Exposed::take();
 	wait_unbonding_period_and_withdraw_locks(ledger, accounts);
 	check_invariants(ledger, genesis_issuance, accounts);
 	for &who in accounts {
@@ -345,8 +376,16 @@ fn run_case(ops: &[Op], inflation: u32) {
 			ledger.book_events();
 			for op in ops {
 				let before = storage_root();
+				let exposed = exposed_self_bonds();
 				if apply(op).is_err() {
 					assert_eq!(storage_root(), before, "a failed {op:?} changed storage");
+				}
+				if !matches!(op, Op::Slash { .. }) {
+					for (who, stake) in exposed {
+						let view = Staking::delegator_view(&who).expect("an exposed bond stays");
+						assert_eq!(view.transcoder, who, "{who} moved its bond while exposed ({op:?})");
+						assert!(view.stake >= stake, "{who} took stake out while exposed ({op:?})");
+					}
 				}
 				ledger.book_events();
 				check_invariants(&ledger, genesis_issuance, &accounts);

@@ -61,7 +61,7 @@ fn events() -> Vec<Event<Test>> {
 
 #[test]
 fn rounds_start_automatically_every_round_length_blocks() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_eq!(round(), 0);
 		let view = Staking::round_view();
 		assert_eq!((view.index, view.start, view.length, view.blocks_left), (0, 0, 10, 9));
@@ -84,7 +84,7 @@ fn rounds_start_automatically_every_round_length_blocks() {
 
 #[test]
 fn active_set_is_the_top_transcoders_by_stake_ties_to_the_earlier_registration() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 500, 10, 50);
 		register(T2, 700, 10, 50);
 		register(T3, 700, 10, 50);
@@ -106,7 +106,7 @@ fn active_set_is_the_top_transcoders_by_stake_ties_to_the_earlier_registration()
 
 #[test]
 fn inactive_transcoders_and_their_delegators_earn_nothing() {
-	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(1_000).build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		register(T2, 2_000, 10, 50);
 		register(T3, 3_000, 10, 50);
@@ -123,8 +123,7 @@ fn inactive_transcoders_and_their_delegators_earn_nothing() {
 fn mintable_comes_from_the_monetary_policy_and_is_split_by_stake() {
 	ExtBuilder::default()
 		.inflation(Perbill::from_percent(1), Perbill::zero())
-		.build()
-		.execute_with(|| {
+		.build_and_execute(|| {
 			register(T1, 3_000, 0, 0);
 			register(T2, 1_000, 0, 0);
 			let issuance = Balances::total_issuance();
@@ -148,8 +147,7 @@ fn mintable_comes_from_the_monetary_policy_and_is_split_by_stake() {
 fn inflation_moves_toward_the_target_each_round() {
 	ExtBuilder::default()
 		.inflation(Perbill::from_parts(1_000), Perbill::from_parts(100))
-		.build()
-		.execute_with(|| {
+		.build_and_execute(|| {
 			register(T1, 1_000, 0, 0);
 			// Far below the 50% target: +100 ppb per round.
 			run_to_round(3);
@@ -158,8 +156,7 @@ fn inflation_moves_toward_the_target_each_round() {
 	ExtBuilder::default()
 		.balances(vec![(T1, 1_000_000), (D1, 10)])
 		.inflation(Perbill::from_parts(150), Perbill::from_parts(100))
-		.build()
-		.execute_with(|| {
+		.build_and_execute(|| {
 			register(T1, 990_000, 0, 0);
 			// Above the target: down, and never below zero.
 			run_to_round(3);
@@ -181,10 +178,10 @@ fn inflation_moves_toward_the_target_each_round() {
 /// active). 928 fees to T1: 464 to the pool's 4640 earning stake (0.1 per unit), 464 to T1.
 /// Round 2 (mints 1000): T1 5600 (4640 + cut 160 + D3 800), T2 2400 (2200 + 200): T1 700 (cut
 /// 140, pool 560 → × 6160/5600 = 1.1 → 1.276), T2 300 (cut 150, pool 150 → × 2550/2400).
-/// Then T1 is slashed 50% with a 10% finder fee.
+/// Then T1 is slashed 50% with a 10% finder fee (of what T1's own bond lost).
 #[test]
 fn hand_computed_rewards_fees_and_slash() {
-	ExtBuilder::default().fixed_mintable(1_200).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(1_200).build_and_execute(|| {
 		register(T1, 1_000, 20, 50);
 		register(T2, 1_000, 50, 50);
 		assert_ok!(Staking::bond(origin(D1), 3_000, T1));
@@ -251,7 +248,8 @@ fn hand_computed_rewards_fees_and_slash() {
 		assert_ok!(Staking::withdraw_fees(origin(D1), 348));
 		assert_eq!(free(D1), before + 348);
 
-		// Slash T1 by 50%: earning 6160 and pending 140 → 3150 slashed, 315 to the finder.
+		// Slash T1 by 50%: earning 6160 and pending 140 → 3150 slashed. T1's own stake, 1592,
+		// loses 796: the finder gets 10% of that, 79 (not 10% of the pool's 3150).
 		let issuance = Balances::total_issuance();
 		assert_eq!(issuance, issuance0 + 1_200 + 1_000);
 		let unpaid = Pools::<Test>::get(T1).unpaid_rewards;
@@ -266,9 +264,9 @@ fn hand_computed_rewards_fees_and_slash() {
 			slashed: 3_150,
 			burned_from_pot: 40,
 			finder: Some(FINDER),
-			finder_reward: 315
+			finder_reward: 79
 		}));
-		assert_eq!(free(FINDER), 315);
+		assert_eq!(free(FINDER), 79);
 		assert!(!Transcoders::<Test>::contains_key(T1));
 		assert_eq!(stake(D1), 1_914);
 		assert_eq!(stake(D3), 440);
@@ -283,7 +281,7 @@ fn hand_computed_rewards_fees_and_slash() {
 		assert!(events().contains(&Event::SlashBurned { who: D3, amount: 400 }));
 		assert_eq!(Pools::<Test>::get(T1).unpaid_rewards, 0);
 		// Issuance: + finder fee − everything slashed.
-		assert_eq!(Balances::total_issuance(), issuance + 315 - 3_150);
+		assert_eq!(Balances::total_issuance(), issuance + 79 - 3_150);
 
 		// T1 leaves the active set at the next round start.
 		assert!(active().contains(&T1));
@@ -294,7 +292,7 @@ fn hand_computed_rewards_fees_and_slash() {
 
 #[test]
 fn rewards_compound_over_rounds() {
-	ExtBuilder::default().fixed_mintable(100).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(100).build_and_execute(|| {
 		register(T1, 1_000, 0, 0);
 		run_to_round(2);
 		// Round 1: 1000 → 1100; round 2: 1100 → 1200 (the whole reward goes to the pool).
@@ -310,7 +308,7 @@ fn rewards_compound_over_rounds() {
 
 #[test]
 fn fees_follow_fee_share_and_stake_and_only_reach_earning_stake() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 40);
 		assert_ok!(Staking::bond(origin(D1), 3_000, T1));
 		next_round();
@@ -338,7 +336,7 @@ fn fees_follow_fee_share_and_stake_and_only_reach_earning_stake() {
 
 #[test]
 fn add_fees_errors() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 0, 40);
 		next_round();
 		assert_noop!(
@@ -362,7 +360,7 @@ fn add_fees_errors() {
 
 #[test]
 fn register_transcoder_works_and_takes_effect_next_round() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_ok!(Staking::bond(origin(T1), MIN_SELF_BOND, T1));
 		assert_ok!(Staking::register_transcoder(origin(T1), pct(10), pct(60), 7, uri(b"u")));
 		let info = Transcoders::<Test>::get(T1).unwrap();
@@ -389,7 +387,7 @@ fn register_transcoder_works_and_takes_effect_next_round() {
 
 #[test]
 fn register_transcoder_errors() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let reg = |who| Staking::register_transcoder(origin(who), pct(1), pct(1), 1, uri(b""));
 		assert_noop!(
 			Staking::register_transcoder(RuntimeOrigin::none(), pct(1), pct(1), 1, uri(b"")),
@@ -410,8 +408,7 @@ fn register_transcoder_errors() {
 fn a_full_transcoder_pool_evicts_the_weakest_for_a_stronger_newcomer() {
 	ExtBuilder::default()
 		.balances((1..=6).map(|who| (who, INITIAL_BALANCE)).collect())
-		.build()
-		.execute_with(|| {
+		.build_and_execute(|| {
 			for who in 1..=4u64 {
 				register(who, 100 * who + 100, 0, 0);
 			}
@@ -434,7 +431,7 @@ fn a_full_transcoder_pool_evicts_the_weakest_for_a_stronger_newcomer() {
 
 #[test]
 fn update_transcoder_takes_effect_next_round() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		next_round();
 		assert_ok!(Staking::update_transcoder(origin(T1), pct(30), pct(20), 9, uri(b"new")));
@@ -452,7 +449,7 @@ fn update_transcoder_takes_effect_next_round() {
 
 #[test]
 fn update_transcoder_in_the_lock_window_only_lowers_the_price() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		next_round(); // starts at block 10; the window is its last block (19)
 		for _ in 0..ROUND_LENGTH - 2 {
@@ -485,7 +482,7 @@ fn update_transcoder_in_the_lock_window_only_lowers_the_price() {
 
 #[test]
 fn update_transcoder_requires_a_registered_transcoder() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(
 			Staking::update_transcoder(origin(T1), pct(1), pct(1), 1, uri(b"")),
 			Error::<Test>::NotATranscoder
@@ -495,7 +492,7 @@ fn update_transcoder_requires_a_registered_transcoder() {
 
 #[test]
 fn resign_transcoder_leaves_the_active_set_at_the_next_round() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(Staking::resign_transcoder(origin(T1)), Error::<Test>::NotATranscoder);
 		register(T1, 1_000, 10, 50);
 		assert_ok!(Staking::bond(origin(D1), 500, T1));
@@ -521,7 +518,7 @@ fn resign_transcoder_leaves_the_active_set_at_the_next_round() {
 
 #[test]
 fn bond_holds_funds_in_the_bonders_account() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		let issuance = Balances::total_issuance();
 		assert_ok!(Staking::bond(origin(D1), 400, T1));
@@ -541,7 +538,7 @@ fn bond_holds_funds_in_the_bonders_account() {
 
 #[test]
 fn bond_to_an_active_transcoder_is_pending_until_the_next_round() {
-	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(1_000).build_and_execute(|| {
 		register(T1, 1_000, 0, 0);
 		next_round();
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
@@ -560,7 +557,7 @@ fn bond_to_an_active_transcoder_is_pending_until_the_next_round() {
 
 #[test]
 fn bond_errors() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		assert_noop!(Staking::bond(RuntimeOrigin::root(), 1, T1), BadOrigin);
 		assert_noop!(Staking::bond(origin(D1), 0, T1), Error::<Test>::ZeroAmount);
@@ -578,7 +575,7 @@ fn bond_errors() {
 
 #[test]
 fn bonding_to_another_transcoder_moves_the_whole_bond_after_settling() {
-	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(1_000).build_and_execute(|| {
 		register(T1, 1_000, 0, 100);
 		register(T2, 1_000, 0, 0);
 		assert_ok!(Staking::bond(origin(D1), 2_000, T1));
@@ -608,7 +605,7 @@ fn bonding_to_another_transcoder_moves_the_whole_bond_after_settling() {
 
 #[test]
 fn unbond_creates_a_lock_withdrawable_after_the_unbonding_period() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		assert_ok!(Staking::bond(origin(D1), 500, T1));
 		assert_ok!(Staking::unbond(origin(D1), 200));
@@ -634,7 +631,7 @@ fn unbond_creates_a_lock_withdrawable_after_the_unbonding_period() {
 
 #[test]
 fn unbonding_everything_removes_the_record_once_withdrawn() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		assert_ok!(Staking::bond(origin(D1), 500, T1));
 		assert_ok!(Staking::unbond(origin(D1), 500));
@@ -647,7 +644,7 @@ fn unbonding_everything_removes_the_record_once_withdrawn() {
 
 #[test]
 fn unbond_errors() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_noop!(Staking::unbond(origin(D1), 1), Error::<Test>::NotBonded);
 		register(T1, 1_000, 10, 50);
 		assert_ok!(Staking::bond(origin(D1), 500, T1));
@@ -668,7 +665,7 @@ fn unbond_errors() {
 
 #[test]
 fn unbonding_all_of_a_self_bond_resigns_the_transcoder() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		assert_ok!(Staking::unbond(origin(T1), 1_000));
 		assert!(!Transcoders::<Test>::contains_key(T1));
@@ -679,7 +676,7 @@ fn unbonding_all_of_a_self_bond_resigns_the_transcoder() {
 
 #[test]
 fn rebond_returns_a_lock_to_the_current_transcoder() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		assert_noop!(Staking::rebond(origin(D1), 0), Error::<Test>::NotBonded);
 		assert_ok!(Staking::bond(origin(D1), 500, T1));
@@ -701,7 +698,7 @@ fn rebond_returns_a_lock_to_the_current_transcoder() {
 
 #[test]
 fn rebond_to_bonds_a_lock_to_any_transcoder_moving_the_bond() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		register(T2, 1_000, 10, 50);
 		assert_ok!(Staking::bond(origin(D1), 500, T1));
@@ -722,7 +719,7 @@ fn rebond_to_bonds_a_lock_to_any_transcoder_moving_the_bond() {
 
 #[test]
 fn unbonded_stake_stops_earning_at_once() {
-	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(1_000).build_and_execute(|| {
 		register(T1, 1_000, 0, 0);
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
 		assert_ok!(Staking::unbond(origin(D1), 1_000));
@@ -738,7 +735,7 @@ fn unbonded_stake_stops_earning_at_once() {
 
 #[test]
 fn claim_earnings_compounds_rewards_and_is_idempotent() {
-	ExtBuilder::default().fixed_mintable(500).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(500).build_and_execute(|| {
 		assert_noop!(Staking::claim_earnings(origin(D1)), Error::<Test>::NotBonded);
 		register(T1, 1_000, 20, 50);
 		assert_ok!(Staking::bond(origin(D1), 1_500, T1));
@@ -760,7 +757,7 @@ fn claim_earnings_compounds_rewards_and_is_idempotent() {
 
 #[test]
 fn withdraw_fees_pays_out_settled_fees() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 50);
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
 		next_round();
@@ -785,7 +782,7 @@ fn withdraw_fees_pays_out_settled_fees() {
 
 #[test]
 fn slash_reaches_unbonding_locks_until_withdrawn() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 0);
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
 		// D1 unbonds after an offence that is only reported later.
@@ -811,7 +808,7 @@ fn slash_reaches_unbonding_locks_until_withdrawn() {
 
 #[test]
 fn slash_of_pending_stake_and_without_finder() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 0);
 		next_round();
 		assert_ok!(Staking::bond(origin(D1), 800, T1));
@@ -832,7 +829,7 @@ fn slash_of_pending_stake_and_without_finder() {
 
 #[test]
 fn slash_of_an_unknown_account_or_zero_fraction_does_nothing() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&NOBODY, pct(50), Some(FINDER), pct(10)), 0);
 		register(T1, 1_000, 0, 0);
 		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(0), Some(FINDER), pct(10)), 0);
@@ -843,7 +840,7 @@ fn slash_of_an_unknown_account_or_zero_fraction_does_nothing() {
 
 #[test]
 fn a_full_slash_leaves_a_usable_pool() {
-	ExtBuilder::default().fixed_mintable(100).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(100).build_and_execute(|| {
 		register(T1, 1_000, 0, 0);
 		<Staking as Slashing<u64, u64>>::slash(&T1, pct(100), None, pct(0));
 		assert_eq!(stake(T1), 0);
@@ -859,7 +856,7 @@ fn a_full_slash_leaves_a_usable_pool() {
 
 #[test]
 fn a_full_slash_wipes_the_epoch_but_keeps_fees_and_later_bonds_stay_slashable() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 100);
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
 		next_round();
@@ -931,7 +928,7 @@ fn claim_earnings_weight_does_not_depend_on_the_rounds_elapsed() {
 
 #[test]
 fn round_start_weight_is_accounted() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		register(T1, 1_000, 10, 50);
 		register(T2, 1_000, 10, 50);
 		System::set_block_number(ROUND_LENGTH - 1);
@@ -952,7 +949,7 @@ fn round_start_weight_is_accounted() {
 
 #[test]
 fn views_show_pending_stake_fees_and_the_active_set() {
-	ExtBuilder::default().fixed_mintable(1_000).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(1_000).build_and_execute(|| {
 		assert!(Staking::delegator_view(&D1).is_none());
 		assert!(Staking::transcoder_view(&T1).is_none());
 		register(T1, 1_000, 0, 100);
@@ -985,7 +982,7 @@ fn rounding_never_owes_delegators_more_rewards_than_the_pool_holds() {
 			for bonds in [[333u64, 334, 335], [1_001, 7, 999], [17, 19, 23], [3, 5, 11], [101, 203, 307]]
 			{
 				for rounds in [1u32, 3, 6] {
-					ExtBuilder::default().fixed_mintable(mintable).build().execute_with(|| {
+					ExtBuilder::default().fixed_mintable(mintable).build_and_execute(|| {
 						register(T1, 1_000, 0, 0);
 						for (who, amount) in [D1, D2, D3].into_iter().zip(bonds) {
 							assert_ok!(Staking::bond(origin(who), amount, T1));
@@ -1019,7 +1016,7 @@ fn rounding_never_owes_delegators_more_rewards_than_the_pool_holds() {
 
 #[test]
 fn transcoders_out_of_the_active_set_are_still_paid_for_past_work() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 40);
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
 		// Registered but not active yet: its registered terms apply (40% to the pool, where
@@ -1045,7 +1042,7 @@ fn transcoders_out_of_the_active_set_are_still_paid_for_past_work() {
 
 #[test]
 fn the_deactivation_hook_hears_of_resignation_eviction_slash_and_dropping_out() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		Deactivated::take();
 		register(T1, 1_000, 0, 0);
 		register(T2, 2_000, 0, 0);
@@ -1062,7 +1059,7 @@ fn the_deactivation_hook_hears_of_resignation_eviction_slash_and_dropping_out() 
 		<Staking as Slashing<u64, u64>>::slash(&T2, pct(10), None, pct(0));
 		assert_eq!(Deactivated::take(), vec![T2]);
 	});
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		Deactivated::take();
 		register(T1, 1_000, 0, 0);
 		register(T2, 2_000, 0, 0);
@@ -1082,7 +1079,7 @@ fn the_deactivation_hook_hears_of_resignation_eviction_slash_and_dropping_out() 
 
 #[test]
 fn release_all_frees_bond_locks_and_fees_of_a_delegator() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 50);
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
 		assert_ok!(Staking::unbond(origin(D1), 400));
@@ -1112,7 +1109,7 @@ fn release_all_frees_bond_locks_and_fees_of_a_delegator() {
 
 #[test]
 fn release_all_resigns_a_transcoder() {
-	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 0);
 		assert_ok!(Staking::bond(origin(D1), 500, T1));
 		next_round();
@@ -1128,5 +1125,107 @@ fn release_all_resigns_a_transcoder() {
 		assert!(active().is_empty());
 		// The delegator keeps its bond.
 		assert_eq!(stake(D1), 500);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12, item 1: a finder fee never exceeds what the offender itself lost
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn item1_finder_fee_is_capped_at_the_transcoders_own_slash() {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
+		register(T1, 1_000, 0, 0);
+		assert_ok!(Staking::bond(origin(D1), 99_000, T1));
+		let issuance = Balances::total_issuance();
+		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(10), Some(FINDER), pct(5)), 10_000);
+		// T1 itself lost 100 of its 1_000: the finder gets 5% of that, not of the pool's 10_000.
+		assert_eq!(free(FINDER), 5);
+		assert!(events().contains(&Event::Slashed {
+			transcoder: T1,
+			fraction: pct(10),
+			slashed: 10_000,
+			burned_from_pot: 0,
+			finder: Some(FINDER),
+			finder_reward: 5
+		}));
+		assert_ok!(Staking::claim_earnings(origin(T1)));
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert_eq!(Balances::total_issuance(), issuance + 5 - 10_000);
+
+		// A pool without a bond of its transcoder's own pays no finder fee at all.
+		assert_ok!(Staking::bond(origin(T2), 500, T2));
+		assert_ok!(Staking::register_transcoder(origin(T2), pct(0), pct(0), 1, uri(b"")));
+		assert_ok!(Staking::bond(origin(D2), 5_000, T2));
+		assert_ok!(Staking::unbond(origin(T2), 500));
+		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T2, pct(50), Some(FINDER), pct(5)), 2_500);
+		assert_eq!(free(FINDER), 5);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12, item 1: an exposed transcoder's own bond stays in its pool
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn item1_an_exposed_transcoder_cannot_move_unbond_or_rebond_its_own_bond_elsewhere() {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
+		register(T1, 1_000, 0, 0);
+		register(T2, 1_000, 0, 0);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		// Two locks of T1's own pool, unbonded before the exposure.
+		assert_ok!(Staking::unbond(origin(T1), 200));
+		assert_ok!(Staking::unbond(origin(T1), 100));
+		set_exposed(T1, true);
+
+		// Resigning is possible (no more jobs, seats or rounds) but frees nothing.
+		assert_ok!(Staking::resign_transcoder(origin(T1)));
+		assert_noop!(Staking::bond(origin(T1), 0, T2), Error::<Test>::ExposedToSlash);
+		assert_noop!(Staking::bond(origin(T1), 10, T2), Error::<Test>::ExposedToSlash);
+		assert_noop!(Staking::unbond(origin(T1), 100), Error::<Test>::ExposedToSlash);
+		assert_noop!(Staking::unbond(origin(T1), 700), Error::<Test>::ExposedToSlash);
+		assert_noop!(Staking::rebond_to(origin(T1), T2, 0), Error::<Test>::ExposedToSlash);
+		// It may add to its own bond and rebond its own locks to itself ...
+		assert_ok!(Staking::bond(origin(T1), 100, T1));
+		assert_ok!(Staking::rebond(origin(T1), 0));
+		assert_eq!(stake(T1), 1_000);
+		// ... and withdraw a matured lock (unbonded before the exposure began).
+		run_to_round(UNBONDING_PERIOD);
+		assert_ok!(Staking::withdraw_unbonded(origin(T1), 1));
+		// Its delegators are not held back.
+		assert_ok!(Staking::bond(origin(D1), 0, T2));
+
+		// The slash reaches all of T1's own bond.
+		<Staking as Slashing<u64, u64>>::slash(&T1, pct(10), Some(FINDER), pct(5));
+		assert_eq!(stake(T1), 900);
+		assert_eq!(free(FINDER), 5);
+		set_exposed(T1, false);
+		assert_ok!(Staking::bond(origin(T1), 0, T2));
+		assert_eq!((stake(T1), held(T1)), (900, 900));
+	});
+}
+
+#[test]
+fn item1_exposure_is_asked_only_about_the_own_bond_and_weighed() {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
+		register(T1, 1_000, 0, 0);
+		register(T2, 1_000, 0, 0);
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		// A delegator's exposure (as a transcoder elsewhere, say) does not hold its delegation.
+		set_exposed(D1, true);
+		assert_ok!(Staking::unbond(origin(D1), 100));
+		assert_ok!(Staking::rebond_to(origin(D1), T2, 0));
+		assert_ok!(Staking::bond(origin(D1), 0, T1));
+		// The calls that may ask are weighed with the question.
+		use crate::WeightInfo;
+		let extra = <TestExposure as crate::SlashExposure<u64>>::exposed_weight();
+		let weight = |call: crate::Call<Test>| call.get_dispatch_info().call_weight;
+		assert_eq!(weight(crate::Call::bond { amount: 1, transcoder: T1 }), <() as WeightInfo>::bond() + extra);
+		assert_eq!(weight(crate::Call::rebond { lock_id: 0 }), <() as WeightInfo>::rebond() + extra);
+		assert_eq!(
+			weight(crate::Call::rebond_to { transcoder: T1, lock_id: 0 }),
+			<() as WeightInfo>::rebond_to() + extra
+		);
+		assert!(weight(crate::Call::unbond { amount: 1 }).all_gte(<() as WeightInfo>::unbond(MAX_TRANSCODERS) + extra));
 	});
 }

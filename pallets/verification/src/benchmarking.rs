@@ -198,7 +198,8 @@ fn challenge<T: Config>(
 	seqs
 }
 
-/// Committees of `verifiers` (the first ones) with the given votes on each of `seqs`.
+/// Committees of `verifiers` (the first ones) with the given votes on each of `seqs`; the seats
+/// without a vote count as exposures, as when drawn.
 fn committees<T: Config>(
 	claim_id: ClaimId,
 	seqs: &[u64],
@@ -227,6 +228,9 @@ fn committees<T: Config>(
 				deadline,
 			},
 		);
+		for member in members.iter().filter(|member| member.vote.is_none()) {
+			Pallet::<T>::expose(&member.who);
+		}
 	}
 }
 
@@ -262,7 +266,8 @@ mod benchmarks {
 		assert!(SegmentChecks::<T>::contains_key(claim_id, seqs[p as usize - 1]));
 	}
 
-	// The deciding vote fails the claim: the other segments' checks are dropped.
+	// The deciding vote fails the claim: the other segments' checks are dropped, releasing all
+	// their silent members.
 	#[benchmark]
 	fn submit_verdict() {
 		let verifiers = T::VerifiersPerSegment::get();
@@ -273,7 +278,10 @@ mod benchmarks {
 		// All but the last member voted `false`; the last vote completes the committee.
 		let mut votes: Vec<Option<bool>> = (1..verifiers).map(|_| Some(false)).collect();
 		votes.push(None);
-		committees::<T>(claim_id, &seqs, &votes, now + T::VerdictPeriod::get());
+		let deadline = now + T::VerdictPeriod::get();
+		committees::<T>(claim_id, &seqs[..1], &votes, deadline);
+		let silent: Vec<Option<bool>> = (0..verifiers).map(|_| None).collect();
+		committees::<T>(claim_id, &seqs[1..], &silent, deadline);
 		let voter: T::AccountId = account("verifier", verifiers - 1, 0);
 
 		#[extrinsic_call]

@@ -53,8 +53,8 @@
 //! transcoder is slashed [`Config::MissedVerificationSlash`] of its stake and the claim's fee goes
 //! back to the job's deposit (or to the broadcaster if the job has ended). During the
 //! [`Config::ReportPeriod`] blocks after the deadline anyone may [`Pallet::report_missed`] and
-//! earn [`Config::FinderFee`] of the slashed stake; after that the pallet reports it itself, with
-//! no finder, in `on_initialize`.
+//! earn [`Config::FinderFee`] of the stake the transcoder itself lost (see "Exposure"); after
+//! that the pallet reports it itself, with no finder, in `on_initialize`.
 //!
 //! ## Committees
 //!
@@ -82,6 +82,26 @@
 //! A failed claim: its transcoder is slashed [`Config::FailedVerificationSlash`] (no finder), the
 //! claim's fee goes back to the broadcaster as for a missed one, and the other segments' checks
 //! stop. A claim all of whose challenged segments passed is paid.
+//!
+//! ## Exposure
+//!
+//! A transcoder whose claim is under verification, or who sits on a committee without having
+//! voted, can still be slashed for it: a missed proof deadline, a failed check or a vote not
+//! cast are slashed 20 or more blocks after the claim or the draw. So that it cannot leave that
+//! slash to its delegators by taking its own bond out of its pool meanwhile, the pallet counts,
+//! per transcoder, the outcomes that can still slash it ([`Exposures`], O(1) per change):
+//! - a claim counts from [`pallet_jobs::ClaimVerification::on_claim`] until its verification
+//!   ends (passed, missed or failed) or its record is removed;
+//! - a committee seat counts from the draw until the member votes, is slashed for not voting,
+//!   or the segment's check stops (the claim failed or was missed).
+//!
+//! The pallet is pallet-staking-delegation's [`pallet_staking_delegation::SlashExposure`]
+//! (`Config::SlashExposure = Verification` in the runtime): while a transcoder's count is not
+//! zero its self-bond cannot move to another transcoder or be unbonded, nor a lock of its own
+//! pool be rebonded elsewhere (`ExposedToSlash`). Resigning does not help either: the bond stays.
+//! And the finder of a missed verification is paid [`Config::FinderFee`] of what the
+//! transcoder's *own* bond lost, never of its delegators' losses, so a sybil finder never gains
+//! more than the offender pays.
 //!
 //! ## Verifier fees
 //!
@@ -152,6 +172,9 @@ mod mock;
 mod proptests;
 #[cfg(test)]
 mod tests;
+// Not gated on try-runtime: the sibling pallets' tests run these invariants too (generic, so
+// nothing of it reaches a runtime that does not call it).
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -305,7 +328,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type FailedVerificationSlash: Get<Perbill>;
 
-		/// Share of a missed verification's slashed stake paid to its reporter. Default 5%.
+		/// Share of what a missed verification's transcoder itself lost (its own bond's slash, not
+		/// its delegators') paid to its reporter. Default 5%.
 		#[pallet::constant]
 		type FinderFee: Get<Perbill>;
 
@@ -392,6 +416,13 @@ pub mod pallet {
 	/// Head and tail of each task queue.
 	#[pallet::storage]
 	pub type TaskBounds<T: Config> = StorageMap<_, Twox64Concat, TaskQueue, QueueBounds, ValueQuery>;
+
+	/// How many outcomes can still slash each transcoder: its claims whose verification has not
+	/// ended (challenges to prove, segments under review) plus its committee seats without a
+	/// vote. Absent means none; pallet-staking-delegation keeps the transcoder's own bond in
+	/// its pool while it is present (see the crate docs, "Exposure").
+	#[pallet::storage]
+	pub type Exposures<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -495,6 +526,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::run_tasks(now)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		fn integrity_test() {
@@ -629,6 +665,8 @@ pub mod pallet {
 			ensure!(member.vote.is_none(), Error::<T>::AlreadyVoted);
 			ensure!(now <= segment.deadline, Error::<T>::VerdictPeriodOver);
 			member.vote = Some(ok);
+			// Voted: the seat can no longer slash it.
+			Self::unexpose(&who);
 			Self::deposit_event(Event::VerdictSubmitted { claim_id, seq, verifier: who, ok });
 			if segment.members.iter().all(|member| member.vote.is_some()) {
 				Self::decide(claim_id, check, seq, segment, now, false);
@@ -639,7 +677,8 @@ pub mod pallet {
 		}
 
 		/// Reports a claim whose challenges were not all proven by the deadline: its transcoder
-		/// is slashed and the signer earns the finder fee. Anyone may call it.
+		/// is slashed and the signer earns the finder fee, a share of what the transcoder's own
+		/// bond lost. Anyone may call it.
 		#[pallet::call_index(2)]
 		#[pallet::weight(Pallet::<T>::report_missed_weight())]
 		pub fn report_missed(origin: OriginFor<T>, claim_id: ClaimId) -> DispatchResult {
@@ -653,6 +692,18 @@ pub mod pallet {
 			);
 			Self::missed(claim_id, check, Some(who));
 			Ok(())
+		}
+	}
+
+	/// A transcoder is exposed while it has a claim under verification or a committee seat
+	/// without a vote (see the crate docs, "Exposure").
+	impl<T: Config> pallet_staking_delegation::SlashExposure<T::AccountId> for Pallet<T> {
+		fn exposed(who: &T::AccountId) -> bool {
+			Exposures::<T>::contains_key(who)
+		}
+
+		fn exposed_weight() -> Weight {
+			T::DbWeight::get().reads(1)
 		}
 	}
 
@@ -672,6 +723,7 @@ pub mod pallet {
 					proof_deadline: None,
 				},
 			);
+			Self::expose(&claim.transcoder);
 			// Pushing fails only when the queue counter overflows u64; the claim would then be
 			// held until settled by governance, which cannot happen in practice.
 			let _ = Self::push_task(TaskQueue::Issue, QueuedTask { claim_id, seq: 0, due: issue_at });
@@ -686,17 +738,31 @@ pub mod pallet {
 		}
 
 		fn on_settle(claim_id: ClaimId, claim: &ClaimOf<T>) -> Vec<(T::AccountId, BalanceOf<T>)> {
-			Checks::<T>::remove(claim_id);
-			let _ = SegmentChecks::<T>::clear_prefix(claim_id, T::MaxProofs::get(), None);
+			// Settled claims are final (the verdict was `Pay` or `Fail`), so this releases
+			// nothing unless a claim is settled some other way.
+			if let Some(check) = Checks::<T>::take(claim_id) {
+				if !check.status.is_final() {
+					Self::unexpose(&check.transcoder);
+				}
+			}
+			Self::clear_segments(claim_id, None);
 			let shares = FeeShares::<T>::take(claim_id);
 			Self::verifier_fees(claim.fee, &shares)
 		}
 
 		fn on_settle_weight() -> Weight {
-			// Clearing the records, and a transfer (two accounts read and written) per share.
+			// Clearing the records (releasing the claimant's and the silent members' exposure),
+			// and a transfer (two accounts read and written) per share.
+			let seats = u64::from(T::MaxProofs::get())
+				.saturating_mul(u64::from(T::VerifiersPerSegment::get()))
+				.saturating_add(1);
 			T::DbWeight::get()
 				.reads_writes(3, 3)
-				.saturating_add(T::DbWeight::get().writes(u64::from(T::MaxProofs::get())))
+				.saturating_add(T::DbWeight::get().reads_writes(
+					u64::from(T::MaxProofs::get()),
+					u64::from(T::MaxProofs::get()),
+				))
+				.saturating_add(T::DbWeight::get().reads_writes(seats, seats))
 				.saturating_add(
 					T::DbWeight::get()
 						.reads_writes(2, 2)
@@ -780,6 +846,38 @@ pub mod pallet {
 					.reads_writes(2, 2)
 					.saturating_mul(u64::from(MaxFeeShares::<T>::get())),
 			)
+		}
+
+		/// Counts one more outcome that can slash `who` (a claim or a committee seat).
+		pub(crate) fn expose(who: &T::AccountId) {
+			Exposures::<T>::mutate(who, |count| *count = count.saturating_add(1));
+		}
+
+		/// Counts one outcome that can slash `who` less.
+		pub(crate) fn unexpose(who: &T::AccountId) {
+			Exposures::<T>::mutate_exists(who, |count| match count {
+				Some(n) if *n > 1 => *n = n.saturating_sub(1),
+				Some(_) => *count = None,
+				None => {
+					frame_support::defensive!("an exposure is released that was never counted");
+				},
+			});
+		}
+
+		/// Removes every segment check of `claim_id` (at most `MaxProofs`), releasing the
+		/// members that had not voted, except those of segment `skip` (released by the caller).
+		fn clear_segments(claim_id: ClaimId, skip: Option<SegmentSeq>) {
+			let limit = T::MaxProofs::get() as usize;
+			let segments: Vec<(SegmentSeq, SegmentCheckOf<T>)> =
+				SegmentChecks::<T>::drain_prefix(claim_id).take(limit).collect();
+			for (seq, segment) in segments {
+				if Some(seq) == skip {
+					continue;
+				}
+				for member in segment.members.iter().filter(|member| member.vote.is_none()) {
+					Self::unexpose(&member.who);
+				}
+			}
 		}
 
 		pub(crate) fn push_task(queue: TaskQueue, task: QueuedTask<BlockNumberFor<T>>) -> DispatchResult {
@@ -901,6 +999,7 @@ pub mod pallet {
 			}
 			let Some(claim) = pallet_jobs::Claims::<T>::get(claim_id) else {
 				Checks::<T>::remove(claim_id);
+				Self::unexpose(&check.transcoder);
 				return true;
 			};
 			let rate = u64::from(Self::verification_rate());
@@ -1004,6 +1103,9 @@ pub mod pallet {
 				return;
 			}
 			Checks::<T>::insert(claim_id, check);
+			for member in &members {
+				Self::expose(&member.who);
+			}
 			segment.members = BoundedVec::truncate_from(members);
 			Self::start_round(claim_id, seq, segment, now);
 		}
@@ -1098,6 +1200,8 @@ pub mod pallet {
 						Perbill::from_rational(missed_vote.min(member.stake), member.stake)
 					};
 					Self::slash(&member.who, fraction, SlashReason::MissedVote, None, Perbill::zero());
+					// Slashed: the seat can do nothing more to it.
+					Self::unexpose(&member.who);
 				}
 			}
 			let count = |ok: bool| {
@@ -1127,6 +1231,7 @@ pub mod pallet {
 					Some(no <= yes)
 				} else {
 					for member in fresh {
+						Self::expose(&member.who);
 						let _ = segment.members.try_push(member);
 					}
 					Self::start_round(claim_id, seq, segment, now);
@@ -1186,7 +1291,9 @@ pub mod pallet {
 				check.challenges.iter().all(|challenge| challenge.status == SegmentStatus::Passed);
 			if all_passed {
 				check.status = CheckStatus::Passed;
+				let transcoder = check.transcoder.clone();
 				Checks::<T>::insert(claim_id, check);
+				Self::unexpose(&transcoder);
 				Self::deposit_event(Event::VerificationPassed { claim_id });
 				Self::settle_if_due(claim_id, now);
 			} else {
@@ -1202,10 +1309,14 @@ pub mod pallet {
 			now: BlockNumberFor<T>,
 		) {
 			Self::add_shares(claim_id, deciders);
-			let _ = SegmentChecks::<T>::clear_prefix(claim_id, T::MaxProofs::get(), None);
+			// The deciding segment's members were released by the caller (they all voted, or
+			// the silent ones were slashed); the other segments' silent members are released
+			// here: their checks stop.
+			Self::clear_segments(claim_id, Some(seq));
 			check.status = CheckStatus::Failed;
 			let transcoder = check.transcoder.clone();
 			Checks::<T>::insert(claim_id, check);
+			Self::unexpose(&transcoder);
 			Self::deposit_event(Event::VerificationFailed { claim_id, seq });
 			Self::slash(
 				&transcoder,
@@ -1218,10 +1329,11 @@ pub mod pallet {
 		}
 
 		fn missed(claim_id: ClaimId, mut check: ClaimCheckOf<T>, finder: Option<T::AccountId>) {
-			let _ = SegmentChecks::<T>::clear_prefix(claim_id, T::MaxProofs::get(), None);
+			Self::clear_segments(claim_id, None);
 			check.status = CheckStatus::Missed;
 			let transcoder = check.transcoder.clone();
 			Checks::<T>::insert(claim_id, check);
+			Self::unexpose(&transcoder);
 			Self::deposit_event(Event::VerificationMissed { claim_id, finder: finder.clone() });
 			Self::slash(
 				&transcoder,

@@ -1,6 +1,8 @@
-//! A test runtime: System, Balances, pallet-jobs and this pallet, with test doubles for the
-//! transcoder directory, the fee crediting and the slashing of pallet-staking-delegation, and
-//! sr25519 keys derived from the (u64) account ids.
+//! A test runtime: System, Balances, OlcToken, pallet-staking-delegation, pallet-jobs and this
+//! pallet, as the runtime wires them: slashes, the transcoder directory (the staking round's
+//! active set without resigned members) and the re-election of a deactivated transcoder's jobs
+//! go through the real pallet-staking-delegation. Only the fee crediting is a test double, and
+//! sr25519 keys are derived from the (u64) account ids.
 
 use crate as pallet_verification;
 use crate::AccountKeys;
@@ -8,8 +10,8 @@ use codec::Encode;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{
-		fungible::{Inspect, Mutate},
-		tokens::{Fortitude, Precision, Preservation},
+		fungible::{Inspect, InspectHold, Mutate},
+		tokens::{Fortitude, Preservation},
 		ConstU32, ConstU64, Hooks,
 	},
 	weights::Weight,
@@ -26,6 +28,8 @@ frame_support::construct_runtime!(
 	pub enum Test {
 		System: frame_system,
 		Balances: pallet_balances,
+		OlcToken: pallet_olc_token,
+		Staking: pallet_staking_delegation,
 		Jobs: pallet_jobs,
 		Verification: pallet_verification,
 	}
@@ -42,6 +46,7 @@ pub const MISSED_VOTE_SLASH: u64 = 10;
 pub const MAX_SAMPLES: u32 = 8;
 pub const MAX_TASKS: u32 = 6;
 pub const MAX_SEGMENTS_PER_CLAIM: u64 = 1_000;
+pub const MIN_SELF_BOND: u64 = 100;
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
@@ -57,12 +62,15 @@ impl pallet_balances::Config for Test {
 
 parameter_types! {
 	pub const JobsPalletId: PalletId = PalletId(*b"olc/jobs");
-	/// The directory's active transcoders (who, stake, price).
-	pub static ActiveTranscoders: Vec<Candidate<u64, u64>> = vec![];
+	pub const OlcTokenPalletId: PalletId = PalletId(*b"olc/mntn");
+	pub const StakingPalletId: PalletId = PalletId(*b"olc/stkd");
 	/// Fees credited through the fee double: (payer, transcoder, amount).
 	pub static CreditedFees: Vec<(u64, u64, u64)> = vec![];
-	/// Slashes through the slashing double: (transcoder, fraction, finder, slashed, finder fee).
+	/// Slashes made through pallet-staking-delegation: (transcoder, fraction, finder, slashed,
+	/// finder fee).
 	pub static Slashes: Vec<(u64, Perbill, Option<u64>, u64, u64)> = vec![];
+	/// OLC burned from each account's hold by slashes so far (booked from the staking events).
+	pub static SlashBurned: Vec<(u64, u64)> = vec![];
 	/// One segment in this many is challenged.
 	pub static VerificationRate: u32 = 4;
 	pub const MissedVerificationSlash: Perbill = Perbill::from_percent(10);
@@ -71,7 +79,40 @@ parameter_types! {
 	pub const VerifierFee: Perbill = Perbill::from_percent(10);
 }
 
-/// Where the fee double moves credited fees (pallet-staking-delegation's pot).
+impl pallet_olc_token::Config for Test {
+	type Currency = Balances;
+	type MinTip = ConstU64<1>;
+	type PalletId = OlcTokenPalletId;
+	type BannedAccounts = frame_support::traits::Nothing;
+	type WeightInfo = ();
+}
+
+impl pallet_staking_delegation::Config for Test {
+	type Currency = Balances;
+	type MonetaryPolicy = OlcToken;
+	type MinSelfBond = ConstU64<MIN_SELF_BOND>;
+	type MaxActiveTranscoders = ConstU32<16>;
+	type MaxTranscoders = ConstU32<32>;
+	type UnbondingPeriod = ConstU32<2>;
+	type MaxUnbondingLocks = ConstU32<4>;
+	type PalletId = StakingPalletId;
+	type OnTranscoderDeactivated = JobsReelection;
+	type SlashExposure = Verification;
+	type WeightInfo = ();
+}
+
+/// A deactivated transcoder loses its running jobs, as in the runtime.
+pub struct JobsReelection;
+impl pallet_staking_delegation::OnTranscoderDeactivated<u64> for JobsReelection {
+	fn on_transcoder_deactivated(who: &u64) {
+		Jobs::on_transcoder_deactivated(who);
+	}
+	fn weight() -> Weight {
+		Jobs::on_transcoder_deactivated_weight()
+	}
+}
+
+/// Where the fee double moves credited fees.
 pub const FEE_POT: u64 = 99;
 /// An account without an sr25519 key.
 pub const KEYLESS: u64 = 77;
@@ -92,14 +133,25 @@ pub fn service_uri_of(who: u64) -> ServiceUri {
 	format!("https://t{who}.example").into_bytes().try_into().unwrap()
 }
 
-/// The active set as pallet-staking-delegation would provide it.
-pub struct TestDirectory;
-impl TranscoderDirectory<u64, u64> for TestDirectory {
+/// The runtime's directory: the staking round's active set without the members that resigned
+/// or were slashed during the round.
+pub struct StakingDirectory;
+impl TranscoderDirectory<u64, u64> for StakingDirectory {
 	fn active_transcoders() -> Vec<Candidate<u64, u64>> {
-		ActiveTranscoders::get()
+		pallet_staking_delegation::ActiveSet::<Test>::get()
+			.into_iter()
+			.filter(|member| pallet_staking_delegation::Transcoders::<Test>::contains_key(member.who))
+			.map(|member| Candidate {
+				who: member.who,
+				stake: member.stake,
+				price_per_segment: member.terms.price_per_segment,
+			})
+			.collect()
 	}
 	fn service_uri(who: &u64) -> ServiceUri {
-		service_uri_of(*who)
+		pallet_staking_delegation::Transcoders::<Test>::get(who)
+			.map(|info| info.service_uri)
+			.unwrap_or_default()
 	}
 }
 
@@ -119,40 +171,21 @@ impl TranscoderFees<u64, u64> for TestFees {
 	}
 }
 
-/// Behaves like pallet-staking-delegation's slash: takes `fraction` of the transcoder's stake
-/// (burned from its balance here, where the double keeps the stake), mints the finder fee to
-/// the finder, and resigns the transcoder (here: leaves the active set at once, and pallet-jobs
-/// re-elects its jobs).
-pub struct TestSlashing;
-impl pallet_staking_delegation::Slashing<u64, u64> for TestSlashing {
+/// pallet-staking-delegation's slash, with a record of each (the finder fee read from the
+/// finder's balance).
+pub struct RecordedSlashing;
+impl pallet_staking_delegation::Slashing<u64, u64> for RecordedSlashing {
 	fn slash(transcoder: &u64, fraction: Perbill, finder: Option<u64>, finder_fee: Perbill) -> u64 {
-		let stake = ActiveTranscoders::get()
-			.iter()
-			.find(|candidate| candidate.who == *transcoder)
-			.map_or(0, |candidate| candidate.stake);
-		let slashed = fraction.mul_floor(stake);
-		let burned = <Balances as Mutate<u64>>::burn_from(
-			transcoder,
-			slashed,
-			Preservation::Expendable,
-			Precision::Exact,
-			Fortitude::Force,
-		)
-		.unwrap();
-		assert_eq!(burned, slashed);
-		let fee = finder.map_or(0, |_| finder_fee.mul_floor(slashed));
-		if let Some(finder) = finder {
-			if fee > 0 {
-				<Balances as Mutate<u64>>::mint_into(&finder, fee).unwrap();
-			}
-		}
+		let before = finder.map_or(0, total_balance);
+		let slashed = <Staking as pallet_staking_delegation::Slashing<u64, u64>>::slash(
+			transcoder, fraction, finder, finder_fee,
+		);
+		let fee = finder.map_or(0, total_balance) - before;
 		Slashes::mutate(|all| all.push((*transcoder, fraction, finder, slashed, fee)));
-		ActiveTranscoders::mutate(|all| all.retain(|candidate| candidate.who != *transcoder));
-		let _ = Jobs::on_transcoder_deactivated(transcoder);
 		slashed
 	}
 	fn slash_weight() -> Weight {
-		Weight::from_parts(50_000, 0)
+		<Staking as pallet_staking_delegation::Slashing<u64, u64>>::slash_weight()
 	}
 }
 
@@ -179,7 +212,7 @@ impl crate::BenchmarkHelper<u64> for TestBenchmarkHelper {
 
 impl pallet_jobs::Config for Test {
 	type Currency = Balances;
-	type Directory = TestDirectory;
+	type Directory = StakingDirectory;
 	type Fees = TestFees;
 	type Verification = Verification;
 	type BanOrigin = EnsureRoot<u64>;
@@ -202,7 +235,7 @@ impl pallet_jobs::Config for Test {
 }
 
 impl pallet_verification::Config for Test {
-	type Slashing = TestSlashing;
+	type Slashing = RecordedSlashing;
 	type Keys = TestKeys;
 	type VerificationRate = VerificationRate;
 	type VerificationPeriod = ConstU64<VERIFICATION_PERIOD>;
@@ -233,16 +266,95 @@ pub const T5: u64 = 15;
 pub const INITIAL: u64 = 1_000_000;
 pub const STAKE: u64 = 1_000;
 
-/// Makes `who` active in the directory double with `stake` and `price`.
+/// Makes `who` an active transcoder with at least `stake` of its own and `price`, as a round
+/// start would: bonds what its own stake lacks (minting it first if its free balance is short),
+/// registers it if it is not registered, and puts it in the current active set with its pool's
+/// stake (delegations included).
 pub fn activate(who: u64, stake: u64, price: u64) {
-	ActiveTranscoders::mutate(|all| {
-		all.retain(|c| c.who != who);
-		all.push(Candidate { who, stake, price_per_segment: price });
+	let own = Staking::delegator_view(&who).map_or(0, |view| view.stake);
+	if own < stake {
+		let more = stake - own;
+		let spendable =
+			<Balances as Inspect<u64>>::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite);
+		if spendable < more {
+			<Balances as Mutate<u64>>::mint_into(&who, more - spendable).unwrap();
+		}
+		frame_support::assert_ok!(Staking::bond(RuntimeOrigin::signed(who), more, who));
+	}
+	let terms = pallet_staking_delegation::TranscoderTerms {
+		reward_cut: Perbill::from_percent(10),
+		fee_share: Perbill::from_percent(50),
+		price_per_segment: price,
+	};
+	if pallet_staking_delegation::Transcoders::<Test>::contains_key(who) {
+		frame_support::assert_ok!(Staking::update_transcoder(
+			RuntimeOrigin::signed(who),
+			terms.reward_cut,
+			terms.fee_share,
+			price,
+			service_uri_of(who)
+		));
+	} else {
+		frame_support::assert_ok!(Staking::register_transcoder(
+			RuntimeOrigin::signed(who),
+			terms.reward_cut,
+			terms.fee_share,
+			price,
+			service_uri_of(who)
+		));
+	}
+	let pool = Staking::transcoder_view(&who).unwrap().stake;
+	pallet_staking_delegation::ActiveSet::<Test>::mutate(|set| {
+		set.retain(|member| member.who != who);
+		set.try_push(pallet_staking_delegation::ActiveTranscoder { who, stake: pool, terms })
+			.unwrap();
 	});
 }
 
+/// Takes `who` out of the current active set (it stays registered).
 pub fn deactivate(who: u64) {
-	ActiveTranscoders::mutate(|all| all.retain(|c| c.who != who));
+	pallet_staking_delegation::ActiveSet::<Test>::mutate(|set| set.retain(|member| member.who != who));
+}
+
+/// `who`'s own stake in pallet-staking-delegation now (its bond after slashes).
+pub fn own_stake(who: u64) -> u64 {
+	Staking::delegator_view(&who).map_or(0, |view| view.stake)
+}
+
+/// `who`'s OLC held by pallet-staking-delegation.
+pub fn staked(who: u64) -> u64 {
+	<Balances as InspectHold<u64>>::balance_on_hold(
+		&pallet_staking_delegation::HoldReason::Staking.into(),
+		&who,
+	)
+}
+
+/// Books the staking events of the current block (slashes burned from holds), so that they
+/// outlive the block.
+pub fn book_events() {
+	for record in System::events() {
+		if let RuntimeEvent::Staking(pallet_staking_delegation::Event::SlashBurned { who, amount }) =
+			record.event
+		{
+			SlashBurned::mutate(|all| all.push((who, amount)));
+		}
+	}
+}
+
+/// OLC burned from `who`'s hold by slashes so far (booked blocks and the current one).
+pub fn burned_from(who: u64) -> u64 {
+	let booked: u64 =
+		SlashBurned::get().iter().filter(|(account, _)| *account == who).map(|(_, amount)| amount).sum();
+	let current: u64 = System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Staking(pallet_staking_delegation::Event::SlashBurned { who: account, amount })
+				if account == who =>
+				Some(amount),
+			_ => None,
+		})
+		.sum();
+	booked + current
 }
 
 /// The parent hash the mock gives block `n`.
@@ -250,12 +362,14 @@ pub fn parent_hash_of(n: u64) -> H256 {
 	H256(olc_primitives::blake2_256(&(b"parent", n).encode()))
 }
 
-/// Builds the next block, running both pallets' `on_initialize` (events of earlier blocks are
-/// cleared, as in a real chain). Returns this pallet's weight.
+/// Builds the next block, running the pallets' `on_initialize` (events of earlier blocks are
+/// booked and cleared, as in a real chain). Returns this pallet's weight.
 pub fn next_block() -> Weight {
 	let next = System::block_number() + 1;
+	book_events();
 	System::initialize(&next, &parent_hash_of(next), &Default::default());
 	System::reset_events();
+	Staking::on_initialize(next);
 	Jobs::on_initialize(next);
 	Verification::on_initialize(next)
 }
@@ -272,9 +386,9 @@ pub fn total_balance(who: u64) -> u64 {
 }
 
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	ActiveTranscoders::take();
 	CreditedFees::take();
 	Slashes::take();
+	SlashBurned::take();
 	VerificationRate::set(4);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let mut balances: Vec<(u64, u64)> = vec![
@@ -288,6 +402,10 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
+	pallet_olc_token::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+	pallet_staking_delegation::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	pallet_jobs::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
@@ -295,4 +413,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		System::set_parent_hash(parent_hash_of(1));
 	});
 	ext
+}
+
+/// Runs `test` in a new test externalities, then checks the invariants of this pallet and of
+/// pallet-staking-delegation.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Verification::do_try_state().unwrap();
+		Staking::do_try_state().unwrap();
+	});
 }

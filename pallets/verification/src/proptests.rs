@@ -1,11 +1,15 @@
 //! Property test: random sequences of claims, proofs, verdicts, missed-verification reports,
 //! (de)activations and blocks conserve OLC. After every step:
-//! - total issuance changed only by the slashes (burned) and finder fees (minted);
+//! - total issuance changed only by the slashes (burned from the holds of
+//!   pallet-staking-delegation as the slashed accounts settle) and finder fees (minted);
 //! - the broadcaster's free + held + fees paid from its jobs equals its initial balance, its
 //!   escrow hold is the sum of its unsettled claims' fees and of its jobs' escrow;
 //! - what left the escrow as paid (`JobInfo::paid`) arrived at the fee pot or at verifiers;
 //! - every unsettled claim has a verification record and every record an unsettled claim, and
-//!   segment checks exist only for claims whose verification is still running.
+//!   segment checks exist only for claims whose verification is still running;
+//! - every transcoder's exposure count is its claims under verification plus its committee
+//!   seats without a vote, and pallet-staking-delegation's invariants hold (`do_try_state` of
+//!   both pallets).
 //!
 //! At the end every claim is verified, settled, and no verification state is left.
 
@@ -59,7 +63,7 @@ fn receipts(stream_id: StreamId, transcoder: u64, start: u64, end: u64) -> Vec<T
 
 fn check_invariants(issuance: u64) {
 	let slashes = Slashes::get();
-	let burned: u64 = slashes.iter().map(|slash| slash.3).sum();
+	let burned: u64 = TRANSCODERS.iter().map(|who| burned_from(*who)).sum();
 	let minted: u64 = slashes.iter().map(|slash| slash.4).sum();
 	assert_eq!(Balances::total_issuance(), issuance - burned + minted);
 
@@ -79,11 +83,7 @@ fn check_invariants(issuance: u64) {
 	// Transcoders' balances move only by verifier fees (in) and slashes (burned).
 	let to_verifiers: u64 = TRANSCODERS
 		.iter()
-		.map(|who| {
-			let slashed: u64 =
-				slashes.iter().filter(|slash| slash.0 == *who).map(|slash| slash.3).sum();
-			total_balance(*who) + slashed - INITIAL
-		})
+		.map(|who| total_balance(*who) + burned_from(*who) - INITIAL)
 		.sum();
 	let to_pot = Balances::free_balance(FEE_POT) - EXISTENTIAL_DEPOSIT;
 	assert_eq!(to_pot, CreditedFees::get().iter().map(|fee| fee.2).sum::<u64>());
@@ -102,6 +102,8 @@ fn check_invariants(issuance: u64) {
 	for (claim_id, _, _) in SegmentChecks::<Test>::iter() {
 		assert!(Checks::<Test>::contains_key(claim_id));
 	}
+	Verification::do_try_state().unwrap();
+	Staking::do_try_state().unwrap();
 }
 
 fn pick<T: Clone>(items: &[T], index: u8) -> Option<T> {
@@ -222,6 +224,7 @@ proptest! {
 			prop_assert_eq!(Claims::<Test>::iter().count(), 0);
 			prop_assert_eq!(Checks::<Test>::iter().count(), 0);
 			prop_assert_eq!(SegmentChecks::<Test>::iter().count(), 0);
+			prop_assert_eq!(crate::Exposures::<Test>::iter().count(), 0);
 			prop_assert_eq!(Balances::balance_on_hold(&HoldReason::ClaimEscrow.into(), &ALICE), 0);
 			let _ = CheckStatus::Passed;
 			Ok(())

@@ -1,8 +1,8 @@
 //! Unit tests of pallet-verification.
 
 use crate::{
-	mock::*, CheckStatus, Checks, ClaimId, Error, Event, FeeShares, SegmentChecks, SegmentStatus,
-	SlashReason,
+	mock::*, CheckStatus, Checks, ClaimId, Error, Event, Exposures, FeeShares, SegmentChecks,
+	SegmentStatus, SlashReason,
 };
 use codec::Encode;
 use frame_support::{
@@ -160,7 +160,7 @@ fn held_deposit(who: u64) -> u64 {
 
 #[test]
 fn challenges_follow_the_documented_rule() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (stream_id, job_id) = setup();
 		let claimed_at = System::block_number();
 		let claim_id = claim(job_id, 0, 99, &receipts(stream_id, 0, 99));
@@ -199,7 +199,7 @@ fn challenges_follow_the_documented_rule() {
 
 #[test]
 fn every_claim_gets_at_least_one_challenge() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		VerificationRate::set(u32::MAX);
 		let (stream_id, job_id) = setup();
 		let claim_id = claim(job_id, 0, 9, &receipts(stream_id, 0, 9));
@@ -213,7 +213,7 @@ fn every_claim_gets_at_least_one_challenge() {
 
 #[test]
 fn honest_claim_passes_and_pays_verifiers() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (claim_id, challenged, _) = proven_claim();
 		let fee = 20 * PROFILES * PRICE;
 		let mut voters = Vec::new();
@@ -253,7 +253,7 @@ fn honest_claim_passes_and_pays_verifiers() {
 
 #[test]
 fn forged_proofs_are_rejected_with_named_errors() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (stream_id, job_id) = setup();
 		let all = receipts(stream_id, 0, 19);
 		let claim_id = claim(job_id, 0, 19, &all);
@@ -357,7 +357,7 @@ fn forged_proofs_are_rejected_with_named_errors() {
 
 #[test]
 fn proofs_after_the_deadline_are_rejected() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (stream_id, job_id) = setup();
 		let all = receipts(stream_id, 0, 19);
 		let claim_id = claim(job_id, 0, 19, &all);
@@ -377,7 +377,7 @@ fn proofs_after_the_deadline_are_rejected() {
 
 #[test]
 fn missed_verification_is_slashed_with_finder_fee_and_refunded() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (stream_id, job_id) = setup();
 		let all = receipts(stream_id, 0, 19);
 		let claim_id = claim(job_id, 0, 19, &all);
@@ -433,7 +433,7 @@ fn missed_verification_is_slashed_with_finder_fee_and_refunded() {
 
 #[test]
 fn missed_verification_is_reported_by_the_pallet_after_the_report_period() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (stream_id, job_id) = setup();
 		let claim_id = claim(job_id, 0, 19, &receipts(stream_id, 0, 19));
 		issue(claim_id);
@@ -450,7 +450,7 @@ fn missed_verification_is_reported_by_the_pallet_after_the_report_period() {
 
 #[test]
 fn failed_committee_verdict_slashes_and_refunds() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (claim_id, challenged, _) = proven_claim();
 		let fee = 20 * PROFILES * PRICE;
 		let deposit_before = held_deposit(ALICE);
@@ -496,7 +496,7 @@ fn failed_committee_verdict_slashes_and_refunds() {
 
 #[test]
 fn verdict_errors_are_named() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
@@ -533,7 +533,7 @@ fn verdict_errors_are_named() {
 
 #[test]
 fn silent_members_are_slashed_and_replaced() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
@@ -573,7 +573,7 @@ fn silent_members_are_slashed_and_replaced() {
 
 #[test]
 fn last_round_is_decided_by_the_votes_cast() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
@@ -592,7 +592,7 @@ fn last_round_is_decided_by_the_votes_cast() {
 
 #[test]
 fn committee_never_includes_the_claimant() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (_, job_id) = setup();
 		let segment = crate::SegmentCheck {
 			input_hash: [0; 32],
@@ -627,7 +627,7 @@ fn committee_never_includes_the_claimant() {
 
 #[test]
 fn segment_without_possible_verifiers_passes_unchecked() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (stream_id, job_id) = setup();
 		for who in [T2, T3, T4, T5] {
 			deactivate(who);
@@ -647,7 +647,7 @@ fn segment_without_possible_verifiers_passes_unchecked() {
 
 #[test]
 fn claim_verified_after_its_window_is_settled_by_the_pallet() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (stream_id, job_id) = setup();
 		// 400 segments at 8 hashes per block: the scan alone outlasts the window.
 		let all = receipts(stream_id, 0, 399);
@@ -675,7 +675,7 @@ fn claim_verified_after_its_window_is_settled_by_the_pallet() {
 
 #[test]
 fn work_per_block_and_weights_are_bounded() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (stream_id, job_id) = setup();
 		// Many claims due in the same block.
 		let mut claims = Vec::new();
@@ -721,7 +721,7 @@ fn work_per_block_and_weights_are_bounded() {
 
 #[test]
 fn runtime_api_views_show_the_verification() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		let (claim_id, challenged, _) = proven_claim();
 		let view = Verification::claim_check_view(claim_id).unwrap();
 		assert_eq!(view.transcoder, T1);
@@ -739,7 +739,7 @@ fn runtime_api_views_show_the_verification() {
 
 #[test]
 fn keyless_broadcaster_is_a_named_error() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		activate(T1, STAKE, PRICE);
 		assert_ok!(Jobs::create_stream(
 			RuntimeOrigin::signed(KEYLESS),
@@ -766,5 +766,127 @@ fn keyless_broadcaster_is_a_named_error() {
 			Error::<Test>::NoBroadcasterKey
 		);
 		let _ = pair(ALICE).public();
+	});
+}
+
+// ---- issue 12, item 1: a transcoder's own bond stays within reach of its slashes ----
+
+const EXPOSED_TO_SLASH: pallet_staking_delegation::Error<Test> =
+	pallet_staking_delegation::Error::<Test>::ExposedToSlash;
+const CANNOT_DELEGATE: pallet_staking_delegation::Error<Test> =
+	pallet_staking_delegation::Error::<Test>::TranscoderCannotDelegate;
+
+/// T1 (its own bond STAKE) has `delegated` delegated to it by BOB and a claim over 0..=19 whose
+/// challenges are issued; T1 will not prove them.
+fn exposed_claim(delegated: u64) -> ClaimId {
+	let (stream_id, job_id) = setup();
+	assert_ok!(Staking::bond(RuntimeOrigin::signed(BOB), delegated, T1));
+	claim(job_id, 0, 19, &receipts(stream_id, 0, 19))
+}
+
+/// Runs past the claim's proof deadline; CHARLIE reports it. Returns CHARLIE's finder fee.
+fn report_missed_claim(claim_id: ClaimId) -> u64 {
+	issue(claim_id);
+	let deadline = Checks::<Test>::get(claim_id).unwrap().proof_deadline.unwrap();
+	run_to_block(deadline + 1);
+	let before = total_balance(CHARLIE);
+	assert_ok!(Verification::report_missed(RuntimeOrigin::signed(CHARLIE), claim_id));
+	total_balance(CHARLIE) - before
+}
+
+#[test]
+fn item1_transcoder_cannot_dodge_its_slash_by_resigning_and_moving() {
+	build_and_execute(|| {
+		let claim_id = exposed_claim(9 * STAKE);
+		assert_eq!(Exposures::<Test>::get(T1), 1);
+		// From its claim on, T1 cannot take its own bond out of its pool: not by resigning and
+		// moving it to another transcoder ...
+		assert_ok!(Staking::resign_transcoder(RuntimeOrigin::signed(T1)));
+		assert_noop!(Staking::bond(RuntimeOrigin::signed(T1), 0, T2), EXPOSED_TO_SLASH);
+		issue(claim_id);
+		assert_noop!(Staking::bond(RuntimeOrigin::signed(T1), 0, T2), EXPOSED_TO_SLASH);
+		// ... nor by unbonding it (to rebond it elsewhere).
+		assert_noop!(Staking::unbond(RuntimeOrigin::signed(T1), STAKE), EXPOSED_TO_SLASH);
+		assert_noop!(
+			Staking::unbond(RuntimeOrigin::signed(T1), STAKE - MIN_SELF_BOND),
+			EXPOSED_TO_SLASH
+		);
+		assert_eq!(Staking::delegator_view(&T1).unwrap().transcoder, T1);
+
+		let fee = report_missed_claim(claim_id);
+		// The slash falls on T1's own bond as on its delegator's.
+		assert_eq!(own_stake(T1), STAKE - STAKE / 10);
+		assert_eq!(own_stake(BOB), 9 * STAKE - 9 * STAKE / 10);
+		// The finder is paid from what T1 itself lost: 5% of 100.
+		assert_eq!(fee, 5);
+		// Slashed: nothing else can slash T1 for this claim, it is free to leave.
+		assert!(!Exposures::<Test>::contains_key(T1));
+		run_to_block(pallet_jobs::Claims::<Test>::get(claim_id).unwrap().payable_at);
+		assert_ok!(Staking::bond(RuntimeOrigin::signed(T1), 0, T2));
+		assert_eq!(staked(T1), STAKE - STAKE / 10);
+	});
+}
+
+#[test]
+fn item1_transcoder_cannot_dodge_its_slash_by_unbonding_and_rebonding_elsewhere() {
+	build_and_execute(|| {
+		let claim_id = exposed_claim(9 * STAKE);
+		issue(claim_id);
+		// The dodge: unbond everything (which resigns), then rebond the lock to T2.
+		assert_noop!(Staking::unbond(RuntimeOrigin::signed(T1), STAKE), EXPOSED_TO_SLASH);
+		// (There is no lock to rebond, and a registered transcoder delegates nowhere.)
+		assert_noop!(Staking::rebond_to(RuntimeOrigin::signed(T1), T2, 0), CANNOT_DELEGATE);
+		assert_eq!(Staking::delegator_view(&T1).unwrap().transcoder, T1);
+		assert!(Staking::unbonding_locks_view(&T1).is_empty());
+		report_missed_claim(claim_id);
+		assert_eq!(own_stake(T1), STAKE - STAKE / 10);
+	});
+}
+
+#[test]
+fn item1_a_committee_member_cannot_move_its_bond_until_it_voted() {
+	build_and_execute(|| {
+		let (claim_id, challenged, _) = proven_claim();
+		let member = members(claim_id, challenged[0])[0];
+		let other = [T2, T3, T4, T5].into_iter().find(|who| *who != member).unwrap();
+		// A silent member is slashed at the deadline: until it votes its bond stays.
+		let seats = challenged.iter().filter(|seq| members(claim_id, **seq).contains(&member)).count();
+		assert_eq!(Exposures::<Test>::get(member) as usize, seats);
+		assert_noop!(
+			Staking::unbond(RuntimeOrigin::signed(member), STAKE - MIN_SELF_BOND),
+			EXPOSED_TO_SLASH
+		);
+		assert_ok!(Staking::resign_transcoder(RuntimeOrigin::signed(member)));
+		assert_noop!(Staking::bond(RuntimeOrigin::signed(member), 0, other), EXPOSED_TO_SLASH);
+		assert_eq!(Staking::delegator_view(&member).unwrap().transcoder, member);
+		// Once it has voted in every committee it sits on, nothing can slash it any more.
+		for seq in &challenged {
+			if members(claim_id, *seq).contains(&member) {
+				assert_ok!(Verification::submit_verdict(
+					RuntimeOrigin::signed(member),
+					claim_id,
+					*seq,
+					true
+				));
+			}
+		}
+		assert!(!Exposures::<Test>::contains_key(member));
+		assert_ok!(Staking::bond(RuntimeOrigin::signed(member), 0, other));
+	});
+}
+
+#[test]
+fn item1_finder_fee_never_exceeds_the_offenders_own_loss() {
+	build_and_execute(|| {
+		// T1 holds 1% of its pool: a sybil finder of T1 must not profit from T1's missed claim.
+		let claim_id = exposed_claim(99 * STAKE);
+		let pool = 100 * STAKE;
+		let fee = report_missed_claim(claim_id);
+		let own_loss = STAKE - own_stake(T1);
+		assert_eq!(own_loss, STAKE / 10);
+		assert_eq!(own_stake(BOB), 99 * STAKE - 99 * STAKE / 10);
+		assert_eq!(Slashes::get().iter().find(|slash| slash.0 == T1).unwrap().3, pool / 10);
+		assert!(fee <= own_loss, "finder fee {fee} > the offender's own loss {own_loss}");
+		assert_eq!(fee, Perbill::from_percent(5).mul_floor(own_loss));
 	});
 }

@@ -1,0 +1,108 @@
+//! The pallet's invariants (they read all of its storage: for try-runtime and tests, never
+//! for runtime code), checked by the `try_state` hook (try-runtime), after every unit test
+//! and after every step of the property tests.
+
+use crate::{pallet::*, HoldReason};
+use alloc::collections::BTreeMap;
+use frame_support::{
+	ensure,
+	traits::fungible::{Inspect, InspectHold},
+};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	TryRuntimeError,
+};
+
+/// What a pool's delegators hold and are owed, summed.
+#[derive(Default)]
+struct Delegated<Balance> {
+	stake: Balance,
+	rewards: Balance,
+	fees: Balance,
+}
+
+impl<T: Config> Pallet<T> {
+	/// Checks that
+	/// - every account holds exactly its recorded bond (earning and pending) plus its unbonding
+	///   locks, and counts its locks right; no lock exists without its account's record;
+	/// - each pool's stake covers what its delegators' bonds are worth, and its unpaid rewards
+	///   and fees cover what they are owed; the pools' stake adds up to [`TotalBonded`];
+	/// - the pot holds its existential deposit plus everything it owes;
+	/// - the candidates are exactly the registered transcoders, once each, and the active set
+	///   has no member twice.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		let reason = HoldReason::Staking.into();
+		let mut pools: BTreeMap<T::AccountId, Delegated<BalanceOf<T>>> = BTreeMap::new();
+		let mut owed = BalanceOf::<T>::zero();
+		for (who, delegator) in Delegators::<T>::iter() {
+			let mut locks = BalanceOf::<T>::zero();
+			let mut count = 0u32;
+			for (_, lock) in UnbondingLocks::<T>::iter_prefix(&who) {
+				locks = locks.saturating_add(lock.amount);
+				count = count.saturating_add(1);
+			}
+			ensure!(
+				T::Currency::balance_on_hold(&reason, &who)
+					== Self::bond_of(&delegator).saturating_add(locks),
+				"an account's hold differs from its bond plus its locks"
+			);
+			ensure!(delegator.lock_count == count, "an account counts its locks wrong");
+			owed = owed.saturating_add(delegator.fees);
+			let pool = Pools::<T>::get(&delegator.transcoder);
+			let settlement = Self::compute_settlement(&delegator, &pool)
+				.map_err(|_| "a delegator's settlement overflows")?;
+			let entry = pools.entry(delegator.transcoder.clone()).or_default();
+			entry.stake =
+				entry.stake.saturating_add(settlement.bonded.saturating_add(settlement.pending));
+			entry.rewards = entry.rewards.saturating_add(settlement.owed_reward);
+			entry.fees = entry.fees.saturating_add(settlement.owed_fees);
+		}
+		for (who, _, _) in UnbondingLocks::<T>::iter() {
+			ensure!(Delegators::<T>::contains_key(&who), "a lock has no account record");
+		}
+		let mut total = BalanceOf::<T>::zero();
+		for (transcoder, pool) in Pools::<T>::iter() {
+			owed = owed.saturating_add(pool.unpaid_rewards).saturating_add(pool.unpaid_fees);
+			let stake = pool.earning.saturating_add(pool.pending);
+			total = total.saturating_add(stake);
+			let delegated = pools.remove(&transcoder).unwrap_or_default();
+			ensure!(delegated.stake <= stake, "a pool's stake does not cover its delegators");
+			ensure!(
+				delegated.rewards <= pool.unpaid_rewards,
+				"a pool owes more rewards than it has"
+			);
+			ensure!(delegated.fees <= pool.unpaid_fees, "a pool owes more fees than it has");
+		}
+		ensure!(
+			pools.values().all(|delegated| delegated.stake.is_zero()),
+			"stake is delegated to a transcoder without a pool"
+		);
+		ensure!(TotalBonded::<T>::get() == total, "the total bonded differs from the pools' stake");
+		ensure!(
+			T::Currency::balance(&Self::pot())
+				>= T::Currency::minimum_balance().saturating_add(owed),
+			"the pot holds less than it owes"
+		);
+
+		let candidates = Candidates::<T>::get();
+		for (index, candidate) in candidates.iter().enumerate() {
+			ensure!(Transcoders::<T>::contains_key(candidate), "a candidate is not registered");
+			ensure!(
+				!candidates.iter().skip(index.saturating_add(1)).any(|other| other == candidate),
+				"a candidate is listed twice"
+			);
+		}
+		ensure!(
+			Transcoders::<T>::iter_keys().count() == candidates.len(),
+			"a registered transcoder is not a candidate"
+		);
+		let active = ActiveSet::<T>::get();
+		for (index, member) in active.iter().enumerate() {
+			ensure!(
+				!active.iter().skip(index.saturating_add(1)).any(|other| other.who == member.who),
+				"an active transcoder is in the set twice"
+			);
+		}
+		Ok(())
+	}
+}
