@@ -4,7 +4,34 @@
 # processes driven by @polkadot/api).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+
+# Each stage prints how long the previous one took, so the CI budget stays visible.
+run_started=$(date +%s)
+stage_started=$run_started
+stage_name=""
+stage_times=()
+stage() {
+	local now
+	now=$(date +%s)
+	if [ -n "$stage_name" ]; then
+		stage_times+=("$(printf '%5d s  %s' $((now - stage_started)) "$stage_name")")
+		printf '\n[%s: %d s; %d s since the start]\n' "$stage_name" $((now - stage_started)) $((now - run_started))
+	fi
+	stage_name="$1"
+	stage_started=$now
+	[ -z "$1" ] || olc_log "$1"
+}
+summary() {
+	stage ""
+	printf '\n==> stage times\n'
+	printf '%s\n' "${stage_times[@]}"
+	printf '%5d s  total\n' $(( $(date +%s) - run_started ))
+}
+trap summary EXIT
+
+stage "setup"
 "$OLC_SOURCE_ROOT/scripts/setup.sh"
+stage "build olc-node"
 "$OLC_SOURCE_ROOT/scripts/build.sh"
 cd "$OLC_BUILD_ROOT"
 
@@ -12,14 +39,14 @@ cd "$OLC_BUILD_ROOT"
 # failure prints the seed's cases again on every run). Explore new cases locally with another
 # seed, e.g. PROPTEST_RNG_SEED=$RANDOM scripts/test.sh.
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261124}"
-olc_log "cargo test (pallets, runtime, node) in the release profile the node was built with"
+stage "cargo test (pallets, runtime, node) in the release profile the node was built with"
 cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token \
 	-p pallet-staking-delegation -p pallet-staking-delegation-runtime-api
 cargo test --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --features pallet-jobs/runtime-benchmarks
 cargo test --release --locked -p pallet-reporting -p pallet-reporting-runtime-api --features pallet-reporting/runtime-benchmarks
 cargo test --release --locked -p pallet-verification -p pallet-verification-runtime-api --features pallet-verification/runtime-benchmarks
 
-olc_log "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
+stage "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
 	--features pallet-olc-token/runtime-benchmarks,pallet-staking-delegation/runtime-benchmarks -- -D warnings
 
@@ -30,13 +57,13 @@ cargo clippy --release --locked -p pallet-reporting -p pallet-reporting-runtime-
 cargo clippy --release --locked -p pallet-verification -p pallet-verification-runtime-api --all-targets \
 	--features pallet-verification/runtime-benchmarks -- -D warnings
 
-olc_log "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
+stage "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
 cargo test --release --locked -p olc-primitives -p olc-transcoder
 cargo clippy --release --locked -p olc-primitives -p olc-transcoder --all-targets -- -D warnings
 # The cargo-fuzz target (its own workspace) must keep compiling; running it needs nightly.
 cargo build --release --manifest-path transcoder/fuzz/Cargo.toml
 
-olc_log "chain specs: committed files must equal what the node builds"
+stage "chain specs: committed files must equal what the node builds"
 generated=$(mktemp -d)
 "$OLC_SOURCE_ROOT/scripts/chain-specs.sh" "$generated" >/dev/null
 failed=0
@@ -51,7 +78,7 @@ done
 rm -rf "$generated"
 [ "$failed" -eq 0 ]
 
-olc_log "ParityDB only: no crate in the node's tree pulls in RocksDB"
+stage "ParityDB only: no crate in the node's tree pulls in RocksDB"
 if cargo tree --locked -p olc-node -i librocksdb-sys >/dev/null 2>&1; then
 	echo "librocksdb-sys is in the dependency tree of olc-node:" >&2
 	cargo tree --locked -p olc-node -i librocksdb-sys >&2
@@ -59,14 +86,20 @@ if cargo tree --locked -p olc-node -i librocksdb-sys >/dev/null 2>&1; then
 fi
 echo "librocksdb-sys: not in the tree"
 
-olc_log "benchmark: submission-to-finalization time of tips on the dev chain"
+stage "benchmark: submission-to-finalization time of tips on the dev chain"
 (cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-20}" node bench/finality.mjs)
 
-olc_log "benchmark: our rendition ladder against the ffmpeg CLI on a 20 s 1080p30 clip"
+stage "benchmark: our rendition ladder against the ffmpeg CLI on a 20 s 1080p30 clip"
 "$OLC_SOURCE_ROOT/scripts/transcoder-bench.sh"
 
-olc_log "end-to-end tests (tests/*.test.mjs)"
-# The job-market test runs a real transcoder service and broadcaster.
+# The worker benchmark and the job-market tests run broadcasters (olc-transcoder) against
+# transcoder services (standalone, and bundled in olc-node).
 cargo build --release --locked -p olc-transcoder
+export OLC_TRANSCODER_BIN="$CARGO_TARGET_DIR/release/olc-transcoder"
+
+stage "benchmark: the bundled transcoder worker over a 60 s stream (3 transcoder nodes)"
+(cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" node bench/worker.mjs)
+
+stage "end-to-end tests (tests/*.test.mjs)"
 cd "$OLC_SOURCE_ROOT/tests"
 OLC_NODE_BIN="$OLC_NODE_BIN" OLC_TRANSCODER_BIN="$CARGO_TARGET_DIR/release/olc-transcoder" node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs

@@ -85,7 +85,7 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
     'broadcast', '--input', 'testsrc:1280x720@30', '--seed', '//Alice', '--stream-id', streamId,
     '--push', job.assignment.serviceUri, '--segments', String(SEGMENTS),
   ], { timeout: 180_000 });
-  assert.equal((broadcast.stderr.match(/: transcoded/g) ?? []).length, SEGMENTS, broadcast.stderr);
+  assert.equal((broadcast.stderr.match(/: accepted by /g) ?? []).length, SEGMENTS, broadcast.stderr);
 
   // The receipts, verified, give the Merkle root to claim with.
   const claimTool = await runTranscoder([

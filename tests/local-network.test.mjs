@@ -3,12 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { startNode, connect, waitFinalized, sleep } from './lib/node.mjs';
+import { startNode, connect, waitFinalized, sleep, ALICE_NODE_KEY, aliceBootnode } from './lib/node.mjs';
 import { auraAuthor } from './lib/chain.mjs';
-
-// A fixed node key for Alice so the others know her address; its libp2p peer id is below.
-const ALICE_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000001';
-const ALICE_PEER_ID = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
 
 const nodes = [];
 const apis = [];
@@ -17,7 +13,7 @@ before(async () => {
   const common = ['--chain', 'local', '--tmp', '--rpc-cors', 'all'];
   const alice = await startNode('local-alice', [...common, '--alice', '--node-key', ALICE_NODE_KEY]);
   nodes.push(alice);
-  const bootnode = `/ip4/127.0.0.1/tcp/${alice.p2pPort}/p2p/${ALICE_PEER_ID}`;
+  const bootnode = aliceBootnode(alice);
   // Validators need a fixed network key (they refuse to generate one silently).
   const key = (n) => n.toString(16).padStart(64, '0');
   nodes.push(await startNode('local-bob', [...common, '--bob', '--node-key', key(2), '--bootnodes', bootnode]));

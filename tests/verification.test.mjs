@@ -1,10 +1,10 @@
-// End to end: verification of claims on `olc-node --dev` with a real transcoder service. Charlie
-// (the only transcoder cheap enough for Alice's job) transcodes real segments; Dave, Eve and Ferdie
-// are the other active transcoders, so they form the committees. An honest claim is challenged,
-// proven with receipts and Merkle proofs made by olc-primitives (`olc-transcoder proofs`), voted
-// good by its committee and paid, verifiers included. A claim whose root does not match the real
-// receipts (tampered) cannot be proven: Bob reports the missed verification, Charlie is slashed
-// 10% with Bob's finder fee, and the claim's fee goes back to Alice's deposit.
+// End to end: a claim that cannot be proven, on `olc-node --dev` with a real standalone transcoder
+// service (`olc-transcoder serve`) and the claim made by hand. Charlie transcodes real segments
+// and claims them with a Merkle root that is not the receipts' root (tampered): the real receipts'
+// proofs are refused (`olc-transcoder proofs`), Bob reports the missed verification, Charlie is
+// slashed 10% with Bob's finder fee, and the claim's fee goes back to Alice's deposit. Honest
+// claims, their committees' checks and votes, and payment are shown by the bundled worker's test
+// (transcoder-worker.test.mjs), where nobody votes by hand.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
@@ -12,7 +12,7 @@ import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aEq } from '@polkadot/util';
 import { startNode, connect, waitFor } from './lib/node.mjs';
 import { startTranscoderService, runTranscoder, DEFAULT_LADDER as LADDER } from './lib/transcoder.mjs';
-import { UNIT, submitAndWaitFinalized, submitOk, eventsInBlocks } from './lib/chain.mjs';
+import { UNIT, submitAndWaitFinalized, submitOk } from './lib/chain.mjs';
 
 const same = (a, b) => u8aEq(decodeAddress(a), decodeAddress(b));
 
@@ -27,16 +27,12 @@ const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
 
 const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 
-/** The `verification.<name>` events of claim `claimId` in finalized blocks from `from` on. */
-const claimEvents = async (name, from, claimId) =>
-  (await eventsInBlocks(api, 'verification', name, from)).filter(({ data }) => data.claimId.toNumber() === claimId);
-
 before(async () => {
   node = await startNode('verification-dev', ['--dev', '--tmp']);
   api = await connect(node);
   service = await startTranscoderService('verification-transcoder', '//Charlie');
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
-  keys = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']
+  keys = Object.fromEntries(['Alice', 'Bob', 'Charlie']
     .map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`)]));
 });
 
@@ -46,20 +42,11 @@ after(async () => {
   service?.stop();
 });
 
-test('an honest claim is proven, checked and paid; a tampered one is slashed', async () => {
-  const { alice, bob, charlie, dave, eve, ferdie } = keys;
-  const verifiers = [dave, eve, ferdie];
-  // Charlie works at PRICE; the verifiers ask 5 × PRICE, above Alice's maximum, so the job can
-  // only go to Charlie while all four are active.
-  const register = async (who, bond, price, uri) => {
-    await ok(api.tx.stakingDelegation.bond(bond, who.address), who);
-    await ok(api.tx.stakingDelegation.registerTranscoder(100_000_000, 500_000_000, price, uri), who);
-  };
-  await Promise.all([
-    register(charlie, 20_000n * UNIT, PRICE, service.url),
-    ...verifiers.map((v) => register(v, 2_000n * UNIT, 5n * PRICE, 'http://127.0.0.1:9')),
-  ]);
-  await waitFor('four active transcoders', async () => (await rpc('stakingDelegation_activeSet')).length === 4);
+test('a claim that cannot be proven is reported and slashed', async () => {
+  const { alice, bob, charlie } = keys;
+  await ok(api.tx.stakingDelegation.bond(20_000n * UNIT, charlie.address), charlie);
+  await ok(api.tx.stakingDelegation.registerTranscoder(100_000_000, 500_000_000, PRICE, service.url), charlie);
+  await waitFor('Charlie active', async () => (await rpc('stakingDelegation_activeSet')).length === 1);
 
   const created = await ok(api.tx.jobs.createStream('verified stream'), alice);
   const streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
@@ -72,62 +59,22 @@ test('an honest claim is proven, checked and paid; a tampered one is slashed', a
   }, 30_000);
   assert.ok(same(job.assignment.transcoder, charlie.address));
 
-  const segments = 6;
+  const segments = 2;
   const broadcast = await runTranscoder([
     'broadcast', '--input', 'testsrc:1280x720@30', '--seed', '//Alice', '--stream-id', streamId,
     '--push', service.url, '--segments', String(segments),
   ], { timeout: 240_000 });
-  assert.equal((broadcast.stderr.match(/: transcoded/g) ?? []).length, segments, broadcast.stderr);
+  assert.equal((broadcast.stderr.match(/: accepted by /g) ?? []).length, segments, broadcast.stderr);
 
-  // Honest claim over segments 0..3 with the root of the real receipts.
-  const claimTool = await runTranscoder(['claim', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', '3']);
-  const { merkleRoot } = JSON.parse(claimTool.stdout);
-  const honest = await ok(api.tx.jobs.claimWork(jobId, 0, 3, merkleRoot), charlie);
-  const honestClaim = honest.events.find(({ event }) => api.events.jobs.WorkClaimed.is(event)).event.data;
-  const honestId = honestClaim.claimId.toNumber();
-  const honestFee = honestClaim.fee.toBigInt();
-  const claimBlock = (await api.rpc.chain.getHeader(honest.blockHash)).number.toNumber();
-
-  // The challenges appear two blocks later (they depend on the hash of the block after the claim).
-  const challenged = await waitFor('the challenges', async () => rpc('verification_challenges', honestId), 30_000);
-  assert.ok(challenged.length >= 1 && challenged.every((seq) => seq >= 0 && seq <= 3), `${challenged}`);
-  console.log(`claim ${honestId} (segments 0..3): challenged ${challenged.join(', ')}`);
-
-  const proofsTool = await runTranscoder([
-    'proofs', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', '3',
-    '--segments', challenged.join(','),
-  ]);
-  const { encoded } = JSON.parse(proofsTool.stdout);
-  // The call takes the SCALE bytes as they are.
-  const proven = await ok(api.tx.verification.submitProofs(honestId, encoded), charlie);
-  assert.ok(proven.events.some(({ event }) => api.events.verification.ClaimProven.is(event)), 'all challenges proven');
-
-  // Each proven segment gets a committee of the three other transcoders; they vote good.
-  const committees = await waitFor('the committees', async () => {
-    const drawn = await claimEvents('CommitteeDrawn', claimBlock, honestId);
-    return drawn.length === challenged.length ? drawn : null;
-  }, 30_000);
-  for (const { data } of committees) {
-    const members = data.members.map((m) => m.toString());
-    assert.equal(members.length, 3);
-    assert.ok(!members.some((m) => same(m, charlie.address)), 'the claimant never verifies itself');
-    await Promise.all(members.map((m) => {
-      const signer = verifiers.find((v) => same(v.address, m));
-      return ok(api.tx.verification.submitVerdict(honestId, data.seq.toNumber(), true), signer);
-    }));
-  }
-  await waitFor('the verification to pass', async () =>
-    (await claimEvents('VerificationPassed', claimBlock, honestId)).length === 1, 30_000);
-
-  // Tampered claim over segments 4..5: its root is not the receipts' root, so no proof fits it.
+  // Tampered claim over segments 0..1: its root is not the receipts' root, so no proof fits it.
   const tamperedRoot = `0x${'ab'.repeat(32)}`;
-  const tampered = await ok(api.tx.jobs.claimWork(jobId, 4, 5, tamperedRoot), charlie);
+  const tampered = await ok(api.tx.jobs.claimWork(jobId, 0, 1, tamperedRoot), charlie);
   const tamperedClaim = tampered.events.find(({ event }) => api.events.jobs.WorkClaimed.is(event)).event.data;
   const tamperedId = tamperedClaim.claimId.toNumber();
   const tamperedFee = tamperedClaim.fee.toBigInt();
   const tamperedChallenges = await waitFor('the challenges', async () => rpc('verification_challenges', tamperedId), 30_000);
   const realProofs = await runTranscoder([
-    'proofs', '--service', service.url, '--stream-id', streamId, '--from', '4', '--to', '5',
+    'proofs', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', '1',
     '--segments', tamperedChallenges.join(','),
   ]);
   const rejected = await submitAndWaitFinalized(api,
@@ -152,22 +99,19 @@ test('an honest claim is proven, checked and paid; a tampered one is slashed', a
   assert.ok(slashedAmount + 2n >= tenth && slashedAmount <= tenth + tenth / 100n, `slashed ${slashedAmount} of ${stakeBefore}`);
   const staking = report.events.find(({ event }) => api.events.stakingDelegation.Slashed.is(event)).event.data;
   const finderReward = staking.finderReward.toBigInt();
-  assert.equal(finderReward, slashedAmount * 5n / 100n);
+  // The finder fee is 5% of what Charlie's own bond lost (all of the stake is Charlie's own here;
+  // earning and pending parts round separately).
+  assert.ok(finderReward <= slashedAmount * 5n / 100n && finderReward + 2n >= slashedAmount * 5n / 100n,
+    `finder ${finderReward} of ${slashedAmount}`);
   console.log(`missed verification: Charlie slashed ${slashedAmount} of ${stakeBefore} stake (10%), Bob's finder fee ${finderReward}`);
 
-  // The tampered claim's fee is back in the deposit; the honest one is paid after the window,
-  // a verifier fee going to the committee members.
-  const settled = await waitFor('both claims settled', async () => {
+  // The tampered claim's fee is back in the deposit.
+  const settled = await waitFor('the claim settled', async () => {
     const view = await rpc('jobs_job', jobId);
     return (await rpc('jobs_claimsOfJob', jobId)).length === 0 ? view : null;
   }, 300_000);
   assert.equal(BigInt(settled.escrow), 0n);
-  const verifierPaid = (await eventsInBlocks(api, 'jobs', 'VerifierPaid', claimBlock))
-    .filter(({ data }) => data.claimId.toNumber() === honestId)
-    .reduce((sum, { data }) => sum + data.amount.toBigInt(), 0n);
-  // The job's `paid` counts everything paid out of the escrow, the verifiers' 1% included.
-  assert.equal(BigInt(settled.paid), honestFee, 'the honest fee was paid out');
-  assert.ok(verifierPaid > 0n && verifierPaid <= honestFee / 100n, `verifiers got ${verifierPaid}`);
-  assert.equal(BigInt(settled.deposit), deposit - honestFee, 'the tampered fee came back to the deposit');
-  console.log(`honest claim ${honestId}: fee ${honestFee}, ${honestFee - verifierPaid} to Charlie, ${verifierPaid} to its verifiers; tampered fee ${tamperedFee} refunded`);
+  assert.equal(BigInt(settled.paid), 0n);
+  assert.equal(BigInt(settled.deposit), deposit, 'the tampered fee came back to the deposit');
+  console.log(`tampered claim ${tamperedId}: fee ${tamperedFee} refunded`);
 });

@@ -7,6 +7,9 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	#[clap(flatten)]
+	pub transcoder: crate::transcoder::TranscoderParams,
 }
 
 #[derive(Debug, clap::Subcommand)]

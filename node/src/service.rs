@@ -134,6 +134,7 @@ pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
 	config: Configuration,
+	transcoder: &crate::transcoder::TranscoderParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -218,6 +219,17 @@ pub fn new_full<
 	let name = config.network.node_name.clone();
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
+
+	// The bundled transcoder (`--transcoder`): its service and worker run on this node's tasks.
+	crate::transcoder::start(
+		transcoder,
+		&config,
+		client.clone(),
+		transaction_pool.clone(),
+		&keystore_container,
+		sync_service.clone(),
+		&task_manager,
+	)?;
 
 	let rpc_extensions_builder = {
 		let client = client.clone();

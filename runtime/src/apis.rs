@@ -302,6 +302,18 @@ impl_runtime_apis! {
 		) -> Vec<(pallet_jobs::ClaimId, pallet_jobs::ClaimInfo<AccountId, Balance, BlockNumber>)> {
 			Jobs::claims_of_job_view(job_id)
 		}
+
+		fn jobs_of_transcoder(
+			who: AccountId,
+		) -> Vec<(pallet_jobs::JobId, pallet_jobs::JobInfo<AccountId, Balance, BlockNumber>)> {
+			Jobs::jobs_of_transcoder_view(who)
+		}
+
+		fn claim(
+			claim_id: pallet_jobs::ClaimId,
+		) -> Option<pallet_jobs::ClaimInfo<AccountId, Balance, BlockNumber>> {
+			Jobs::claim_view(claim_id)
+		}
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

@@ -104,3 +104,32 @@ export async function eventsInBlocks(api, section, method, from, to) {
   }
   return found;
 }
+
+/**
+ * Records the events of every finalized block from now on (blocks finalized together are all
+ * read). Returns { events, of(section, method, filter?), stop() }; each event is
+ * { block, section, method, data }.
+ */
+export function recordEvents(api) {
+  const events = [];
+  let last = null;
+  let queue = Promise.resolve();
+  const subscription = api.rpc.chain.subscribeFinalizedHeads((header) => {
+    queue = queue.then(async () => {
+      const number = header.number.toNumber();
+      for (let n = last === null ? number : last + 1; n <= number; n++) {
+        const at = await api.at(await api.rpc.chain.getBlockHash(n));
+        for (const { event } of await at.query.system.events()) {
+          events.push({ block: n, section: event.section, method: event.method, data: event.data });
+        }
+      }
+      last = number;
+    }).catch((error) => console.error(`recordEvents: ${error}`));
+  });
+  return {
+    events,
+    of: (section, method, filter = () => true) =>
+      events.filter((e) => e.section === section && e.method === method && filter(e.data)),
+    async stop() { (await subscription)(); },
+  };
+}

@@ -9,6 +9,13 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 const here = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = join(here, '..', 'out');
 
+/** A fixed node key for Alice so other nodes know her address; its libp2p peer id below. */
+export const ALICE_NODE_KEY = '0000000000000000000000000000000000000000000000000000000000000001';
+export const ALICE_PEER_ID = '12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp';
+
+/** The bootnode address of `alice` (started with ALICE_NODE_KEY). */
+export const aliceBootnode = (alice) => `/ip4/127.0.0.1/tcp/${alice.p2pPort}/p2p/${ALICE_PEER_ID}`;
+
 /** The node binary: $OLC_NODE_BIN (set by scripts/test.sh) or the default shared target dir. */
 export const NODE_BIN = process.env.OLC_NODE_BIN ?? '/var/tmp/olc-target/release/olc-node';
 
@@ -28,15 +35,16 @@ export function freePort() {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Spawns `olc-node` with `args` plus free RPC/p2p/Prometheus ports. Its output goes to
- * tests/out/<name>.log. Returns { name, rpcPort, p2pPort, wsUrl, process, stop() }.
+ * Spawns `olc-node` with `args` plus free RPC/p2p/Prometheus ports (or the `ports` given, to
+ * restart a node where it was). Its output goes to tests/out/<name>.log (appended on a restart).
+ * Returns { name, rpcPort, p2pPort, prometheusPort, wsUrl, process, stop(), kill() }.
  */
-export async function startNode(name, args) {
+export async function startNode(name, args, ports = {}) {
   mkdirSync(OUT_DIR, { recursive: true });
-  const rpcPort = await freePort();
-  const p2pPort = await freePort();
-  const prometheusPort = await freePort();
-  const log = createWriteStream(join(OUT_DIR, `${name}.log`));
+  const rpcPort = ports.rpcPort ?? await freePort();
+  const p2pPort = ports.p2pPort ?? await freePort();
+  const prometheusPort = ports.prometheusPort ?? await freePort();
+  const log = createWriteStream(join(OUT_DIR, `${name}.log`), { flags: ports.rpcPort ? 'a' : 'w' });
   const child = spawn(
     NODE_BIN,
     [
@@ -66,6 +74,12 @@ export async function startNode(name, args) {
       child.kill('SIGINT');
       for (let i = 0; i < 100 && !exited; i++) await sleep(100);
       if (!exited) child.kill('SIGKILL');
+    },
+    /** Kills the process at once (SIGKILL), as a crash would. */
+    async kill() {
+      if (exited) return;
+      child.kill('SIGKILL');
+      for (let i = 0; i < 100 && !exited; i++) await sleep(100);
     },
   };
   process.on('exit', () => { if (!exited) child.kill('SIGKILL'); });
@@ -105,6 +119,25 @@ export async function waitFinalized(api, number, timeoutMs = 60_000) {
       }
     }).then((u) => { unsub = u; });
   });
+}
+
+/**
+ * The node's Prometheus metrics as { 'name' or 'name{labels}': value }, without the `substrate_`
+ * prefix and the `chain` label that the node's registry gives every metric.
+ */
+export async function metrics(node) {
+  const text = await (await fetch(`http://127.0.0.1:${node.prometheusPort}/metrics`)).text();
+  const values = {};
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    const series = line.slice(0, at).replace(/^substrate_/, '');
+    const open = series.indexOf('{');
+    const name = open < 0 ? series : series.slice(0, open);
+    const labels = open < 0 ? '' : series.slice(open + 1, -1).split(',').filter((l) => l && !l.startsWith('chain=')).join(',');
+    values[labels ? `${name}{${labels}}` : name] = Number(line.slice(at + 1));
+  }
+  return values;
 }
 
 /** Polls `probe` once a second until it returns a truthy value, which it returns. */

@@ -4,7 +4,7 @@ import { mkdtempSync, createWriteStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, waitFor, OUT_DIR } from './node.mjs';
+import { freePort, waitFor, startNode, aliceBootnode, OUT_DIR } from './node.mjs';
 
 /** The transcoder binary: $OLC_TRANSCODER_BIN (set by scripts/test.sh) or the shared target dir. */
 export const TRANSCODER_BIN = process.env.OLC_TRANSCODER_BIN ?? '/var/tmp/olc-target/release/olc-transcoder';
@@ -37,14 +37,7 @@ export async function startTranscoderService(name, seed) {
   child.stderr.pipe(log);
   process.on('exit', () => child.kill('SIGKILL'));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the transcoder service', async () => {
-    try {
-      // An unknown receipt: 404 once the service is up.
-      return (await fetch(`${url}/receipts/0x${'00'.repeat(32)}/0`)).status === 404;
-    } catch {
-      return false;
-    }
-  }, 30_000);
+  await waitForService('the transcoder service', url);
   return {
     url,
     stop() {
@@ -52,4 +45,54 @@ export async function startTranscoderService(name, seed) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts `olc-transcoder broadcast args...` in the background, logging to
+ * tests/out/<name>.log. Returns { done: Promise<{ code, stderr }>, stop() }.
+ */
+export function startBroadcast(name, args) {
+  const log = createWriteStream(join(OUT_DIR, `${name}.log`));
+  const child = spawn(TRANSCODER_BIN, ['broadcast', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stdout.pipe(log);
+  child.stderr.on('data', (chunk) => { stderr += chunk; log.write(chunk); });
+  process.on('exit', () => child.kill('SIGKILL'));
+  const done = new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  return { done, get stderr() { return stderr; }, stop() { child.kill('SIGINT'); } };
+}
+
+/** Two renditions that are not the default ladder (another size, and half the frame rate). */
+export const TEST_PROFILES = [
+  { name: '288p', width: 512, height: 288, bitrateKbps: 600, fps: 30 },
+  { name: '144p', width: 256, height: 144, bitrateKbps: 150, fps: 15 },
+];
+
+/** The source the worker tests broadcast. */
+export const TEST_SOURCE = 'testsrc:640x360@30';
+
+/** Resolves once the transcoding service at `url` answers (an unknown receipt is a 404). */
+export const waitForService = (what, url) => waitFor(what, async () => {
+  try {
+    return (await fetch(`${url}/receipts/0x${'00'.repeat(32)}/0`)).status === 404;
+  } catch {
+    return false;
+  }
+}, 60_000);
+
+/**
+ * Starts `olc-node --transcoder` for dev account `name` (e.g. 'Charlie') joined to the dev chain
+ * of `alice`, its service on `port`, its state in `basePath`; claims every 10 blocks, never
+ * withdraws. `ports` restarts it where it was; `fault` is a `--transcoder-fault`. Resolves with
+ * the node once its service answers.
+ */
+export async function startWorkerNode(name, { alice, port, basePath, ports = {}, fault, log = `worker-${name.toLowerCase()}` }) {
+  const node = await startNode(log, [
+    '--chain', 'dev', '--base-path', basePath, '--bootnodes', aliceBootnode(alice),
+    '--transcoder', '--transcoder-key', `//${name}`, '--transcoder-listen', `127.0.0.1:${port}`,
+    '--transcoder-claim-every', '10', '--transcoder-withdraw-every', '0',
+    ...(fault ? ['--transcoder-fault', fault] : []),
+  ], ports);
+  await waitForService(`${name}'s service`, `http://127.0.0.1:${port}`);
+  return node;
 }

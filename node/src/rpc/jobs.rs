@@ -48,6 +48,22 @@ pub trait JobsApi {
 	/// The unsettled claims of a job, oldest first.
 	#[method(name = "jobs_claimsOfJob")]
 	fn claims_of_job(&self, job_id: JobId, at: Option<BlockHash>) -> RpcResult<Value>;
+
+	/// The open jobs of a stream (at most 4) with their assignments: where a broadcaster pushes
+	/// its segments (`assignment.serviceUri` of each assigned job).
+	#[method(name = "jobs_openJobsOfStream")]
+	fn open_jobs_of_stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Value>;
+
+	/// Up to `limit` (at most 100) of the open jobs assigned to transcoder `who`, with ids above
+	/// `startAfter`, by id.
+	#[method(name = "jobs_jobsOfTranscoder")]
+	fn jobs_of_transcoder(
+		&self,
+		who: AccountId,
+		start_after: Option<JobId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Value>;
 }
 
 pub struct Jobs<C> {
@@ -183,5 +199,39 @@ where
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let claims = self.client.runtime_api().claims_of_job(at, job_id).map_err(runtime_error)?;
 		Ok(Value::Array(claims.iter().map(|(id, claim)| claim_json(*id, claim)).collect()))
+	}
+
+	fn open_jobs_of_stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Value> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let api = self.client.runtime_api();
+		let Some(stream) = api.stream(at, StreamId(stream_id.0)).map_err(runtime_error)? else {
+			return Ok(Value::Array(Vec::new()));
+		};
+		let mut jobs = Vec::with_capacity(stream.open_jobs.len());
+		for job_id in stream.open_jobs.iter().copied() {
+			if let Some(job) = api.job(at, job_id).map_err(runtime_error)? {
+				jobs.push(job_json(job_id, &job));
+			}
+		}
+		Ok(Value::Array(jobs))
+	}
+
+	fn jobs_of_transcoder(
+		&self,
+		who: AccountId,
+		start_after: Option<JobId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Value> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let limit = limit.unwrap_or(MAX_PAGE).min(MAX_PAGE) as usize;
+		let jobs = self.client.runtime_api().jobs_of_transcoder(at, who).map_err(runtime_error)?;
+		Ok(Value::Array(
+			jobs.iter()
+				.filter(|(id, _)| start_after.is_none_or(|after| *id > after))
+				.take(limit)
+				.map(|(id, job)| job_json(*id, job))
+				.collect(),
+		))
 	}
 }

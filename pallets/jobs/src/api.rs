@@ -49,4 +49,20 @@ impl<T: Config> Pallet<T> {
 		claims.sort_by_key(|(claim_id, _)| *claim_id);
 		claims
 	}
+
+	/// The open jobs assigned to transcoder `who`, by id (at most `MaxJobsPerTranscoder`: the
+	/// `TranscoderJobs` index).
+	pub fn jobs_of_transcoder_view(who: T::AccountId) -> Vec<(JobId, JobOf<T>)> {
+		let mut jobs: Vec<(JobId, JobOf<T>)> = TranscoderJobs::<T>::get(who)
+			.into_iter()
+			.filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job)))
+			.collect();
+		jobs.sort_by_key(|(job_id, _)| *job_id);
+		jobs
+	}
+
+	/// One unsettled claim.
+	pub fn claim_view(claim_id: ClaimId) -> Option<ClaimOf<T>> {
+		Claims::<T>::get(claim_id)
+	}
 }

@@ -11,7 +11,7 @@ pub use pallet_jobs::{ClaimId, ClaimInfo, JobId, JobInfo, JobStatus, StreamInfo,
 
 sp_api::decl_runtime_apis! {
 	/// Reads of pallet-jobs. A runtime implements it with the pallet's `streams_view`,
-	/// `stream_view`, `jobs_of_stream_view`, `jobs_view`, `job_view` and `claims_of_job_view`.
+	/// `stream_view`, `jobs_of_stream_view`, `jobs_view`, `job_view`, `claims_of_job_view`, `jobs_of_transcoder_view` and `claim_view`.
 	pub trait JobsApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -36,5 +36,11 @@ sp_api::decl_runtime_apis! {
 
 		/// The unsettled claims of a job, oldest first.
 		fn claims_of_job(job_id: JobId) -> Vec<(ClaimId, ClaimInfo<AccountId, Balance, BlockNumber>)>;
+
+		/// The open jobs assigned to transcoder `who` (at most `MaxJobsPerTranscoder`), by id.
+		fn jobs_of_transcoder(who: AccountId) -> Vec<(JobId, JobInfo<AccountId, Balance, BlockNumber>)>;
+
+		/// One unsettled claim.
+		fn claim(claim_id: ClaimId) -> Option<ClaimInfo<AccountId, Balance, BlockNumber>>;
 	}
 }
