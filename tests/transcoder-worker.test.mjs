@@ -18,16 +18,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aEq } from '@polkadot/util';
-import { startNode, connect, waitFor, freePort, metrics, sleep, ALICE_NODE_KEY } from './lib/node.mjs';
 import {
-  startBroadcast, runTranscoder, startWorkerNode, TEST_PROFILES as PROFILES, TEST_SOURCE as SOURCE,
+  startNode, connect, waitFor, freePort, metrics, sleep, ALICE_NODE_KEY, NODE_BIN, OUT_DIR,
+} from './lib/node.mjs';
+import {
+  startBroadcast, runTranscoder, startWorkerNode, waitForService, TEST_PROFILES as PROFILES, TEST_SOURCE as SOURCE,
 } from './lib/transcoder.mjs';
 import { UNIT, submitOk, recordEvents } from './lib/chain.mjs';
 
@@ -263,4 +265,34 @@ test('transcoders claim, prove, verify and get paid by themselves; cheats are sl
   const feesAfter = BigInt((await rpc('stakingDelegation_delegator', charlie.address)).fees);
   assert.equal(feesAfter - feesBefore, owed, 'Charlie earned exactly what its claims owe');
   stage(`job A paid: Charlie earned ${owed} for ${SEGMENTS_A} segments × ${PROFILES.length} profiles`);
+});
+
+test('the transcoder key comes from the keystore (olct), and without one the node says how to add it', async () => {
+  const run = promisify(execFile);
+  const basePath = mkdtempSync(join(tmpdir(), 'olc-worker-keys-'));
+  try {
+    // No --transcoder-key and an empty keystore: the node refuses to start, naming the fix.
+    const missing = await run(NODE_BIN, ['--chain', 'dev', '--base-path', basePath, '--transcoder',
+      '--transcoder-listen', `127.0.0.1:${await freePort()}`, '--no-prometheus', '--rpc-port', String(await freePort()),
+      '--port', String(await freePort())], { timeout: 60_000 }).catch((e) => e);
+    assert.notEqual(missing.code ?? 0, 0, 'the node must not start without a transcoder key');
+    assert.match(`${missing.stderr}${missing.stdout}`, /key insert --key-type olct/);
+
+    // With Ferdie's key inserted as olct, the worker runs as Ferdie.
+    await run(NODE_BIN, ['key', 'insert', '--chain', 'dev', '--base-path', basePath, '--key-type', 'olct',
+      '--scheme', 'sr25519', '--suri', '//Ferdie']);
+    const port = await freePort();
+    const node = await startNode('worker-keystore', ['--chain', 'dev', '--base-path', basePath, '--transcoder',
+      '--transcoder-listen', `127.0.0.1:${port}`]);
+    try {
+      await waitForService('the keystore-keyed service', `http://127.0.0.1:${port}`);
+      const log = readFileSync(join(OUT_DIR, 'worker-keystore.log'), 'utf8');
+      const ferdie = new Keyring({ type: 'sr25519', ss58Format: 2017 }).addFromUri('//Ferdie').address;
+      assert.ok(log.includes(`transcoder ${ferdie}`), `the worker runs as Ferdie (${ferdie})`);
+    } finally {
+      await node.stop();
+    }
+  } finally {
+    rmSync(basePath, { recursive: true, force: true });
+  }
 });

@@ -62,6 +62,73 @@ impl LadderConfig {
 	}
 }
 
+/// What an ingest segment may be ([`StreamTranscoder::transcode_ingest`]). Checked while
+/// demuxing and decoding, before most of the work: the packet count and timestamp span right
+/// after demuxing (nothing decoded yet), the picture size from the stream parameters and again
+/// on every decoded frame, the frame count on every decoded frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentLimits {
+	/// Widest picture accepted (the box may also be turned: a portrait picture fits when it is
+	/// at most `max_height` wide and `max_width` tall).
+	pub max_width: u32,
+	/// Tallest picture accepted (see `max_width`).
+	pub max_height: u32,
+	/// Most video frames (packets) in one segment.
+	pub max_frames: u64,
+	/// The duration the signed header declares, in milliseconds; `None`: not checked.
+	pub declared_duration_ms: Option<u32>,
+	/// Allowed relative difference between the media's duration and the declared one (plus one
+	/// frame), e.g. `0.1`.
+	pub duration_tolerance: f64,
+}
+
+impl SegmentLimits {
+	/// 1920×1080 (either orientation), 600 frames (10 s at 60 fps), no declared duration, 10 % tolerance.
+	pub fn new() -> Self {
+		Self {
+			max_width: 1920,
+			max_height: 1080,
+			max_frames: 600,
+			declared_duration_ms: None,
+			duration_tolerance: 0.1,
+		}
+	}
+
+	fn check_size(&self, width: u32, height: u32) -> Result<(), MediaError> {
+		let fits = |w: u32, h: u32| width <= w && height <= h;
+		if !fits(self.max_width, self.max_height) && !fits(self.max_height, self.max_width) {
+			return Err(MediaError::ResolutionAboveLimit {
+				width,
+				height,
+				max_width: self.max_width,
+				max_height: self.max_height,
+			});
+		}
+		Ok(())
+	}
+
+	/// Compares the media's duration (`span_seconds`, first to last frame timestamp, plus one
+	/// frame of `frame_seconds`) with the declared one.
+	fn check_duration(&self, span_seconds: f64, frame_seconds: f64) -> Result<(), MediaError> {
+		let Some(declared_ms) = self.declared_duration_ms else { return Ok(()) };
+		let measured = span_seconds + frame_seconds;
+		let declared = f64::from(declared_ms) / 1000.0;
+		if (measured - declared).abs() > declared * self.duration_tolerance + frame_seconds {
+			return Err(MediaError::DurationMismatch {
+				declared_ms,
+				measured_ms: (measured * 1000.0).round().clamp(0.0, u64::MAX as f64) as u64,
+			});
+		}
+		Ok(())
+	}
+}
+
+impl Default for SegmentLimits {
+	fn default() -> Self {
+		Self::new()
+	}
+}
+
 /// One written rendition of one segment.
 #[derive(Clone, Debug)]
 pub struct RenditionOutput {
@@ -78,6 +145,8 @@ pub struct RenditionOutput {
 	pub fps: u32,
 	/// Video frames written.
 	pub frames: u64,
+	/// RFC 6381 name of the encoded video (`avc1.PPCCLL`, from its SPS), if seen.
+	pub video_codec: Option<String>,
 }
 
 /// Result of transcoding one segment.
@@ -94,6 +163,10 @@ pub struct SegmentTranscode {
 	/// The input's frame rate as its video stream declares it (average, else nominal), if
 	/// known.
 	pub input_fps: Option<f64>,
+	/// RFC 6381 name of the input's video (`avc1.PPCCLL`, from its SPS), if seen.
+	pub input_video_codec: Option<String>,
+	/// The input carries AAC audio (copied into every rendition).
+	pub has_audio: bool,
 }
 
 /// Counters that show whether sessions were kept alive.
@@ -147,6 +220,8 @@ struct RenditionMuxer {
 	video_time_base: Rational,
 	audio_time_base: Option<Rational>,
 	frames: u64,
+	/// `avc1.PPCCLL` from the SPS of the first packets written.
+	video_codec: Option<String>,
 }
 
 impl StreamTranscoder {
@@ -182,7 +257,37 @@ impl StreamTranscoder {
 				self.config.profiles.len()
 			)));
 		}
-		let result = self.transcode_inner(input, output_paths);
+		self.transcode_checked(input, output_paths, None)
+	}
+
+	/// Like [`Self::transcode_segment`], for a broadcaster's segment: opened with the `mpegts`
+	/// demuxer and the H.264 decoder only (see [`media::open_segment_input`]), and refused when
+	/// it breaks `limits` (named [`MediaError`]s: `UnsupportedContainer`,
+	/// `UnsupportedVideoCodec`, `UnsupportedAudioCodec`, `ResolutionAboveLimit`,
+	/// `TooManyFrames`, `DurationMismatch`).
+	pub fn transcode_ingest(
+		&mut self,
+		input: &Path,
+		output_paths: &[PathBuf],
+		limits: &SegmentLimits,
+	) -> Result<SegmentTranscode, MediaError> {
+		if output_paths.len() != self.config.profiles.len() {
+			return Err(MediaError::Mux(format!(
+				"{} output paths for {} profiles",
+				output_paths.len(),
+				self.config.profiles.len()
+			)));
+		}
+		self.transcode_checked(input, output_paths, Some(limits))
+	}
+
+	fn transcode_checked(
+		&mut self,
+		input: &Path,
+		output_paths: &[PathBuf],
+		limits: Option<&SegmentLimits>,
+	) -> Result<SegmentTranscode, MediaError> {
+		let result = self.transcode_inner(input, output_paths, limits);
 		match &result {
 			Ok(_) => self.stats.segments = self.stats.segments.saturating_add(1),
 			Err(_) => {
@@ -205,8 +310,27 @@ impl StreamTranscoder {
 		&mut self,
 		input_path: &Path,
 		output_paths: &[PathBuf],
+		limits: Option<&SegmentLimits>,
 	) -> Result<SegmentTranscode, MediaError> {
-		let mut input = media::open_input(input_path)?;
+		let mut input = match limits {
+			Some(_) => media::open_segment_input(input_path)?,
+			None => media::open_input(input_path)?,
+		};
+		if limits.is_some() {
+			// Ingest: every audio and video stream must be AAC and H.264, not just the best.
+			for stream in input.streams() {
+				let id = stream.parameters().id();
+				match stream.parameters().medium() {
+					MediaType::Video if id != codec::Id::H264 => {
+						return Err(MediaError::UnsupportedVideoCodec(format!("{id:?}")));
+					},
+					MediaType::Audio if id != codec::Id::AAC => {
+						return Err(MediaError::UnsupportedAudioCodec(format!("{id:?}")));
+					},
+					_ => {},
+				}
+			}
+		}
 		let video_index =
 			media::best_stream(&input, MediaType::Video).ok_or(MediaError::NoVideo)?;
 		let video_stream = input.stream(video_index).ok_or(MediaError::NoVideo)?;
@@ -229,13 +353,27 @@ impl StreamTranscoder {
 		let audio_index = audio.as_ref().map(|(index, _, _)| *index);
 		let audio_time_base = audio.as_ref().map(|(_, time_base, _)| *time_base);
 
-		let mut decoder = media::open_video_decoder(video_params)?;
+		let mut decoder = match limits {
+			Some(_) => media::open_h264_decoder(video_params)?,
+			None => media::open_video_decoder(video_params)?,
+		};
 		check_resolution(decoder.width(), decoder.height(), false)?;
+		if let Some(limits) = limits {
+			limits.check_size(decoder.width(), decoder.height())?;
+		}
 
 		let (packets, read_error) = media::read_all_packets(&mut input);
 		if packets.is_empty() {
 			return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
 		}
+		if let Some(limits) = limits {
+			check_packets(&packets, video_index, video_time_base, source_fps, limits)?;
+		}
+		let input_video_codec = packets
+			.iter()
+			.filter(|packet| packet.stream() == video_index)
+			.take(4)
+			.find_map(|packet| packet.data().and_then(crate::hls::avc1_codec));
 		let mut feed = DecoderFeed { packets: &packets, next: 0, ended: false, video_index, audio_index };
 
 		// Decode up to the first frame: its size decides the rendition sizes. Audio read before
@@ -249,6 +387,9 @@ impl StreamTranscoder {
 			}
 		};
 		check_resolution(first_frame.width(), first_frame.height(), true)?;
+		if let Some(limits) = limits {
+			limits.check_size(first_frame.width(), first_frame.height())?;
+		}
 		let source_size = (first_frame.width(), first_frame.height());
 		let audio_stream = audio.as_ref().map(|(_, time_base, params)| (*time_base, params.clone()));
 		let mut muxers = self.open_outputs(source_size, source_fps, video_time_base, output_paths, audio_stream)?;
@@ -279,7 +420,16 @@ impl StreamTranscoder {
 			while let Some(item) = feed.next_item(&mut decoder) {
 				match item {
 					Decoded::Frame(frame) => {
-						if let Err(error) = check_resolution(frame.width(), frame.height(), true) {
+						let checked = check_resolution(frame.width(), frame.height(), true).and_then(|()| {
+							match limits {
+								Some(limits) if input_frames >= limits.max_frames => {
+									Err(MediaError::TooManyFrames { max: limits.max_frames })
+								},
+								Some(limits) => limits.check_size(frame.width(), frame.height()),
+								None => Ok(()),
+							}
+						});
+						if let Err(error) = checked {
 							decode_error = Some(error);
 							break;
 						}
@@ -335,6 +485,7 @@ impl StreamTranscoder {
 				height,
 				fps,
 				frames: muxer.frames,
+				video_codec: muxer.video_codec.clone(),
 			});
 		}
 		Ok(SegmentTranscode {
@@ -343,6 +494,8 @@ impl StreamTranscoder {
 			input_width: source_size.0,
 			input_height: source_size.1,
 			input_fps: source_fps,
+			input_video_codec,
+			has_audio: audio.is_some(),
 		})
 	}
 
@@ -557,6 +710,37 @@ fn invert_luma(frame: &mut frame::Video) {
 	}
 }
 
+/// The cheap ingest checks on the demuxed packets, before anything is decoded: the number of
+/// video packets and the span of their timestamps against the declared duration.
+fn check_packets(
+	packets: &[Packet],
+	video_index: usize,
+	time_base: Rational,
+	fps: Option<f64>,
+	limits: &SegmentLimits,
+) -> Result<(), MediaError> {
+	let mut count = 0u64;
+	let mut first: Option<i64> = None;
+	let mut last: Option<i64> = None;
+	for packet in packets.iter().filter(|packet| packet.stream() == video_index) {
+		count = count.saturating_add(1);
+		if count > limits.max_frames {
+			return Err(MediaError::TooManyFrames { max: limits.max_frames });
+		}
+		if let Some(ts) = packet.pts().or(packet.dts()) {
+			first = Some(first.map_or(ts, |f| f.min(ts)));
+			last = Some(last.map_or(ts, |l| l.max(ts)));
+		}
+	}
+	let frame_seconds = fps.filter(|f| *f > 0.0).map_or(1.0 / 30.0, |f| 1.0 / f);
+	let span = match (first, last) {
+		(Some(first), Some(last)) => media::seconds(last.saturating_sub(first), time_base),
+		// No timestamps: the frame count at the stream's rate.
+		_ => count.saturating_sub(1) as f64 * frame_seconds,
+	};
+	limits.check_duration(span, frame_seconds)
+}
+
 fn check_resolution(width: u32, height: u32, decoded: bool) -> Result<(), MediaError> {
 	if u64::from(width).saturating_mul(u64::from(height)) > MAX_INPUT_PIXELS {
 		return Err(MediaError::ResolutionTooLarge { width, height, max_pixels: MAX_INPUT_PIXELS });
@@ -634,10 +818,13 @@ impl RenditionMuxer {
 		// The muxer may change the stream time bases in write_header (MPEG-TS uses 1/90000).
 		let video_time_base = output.stream(0).map(|s| s.time_base()).unwrap_or(Rational(1, 90000));
 		let audio_time_base = if has_audio { output.stream(1).map(|s| s.time_base()) } else { None };
-		Ok(Self { output, video_time_base, audio_time_base, frames: 0 })
+		Ok(Self { output, video_time_base, audio_time_base, frames: 0, video_codec: None })
 	}
 
 	fn write_video(&mut self, packet: &mut Packet, encoder_time_base: Rational) -> Result<(), MediaError> {
+		if self.video_codec.is_none() && self.frames < 4 {
+			self.video_codec = packet.data().and_then(crate::hls::avc1_codec);
+		}
 		packet.set_stream(0);
 		packet.rescale_ts(encoder_time_base, self.video_time_base);
 		packet.set_position(-1);
@@ -658,3 +845,35 @@ impl RenditionMuxer {
 	}
 }
 
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_picture_box_may_be_turned() {
+		let limits = SegmentLimits::new();
+		assert!(limits.check_size(1920, 1080).is_ok());
+		assert!(limits.check_size(1080, 1920).is_ok());
+		assert!(limits.check_size(1280, 720).is_ok());
+		assert!(matches!(limits.check_size(2048, 1152), Err(MediaError::ResolutionAboveLimit { .. })));
+		assert!(limits.check_size(1920, 1088).is_err());
+		assert!(limits.check_size(1088, 1920).is_err());
+	}
+
+	#[test]
+	fn duration_within_ten_percent_and_a_frame() {
+		let frame = 1.0 / 30.0;
+		let limits = SegmentLimits { declared_duration_ms: Some(2000), ..SegmentLimits::new() };
+		// 60 frames at 30 fps: span 59 frames, plus one.
+		assert!(limits.check_duration(59.0 * frame, frame).is_ok());
+		assert!(limits.check_duration(2.15, frame).is_ok());
+		assert!(limits.check_duration(1.75, frame).is_ok());
+		assert!(matches!(
+			limits.check_duration(6.0 - frame, frame),
+			Err(MediaError::DurationMismatch { declared_ms: 2000, measured_ms: 6000 })
+		));
+		assert!(limits.check_duration(1.0, frame).is_err());
+		assert!(SegmentLimits::new().check_duration(100.0, frame).is_ok());
+	}
+}

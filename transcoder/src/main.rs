@@ -97,6 +97,19 @@ enum Command {
 		max_segment_bytes: usize,
 		#[arg(long, default_value_t = 6)]
 		playlist_window: usize,
+		/// End a stream's playlists (EXT-X-ENDLIST) after this many seconds without a segment;
+		/// 0: never.
+		#[arg(long, default_value_t = 30)]
+		stream_idle_secs: u64,
+		/// Streams served at once (further ones: MaxStreams, 503).
+		#[arg(long, default_value_t = 64)]
+		max_streams: usize,
+		/// Segment uploads in progress at once (further ones: TooManyUploads, 503).
+		#[arg(long, default_value_t = 32)]
+		max_uploads: usize,
+		/// Largest accepted source picture, WIDTHxHEIGHT (larger: ResolutionTooLarge, 422).
+		#[arg(long, default_value = "1920x1080")]
+		max_resolution: String,
 		/// Only accept these broadcaster public keys (hex); default: any, bound per stream.
 		#[arg(long)]
 		broadcaster: Vec<String>,
@@ -245,6 +258,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			retention_secs,
 			max_segment_bytes,
 			playlist_window,
+			stream_idle_secs,
+			max_streams,
+			max_uploads,
+			max_resolution,
 			broadcaster,
 			fault,
 		} => {
@@ -257,6 +274,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			config.retention = Duration::from_secs(retention_secs);
 			config.max_segment_bytes = max_segment_bytes;
 			config.playlist_window = playlist_window;
+			config.stream_end_idle = (stream_idle_secs > 0).then(|| Duration::from_secs(stream_idle_secs));
+			config.max_streams = max_streams;
+			config.max_concurrent_uploads = max_uploads;
+			let (width, height) = max_resolution
+				.split_once('x')
+				.and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+				.ok_or_else(|| anyhow::anyhow!("--max-resolution must be WIDTHxHEIGHT"))?;
+			config.segment_limits.max_width = width;
+			config.segment_limits.max_height = height;
 			if !broadcaster.is_empty() {
 				let keys = broadcaster
 					.iter()

@@ -36,6 +36,18 @@ pub enum MediaError {
 	Scale(String),
 	#[error("I/O error: {0}")]
 	Io(#[from] std::io::Error),
+	/// An ingest segment is not MPEG-TS (only the `mpegts` demuxer may open it).
+	#[error("unsupported container {0} (segments must be MPEG-TS)")]
+	UnsupportedContainer(String),
+	/// An ingest segment's picture is larger than the configured box.
+	#[error("input resolution {width}x{height} exceeds the limit of {max_width}x{max_height}")]
+	ResolutionAboveLimit { width: u32, height: u32, max_width: u32, max_height: u32 },
+	/// An ingest segment has more video frames than a segment may hold.
+	#[error("the segment has more than {max} video frames")]
+	TooManyFrames { max: u64 },
+	/// An ingest segment's media duration differs from its signed header's.
+	#[error("the media lasts {measured_ms} ms, the signed header says {declared_ms} ms")]
+	DurationMismatch { declared_ms: u32, measured_ms: u64 },
 }
 
 /// x264 settings shared by every encoder we open, so the ladder and the benchmark's ffmpeg CLI
@@ -123,6 +135,51 @@ pub fn open_video_decoder(params: codec::Parameters) -> Result<decoder::Video, M
 		.map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))?;
 	context.set_threading(threading::Config { kind: threading::Type::Frame, ..Default::default() });
 	context.decoder().video().map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))
+}
+
+/// Opens an H.264 video decoder, whatever the stream parameters claim (ingest segments: no
+/// other decoder is ever run on them).
+pub fn open_h264_decoder(params: codec::Parameters) -> Result<decoder::Video, MediaError> {
+	let id = params.id();
+	if id != codec::Id::H264 {
+		return Err(MediaError::UnsupportedVideoCodec(format!("{id:?}")));
+	}
+	let h264 = decoder::find(codec::Id::H264)
+		.ok_or_else(|| MediaError::Encoder("the H.264 decoder is not available".into()))?;
+	let mut context = codec::context::Context::from_parameters(params)
+		.map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))?;
+	context.set_threading(threading::Config { kind: threading::Type::Frame, ..Default::default() });
+	context
+		.decoder()
+		.open_as(h264)
+		.and_then(|opened| opened.video())
+		.map_err(|e| MediaError::UnsupportedVideoCodec(format!("{id:?}: {e}")))
+}
+
+/// Opens an ingest segment with the `mpegts` demuxer only, and only the H.264 and AAC codecs
+/// allowed while reading stream information (FFmpeg's `format_whitelist` and
+/// `codec_whitelist`): no other demuxer or decoder ever runs on a segment, so hostile bytes
+/// reach only the code paths a real broadcaster needs.
+pub fn open_segment_input(path: &Path) -> Result<format::context::Input, MediaError> {
+	let size = std::fs::metadata(path)?.len();
+	if size == 0 {
+		return Err(MediaError::EmptyInput);
+	}
+	let mut options = Dictionary::new();
+	options.set("format_whitelist", "mpegts");
+	options.set("codec_whitelist", "h264,aac");
+	let input = format::input_with_dictionary(path, options).map_err(|e| match e {
+		// avformat_open_input's answer when the probed format is not on the list.
+		ffmpeg_next::Error::Other { errno } if errno == ffmpeg_next::error::EINVAL => {
+			MediaError::UnsupportedContainer("not MPEG-TS".into())
+		},
+		other => MediaError::NotMedia(other.to_string()),
+	})?;
+	let name = input.format().name().to_string();
+	if name != "mpegts" {
+		return Err(MediaError::UnsupportedContainer(name));
+	}
+	Ok(input)
 }
 
 /// Opens a file as media input, with a clear error for empty and unreadable files.

@@ -12,8 +12,30 @@
 //! - `GET /hls/{stream_id}/{rendition}/{seq}.ts`: a stored segment, read from disk.
 //! - `GET /receipts/{stream_id}/{seq}`: the hex SCALE receipt of a segment, read from disk.
 //!
-//! Every GET answers with permissive CORS; playlists are `application/vnd.apple.mpegurl`,
-//! segments `video/mp2t`.
+//! Every GET answers with permissive CORS; playlists are `application/vnd.apple.mpegurl` with
+//! `Cache-Control: no-cache`, segments `video/mp2t` with `Cache-Control: public,
+//! max-age=31536000, immutable` (a published segment never changes). The HLS tags are described
+//! in [`crate::hls`]: `CODECS` of each variant read from its encoded stream, each variant's frame
+//! rate, `EXT-X-PROGRAM-DATE-TIME` (when the segment was published here),
+//! `EXT-X-DISCONTINUITY` at a gap in the sequence, and `EXT-X-ENDLIST` once the stream ended:
+//! [`AppState::end_stream`], [`StreamAuthority::ended`], or no segment for
+//! [`ServerConfig::stream_end_idle`] (the CLI's `--stream-idle-secs`). A new segment reopens
+//! a stream ended by `end_stream` or idleness.
+//!
+//! # Limits
+//!
+//! All in [`ServerConfig`], with defaults a real-time broadcaster never meets: live streams
+//! (`max_streams`, 64; when full, streams idle for [`IDLE_BEFORE_MAKING_ROOM`] are forgotten to
+//! make room), uploads at once (`max_concurrent_uploads`, 32, a semaphore taken before
+//! the body is read and held until the answer), body size (`max_segment_bytes`, 16 MiB), a read
+//! timeout per piece of body (`upload_read_timeout`, 10 s) and for the whole body
+//! (`body_timeout`, 60 s), a stream's rate (`max_segments_per_duration`, 2 per segment duration
+//! averaged over `stream_rate_window`, 20 s: a catch-up burst of 20 two-second segments passes),
+//! and per segment ([`SegmentLimits`]): picture within 1920×1080 (or 1080×1920: portrait), at most 600 frames, and a
+//! media duration within 10 % plus one frame of the signed `duration_ms`. Segments are opened
+//! with the `mpegts` demuxer and the H.264 decoder only (AAC audio is copied); the frame count
+//! and duration are checked right after demuxing, before anything is decoded, so a lying segment
+//! costs little. [`AppState::refusal_counts`] counts refusals by name.
 //!
 //! # Order of the ingest checks
 //!
@@ -21,8 +43,9 @@
 //! service buffer a large body for a segment it will refuse: the header field decodes, names the
 //! stream and seq of the URL, and is validly signed; the broadcaster is allowed; with a chain
 //! ([`StreamAuthority`]) the stream exists, one of its open jobs is assigned to this transcoder
-//! and the header is signed by the stream owner. Then the body is read with the size limit and
-//! must hash to the signed hash and look like MPEG-TS. Under the stream's work lock come the
+//! and the header is signed by the stream owner. Then the stream count, the stream's rate and
+//! the upload slots are checked, the body is read with the size limit and timeouts and must hash
+//! to the signed hash and look like MPEG-TS. Under the stream's work lock come the
 //! stored-receipt check (idempotent retries), the sequence window, and the transcode into the
 //! job's profiles.
 //!
@@ -44,11 +67,19 @@
 //! | 503 | `ChainUnavailable` | (chain) the chain could not be read |
 //! | 422 | `BadJobProfiles` | (chain) the job's profiles cannot be served (bad names, too many) |
 //! | 413 | `SegmentTooLarge` | the body exceeds `max_segment_bytes` |
-//! | 408 | `BodyTimeout` | the body did not arrive within [`BODY_TIMEOUT`] |
+//! | 503 | `MaxStreams` | `max_streams` streams are live here; another cannot start |
+//! | 429 | `StreamRateExceeded` | the stream sends faster than `max_segments_per_duration` |
+//! | 503 | `TooManyUploads` | `max_concurrent_uploads` bodies are being received or transcoded |
+//! | 408 | `UploadTimeout` | no piece of the body for `upload_read_timeout` |
+//! | 408 | `BodyTimeout` | the body did not arrive within `body_timeout` |
 //! | 400 | `BodyReadFailed` | the body could not be read (connection broke) |
 //! | 400 | `EmptySegment` | the body is empty |
 //! | 400 | `SegmentHashMismatch` | the body is not the segment the header was signed for |
-//! | 415 | `NotMpegTs` | the body has no MPEG-TS framing |
+//! | 415 | `UnsupportedContainer` | the body has no MPEG-TS framing, or the `mpegts` demuxer refuses it |
+//! | 415 | `UnsupportedCodec` | a video stream is not H.264 or an audio stream is not AAC |
+//! | 422 | `ResolutionTooLarge` | the picture exceeds `segment_limits` (1920×1080 by default) |
+//! | 422 | `TooManyFrames` | more video frames than `segment_limits.max_frames` |
+//! | 422 | `DurationMismatch` | the media's duration is not the signed `duration_ms` (± 10 % + one frame) |
 //! | 409 | `AlreadyTranscoded` | this seq was already transcoded from a different header |
 //! | 409 | `StaleSequence` | the seq is at or below the highest received (and not stored) |
 //! | 409 | `TooFarAhead` | the seq is more than `max_seq_ahead` past the highest received |
@@ -98,7 +129,7 @@ pub use store::{load_receipt, remove_expired, stored_receipt_seqs};
 
 use crate::{
 	hls::{self, SlidingWindow, Variant},
-	ladder::{LadderConfig, StreamTranscoder},
+	ladder::{LadderConfig, SegmentLimits, StreamTranscoder},
 };
 use axum::{
 	extract::{Path as UrlPath, State},
@@ -111,7 +142,7 @@ use olc_primitives::{Profile, SignedSegmentHeader, StreamId, TranscodeReceipt};
 use parking_lot::{Mutex, RwLock};
 use sp_core::{sr25519, Pair};
 use std::{
-	collections::HashMap,
+	collections::{BTreeMap, HashMap, VecDeque},
 	path::PathBuf,
 	sync::{Arc, OnceLock},
 	time::{Duration, Instant},
@@ -122,8 +153,13 @@ use tower_http::cors::{Any, CorsLayer};
 pub const SEGMENT_HEADER_FIELD: &str = "x-olc-segment-header";
 /// Name of the source rendition in HLS paths.
 pub const SOURCE_RENDITION: &str = "source";
-/// Longest time a segment body may take to arrive once its header is accepted.
+/// Default longest time a segment body may take to arrive once its header is accepted
+/// ([`ServerConfig::body_timeout`]).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// When `max_streams` are live, streams idle for longer than this are forgotten to make room
+/// for a new one.
+pub const IDLE_BEFORE_MAKING_ROOM: Duration = Duration::from_secs(120);
 
 /// What the chain says about a stream's job on this transcoder.
 #[derive(Clone, Debug)]
@@ -190,6 +226,12 @@ pub trait StreamAuthority: Send + Sync + 'static {
 	/// `reason` is the named reason the response body starts with (e.g. `NotAssigned`, see the
 	/// module docs). Called on an async thread: it must not block.
 	fn refused(&self, _reason: &str) {}
+	/// Whether `stream_id` has ended (its media playlists then carry `EXT-X-ENDLIST`, so players
+	/// stop polling). Default: never. Consulted on every media playlist request of a live
+	/// stream, on an async thread: it must be cheap and must not block (cache the answer).
+	fn ended(&self, _stream_id: &StreamId) -> bool {
+		false
+	}
 }
 
 /// Deliberate misbehaviour, for the network's defence tests only.
@@ -241,12 +283,42 @@ pub struct ServerConfig {
 	pub authority: Option<Arc<dyn StreamAuthority>>,
 	/// Deliberate misbehaviour for defence tests; `None` in production.
 	pub fault: Option<Fault>,
+	/// Streams live in this process at once; a segment of a further stream is refused with
+	/// `MaxStreams` (503) until one is forgotten (idle for the retention time).
+	pub max_streams: usize,
+	/// Segment bodies being received or waiting for a transcode at once, over all streams; a
+	/// further POST is refused with `TooManyUploads` (503) before its body is read. Bounds the
+	/// memory held in bodies to this times `max_segment_bytes`.
+	pub max_concurrent_uploads: usize,
+	/// Longest wait for the next piece of a body; a stalled upload is refused with
+	/// `UploadTimeout` (408).
+	pub upload_read_timeout: Duration,
+	/// Longest time a whole body may take to arrive (`BodyTimeout`, 408).
+	pub body_timeout: Duration,
+	/// Per-stream rate limit: at most this many segments per segment duration
+	/// (`ladder.segment_seconds`) on average over `stream_rate_window`, counting every POST
+	/// that passes the header checks; more is refused with `StreamRateExceeded` (429). A
+	/// real-time broadcaster sends 1.
+	pub max_segments_per_duration: f64,
+	/// The window the stream rate is averaged over (allows a catch-up burst of
+	/// `max_segments_per_duration × window / segment duration` segments).
+	pub stream_rate_window: Duration,
+	/// What a segment may be: picture box, frames, duration tolerance (the declared duration
+	/// is each segment's signed `duration_ms`). Refusals: `ResolutionTooLarge`,
+	/// `TooManyFrames`, `DurationMismatch` (422).
+	pub segment_limits: SegmentLimits,
+	/// End a stream (`EXT-X-ENDLIST` in its playlists) after this long without a new segment;
+	/// `None`: only [`AppState::end_stream`] or [`StreamAuthority::ended`] end a stream. A new
+	/// segment reopens it.
+	pub stream_end_idle: Option<Duration>,
 }
 
 impl ServerConfig {
 	/// Defaults for everything but the data dir and key: default ladder, 16 MiB bodies, 30
 	/// segments ahead, 6-segment playlists, one hour retention, any broadcaster, one
-	/// transcode per core at a time, no chain, no fault.
+	/// transcode per core at a time, no chain, no fault; 64 streams, 32 uploads at once, 10 s
+	/// read timeout and 60 s body timeout, 2 segments per segment duration averaged over 20 s,
+	/// [`SegmentLimits::new`] (1920×1080, 600 frames, 10 %), streams ended only explicitly.
 	pub fn new(data_dir: PathBuf, transcoder_key: sr25519::Pair) -> Self {
 		Self {
 			data_dir,
@@ -260,6 +332,14 @@ impl ServerConfig {
 			max_concurrent_transcodes: std::thread::available_parallelism().map_or(2, |n| n.get()),
 			authority: None,
 			fault: None,
+			max_streams: 64,
+			max_concurrent_uploads: 32,
+			upload_read_timeout: Duration::from_secs(10),
+			body_timeout: BODY_TIMEOUT,
+			max_segments_per_duration: 2.0,
+			stream_rate_window: Duration::from_secs(20),
+			segment_limits: SegmentLimits::new(),
+			stream_end_idle: None,
 		}
 	}
 
@@ -282,6 +362,8 @@ struct StreamView {
 	variants: Vec<Variant>,
 	/// Names of the current profiles (without `source`).
 	renditions: Vec<String>,
+	/// Ended by [`AppState::end_stream`]; a new segment clears it.
+	ended: bool,
 }
 
 /// The ingest side: held for a whole transcode, only by the ingest path on a blocking thread.
@@ -297,6 +379,8 @@ struct Stream {
 	bound: OnceLock<sr25519::Public>,
 	view: RwLock<StreamView>,
 	work: Mutex<StreamWork>,
+	/// When the POSTs counted by the stream rate limit arrived, oldest first.
+	posts: Mutex<VecDeque<Instant>>,
 }
 
 impl Stream {
@@ -308,8 +392,10 @@ impl Stream {
 				window: SlidingWindow::new(playlist_window),
 				variants: Vec::new(),
 				renditions: Vec::new(),
+				ended: false,
 			}),
 			work: Mutex::new(StreamWork { highest_seq: None, transcoder: None }),
+			posts: Mutex::new(VecDeque::new()),
 		}
 	}
 }
@@ -319,6 +405,9 @@ pub struct AppState {
 	config: ServerConfig,
 	streams: Mutex<HashMap<StreamId, Arc<Stream>>>,
 	transcode_slots: tokio::sync::Semaphore,
+	upload_slots: Arc<tokio::sync::Semaphore>,
+	/// Refused segments by named reason.
+	refusals: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 impl AppState {
@@ -340,16 +429,69 @@ impl AppState {
 		&self.config
 	}
 
+	/// Ends a live stream: its media playlists get `EXT-X-ENDLIST` (players stop polling) until
+	/// a new segment arrives. Returns false when the stream is not live in this process.
+	pub fn end_stream(&self, stream_id: &StreamId) -> bool {
+		match self.live_stream(stream_id) {
+			Some(stream) => {
+				stream.view.write().ended = true;
+				true
+			},
+			None => false,
+		}
+	}
+
+	/// Segments refused so far, by named reason (e.g. `("MaxStreams", 2)`), for metrics.
+	pub fn refusal_counts(&self) -> Vec<(&'static str, u64)> {
+		self.refusals.lock().iter().map(|(reason, count)| (*reason, *count)).collect()
+	}
+
+	/// Streams live in this process.
+	pub fn live_streams(&self) -> usize {
+		self.streams.lock().len()
+	}
+
+	fn count_refusal(&self, reason: &'static str) {
+		let mut refusals = self.refusals.lock();
+		let count = refusals.entry(reason).or_insert(0);
+		*count = count.saturating_add(1);
+	}
+
 	fn live_stream(&self, stream_id: &StreamId) -> Option<Arc<Stream>> {
 		self.streams.lock().get(stream_id).cloned()
 	}
 
-	fn stream_or_insert(&self, stream_id: StreamId) -> Arc<Stream> {
-		self.streams
-			.lock()
-			.entry(stream_id)
-			.or_insert_with(|| Arc::new(Stream::new(self.config.playlist_window)))
-			.clone()
+	/// The live stream, or a new one if fewer than `max_streams` are live (`MaxStreams`).
+	fn admit_stream(&self, stream_id: StreamId) -> Result<Arc<Stream>, Rejection> {
+		let mut streams = self.streams.lock();
+		if let Some(stream) = streams.get(&stream_id) {
+			return Ok(stream.clone());
+		}
+		if streams.len() >= self.config.max_streams {
+			// Full: make room by forgetting streams idle for a while (not just for the
+			// retention time, which is when they are forgotten otherwise).
+			streams.retain(|_, stream| {
+				Arc::strong_count(stream) > 1 ||
+					stream.view.read().last_activity.elapsed() <= IDLE_BEFORE_MAKING_ROOM
+			});
+		}
+		if streams.len() >= self.config.max_streams {
+			return Err(reject(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"MaxStreams",
+				format!("this transcoder serves at most {} streams at once", self.config.max_streams),
+			));
+		}
+		let stream = Arc::new(Stream::new(self.config.playlist_window));
+		streams.insert(stream_id, stream.clone());
+		Ok(stream)
+	}
+
+	/// Whether a stream's playlists end: explicitly, by the authority, or by idleness.
+	fn stream_ended(&self, stream_id: &StreamId, view: &StreamView) -> bool {
+		view.ended ||
+			self.config.stream_end_idle.is_some_and(|idle| view.last_activity.elapsed() > idle) ||
+			self.config.authority.as_ref().is_some_and(|authority| authority.ended(stream_id))
 	}
 }
 
@@ -389,8 +531,14 @@ fn internal(detail: impl Into<String>) -> Rejection {
 /// Builds the router over a fresh state.
 pub fn router(config: ServerConfig) -> (Router, Arc<AppState>) {
 	let slots = tokio::sync::Semaphore::new(config.max_concurrent_transcodes.max(1));
-	let state =
-		Arc::new(AppState { config, streams: Mutex::new(HashMap::new()), transcode_slots: slots });
+	let uploads = Arc::new(tokio::sync::Semaphore::new(config.max_concurrent_uploads.max(1)));
+	let state = Arc::new(AppState {
+		config,
+		streams: Mutex::new(HashMap::new()),
+		transcode_slots: slots,
+		upload_slots: uploads,
+		refusals: Mutex::new(BTreeMap::new()),
+	});
 	let cors = CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any);
 	let router = Router::new()
 		.route("/live/{stream_id}/{file}", post(ingest::ingest_segment))
@@ -436,8 +584,17 @@ fn parse_seq_file(file: &str) -> Result<u64, Rejection> {
 		.ok_or_else(|| reject(StatusCode::NOT_FOUND, "BadPath", "expected {seq}.ts"))
 }
 
+/// `Cache-Control` of playlists and receipts: always revalidated.
+pub const CACHE_PLAYLIST: &str = "no-cache";
+/// `Cache-Control` of segments: a segment never changes once published.
+pub const CACHE_SEGMENT: &str = "public, max-age=31536000, immutable";
+
 fn text_response(mime: &'static str, body: impl Into<axum::body::Body>) -> Response {
-	(StatusCode::OK, [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-cache")], body.into())
+	cached_response(mime, CACHE_PLAYLIST, body)
+}
+
+fn cached_response(mime: &'static str, cache: &'static str, body: impl Into<axum::body::Body>) -> Response {
+	(StatusCode::OK, [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache)], body.into())
 		.into_response()
 }
 
@@ -478,7 +635,7 @@ async fn rendition_file(
 			if rendition != SOURCE_RENDITION && !view.renditions.contains(&rendition) {
 				return Err(unknown_rendition(&rendition));
 			}
-			view.window.media_playlist(false)
+			view.window.media_playlist(state.stream_ended(&stream_id, &view))
 		};
 		return Ok(text_response(hls::PLAYLIST_MIME, text));
 	}
@@ -489,7 +646,7 @@ async fn rendition_file(
 	let bytes = tokio::fs::read(&path).await.map_err(|_| {
 		reject(StatusCode::NOT_FOUND, "NoSuchSegment", format!("no {rendition} segment {seq} (or it expired)"))
 	})?;
-	Ok(text_response(hls::SEGMENT_MIME, bytes))
+	Ok(cached_response(hls::SEGMENT_MIME, CACHE_SEGMENT, bytes))
 }
 
 async fn receipt(

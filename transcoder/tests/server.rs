@@ -178,7 +178,7 @@ async fn segments_become_hls_and_receipts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_clear_4xx() {
 	let media = tempfile::tempdir().unwrap();
-	let segment = make_clip(media.path(), "one.ts", 320, 180, 30, 1.0);
+	let segment = make_clip(media.path(), "one.ts", 320, 180, 30, 2.0);
 	let body = std::fs::read(&segment).unwrap();
 	let server = start(body.len() + 1000).await;
 
@@ -227,7 +227,7 @@ async fn bad_requests_get_clear_4xx() {
 	assert!(text.starts_with("SegmentTooLarge: "), "{text}");
 	let (status, text) = server.post_signed(0, b"<html>not video</html>".repeat(40)).await;
 	assert_eq!(status, 415);
-	assert!(text.starts_with("NotMpegTs: "), "{text}");
+	assert!(text.starts_with("UnsupportedContainer: "), "{text}");
 
 	// MPEG-TS framing around garbage, and audio-only media: not transcodable.
 	let mut fake = vec![0u8; 188 * 20];

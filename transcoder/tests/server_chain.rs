@@ -136,3 +136,23 @@ async fn a_faulty_service_signs_receipts_for_the_wrong_picture() {
 	);
 	assert_eq!((report.output_width, report.output_height), (426, 240));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chain_ends_a_stream_in_its_playlists() {
+	let media = tempfile::tempdir().unwrap();
+	let segments = segment_bytes(media.path(), 2.0);
+	let chain = FakeChain::new(STREAM, pair("//Alice").public(), 1, ChainMode::Assigned, vec![profile("144p", 256, 144, 120)]);
+	let dir = tempfile::tempdir().unwrap();
+	let mut config = olc_transcoder::server::ServerConfig::new(dir.path().join("data"), pair("//Bob"));
+	config.authority = Some(chain.clone() as Arc<dyn StreamAuthority>);
+	let service = start_service(config).await;
+	let (status, text) = post_as(&service.base, "//Alice", STREAM, 0, &segments[0]).await;
+	assert_eq!(status, 200, "{text}");
+	let (_, playlist) = get(&service.base, &hls("144p/index.m3u8")).await;
+	assert!(!String::from_utf8_lossy(&playlist).contains("#EXT-X-ENDLIST"));
+	chain.ended.store(true, std::sync::atomic::Ordering::Relaxed);
+	for rendition in ["144p", "source"] {
+		let (_, playlist) = get(&service.base, &hls(&format!("{rendition}/index.m3u8"))).await;
+		assert!(String::from_utf8_lossy(&playlist).contains("#EXT-X-ENDLIST"));
+	}
+}

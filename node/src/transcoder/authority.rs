@@ -101,6 +101,13 @@ impl StreamAuthority for ChainAuthority {
 		);
 	}
 
+	/// A stream's playlists end (`EXT-X-ENDLIST`) once the chain no longer has an open job of it
+	/// assigned here: it ended, was banned, or its job went to another transcoder. Answered
+	/// from the per-block cache, so at most one lookup per stream and block.
+	fn ended(&self, stream_id: &StreamId) -> bool {
+		!matches!(self.terms(stream_id), Ok(_) | Err(AuthError::Unavailable(_)))
+	}
+
 	fn refused(&self, reason: &str) {
 		// The service logs the refusal with its details; this counts it by name.
 		let name = reason.split(':').next().unwrap_or("Other");

@@ -7,8 +7,8 @@ use super::{
 	Rejection, Stream, StreamAuthority, StreamTerms, SOURCE_RENDITION,
 };
 use crate::{
-	hls::Variant,
-	ladder::{SegmentTranscode, StreamTranscoder},
+	hls::{self, Variant},
+	ladder::{SegmentLimits, SegmentTranscode, StreamTranscoder},
 	media::MediaError,
 };
 use axum::{
@@ -64,6 +64,7 @@ pub(super) async fn ingest_segment(
 				"segment refused: {}",
 				rejection.body()
 			);
+			state.count_refusal(rejection.reason);
 			if let Some(authority) = &state.config.authority {
 				authority.refused(rejection.reason);
 			}
@@ -124,7 +125,17 @@ async fn ingest(
 		},
 	};
 
-	let bytes = read_body(body.take(), headers, config.max_segment_bytes).await?;
+	// Limits, all before the body is read: live streams, the stream's rate, uploads at once.
+	let stream = state.admit_stream(stream_id)?;
+	check_rate(config, &stream)?;
+	let _upload = state.upload_slots.clone().try_acquire_owned().map_err(|_| {
+		reject(
+			StatusCode::SERVICE_UNAVAILABLE,
+			"TooManyUploads",
+			format!("{} segment uploads are in progress; retry shortly", config.max_concurrent_uploads),
+		)
+	})?;
+	let bytes = read_body(body.take(), headers, config).await?;
 	if bytes.is_empty() {
 		return Err(reject(StatusCode::BAD_REQUEST, "EmptySegment", "the body is empty"));
 	}
@@ -138,14 +149,13 @@ async fn ingest(
 	if !looks_like_mpeg_ts(&bytes) {
 		return Err(reject(
 			StatusCode::UNSUPPORTED_MEDIA_TYPE,
-			"NotMpegTs",
+			"UnsupportedContainer",
 			"the segment is not MPEG-TS (no sync byte every 188 bytes)",
 		));
 	}
 
 	let profiles = terms.as_ref().map_or_else(|| config.ladder.profiles.clone(), |t| t.profiles.clone());
 	let segment = Segment { stream_id, signed, profiles, terms };
-	let stream = state.stream_or_insert(stream_id);
 	// Bounded work: at most `max_concurrent_transcodes` segments are transcoded at once.
 	let _slot = state.transcode_slots.acquire().await.map_err(|_| {
 		reject(StatusCode::SERVICE_UNAVAILABLE, "ShuttingDown", "the transcoder is shutting down")
@@ -221,8 +231,43 @@ fn check_profiles(profiles: &[Profile]) -> Result<(), Rejection> {
 	Ok(())
 }
 
-/// Reads the body, at most `limit` bytes, within [`super::BODY_TIMEOUT`].
-async fn read_body(body: Option<Body>, headers: &HeaderMap, limit: usize) -> Result<Vec<u8>, Rejection> {
+/// Counts a POST against the stream's rate: at most `max_segments_per_duration` per segment
+/// duration on average over `stream_rate_window` (`StreamRateExceeded`, 429).
+fn check_rate(config: &super::ServerConfig, stream: &Stream) -> Result<(), Rejection> {
+	let window = config.stream_rate_window;
+	let segment_seconds = f64::from(config.ladder.segment_seconds.max(1));
+	let allowed = (config.max_segments_per_duration * window.as_secs_f64() / segment_seconds)
+		.floor()
+		.clamp(1.0, 1e9) as usize;
+	let now = Instant::now();
+	let mut posts = stream.posts.lock();
+	while posts.front().is_some_and(|at| now.saturating_duration_since(*at) > window) {
+		posts.pop_front();
+	}
+	if posts.len() >= allowed {
+		return Err(reject(
+			StatusCode::TOO_MANY_REQUESTS,
+			"StreamRateExceeded",
+			format!(
+				"more than {allowed} segments in {} s ({} per {} s segment on average)",
+				window.as_secs(),
+				config.max_segments_per_duration,
+				segment_seconds
+			),
+		));
+	}
+	posts.push_back(now);
+	Ok(())
+}
+
+/// Reads the body, at most `max_segment_bytes`, within `body_timeout`, each piece within
+/// `upload_read_timeout`.
+async fn read_body(
+	body: Option<Body>,
+	headers: &HeaderMap,
+	config: &super::ServerConfig,
+) -> Result<Vec<u8>, Rejection> {
+	let limit = config.max_segment_bytes;
 	let too_large = || {
 		reject(
 			StatusCode::PAYLOAD_TOO_LARGE,
@@ -240,7 +285,22 @@ async fn read_body(body: Option<Body>, headers: &HeaderMap, limit: usize) -> Res
 	}
 	let read = async {
 		let mut bytes = Vec::with_capacity(declared.map_or(0, |d| d as usize));
-		while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+		loop {
+			let next = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx));
+			let Some(frame) = tokio::time::timeout(config.upload_read_timeout, next).await.map_err(|_| {
+				reject(
+					StatusCode::REQUEST_TIMEOUT,
+					"UploadTimeout",
+					format!(
+						"no body data for {} ms (after {} bytes)",
+						config.upload_read_timeout.as_millis(),
+						bytes.len()
+					),
+				)
+			})?
+			else {
+				break;
+			};
 			let frame = frame.map_err(|e| reject(StatusCode::BAD_REQUEST, "BodyReadFailed", e.to_string()))?;
 			if let Ok(data) = frame.into_data() {
 				if bytes.len().saturating_add(data.len()) > limit {
@@ -251,11 +311,11 @@ async fn read_body(body: Option<Body>, headers: &HeaderMap, limit: usize) -> Res
 		}
 		Ok::<_, Rejection>(bytes)
 	};
-	tokio::time::timeout(super::BODY_TIMEOUT, read).await.map_err(|_| {
+	tokio::time::timeout(config.body_timeout, read).await.map_err(|_| {
 		reject(
 			StatusCode::REQUEST_TIMEOUT,
 			"BodyTimeout",
-			format!("the body did not arrive within {} s", super::BODY_TIMEOUT.as_secs()),
+			format!("the body did not arrive within {} ms", config.body_timeout.as_millis()),
 		)
 	})?
 }
@@ -376,16 +436,15 @@ fn transcode_locked(
 	let output_paths: Vec<PathBuf> =
 		names.iter().map(|name| store::segment_path(data_dir, &stream_id, name, seq)).collect();
 	let started = Instant::now();
-	let result = match transcoder.transcode_segment(&input_path, &output_paths) {
+	let limits = SegmentLimits {
+		declared_duration_ms: Some(signed.header.duration_ms),
+		..config.segment_limits.clone()
+	};
+	let result = match transcoder.transcode_ingest(&input_path, &output_paths, &limits) {
 		Ok(result) => result,
 		Err(error) => {
 			let _ = std::fs::remove_file(&input_path);
-			return Err(match error {
-				MediaError::Io(_) | MediaError::Mux(_) | MediaError::Scale(_) => {
-					internal(format!("segment {seq}: {error}"))
-				},
-				_ => reject(StatusCode::UNPROCESSABLE_ENTITY, "Untranscodable", format!("segment {seq}: {error}")),
-			});
+			return Err(media_refusal(seq, error));
 		},
 	};
 	let transcode_time = started.elapsed();
@@ -407,6 +466,7 @@ fn transcode_locked(
 		let duration = if result.input_frames > 0 { f64::from(duration_ms) / 1000.0 } else { 0.0 };
 		view.window.push(seq, duration);
 		view.last_activity = Instant::now();
+		view.ended = false;
 	}
 	drop(work);
 	tracing::debug!(stream = ?stream_id, seq, ms = transcode_time.as_millis() as u64, "segment transcoded");
@@ -414,6 +474,26 @@ fn transcode_locked(
 		authority.transcoded(terms, &receipt, transcode_time);
 	}
 	Ok(receipt)
+}
+
+/// The named refusal of a segment the ladder could not or would not transcode.
+fn media_refusal(seq: u64, error: MediaError) -> Rejection {
+	let (status, reason) = match &error {
+		MediaError::Io(_) | MediaError::Mux(_) | MediaError::Scale(_) => {
+			return internal(format!("segment {seq}: {error}"));
+		},
+		MediaError::UnsupportedContainer(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedContainer"),
+		MediaError::UnsupportedVideoCodec(_) | MediaError::UnsupportedAudioCodec(_) => {
+			(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedCodec")
+		},
+		MediaError::ResolutionAboveLimit { .. } | MediaError::ResolutionTooLarge { .. } => {
+			(StatusCode::UNPROCESSABLE_ENTITY, "ResolutionTooLarge")
+		},
+		MediaError::TooManyFrames { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "TooManyFrames"),
+		MediaError::DurationMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "DurationMismatch"),
+		_ => (StatusCode::UNPROCESSABLE_ENTITY, "Untranscodable"),
+	};
+	reject(status, reason, format!("segment {seq}: {error}"))
 }
 
 /// The master playlist's entries: the source at its own frame rate, then each rendition at the
@@ -430,6 +510,7 @@ fn variants(result: &SegmentTranscode, profiles: &[Profile], input_bytes: usize,
 		bandwidth: (input_bytes as u64).saturating_mul(8).saturating_mul(1000)
 			/ u64::from(duration_ms.max(1)),
 		fps: source_fps,
+		codecs: hls::codecs_attribute(result.input_video_codec.as_deref(), result.has_audio),
 	}];
 	for (output, profile) in result.outputs.iter().zip(profiles) {
 		variants.push(Variant {
@@ -439,6 +520,7 @@ fn variants(result: &SegmentTranscode, profiles: &[Profile], input_bytes: usize,
 			// Peak: the VBV allows up to the target; add room for audio and TS overhead.
 			bandwidth: u64::from(profile.bitrate_kbps).saturating_mul(1000) * 12 / 10 + 128_000,
 			fps: f64::from(output.fps),
+			codecs: hls::codecs_attribute(output.video_codec.as_deref(), result.has_audio),
 		});
 	}
 	variants

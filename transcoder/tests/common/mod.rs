@@ -229,6 +229,8 @@ pub struct FakeChain {
 	pub transcoded: std::sync::Mutex<Vec<(u64, u64, usize)>>,
 	/// Reasons of every `refused` call.
 	pub refused: std::sync::Mutex<Vec<String>>,
+	/// What `ended` answers for the stream.
+	pub ended: std::sync::atomic::AtomicBool,
 }
 
 impl FakeChain {
@@ -247,6 +249,7 @@ impl FakeChain {
 			profiles: std::sync::Mutex::new(profiles),
 			transcoded: Default::default(),
 			refused: Default::default(),
+			ended: Default::default(),
 		})
 	}
 
@@ -294,6 +297,10 @@ impl olc_transcoder::server::StreamAuthority for FakeChain {
 
 	fn refused(&self, reason: &str) {
 		self.refused.lock().unwrap().push(reason.to_string());
+	}
+
+	fn ended(&self, stream_id: &olc_primitives::StreamId) -> bool {
+		*stream_id == self.stream && self.ended.load(std::sync::atomic::Ordering::Relaxed)
 	}
 }
 
