@@ -87,7 +87,7 @@ try {
   if (latencies.length !== SEGMENTS) throw new Error(`${latencies.length} of ${SEGMENTS} segments accepted:\n${stderr}`);
 
   // The verifiers' checks: wait until every claim of the job passed verification.
-  await waitFor('all segments claimed', async () => (await rpc('jobs_stream', streamId)).nextClaimableSeq >= SEGMENTS, 120_000);
+  await waitFor('all segments claimed', async () => (await rpc('jobs_job', jobId)).nextClaimableSeq >= SEGMENTS, 120_000);
   await waitFor('every claim verified', async () => {
     const claims = record.of('jobs', 'WorkClaimed', (d) => d.jobId.toNumber() === jobId);
     return claims.length > 0 && claims.every(({ data }) => record.of('verification', 'VerificationPassed',

@@ -100,7 +100,6 @@ fn stream_json(id: &StreamId, stream: &StreamInfo<AccountId, BlockNumber>) -> Va
 		"title": String::from_utf8_lossy(&stream.title),
 		"status": stream_status(stream.status),
 		"createdAt": stream.created_at,
-		"nextClaimableSeq": stream.next_claimable_seq,
 		"openJobs": stream.open_jobs.to_vec(),
 	})
 }
@@ -130,6 +129,7 @@ fn job_json(id: JobId, job: &JobInfo<AccountId, Balance, BlockNumber>) -> Value 
 		})),
 		"createdAt": job.created_at,
 		"expiresAt": job.expires_at,
+		"nextClaimableSeq": job.next_claimable_seq,
 	})
 }
 

@@ -147,7 +147,7 @@ impl Worker {
 				}
 				self.metrics.jobs.set(jobs.len() as u64);
 				for (job_id, job) in jobs {
-					self.claim(hash, number, job_id, &job);
+					self.claim(number, job_id, &job);
 				}
 			},
 			Err(error) => log::warn!(target: LOG, "cannot read my jobs: {error}"),
@@ -346,7 +346,7 @@ impl Worker {
 	/// Claims the next gap-free range of job `job_id`'s transcoded segments when it is due: every
 	/// `claim_every` blocks, at once when a gap closed it or the job is about to expire, never
 	/// more than the deposit pays for or `MaxSegmentsPerClaim`.
-	fn claim(&mut self, hash: H256, number: BlockNumber, job_id: JobId, job: &Job) {
+	fn claim(&mut self, number: BlockNumber, job_id: JobId, job: &Job) {
 		let Some(assignment) = &job.assignment else { return };
 		if job.status != JobStatus::Assigned || assignment.transcoder != self.me {
 			return;
@@ -354,10 +354,7 @@ impl Worker {
 		if self.is_pending(Pending::Claim(job_id)) {
 			return;
 		}
-		let cursor = match self.chain.stream(hash, job.stream_id) {
-			Ok(Some(stream)) => stream.next_claimable_seq,
-			_ => return,
-		};
+		let cursor = job.next_claimable_seq;
 		let seqs: Vec<u64> =
 			olc_transcoder::server::stored_receipt_seqs(&self.config.service_dir, &job.stream_id)
 				.into_iter()

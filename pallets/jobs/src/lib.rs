@@ -50,11 +50,15 @@
 //! `segments × profiles × agreed price`, moves from the deposit hold into the broadcaster's
 //! escrow hold ([`HoldReason::ClaimEscrow`]); the call costs the same whatever the range's length.
 //!
-//! Claims on a stream must come in sequence order, across all of the stream's jobs: the stream
-//! records the lowest sequence number not yet claimed, and a claim that starts below it overlaps
-//! some earlier claim. It fails with [`Error::DoubleClaim`] and changes nothing, so the chain
-//! makes double claims impossible instead of punishing them afterwards (as Livepeer did). Gaps are
-//! allowed (segments nobody transcoded are never paid), and checking is O(1).
+//! A job's claims must come in sequence order: the job records the lowest sequence number it has
+//! not claimed yet, and a claim that starts below it overlaps one of its earlier claims. It fails
+//! with [`Error::DoubleClaim`] and changes nothing, so the chain makes double claims impossible
+//! instead of punishing them afterwards (as Livepeer did). Gaps are allowed (segments nobody
+//! transcoded are never paid), and checking is O(1). The cursor is per job, not per stream: the
+//! jobs of a stream split its ladder between transcoders, each paid for its own renditions of the
+//! same segments, and a transcoder claiming far ahead only moves its own job's cursor. The cursor
+//! stays with the job when it is elected again, so a new transcoder cannot claim segments its
+//! predecessor already claimed.
 //!
 //! ## Verification window and payout
 //!
@@ -608,7 +612,6 @@ pub mod pallet {
 					title: title.clone(),
 					status: StreamStatus::Idle,
 					created_at: frame_system::Pallet::<T>::block_number(),
-					next_claimable_seq: 0,
 					open_jobs: Default::default(),
 				},
 			);
@@ -673,6 +676,7 @@ pub mod pallet {
 					assignment: None,
 					created_at: now,
 					expires_at,
+					next_claimable_seq: 0,
 				},
 			);
 			StreamJobs::<T>::insert(stream_id, job_id, ());
@@ -770,8 +774,7 @@ pub mod pallet {
 			let next_claimable = end_seq.checked_add(1).ok_or(Error::<T>::InvalidRange)?;
 			let segments = next_claimable.saturating_sub(start_seq);
 			ensure!(segments <= T::MaxSegmentsPerClaim::get(), Error::<T>::RangeTooLong);
-			let mut stream = Streams::<T>::get(job.stream_id).ok_or(Error::<T>::UnknownStream)?;
-			ensure!(start_seq >= stream.next_claimable_seq, Error::<T>::DoubleClaim);
+			ensure!(start_seq >= job.next_claimable_seq, Error::<T>::DoubleClaim);
 			let fee = Self::fee_for(segments, job.profiles.len(), price)?;
 			job.deposit = job.deposit.checked_sub(&fee).ok_or(Error::<T>::InsufficientDeposit)?;
 			job.escrow = job.escrow.checked_add(&fee).ok_or(Error::<T>::Overflow)?;
@@ -789,8 +792,7 @@ pub mod pallet {
 				)?;
 				T::Currency::hold(&HoldReason::ClaimEscrow.into(), &job.broadcaster, fee)?;
 			}
-			stream.next_claimable_seq = next_claimable;
-			Streams::<T>::insert(job.stream_id, stream);
+			job.next_claimable_seq = next_claimable;
 			let payable_at = now.saturating_add(T::VerificationWindow::get());
 			let claim = ClaimInfo {
 				job_id,

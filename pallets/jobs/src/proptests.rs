@@ -122,7 +122,7 @@ fn apply(op: Op) {
 		Op::Claim { job, gap, len } =>
 			if let Some(job_id) = pick(&jobs, job) {
 				let stored = JobsStorage::<Test>::get(job_id).unwrap();
-				let next = crate::Streams::<Test>::get(stored.stream_id).unwrap().next_claimable_seq;
+				let next = stored.next_claimable_seq;
 				let who = stored.assignment.map_or(T1, |a| a.transcoder);
 				// gap 0 sometimes overlaps on purpose (start one before the next claimable).
 				let start = if gap == 0 { next.saturating_sub(1) } else { next + gap - 1 };

@@ -92,7 +92,6 @@ fn create_stream_gives_the_signer_a_new_idle_stream() {
 		assert_eq!(stream.owner, ALICE);
 		assert_eq!(stream.title, title("my stream"));
 		assert_eq!(stream.status, StreamStatus::Idle);
-		assert_eq!(stream.next_claimable_seq, 0);
 		assert_eq!(Streams::<Test>::get(bobs).unwrap().owner, BOB);
 		assert!(events().contains(&Event::StreamCreated {
 			stream_id: bobs,
@@ -562,7 +561,7 @@ fn anyone_may_end_a_job_once_it_expired() {
 #[test]
 fn claim_work_moves_the_fee_from_deposit_to_escrow() {
 	new_test_ext().execute_with(|| {
-		let (stream_id, job_id) = assigned_job();
+		let (_, job_id) = assigned_job();
 		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 24, [7; 32]));
 		// 25 segments × 4 profiles × 5 = 500.
 		let stored = job(job_id);
@@ -571,7 +570,7 @@ fn claim_work_moves_the_fee_from_deposit_to_escrow() {
 		assert_eq!(held_deposit(ALICE), 9_500);
 		assert_eq!(held_escrow(ALICE), 500);
 		assert_eq!(free(ALICE), INITIAL - 10_000);
-		assert_eq!(Streams::<Test>::get(stream_id).unwrap().next_claimable_seq, 25);
+		assert_eq!(stored.next_claimable_seq, 25);
 		let claim = Claims::<Test>::get(0).unwrap();
 		assert_eq!((claim.start_seq, claim.end_seq, claim.fee), (0, 24, 500));
 		assert_eq!(claim.payable_at, 2 + WINDOW);
@@ -630,8 +629,12 @@ fn claim_work_on_a_waiting_job_is_refused() {
 	});
 }
 
+/// Issue 12 item 3: transcoders sharing a stream's ladder across jobs each claim their own
+/// work. A job's claims may not overlap each other (`DoubleClaim`), but another job of the same
+/// stream claims the same segments for its own renditions, and no job can lock the others out by
+/// claiming far ahead.
 #[test]
-fn overlapping_claims_on_a_stream_are_double_claims_across_jobs() {
+fn item3_each_job_has_its_own_claim_cursor() {
 	new_test_ext().execute_with(|| {
 		activate(T1, 100, 5);
 		activate(T2, 100, 5);
@@ -642,19 +645,27 @@ fn overlapping_claims_on_a_stream_are_double_claims_across_jobs() {
 		let by = |job_id: JobId| assigned(job_id).unwrap();
 		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(first)), first, 10, 19, [1; 32]));
 		for (start, end) in [(10, 19), (19, 25), (0, 10), (15, 15), (0, 100), (5, 9)] {
-			for job_id in [first, second] {
-				assert_noop!(
-					Jobs::claim_work(RuntimeOrigin::signed(by(job_id)), job_id, start, end, [2; 32]),
-					Error::<Test>::DoubleClaim
-				);
-			}
+			assert_noop!(
+				Jobs::claim_work(RuntimeOrigin::signed(by(first)), first, start, end, [2; 32]),
+				Error::<Test>::DoubleClaim
+			);
 		}
-		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(second)), second, 20, 29, [3; 32]));
+		// The other job's transcoder is paid for the same segments in its renditions.
+		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(second)), second, 0, 19, [3; 32]));
+		assert_noop!(
+			Jobs::claim_work(RuntimeOrigin::signed(by(second)), second, 5, 9, [3; 32]),
+			Error::<Test>::DoubleClaim
+		);
+		// Claiming far ahead moves only the claimant's own cursor.
+		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(first)), first, 1_000, 1_009, [4; 32]));
+		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(second)), second, 20, 29, [5; 32]));
+		assert_eq!(job(first).next_claimable_seq, 1_010);
+		assert_eq!(job(second).next_claimable_seq, 30);
 		// Another stream's numbering is independent.
 		let other = new_stream(ALICE);
 		let third = new_job(ALICE, other, 10, 10_000);
 		run_to_block(3);
-		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(third)), third, 0, 9, [4; 32]));
+		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(third)), third, 0, 9, [6; 32]));
 	});
 }
 

@@ -70,10 +70,6 @@ pub struct StreamInfo<AccountId, BlockNumber> {
 	pub status: StreamStatus,
 	/// The block in which it was created.
 	pub created_at: BlockNumber,
-	/// The lowest sequence number that can still be claimed: every segment below it was
-	/// claimed (or skipped) by some job of this stream. A claim starting below it is a double
-	/// claim.
-	pub next_claimable_seq: SegmentSeq,
 	/// Its jobs that are not ended.
 	pub open_jobs: OpenJobs,
 }
@@ -139,6 +135,11 @@ pub struct JobInfo<AccountId, Balance, BlockNumber> {
 	pub created_at: BlockNumber,
 	/// The last block in which work may be claimed; after it anyone may end the job.
 	pub expires_at: BlockNumber,
+	/// The lowest sequence number this job can still claim: every segment below it was claimed
+	/// (or skipped) by this job. A claim starting below it is a double claim. Each job of a
+	/// stream has its own, so transcoders sharing a stream's ladder are each paid for their
+	/// renditions and none can lock the others out.
+	pub next_claimable_seq: SegmentSeq,
 }
 
 /// A claim of transcoded segments, paid after its verification window.

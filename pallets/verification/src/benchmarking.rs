@@ -159,7 +159,7 @@ fn receipt<T: Config>(setup: &Setup<T>, seq: u64) -> TranscodeReceipt {
 
 /// A claim of `segments` segments with the given root.
 fn claim<T: Config>(setup: &Setup<T>, segments: u64, root: [u8; 32]) -> ClaimId {
-	let start = pallet_jobs::Streams::<T>::get(setup.stream_id).unwrap().next_claimable_seq;
+	let start = pallet_jobs::Jobs::<T>::get(setup.job_id).unwrap().next_claimable_seq;
 	let claim_id = pallet_jobs::NextClaimId::<T>::get();
 	JobsPallet::<T>::claim_work(
 		RawOrigin::Signed(setup.transcoder.clone()).into(),
@@ -243,7 +243,7 @@ mod benchmarks {
 	fn submit_proofs(p: Linear<1, { T::MaxProofs::get() }>) {
 		let setup = setup::<T>(0);
 		let segments = u64::from(T::MaxProofs::get());
-		let start = pallet_jobs::Streams::<T>::get(setup.stream_id).unwrap().next_claimable_seq;
+		let start = pallet_jobs::Jobs::<T>::get(setup.job_id).unwrap().next_claimable_seq;
 		let receipts: Vec<TranscodeReceipt> =
 			(0..segments).map(|i| receipt::<T>(&setup, start + i)).collect();
 		let claim_id = claim::<T>(&setup, segments, merkle::root(&receipts).unwrap());

@@ -121,7 +121,7 @@ fn apply(op: Op) {
 		Op::Claim { gap, len } => {
 			let Some(job) = JobsStorage::<Test>::get(0) else { return };
 			let Some(assignment) = job.assignment else { return };
-			let next = pallet_jobs::Streams::<Test>::get(job.stream_id).unwrap().next_claimable_seq;
+			let next = job.next_claimable_seq;
 			let start = next + gap;
 			let all = receipts(job.stream_id, assignment.transcoder, start, start + len);
 			let claim_id = pallet_jobs::NextClaimId::<Test>::get();
