@@ -34,6 +34,9 @@ export function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Every process started here kills its child on exit; a test file may start a dozen.
+process.setMaxListeners(50);
+
 /**
  * Spawns `olc-node` with `args` plus free RPC/p2p/Prometheus ports (or the `ports` given, to
  * restart a node where it was). Its output goes to tests/out/<name>.log (appended on a restart).
