@@ -250,13 +250,6 @@ impl StreamTranscoder {
 		input: &Path,
 		output_paths: &[PathBuf],
 	) -> Result<SegmentTranscode, MediaError> {
-		if output_paths.len() != self.config.profiles.len() {
-			return Err(MediaError::Mux(format!(
-				"{} output paths for {} profiles",
-				output_paths.len(),
-				self.config.profiles.len()
-			)));
-		}
 		self.transcode_checked(input, output_paths, None)
 	}
 
@@ -271,13 +264,6 @@ impl StreamTranscoder {
 		output_paths: &[PathBuf],
 		limits: &SegmentLimits,
 	) -> Result<SegmentTranscode, MediaError> {
-		if output_paths.len() != self.config.profiles.len() {
-			return Err(MediaError::Mux(format!(
-				"{} output paths for {} profiles",
-				output_paths.len(),
-				self.config.profiles.len()
-			)));
-		}
 		self.transcode_checked(input, output_paths, Some(limits))
 	}
 
@@ -287,6 +273,13 @@ impl StreamTranscoder {
 		output_paths: &[PathBuf],
 		limits: Option<&SegmentLimits>,
 	) -> Result<SegmentTranscode, MediaError> {
+		if output_paths.len() != self.config.profiles.len() {
+			return Err(MediaError::Mux(format!(
+				"{} output paths for {} profiles",
+				output_paths.len(),
+				self.config.profiles.len()
+			)));
+		}
 		let result = self.transcode_inner(input, output_paths, limits);
 		match &result {
 			Ok(_) => self.stats.segments = self.stats.segments.saturating_add(1),

