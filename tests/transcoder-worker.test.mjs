@@ -286,9 +286,10 @@ test('the transcoder key comes from the keystore (olct), and without one the nod
       '--transcoder-listen', `127.0.0.1:${port}`]);
     try {
       await waitForService('the keystore-keyed service', `http://127.0.0.1:${port}`);
-      const log = readFileSync(join(OUT_DIR, 'worker-keystore.log'), 'utf8');
       const ferdie = new Keyring({ type: 'sr25519', ss58Format: 2017 }).addFromUri('//Ferdie').address;
-      assert.ok(log.includes(`transcoder ${ferdie}`), `the worker runs as Ferdie (${ferdie})`);
+      // The node's output reaches its log file through a pipe: wait for the line.
+      await waitFor(`the worker running as Ferdie (${ferdie})`, async () =>
+        readFileSync(join(OUT_DIR, 'worker-keystore.log'), 'utf8').includes(`transcoder ${ferdie}`), 30_000);
     } finally {
       await node.stop();
     }
