@@ -173,3 +173,42 @@ fn check_cli_exit_codes() {
 	assert_eq!(status(&honest.join("360p.ts")), Some(1), "a 360p output is not an honest 240p one");
 	assert_eq!(status(&dir.path().join("missing.ts")), Some(1));
 }
+
+#[test]
+fn segment_check_runs_the_container_checks_on_every_rendition_and_the_picture_on_the_chosen_ones() {
+	use olc_transcoder::check::{check_segment, RenditionToCheck, Sampling};
+	let dir = tempfile::tempdir().unwrap();
+	let (input, honest) = honest_pair(dir.path());
+	let small = ffmpeg_variant(dir.path(), &input, "small.ts", &["-vf", "scale=320:180", "-b:v", "250k"]);
+	let tampered = dir.path().join("tampered.ts");
+	StreamTranscoder::new(LadderConfig { tamper: true, ..LadderConfig::with_profiles(vec![profile()]) })
+		.unwrap()
+		.transcode_segment(&input, std::slice::from_ref(&tampered))
+		.unwrap();
+	let profile = profile();
+	let check = |outputs: &[(&Path, bool)], sampling| {
+		let renditions: Vec<RenditionToCheck> = outputs
+			.iter()
+			.map(|&(output, picture)| RenditionToCheck { output, profile: &profile, picture })
+			.collect();
+		check_segment(&input, &renditions, sampling).unwrap()
+	};
+	let seed = Sampling::Seeded([7; 32]);
+
+	// The tampered picture is caught where it is compared, and only there.
+	let reports = check(&[(&honest, true), (&tampered, true)], seed);
+	assert!(reports[0].passed(), "{:?}", reports[0]);
+	assert_eq!(reports[0].frames_compared, 12);
+	assert!(matches!(reports[1].failures.as_slice(), [CheckFailure::PictureMismatch { .. }]), "{:?}", reports[1]);
+	let reports = check(&[(&honest, true), (&tampered, false)], seed);
+	assert!(reports[1].passed() && !reports[1].picture_checked && reports[1].frames_compared == 0);
+
+	// Size, rate and duration are checked on every rendition, pictured or not.
+	let reports = check(&[(&small, false), (&honest, true)], Sampling::Spread);
+	assert!(
+		reports[0].failures.iter().any(|f| matches!(f, CheckFailure::WrongResolution { actual_width: 320, .. })),
+		"{:?}",
+		reports[0]
+	);
+	assert!(reports[1].passed());
+}

@@ -112,6 +112,11 @@ impl Chain {
 		self.client.runtime_api().account_nonce(at, who.clone()).map_err(api_error)
 	}
 
+	/// The hash of the best chain's block `number`, if the node has it.
+	pub fn block_hash(&self, number: BlockNumber) -> Option<H256> {
+		self.client.hash(number).ok().flatten()
+	}
+
 	/// How long ago block `at` was authored (its timestamp), if it has one.
 	pub fn block_age(&self, at: H256) -> Option<std::time::Duration> {
 		let key = StorageKey(

@@ -73,7 +73,7 @@ impl Metrics {
 			)?,
 			check_cpu_seconds: Counter::new(
 				"olc_transcoder_check_cpu_seconds_total",
-				"CPU time spent in content checks",
+				"CPU time of the threads running content checks (hashing, decoding, comparing)",
 			)?,
 			pending_fees: Gauge::new(
 				"olc_transcoder_pending_fees_olc",

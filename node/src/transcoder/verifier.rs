@@ -1,12 +1,16 @@
 //! The verifier's check of a segment it sits on the committee of: fetch the input and every
 //! rendition from the claimant's service, compare their hashes with those stored on chain (from
-//! the claimant's receipt), and run the content checker of `olc_transcoder::check` on each
-//! rendition against the job's profile. The vote is `true` only if every step passed; an
+//! the claimant's receipt), and run the content checker of `olc_transcoder::check` over the
+//! segment: every rendition's codec, size, frame rate, duration; the picture (SSIM against the
+//! input, and the bitrate floor) of one rendition, chosen with the frames it compares by the
+//! duty's sample seed (from the claim's challenge seed: the same for every committee member,
+//! unknown to the claimant when it claimed). The vote is `true` only if every step passed; an
 //! unreachable claimant is a `false` vote after retries. Checks run one at a time on a blocking
 //! thread, each bounded in time (the caller's timeout) and in memory (the checker's own bounds
 //! and a size limit on every download).
 
 use olc_primitives::{blake2_256, Hash256, Profile, StreamId};
+use olc_transcoder::check::{check_segment, RenditionToCheck, Sampling};
 use std::{
 	path::{Path, PathBuf},
 	time::{Duration, Instant},
@@ -23,13 +27,16 @@ pub struct CheckResult {
 	pub ok: bool,
 	/// "honest" or the first reason the segment failed.
 	pub reason: String,
-	/// CPU time of the node process while checking (an upper bound of the check's own).
+	/// CPU time of the checking thread: hashing, decoding and comparing (the checker decodes on
+	/// this one thread; downloads run on the HTTP client's own thread and are not counted).
 	pub cpu: Duration,
 	pub wall: Duration,
 }
 
 /// One segment to check.
 pub struct Duty {
+	/// Chooses the rendition whose picture is compared, and its frames.
+	pub sample_seed: Hash256,
 	pub service_uri: String,
 	pub stream_id: StreamId,
 	pub seq: u64,
@@ -58,7 +65,7 @@ impl Verifier {
 	/// Checks `duty` (blocking).
 	pub fn check(&self, duty: &Duty) -> CheckResult {
 		let started = Instant::now();
-		let cpu_before = process_cpu();
+		let cpu_before = thread_cpu();
 		let dir = self.work_dir.join(format!("{}-{}", hex::encode(&duty.stream_id.0[..8]), duty.seq));
 		let outcome = self.check_in(duty, &dir);
 		let _ = std::fs::remove_dir_all(&dir);
@@ -69,7 +76,7 @@ impl Verifier {
 		CheckResult {
 			ok,
 			reason,
-			cpu: process_cpu().saturating_sub(cpu_before),
+			cpu: thread_cpu().saturating_sub(cpu_before),
 			wall: started.elapsed(),
 		}
 	}
@@ -97,6 +104,7 @@ impl Verifier {
 		}
 		let input_path = dir.join("input.ts");
 		std::fs::write(&input_path, &input).map_err(|e| format!("cannot store the input: {e}"))?;
+		let mut outputs = Vec::with_capacity(duty.profiles.len());
 		for (profile, expected) in duty.profiles.iter().zip(&duty.output_hashes) {
 			let name = profile.name_str().ok_or("a profile name is not UTF-8")?;
 			let output = self.fetch(&format!("{base}/{name}/{}.ts", duty.seq))?;
@@ -106,8 +114,25 @@ impl Verifier {
 			let output_path = dir.join(format!("{name}.ts"));
 			std::fs::write(&output_path, &output)
 				.map_err(|e| format!("cannot store the {name} rendition: {e}"))?;
-			let report = olc_transcoder::check::check_rendition(&input_path, &output_path, profile)
-				.map_err(|e| format!("{name}: not checkable: {e}"))?;
+			outputs.push((name, output_path));
+		}
+		let mut word = [0u8; 8];
+		word.copy_from_slice(duty.sample_seed.get(..8).unwrap_or(&[0; 8]));
+		let pictured = (u64::from_le_bytes(word) % duty.profiles.len().max(1) as u64) as usize;
+		let renditions: Vec<RenditionToCheck> = duty
+			.profiles
+			.iter()
+			.zip(&outputs)
+			.enumerate()
+			.map(|(index, (profile, (_, output)))| RenditionToCheck {
+				output: output.as_path(),
+				profile,
+				picture: index == pictured,
+			})
+			.collect();
+		let reports = check_segment(&input_path, &renditions, Sampling::Seeded(duty.sample_seed))
+			.map_err(|e| format!("not checkable: {e}"))?;
+		for ((name, _), report) in outputs.iter().zip(&reports) {
 			if !report.passed() {
 				let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
 				return Err(format!("{name}: {}", failures.join("; ")));
@@ -152,15 +177,13 @@ impl Verifier {
 }
 
 /// CPU time (user + system) of this process so far, from /proc (zero where there is none).
-fn process_cpu() -> Duration {
-	let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return Duration::ZERO };
-	// Fields after the command name (which is in parentheses and may contain spaces).
-	let Some(rest) = stat.rsplit_once(')').map(|(_, rest)| rest) else { return Duration::ZERO };
-	let fields: Vec<&str> = rest.split_whitespace().collect();
-	// utime and stime are fields 14 and 15 of the line; the first after the name is field 3.
-	let ticks = |index: usize| fields.get(index).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
-	// Linux reports clock ticks of USER_HZ, which is 100 on every Linux target.
-	Duration::from_millis((ticks(11) + ticks(12)) * 10)
+/// CPU time of the calling thread so far: the first field of /proc/thread-self/schedstat, in
+/// nanoseconds (zero where that file does not exist).
+fn thread_cpu() -> Duration {
+	std::fs::read_to_string("/proc/thread-self/schedstat")
+		.ok()
+		.and_then(|line| line.split_whitespace().next()?.parse::<u64>().ok())
+		.map_or(Duration::ZERO, Duration::from_nanos)
 }
 
 #[cfg(test)]
@@ -168,13 +191,25 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn process_cpu_reads_proc() {
-		let before = process_cpu();
+	fn thread_cpu_counts_this_threads_work_only() {
+		let before = thread_cpu();
 		let mut x = 0u64;
 		for i in 0..50_000_000u64 {
-			x = x.wrapping_mul(31).wrapping_add(i);
+			x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
 		}
 		assert!(x != 1);
-		assert!(process_cpu() >= before);
+		let busy = thread_cpu().saturating_sub(before);
+		assert!(busy > Duration::from_millis(1), "{busy:?}");
+		// Another thread's work is not counted here.
+		let before = thread_cpu();
+		std::thread::spawn(|| {
+			let mut y = 0u64;
+			for i in 0..200_000_000u64 {
+				y = std::hint::black_box(y.wrapping_mul(31).wrapping_add(i));
+			}
+		})
+		.join()
+		.unwrap();
+		assert!(thread_cpu().saturating_sub(before) < busy, "the other thread's work was counted");
 	}
 }

@@ -10,6 +10,7 @@ use super::{
 	state::{ClaimRecord, Persisted, StateFile},
 	verifier::{Duty, Verifier},
 };
+use codec::Encode;
 use olc_primitives::{merkle, StreamId, TranscodeReceipt};
 use olc_runtime::{AccountId, BlockNumber, RuntimeCall, RuntimeEvent};
 use pallet_jobs::{ClaimId, JobId, JobStatus};
@@ -647,7 +648,15 @@ impl Worker {
 				.filter(|a| a.transcoder == claim.transcoder)
 				.map(|a| a.service_uri.to_vec())
 		});
+		// What the committee samples comes from the claim's challenge seed (the hash of the block
+		// after the claim, as pallet-verification draws the challenges): the same for every
+		// member, unknown to the claimant when it claimed.
+		let next = self.chain.block_hash(claim.claimed_at.saturating_add(1))?;
+		let sample_seed = olc_primitives::blake2_256(
+			&(b"olc-check-sample", next, duty.claim_id, duty.seq).encode(),
+		);
 		Some(Duty {
+			sample_seed,
 			service_uri: String::from_utf8_lossy(&uri.unwrap_or_default()).into_owned(),
 			stream_id: job.stream_id,
 			seq: duty.seq,
