@@ -51,7 +51,9 @@ const ok = (tx, signer) => submitOk(api, tx, signer);
 async function startTranscoderNode(name, fault) {
   const t = transcoders[name];
   const account = `${name[0].toUpperCase()}${name.slice(1)}`;
-  t.node = await startWorkerNode(account, { alice, port: t.port, basePath: t.basePath, ports: t.ports, fault });
+  // Eve also reports other transcoders' missed verifications, for the finder fee.
+  const extra = name === 'eve' ? ['--transcoder-report-missed'] : [];
+  t.node = await startWorkerNode(account, { alice, port: t.port, basePath: t.basePath, ports: t.ports, fault, extra });
   t.ports = { rpcPort: t.node.rpcPort, p2pPort: t.node.p2pPort, prometheusPort: t.node.prometheusPort };
 }
 
@@ -248,6 +250,11 @@ test('transcoders claim, prove, verify and get paid by themselves; cheats are sl
     .find(({ data }) => data.reason.toString() === 'MissedVerification');
   assert.ok(slashC, 'Dave is slashed for the missed verification');
   await assertSlashShare(slashC, dave, 10);
+  // Eve's worker reported it as soon as the proof deadline passed, and earned the finder fee.
+  const [reported] = ofClaim('VerificationMissed', missed);
+  assert.ok(same(reported.data.finder.unwrap().toString(), keys.eve.address), 'Eve found the missed verification');
+  assert.ok(same(slashC.data.finder.unwrap().toString(), keys.eve.address), 'the slash names Eve as the finder');
+  assert.equal((await metrics(transcoders.eve.node)).olc_transcoder_missed_verifications_reported_total, 1);
   stage(`job C: claim ${missed} missed, Dave slashed ${slashC.data.amount.toBigInt()}`);
 
   // Job A's claims are paid after their window: Charlie's fees grow by exactly their fees less

@@ -86,12 +86,13 @@ export const waitForService = (what, url) => waitFor(what, async () => {
  * withdraws. `ports` restarts it where it was; `fault` is a `--transcoder-fault`. Resolves with
  * the node once its service answers.
  */
-export async function startWorkerNode(name, { alice, port, basePath, ports = {}, fault, log = `worker-${name.toLowerCase()}` }) {
+export async function startWorkerNode(name, { alice, port, basePath, ports = {}, fault, extra = [], log = `worker-${name.toLowerCase()}` }) {
   const node = await startNode(log, [
     '--chain', 'dev', '--base-path', basePath, '--bootnodes', aliceBootnode(alice),
     '--transcoder', '--transcoder-key', `//${name}`, '--transcoder-listen', `127.0.0.1:${port}`,
     '--transcoder-claim-every', '10', '--transcoder-withdraw-every', '0',
     ...(fault ? ['--transcoder-fault', fault] : []),
+    ...extra,
   ], ports);
   await waitForService(`${name}'s service`, `http://127.0.0.1:${port}`);
   return node;

@@ -23,6 +23,7 @@ pub struct Metrics {
 	pub pending_fees: Gauge<F64>,
 	pub withdrawn_fees: Counter<F64>,
 	pub slashes: Counter<U64>,
+	pub missed_reported: Counter<U64>,
 	pub slashed_stake: Counter<F64>,
 	pub active: Gauge<U64>,
 	pub jobs: Gauge<U64>,
@@ -84,6 +85,10 @@ impl Metrics {
 				"Fees withdrawn by the worker, in OLC",
 			)?,
 			slashes: Counter::new("olc_transcoder_slashes_total", "Slashes of this transcoder seen on chain")?,
+			missed_reported: Counter::new(
+				"olc_transcoder_missed_verifications_reported_total",
+				"Other transcoders' missed verifications reported by this worker (finder fee)",
+			)?,
 			slashed_stake: Counter::new(
 				"olc_transcoder_slashed_stake_olc_total",
 				"Stake slashed from this transcoder, in OLC",
@@ -105,6 +110,7 @@ impl Metrics {
 			register(metrics.pending_fees.clone(), registry)?;
 			register(metrics.withdrawn_fees.clone(), registry)?;
 			register(metrics.slashes.clone(), registry)?;
+			register(metrics.missed_reported.clone(), registry)?;
 			register(metrics.slashed_stake.clone(), registry)?;
 			register(metrics.active.clone(), registry)?;
 			register(metrics.jobs.clone(), registry)?;

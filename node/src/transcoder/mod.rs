@@ -76,6 +76,12 @@ pub struct TranscoderParams {
 	#[arg(long, value_name = "BLOCKS", default_value_t = 1800)]
 	pub transcoder_withdraw_every: u32,
 
+	/// Report other transcoders' missed verifications (challenges not proven by the deadline)
+	/// with `verification.reportMissed`, for the finder fee. Off by default: every worker that
+	/// reports the same claim pays the transaction fee, and only the first earns the finder fee.
+	#[arg(long)]
+	pub transcoder_report_missed: bool,
+
 	/// x264 preset of the renditions.
 	#[arg(long, value_name = "PRESET", default_value = "veryfast")]
 	pub transcoder_preset: String,
@@ -200,6 +206,7 @@ pub fn start(
 		claim_every: params.transcoder_claim_every.max(1),
 		withdraw_every: params.transcoder_withdraw_every,
 		skip_proofs: params.transcoder_fault == Some(FaultArg::NoProofs),
+		report_missed: params.transcoder_report_missed,
 		service_dir,
 		listen: params.transcoder_listen.to_string(),
 	};

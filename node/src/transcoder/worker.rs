@@ -47,6 +47,8 @@ pub struct WorkerConfig {
 	pub withdraw_every: BlockNumber,
 	/// Test fault: never prove challenges.
 	pub skip_proofs: bool,
+	/// Report other transcoders' missed verifications for the finder fee.
+	pub report_missed: bool,
 	/// The service's data directory (receipts).
 	pub service_dir: PathBuf,
 	/// The address the service listens on, for the operator's messages.
@@ -60,6 +62,7 @@ enum Pending {
 	Proofs(ClaimId),
 	Verdict(ClaimId, u64),
 	Withdrawal,
+	ReportMissed(ClaimId),
 }
 
 /// The worker.
@@ -85,6 +88,9 @@ pub struct Worker {
 	/// Tells whether the node is syncing.
 	sync: Arc<dyn sp_consensus::SyncOracle + Send + Sync>,
 	waiting_for_sync: bool,
+	/// Other transcoders' claims with challenges, and their proof deadlines (with
+	/// `report_missed`).
+	watched: HashMap<ClaimId, BlockNumber>,
 }
 
 impl Worker {
@@ -116,6 +122,7 @@ impl Worker {
 			last_claim: HashMap::new(),
 			last_status: String::new(),
 			nonce_seen: (0, 0),
+			watched: HashMap::new(),
 			discovered: false,
 			sync,
 			waiting_for_sync: false,
@@ -155,6 +162,7 @@ impl Worker {
 		}
 		self.prove(hash, number);
 		self.verify(hash, number);
+		self.report_missed(hash, number);
 		self.withdraw(hash, number);
 	}
 
@@ -269,10 +277,18 @@ impl Worker {
 		Self::save_state(&self.state, &self.state_file);
 	}
 
-	/// Slashes and (un)assignments of this transcoder in the block, for the operator.
-	fn watch_events(&self, hash: H256) {
+	/// Slashes and (un)assignments of this transcoder in the block, for the operator; other
+	/// transcoders' challenges, to report them if they are not proven.
+	fn watch_events(&mut self, hash: H256) {
 		for (_, event) in self.chain.events(hash) {
 			match event {
+				RuntimeEvent::Verification(pallet_verification::Event::ChallengesIssued {
+					claim_id,
+					proof_deadline,
+					..
+				}) if self.config.report_missed => {
+					self.watched.insert(claim_id, proof_deadline);
+				},
 				RuntimeEvent::Verification(pallet_verification::Event::Slashed {
 					transcoder,
 					amount,
@@ -664,6 +680,48 @@ impl Worker {
 			output_hashes: duty.output_hashes.clone(),
 			profiles: job.profiles.to_vec(),
 		})
+	}
+
+	/// Reports the watched claims whose proof deadline passed with challenges unproven (the
+	/// claimant's own, never: it is not among the watched unless it failed to prove itself).
+	fn report_missed(&mut self, hash: H256, number: BlockNumber) {
+		let due: Vec<ClaimId> = self
+			.watched
+			.iter()
+			.filter(|(_, deadline)| number > **deadline)
+			.map(|(claim_id, _)| *claim_id)
+			.collect();
+		for claim_id in due {
+			if self.is_pending(Pending::ReportMissed(claim_id)) {
+				continue;
+			}
+			let awaiting = matches!(
+				self.chain.claim_check(hash, claim_id),
+				Ok(Some(check)) if check.status == CheckStatus::AwaitingProofs
+			);
+			let mine = matches!(self.chain.claim(hash, claim_id), Ok(Some(claim)) if claim.transcoder == self.me);
+			if !awaiting || mine {
+				// Proven, reported by someone else or by the pallet itself, or settled.
+				self.watched.remove(&claim_id);
+				continue;
+			}
+			let call = RuntimeCall::Verification(pallet_verification::Call::report_missed { claim_id });
+			let metrics = self.metrics.clone();
+			self.submit(Pending::ReportMissed(claim_id), number, call, move |outcome| {
+				match outcome {
+					Outcome::Included { error: None, .. } => {
+						metrics.missed_reported.inc();
+						log::info!(target: LOG, "reported claim {claim_id}'s missed verification (finder fee)");
+					},
+					Outcome::Included { error: Some(error), .. } =>
+						log::info!(target: LOG, "claim {claim_id}: missed verification not reported: {error}"),
+					Outcome::NotIncluded(reason) =>
+						log::warn!(target: LOG, "claim {claim_id}: report of the missed verification not included: {reason}"),
+				}
+				// Retried while the claim still awaits proofs (the check above).
+				true
+			});
+		}
 	}
 
 	/// Withdraws the fees earned every `withdraw_every` blocks.
