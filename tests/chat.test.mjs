@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { signatureVerify, cryptoWaitReady } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
+import { spawn } from 'node:child_process';
 import { startNode, connect, sleep, ALICE_NODE_KEY, aliceBootnode } from './lib/node.mjs';
+import { TRANSCODER_BIN, runTranscoder } from './lib/transcoder.mjs';
 import { submitOk } from './lib/chain.mjs';
 import {
   postMessage, subscribeChat, buildStatement, encodePayload, submitStatement, expiryFor,
@@ -186,6 +188,47 @@ test('oversize, non-UTF-8, badly signed and far-expiring messages are refused wi
   const statement = buildStatement(api, chatKey, streamId, data);
   statement[statement.length - 1] ^= 1;
   assert.deepEqual(await submitStatement(api, statement), { status: 'refused', reason: 'badSignature' });
+});
+
+test('olc-transcoder chat posts from a terminal and --follow prints the stream\'s chat live', async () => {
+  const follower = spawn(TRANSCODER_BIN, ['chat', '--rpc', nodes[2].wsUrl, '--stream-id', streamId, '--follow']);
+  const lines = [];
+  let buffered = '';
+  follower.stdout.on('data', (chunk) => {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop();
+    for (const line of parts) if (line.trim()) lines.push(JSON.parse(line));
+  });
+  try {
+    // The stored messages come first: the first test's danmaku.
+    const until = async (pred, what) => {
+      for (let i = 0; i < 300 && !lines.some(pred); i++) await sleep(100);
+      const found = lines.find(pred);
+      assert.ok(found, `--follow printed ${what}`);
+      return found;
+    };
+    await until((l) => l.text === '你好 OLC, first danmaku!', 'the stored danmaku');
+
+    const { stdout } = await runTranscoder([
+      'chat', '--rpc', nodes[1].wsUrl, '--stream-id', streamId, '--seed', '//Dave',
+      '--nickname', 'terminal', '--message', 'from the terminal', '--danmaku', 'bottom', '--colour', '00ff00',
+    ]);
+    assert.deepEqual(JSON.parse(stdout), { status: 'new', account: dave.address });
+    const line = await until((l) => l.text === 'from the terminal', 'the new message');
+    assert.equal(line.signatureValid, true);
+    assert.equal(line.signer, u8aToHex(dave.publicKey));
+    assert.equal(line.nickname, 'terminal');
+    assert.deepEqual(line.kind, { danmaku: { position: 'bottom', colour: '#00ff00' } });
+
+    // A key without allowance: the command fails and names the reason.
+    await assert.rejects(
+      runTranscoder(['chat', '--rpc', nodes[0].wsUrl, '--stream-id', streamId, '--seed', '//Stranger', '--message', 'x']),
+      (error) => /noAllowance/.test(error.stderr),
+    );
+  } finally {
+    follower.kill();
+  }
 });
 
 test('a node that joins late receives the messages still within their expiry', async () => {
