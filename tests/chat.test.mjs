@@ -16,8 +16,9 @@ import { TRANSCODER_BIN, runTranscoder } from './lib/transcoder.mjs';
 import { submitOk } from './lib/chain.mjs';
 import {
   postMessage, subscribeChat, buildStatement, encodePayload, submitStatement, expiryFor,
-  takeAllowanceTx, setChatKeyTx, MAX_TTL_SECS,
+  takeAllowanceTx, setChatKeyTx, subscribeTips, MAX_TTL_SECS,
 } from '../web/src/chat.js';
+import { UNIT } from './lib/chain.mjs';
 
 const nodes = [];
 const apis = [];
@@ -228,6 +229,27 @@ test('olc-transcoder chat posts from a terminal and --follow prints the stream\'
     );
   } finally {
     follower.kill();
+  }
+});
+
+test('tips to the broadcaster show up among the messages: pending at inclusion, then final', async () => {
+  const tips = [];
+  const unsubscribe = await subscribeTips(apis[1], alice.address, (tip) => tips.push(tip));
+  try {
+    const result = await submitOk(apis[0], apis[0].tx.olcToken.tip(alice.address, 2n * UNIT, 5, 'dave', 'great stream 加油!'), dave);
+    for (let i = 0; i < 100 && !tips.some((t) => t.status === 'final'); i++) await sleep(100);
+    const pending = tips.find((t) => t.status === 'pending');
+    const final = tips.find((t) => t.status === 'final');
+    assert.ok(pending, 'the tip was shown as pending');
+    assert.ok(final, 'the tip turned final');
+    assert.ok(tips.indexOf(pending) < tips.indexOf(final), 'pending before final');
+    assert.equal(final.blockHash, result.blockHash);
+    assert.equal(final.from, dave.address);
+    assert.equal(final.amount, 2n * UNIT);
+    assert.equal(final.gift, 5);
+    assert.equal(final.message, 'great stream 加油!');
+  } finally {
+    unsubscribe();
   }
 });
 

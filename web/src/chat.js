@@ -274,3 +274,52 @@ export const takeAllowanceTx = (api) => api.tx.chat.takeAllowance();
 
 /** The transaction that authorises `publicKey` (32 bytes) as the account's chat key. */
 export const setChatKeyTx = (api, publicKey) => api.tx.chat.setChatKey(publicKey);
+
+/**
+ * Tips stay on chain (`olcToken.Tipped`); a chat view shows them among the messages. Calls
+ * `onTip(tip)` for every tip to `broadcaster` (an address) from now on, first with
+ * `status: 'pending'` when a block including it becomes the node's best block, then with
+ * `status: 'final'` when GRANDPA finalizes that block (a tip in a block that loses a fork never
+ * turns final). tip: { status, from, to, amount (BigInt, smallest unit), gift, nickname, message
+ * (strings), blockHash, blockNumber }. Resolves with a function that ends both subscriptions.
+ */
+export async function subscribeTips(api, broadcaster, onTip) {
+  const target = api.createType('AccountId', broadcaster);
+  let queue = Promise.resolve();
+  const serial = (job) => { queue = queue.then(job).catch(() => {}); };
+  const tipsAt = async (hash, number, status) => {
+    const events = await (await api.at(hash)).query.system.events();
+    for (const { event } of events) {
+      if (event.section !== 'olcToken' || event.method !== 'Tipped') continue;
+      const { from, to, amount, gift, nickname, message } = event.data;
+      if (!to.eq(target)) continue;
+      const text = new TextDecoder('utf-8', { fatal: false });
+      onTip({
+        status,
+        from: from.toString(),
+        to: to.toString(),
+        amount: amount.toBigInt(),
+        gift: gift.toNumber(),
+        nickname: text.decode(nickname.toU8a(true)),
+        message: text.decode(message.toU8a(true)),
+        blockHash: hash.toHex(),
+        blockNumber: number,
+      });
+    }
+  };
+  let lastFinal = null;
+  const unsubBest = await api.rpc.chain.subscribeNewHeads((header) => {
+    serial(() => tipsAt(header.hash, header.number.toNumber(), 'pending'));
+  });
+  const unsubFinal = await api.rpc.chain.subscribeFinalizedHeads((header) => {
+    serial(async () => {
+      const number = header.number.toNumber();
+      // Blocks finalized together are all read.
+      for (let n = lastFinal === null ? number : lastFinal + 1; n <= number; n++) {
+        await tipsAt(await api.rpc.chain.getBlockHash(n), n, 'final');
+      }
+      lastFinal = number;
+    });
+  });
+  return () => { unsubBest(); unsubFinal(); };
+}
