@@ -284,3 +284,21 @@ where
 		.spawn("network-statement-handler", Some("networking"), handler.run());
 	Ok(store)
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use olc_primitives::chat::{MAX_CLOCK_SKEW_SECS, MAX_TTL_SECS};
+
+	#[test]
+	fn the_store_limits_are_valid_and_remember_refused_statements_longer_than_any_lives() {
+		let config = store_config();
+		assert!(config.validate().is_ok());
+		// An evicted or expired statement must not be accepted again while it could still be
+		// valid: its hash is remembered for longer than the longest lifetime.
+		assert!(config.purge_after_sec > MAX_TTL_SECS + MAX_CLOCK_SKEW_SECS);
+		// The store holds at least the full quota of 1,000 busy keys.
+		assert!(config.max_total_statements >= 1_000 * 64);
+		assert!(config.max_total_size >= config.max_total_statements * 330);
+	}
+}
