@@ -53,6 +53,8 @@ mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 pub mod weights;
 
