@@ -45,6 +45,7 @@ cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token \
 cargo test --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --features pallet-jobs/runtime-benchmarks
 cargo test --release --locked -p pallet-reporting -p pallet-reporting-runtime-api --features pallet-reporting/runtime-benchmarks
 cargo test --release --locked -p pallet-verification -p pallet-verification-runtime-api --features pallet-verification/runtime-benchmarks
+cargo test --release --locked -p pallet-chat -p pallet-chat-runtime-api --features pallet-chat/runtime-benchmarks
 
 stage "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
@@ -56,6 +57,8 @@ cargo clippy --release --locked -p pallet-reporting -p pallet-reporting-runtime-
 	--features pallet-reporting/runtime-benchmarks -- -D warnings
 cargo clippy --release --locked -p pallet-verification -p pallet-verification-runtime-api --all-targets \
 	--features pallet-verification/runtime-benchmarks -- -D warnings
+cargo clippy --release --locked -p pallet-chat -p pallet-chat-runtime-api --all-targets \
+	--features pallet-chat/runtime-benchmarks -- -D warnings
 
 stage "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
 cargo test --release --locked -p olc-primitives -p olc-transcoder
@@ -100,6 +103,10 @@ export OLC_TRANSCODER_BIN="$CARGO_TARGET_DIR/release/olc-transcoder"
 stage "benchmark: the bundled transcoder worker over a 60 s stream (3 transcoder nodes)"
 # It exits non-zero when a target is missed (push-to-playlist latency, verifier check CPU).
 (cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" node bench/worker.mjs)
+
+stage "benchmark: chat delivery node 1 -> node 3, acceptance rate, store memory (3 local validators)"
+# Exits non-zero when a target (p95 <= 1 s, >= 500 messages/s) is missed; that stops the tests.
+(cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" node bench/chat.mjs)
 
 stage "end-to-end tests (tests/*.test.mjs)"
 cd "$OLC_SOURCE_ROOT/tests"

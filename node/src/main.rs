@@ -2,6 +2,7 @@
 
 mod benchmarking;
 mod chain_spec;
+mod chat;
 mod cli;
 mod command;
 mod rpc;

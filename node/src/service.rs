@@ -1,4 +1,5 @@
-//! The OLC node service: Aura block production, GRANDPA finality, ParityDB, offchain workers.
+//! The OLC node service: Aura block production, GRANDPA finality, ParityDB, offchain workers, and
+//! the chat statement store with its gossip protocol.
 
 use futures::FutureExt;
 use olc_runtime::{opaque::Block, RuntimeApi};
@@ -170,6 +171,16 @@ pub fn new_full<
 		);
 	net_config.add_notification_protocol(grandpa_protocol_config);
 
+	// Chat: the statement gossip protocol (see `crate::chat`).
+	let (statement_handler_prototype, statement_protocol_config) =
+		sc_network_statement::StatementHandlerPrototype::new::<_, Block, N>(
+			genesis_hash,
+			config.chain_spec.fork_id(),
+			metrics.clone(),
+			net_config.peer_store_handle(),
+		);
+	net_config.add_notification_protocol(statement_protocol_config);
+
 	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
 		backend.clone(),
 		grandpa_link.shared_authority_set().clone(),
@@ -231,11 +242,26 @@ pub fn new_full<
 		&task_manager,
 	)?;
 
+	let chat_store = crate::chat::start(
+		&config,
+		&task_manager,
+		client.clone(),
+		keystore_container.local_keystore(),
+		network.clone(),
+		sync_service.clone(),
+		statement_handler_prototype,
+	)?;
+
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
-		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+		Box::new(move |subscription_executor| {
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				chat_store: chat_store.clone(),
+				subscription_executor,
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

@@ -316,6 +316,24 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_chat_runtime_api::ChatApi<Block, AccountId, Balance> for Runtime {
+		fn validate_chat_statement(
+			signer: [u8; 32],
+			stream: pallet_chat_runtime_api::StreamId,
+			data: Vec<u8>,
+		) -> Result<AccountId, pallet_chat_runtime_api::ChatRefusal> {
+			Chat::validate_chat_statement(signer, stream, &data)
+		}
+
+		fn allowance(who: AccountId) -> Option<pallet_chat::AllowanceInfo<Balance>> {
+			Chat::allowance_view(&who)
+		}
+
+		fn chat_key_owner(key: [u8; 32]) -> Option<AccountId> {
+			pallet_chat::ChatKeys::<Runtime>::get(key)
+		}
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	impl frame_benchmarking::Benchmark<Block> for Runtime {
 		fn benchmark_metadata(extra: bool) -> (

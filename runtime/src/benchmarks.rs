@@ -6,4 +6,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_jobs, Jobs]
 	[pallet_verification, Verification]
 	[pallet_reporting, Reporting]
+	[pallet_chat, Chat]
 );

@@ -393,3 +393,39 @@ impl pallet_verification::Config for Runtime {
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_verification::AccountId32Keys;
 }
+
+parameter_types! {
+	/// A chat allowance holds 10 OLC: spam costs a deposit at stake per sender.
+	pub const ChatDeposit: Balance = 10 * UNIT;
+}
+
+/// Streams and their owners, for pallet-chat (mutes, system notices).
+pub struct JobsStreamOwners;
+impl pallet_chat::StreamOwners<AccountId> for JobsStreamOwners {
+	fn owner_of(stream: &pallet_jobs::StreamId) -> Option<AccountId> {
+		pallet_jobs::Streams::<Runtime>::get(stream).map(|info| info.owner)
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_chat::BenchmarkHelper<AccountId> for JobsStreamOwners {
+	fn create_stream(owner: &AccountId) -> pallet_jobs::StreamId {
+		<ReportingBenchmarkHelper as pallet_reporting::BenchmarkHelper<AccountId>>::create_stream(owner)
+	}
+}
+
+impl pallet_chat::Config for Runtime {
+	type Currency = Balances;
+	type Deposit = ChatDeposit;
+	/// A key keeps at most 64 live messages in every node's statement store (a new one evicts
+	/// its oldest): 64 messages of at most 5 minutes each are one message every ~5 s sustained.
+	type MaxStatements = ConstU32<64>;
+	/// 64 payloads of the largest size (olc-primitives `chat::MAX_PAYLOAD_LEN`, 207 bytes).
+	type MaxStatementBytes = ConstU32<{ 64 * 256 }>;
+	/// Banned accounts (pallet-reporting) cannot chat.
+	type BannedAccounts = Reporting;
+	type Streams = JobsStreamOwners;
+	type WeightInfo = pallet_chat::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = JobsStreamOwners;
+}

@@ -29,6 +29,7 @@ pub use pallet_staking_delegation;
 pub use pallet_jobs;
 pub use pallet_reporting;
 pub use pallet_verification;
+pub use pallet_chat;
 
 /// Opaque types for the node: it does not need to know the runtime's extrinsic format.
 pub mod opaque {
@@ -165,4 +166,6 @@ mod runtime {
 	pub type Verification = pallet_verification;
 	#[runtime::pallet_index(14)]
 	pub type Reporting = pallet_reporting;
+	#[runtime::pallet_index(15)]
+	pub type Chat = pallet_chat;
 }

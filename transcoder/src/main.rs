@@ -15,6 +15,8 @@ use olc_transcoder::{
 use sp_core::Pair as _;
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
+mod chat_cmd;
+
 #[derive(Parser)]
 #[command(name = "olc-transcoder", version, about = "OpenLive Coin media pipeline")]
 struct Cli {
@@ -169,6 +171,44 @@ enum Command {
 		/// The challenged segments, comma-separated (e.g. 3,17).
 		#[arg(long, value_delimiter = ',', required = true)]
 		segments: Vec<u64>,
+	},
+	/// Post a chat message or danmaku to a stream through a node, or print the stream's chat
+	/// live (--follow) as JSON lines. The key signs the message: an account with a chat
+	/// allowance (`chat.takeAllowance`) or the chat key one authorised (`chat.setChatKey`).
+	Chat {
+		/// The node's WebSocket RPC, e.g. ws://127.0.0.1:9944.
+		#[arg(long)]
+		rpc: String,
+		/// Stream id (64 hex digits).
+		#[arg(long)]
+		stream_id: String,
+		#[command(flatten)]
+		key: KeyArgs,
+		/// The text to post (at most 140 bytes of UTF-8).
+		#[arg(long, required_unless_present = "follow")]
+		message: Option<String>,
+		/// The nickname shown (at most 32 bytes of UTF-8).
+		#[arg(long, default_value = "")]
+		nickname: String,
+		/// Post a danmaku flying at this position: scroll, top or bottom.
+		#[arg(long)]
+		danmaku: Option<String>,
+		/// The danmaku's colour, RRGGBB hex.
+		#[arg(long, default_value = "ffffff")]
+		colour: String,
+		/// Post a system notice (only the stream's owner may).
+		#[arg(long)]
+		system: bool,
+		/// The segment sequence number the message refers to.
+		#[arg(long, default_value_t = 0)]
+		segment_seq: u64,
+		/// Lifetime in seconds (at most 300).
+		#[arg(long, default_value_t = 120)]
+		ttl_secs: u64,
+		/// Print the stream's chat (the stored messages first, then live ones) until interrupted
+		/// (after posting, if --message is given too).
+		#[arg(long)]
+		follow: bool,
 	},
 	/// Decide whether outputs are honest renditions of an input for ladder profiles (repeat
 	/// `--profile` and `--output` in pairs to check several renditions of one segment, as a
@@ -355,6 +395,49 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 					);
 				}
 			}
+			Ok(ExitCode::SUCCESS)
+		},
+		Command::Chat {
+			rpc,
+			stream_id,
+			key,
+			message,
+			nickname,
+			danmaku,
+			colour,
+			system,
+			segment_seq,
+			ttl_secs,
+			follow,
+		} => {
+			let stream = parse_stream_id(&stream_id)?;
+			let danmaku = match danmaku.as_deref() {
+				None => None,
+				Some(position) => {
+					let position = match position {
+						"scroll" => olc_primitives::chat::DanmakuPosition::Scroll,
+						"top" => olc_primitives::chat::DanmakuPosition::Top,
+						"bottom" => olc_primitives::chat::DanmakuPosition::Bottom,
+						other => bail!("--danmaku must be scroll, top or bottom, not {other}"),
+					};
+					let colour = u32::from_str_radix(colour.trim_start_matches('#'), 16)
+						.context("--colour must be RRGGBB hex")?;
+					Some((position, colour))
+				},
+			};
+			let runtime = tokio::runtime::Runtime::new()?;
+			runtime.block_on(async move {
+				if let Some(text) = message {
+					let pair = keys::load(key.key_file.as_deref(), &key.seed)?;
+					let post = chat_cmd::Post { nickname, text, danmaku, system, segment_seq, ttl_secs };
+					let answer = chat_cmd::post(&rpc, &pair, stream, &post).await?;
+					println!("{answer}");
+				}
+				if follow {
+					chat_cmd::follow(&rpc, stream).await?;
+				}
+				anyhow::Ok(())
+			})?;
 			Ok(ExitCode::SUCCESS)
 		},
 		Command::Claim { service, stream_id, from, to, transcoder } => {

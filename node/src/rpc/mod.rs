@@ -1,7 +1,9 @@
 //! The node's RPC methods beyond the standard set: account nonces, transaction fees, staking
 //! and delegation (`stakingDelegation_*`), streams and jobs (`jobs_*`), claim verification
-//! (`verification_*`), and maintainers and reports (`reporting_*`).
+//! (`verification_*`), maintainers and reports (`reporting_*`), and chat (`chat_submit`, and the
+//! statement store's `statement_submit` and `statement_subscribeStatement`: see [`chat`]).
 
+mod chat;
 mod jobs;
 mod reporting;
 mod staking;
@@ -22,6 +24,10 @@ use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	pub pool: Arc<P>,
+	/// The chat statement store (see [`crate::chat`]).
+	pub chat_store: Arc<crate::chat::ChatStatementStore>,
+	/// Runs subscriptions.
+	pub subscription_executor: sc_rpc::SubscriptionTaskExecutor,
 }
 
 pub fn create_full<C, P>(
@@ -49,11 +55,13 @@ where
 	use jobs::JobsApiServer;
 	use reporting::ReportingApiServer;
 	use verification::VerificationApiServer;
+	use chat::ChatApiServer;
+	use sc_rpc::statement::StatementApiServer;
 	use staking::StakingDelegationApiServer;
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, chat_store, subscription_executor } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
@@ -61,6 +69,17 @@ where
 	module.merge(jobs::Jobs::new(client.clone()).into_rpc())?;
 	module.merge(reporting::Reporting::new(client.clone()).into_rpc())?;
 	module.merge(verification::Verification::new(client).into_rpc())?;
+
+	// polkadot-sdk's statement RPC for `statement_subscribeStatement`; its `statement_submit`
+	// is replaced by ours, which passes the chat check first.
+	let mut statement = sc_rpc::statement::StatementStore::new(
+		chat_store.inner().clone(),
+		subscription_executor,
+	)
+	.into_rpc();
+	statement.remove_method("statement_submit");
+	module.merge(statement)?;
+	module.merge(chat::Chat::new(chat_store).into_rpc())?;
 
 	Ok(module)
 }

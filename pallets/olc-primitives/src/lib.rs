@@ -5,6 +5,7 @@
 //! - [`SignedSegmentHeader`]: what a broadcaster signs for every media segment it publishes.
 //! - [`TranscodeReceipt`]: what a transcoder signs after transcoding one segment.
 //! - [`merkle`]: a binary Merkle tree over receipts, whose root a transcoder claims on chain.
+//! - [`chat`]: the versioned chat and danmaku message carried by the node's statement store.
 //!
 //! Everything is SCALE-encoded. Signatures are sr25519 over a domain-separated encoding (a fixed
 //! context tag followed by the SCALE encoding of the signed fields), so a signature made for one
@@ -25,6 +26,7 @@
 
 extern crate alloc;
 
+pub mod chat;
 pub mod merkle;
 #[cfg(feature = "std")]
 pub mod test_vectors;
