@@ -41,8 +41,6 @@ export function createTipForm(root, { chain, recipient, account }) {
     if (amount == null || amount < gift.min) amountInput.value = formatOlc(gift.min).replace(' OLC', '');
     updateFee();
   };
-  giftSelect.value = '1';
-  giftSelect.onchange();
 
   const setStatus = (kind, message) => {
     status.dataset.kind = kind;
@@ -84,6 +82,8 @@ export function createTipForm(root, { chain, recipient, account }) {
     }
   }
   for (const input of [amountInput, nickInput, msgInput]) input.addEventListener('input', () => updateFee());
+  giftSelect.value = '1';
+  giftSelect.onchange();
 
   send.onclick = async () => {
     const who = account();
