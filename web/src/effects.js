@@ -8,7 +8,7 @@ import { formatOlc, shortAddress } from './chain.js';
 import { t, lang } from './i18n.js';
 
 const MAX_ON_SCREEN = 3;
-const SECONDS_BY_TIER = { 1: 5, 2: 6, 3: 8, 4: 10 };
+const SECONDS_BY_TIER = { 1: 6, 2: 8, 3: 10, 4: 12 };
 
 const reducedMotion = () => window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
 
