@@ -100,6 +100,7 @@ const en = {
   'studio.overlay': 'OBS overlay',
   'studio.none': 'No stream yet.',
   'studio.status': 'status {status}',
+  'studio.report': 'Under review: report #{id} ({reason}), {status}, {votes}/{group} votes; evidence: {evidence}',
   'common.done': 'done · block #{block}',
   'common.error': 'error: {error}',
 };
@@ -202,6 +203,7 @@ const zh = {
   'studio.overlay': 'OBS 叠加层',
   'studio.none': '还没有直播。',
   'studio.status': '状态 {status}',
+  'studio.report': '审核中：举报 #{id}（{reason}），{status}，{votes}/{group} 票；证据：{evidence}',
   'common.done': '完成 · 区块 #{block}',
   'common.error': '错误：{error}',
 };

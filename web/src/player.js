@@ -31,9 +31,10 @@ const RETRY_MS = 2000;
 /**
  * Mounts a player for `src` (a master playlist URL) in `root`, with renditions named as the
  * job's `profiles`. Returns { video, hls(), state, currentSegment(), destroy() }.
- * `onState(state)` is called with 'connecting' | 'live' | 'offline' | 'ended'.
+ * `onState(state)` is called with 'connecting' | 'live' | 'offline' | 'ended'; `onRetry()` each
+ * time the player gives up on the transcoder and will retry.
  */
-export function createPlayer(root, { src, profiles = [], onState = () => {} }) {
+export function createPlayer(root, { src, profiles = [], onState = () => {}, onRetry = () => {} }) {
   root.innerHTML = `
     <div class="video-box">
       <video data-testid="player" muted autoplay playsinline></video>
@@ -113,6 +114,7 @@ export function createPlayer(root, { src, profiles = [], onState = () => {} }) {
       if (!data.fatal) return;
       if (state === 'ended') return;
       setState('offline');
+      onRetry();
       retryTimer = setTimeout(start, RETRY_MS);
     });
     hls.loadSource(src);

@@ -94,6 +94,20 @@ async function refreshHealth() {
   const open = jobs.filter((job) => job.status !== 'ended');
   const health = $('#health');
   health.innerHTML = '';
+  // A report against the stream under review, with the evidence its reporter gave.
+  const reportId = await chain.rpc('reporting_streamReview', selected).catch(() => null);
+  if (reportId != null) {
+    const report = await chain.rpc('reporting_report', reportId);
+    const line = document.createElement('p');
+    line.className = 'report-line';
+    line.dataset.testid = 'stream-report';
+    const evidence = report.evidence.replace(/^0x/, '').match(/../g)?.map((b) => String.fromCharCode(parseInt(b, 16))).join('') ?? '';
+    const votes = report.group.filter((m) => m.vote != null).length;
+    line.textContent = t('studio.report', {
+      id: report.id, reason: t(`report.reasons.${report.reason}`), status: report.status, evidence, votes, group: report.group.length,
+    });
+    health.append(line);
+  }
   for (const job of open) {
     const row = document.createElement('div');
     row.className = 'job-health';

@@ -39,15 +39,34 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     found = await lookupStream(chain.rpc, streamId);
   }
-  const { job } = found;
-  const serviceUri = job.assignment.serviceUri.replace(/\/$/, '');
-  $('#job-info').textContent = t('watch.job', { job: job.id, transcoder: shortAddress(job.assignment.transcoder) });
-  $('#job-info').title = `${job.assignment.transcoder} ${serviceUri}`;
-
-  const player = createPlayer($('#player'), {
-    src: `${serviceUri}/hls/${streamId}/master.m3u8`,
-    profiles: job.profiles,
-  });
+  let job = found.job;
+  let serviceUri = job.assignment.serviceUri.replace(/\/$/, '');
+  let player = null;
+  const showJob = () => {
+    $('#job-info').textContent = t('watch.job', { job: job.id, transcoder: shortAddress(job.assignment.transcoder) });
+    $('#job-info').title = `${job.assignment.transcoder} ${serviceUri}`;
+  };
+  // While offline, look the assignment up again: a transcoder that left is replaced on chain, and
+  // the page follows the stream to its new transcoder.
+  const onRetry = async () => {
+    const again = await lookupStream(chain.rpc, streamId).catch(() => null);
+    const next = again?.job;
+    if (next && next.assignment.serviceUri.replace(/\/$/, '') !== serviceUri) {
+      job = next;
+      serviceUri = next.assignment.serviceUri.replace(/\/$/, '');
+      startPlayer();
+    }
+  };
+  function startPlayer() {
+    player?.destroy();
+    showJob();
+    player = createPlayer($('#player'), {
+      src: `${serviceUri}/hls/${streamId}/master.m3u8`,
+      profiles: job.profiles,
+      onRetry,
+    });
+  }
+  startPlayer();
 
   const effects = createEffects($('#effects'), (tip, block) => verifyTip(chain.client, chain.api, block.hash, tip));
   watchFinalizedTips(chain.client, chain.api, stream.owner, (tip, block) => effects.show(tip, block));
@@ -58,7 +77,7 @@ async function main() {
     streamId,
     owner: stream.owner,
     account: wallet.account,
-    evidence: () => segmentEvidence(serviceUri, streamId, player.currentSegment()),
+    evidence: () => segmentEvidence(serviceUri, streamId, player?.currentSegment()),
   });
 
   const chat = createChat({ layer: $('#danmaku'), panel: $('#chat') });
