@@ -108,7 +108,6 @@ before(async () => {
 });
 
 after(async () => {
-  const loose = Object.values(people).flatMap((p) => p.offLoopback);
   await browser?.close();
   broadcast?.stop();
   staticHost?.close();
@@ -116,7 +115,6 @@ after(async () => {
   if (charlie) rmSync(charlie.basePath, { recursive: true, force: true });
   await api?.disconnect();
   await alice?.stop();
-  assert.deepEqual(loose, [], 'no request left the loopback');
 });
 
 /** Resolves once the page's video has played a frame; returns the time it took from `since`. */
@@ -377,4 +375,10 @@ test('the transcoder stops: the page shows offline; it restarts: the page plays 
   const at = await b.page.$eval('[data-testid="player"]', (v) => v.currentTime);
   await b.page.waitForFunction((t) => document.querySelector('[data-testid="player"]').currentTime > t + 1, at, { timeout: 20_000 });
   await shot(b.page, '18-playing-again');
+});
+
+test('no request of any page left the loopback', () => {
+  const pages = Object.keys(people);
+  assert.deepEqual(pages.sort(), ['a', 'b', 'o', 's'], 'every person took part');
+  assert.deepEqual(Object.values(people).flatMap((p) => p.offLoopback), []);
 });
