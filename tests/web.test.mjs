@@ -377,6 +377,14 @@ test('the transcoder stops: the page shows offline; it restarts: the page plays 
   await shot(b.page, '18-playing-again');
 });
 
+test('the broadcaster ends the stream: the page shows it ended', async () => {
+  const { b } = people;
+  await ok(api.tx.jobs.endStream(streamId), keys.bob);
+  await b.page.waitForFunction(() => document.querySelector('#player').dataset.state === 'ended', null, { timeout: 30_000 });
+  assert.match(await b.page.textContent('.player-state'), /直播已结束/);
+  await shot(b.page, '19-ended');
+});
+
 test('no request of any page left the loopback', () => {
   const pages = Object.keys(people);
   assert.deepEqual(pages.sort(), ['a', 'b', 'o', 's'], 'every person took part');

@@ -131,7 +131,7 @@ export function createPlayer(root, { src, profiles = [], onState = () => {}, onR
     if (hls?.liveSyncPosition != null) video.currentTime = hls.liveSyncPosition;
     video.play().catch(() => {});
   };
-  video.addEventListener('playing', () => setState('live'));
+  video.addEventListener('playing', () => { if (state !== 'ended') setState('live'); });
   video.addEventListener('ended', () => setState('ended'));
 
   const ticker = setInterval(() => {

@@ -46,8 +46,8 @@ async function main() {
     $('#job-info').textContent = t('watch.job', { job: job.id, transcoder: shortAddress(job.assignment.transcoder) });
     $('#job-info').title = `${job.assignment.transcoder} ${serviceUri}`;
   };
-  // While offline, look the assignment up again: a transcoder that left is replaced on chain, and
-  // the page follows the stream to its new transcoder.
+  // While offline, and when the playlist ends, look the assignment up again: a transcoder that
+  // left is replaced on chain (its playlists end), and the page follows the stream there.
   const onRetry = async () => {
     const again = await lookupStream(chain.rpc, streamId).catch(() => null);
     const next = again?.job;
@@ -64,6 +64,7 @@ async function main() {
       src: `${serviceUri}/hls/${streamId}/master.m3u8`,
       profiles: job.profiles,
       onRetry,
+      onState: (state) => { if (state === 'ended') onRetry(); },
     });
   }
   startPlayer();
