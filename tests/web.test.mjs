@@ -18,7 +18,7 @@ import { Keyring } from '@polkadot/keyring';
 import { startNode, connect, waitFor, freePort, sleep, ALICE_NODE_KEY } from './lib/node.mjs';
 import { startBroadcast, startWorkerNode, TEST_PROFILES as PROFILES, TEST_SOURCE as SOURCE } from './lib/transcoder.mjs';
 import { UNIT, submitOk } from './lib/chain.mjs';
-import { launchBrowser, person, shot } from './lib/browser.mjs';
+import { launchBrowser, person, shot, SHOTS_DIR } from './lib/browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = join(here, '..', 'web', 'dist');
@@ -336,8 +336,12 @@ test('the studio creates a stream and a job; its tips feed and CSV match the cha
       await o.page.waitForSelector(`[data-testid="gift-effect"]:has-text("${nickname}")`, { timeout: 20_000 });
     }
   }
-  await o.page.waitForSelector('[data-testid="gift-effect"][data-count="2"]:has-text("Alice 爱丽丝")', { timeout: 10_000 });
-  await shot(o.page, '15-overlay-finalized-tips');
+  const repeat = await o.page.waitForSelector('[data-testid="gift-effect"][data-count="2"]:has-text("Alice 爱丽丝")', { timeout: 10_000 });
+  assert.match(await repeat.textContent(), /4 OLC ×2/, 'a repeat adds up');
+  // OBS composites the page: nothing but the effects may be opaque.
+  assert.deepEqual(await o.page.evaluate(() => [document.documentElement, document.body].map((el) => getComputedStyle(el).backgroundColor)),
+    ['rgba(0, 0, 0, 0)', 'rgba(0, 0, 0, 0)']);
+  await o.page.screenshot({ path: join(SHOTS_DIR, '15-overlay-finalized-tips.png'), omitBackground: true });
   await s.page.waitForFunction((count) => document.querySelectorAll('[data-testid="tip-row"][data-status="final"]').length >= count, tips.length, { timeout: 20_000 });
   await shot(s.page, '16-studio-tips-feed');
   const total = tips.reduce((sum, tip) => sum + tip.amount, 0n);

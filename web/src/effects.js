@@ -1,6 +1,6 @@
 // Gift effects. Every effect shown is a finalized `Tipped` event: callers pass only tips read
 // from finalized blocks. Effects queue (at most MAX_ON_SCREEN at once), a repeat of the gift on
-// screen (same sender, gift and nickname) adds ×N to it instead of queueing, the tier sets size
+// screen (same sender, gift and nickname) adds ×N and its amount to it instead of queueing, the tier sets size
 // and time on screen, and `prefers-reduced-motion` shows a still card. Each effect carries a
 // "verify" link that re-reads its event from the chain.
 import { giftById, giftName } from './gifts.js';
@@ -62,6 +62,7 @@ export function createEffects(layer, verify) {
 
   function setCount(entry) {
     entry.el.querySelector('.gift-count').textContent = entry.count > 1 ? `×${entry.count}` : '';
+    entry.el.querySelector('.gift-amount').textContent = formatOlc(entry.total);
     entry.el.dataset.count = String(entry.count);
   }
 
@@ -97,15 +98,17 @@ export function createEffects(layer, verify) {
       const waiting = queue.find((entry) => entry.key === key);
       if (shown) {
         shown.count += 1;
+        shown.total += tip.amount;
         setCount(shown);
         schedule(shown); // a repeat keeps it on screen longer
         return;
       }
       if (waiting) {
         waiting.count += 1;
+        waiting.total += tip.amount;
         return;
       }
-      queue.push({ key, tip, block, count: 1, hold: false });
+      queue.push({ key, tip, block, count: 1, total: tip.amount, hold: false });
       next();
     },
   };
