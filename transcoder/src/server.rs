@@ -11,6 +11,8 @@
 //!   playlists of a stream this process is serving (renditions by profile name, plus `source`).
 //! - `GET /hls/{stream_id}/{rendition}/{seq}.ts`: a stored segment, read from disk.
 //! - `GET /receipts/{stream_id}/{seq}`: the hex SCALE receipt of a segment, read from disk.
+//! - `GET /watch`, `/studio`, `/overlay`, `/web/{file}`: the web app's pages and files, built
+//!   into the binary from `web/dist/` ([`web`]).
 //!
 //! Every GET answers with permissive CORS; playlists are `application/vnd.apple.mpegurl` with
 //! `Cache-Control: no-cache`, segments `video/mp2t` with `Cache-Control: public,
