@@ -103,16 +103,21 @@ export function watchFinalizedTips(client, api, recipient, onTip) {
   return watchBlocks(client.finalizedBlock$, api, recipient, onTip);
 }
 
-/** Like watchFinalizedTips, for every new best block (included, not yet final). */
+/**
+ * Like watchFinalizedTips, for every block that becomes part of the best chain (included, not
+ * yet final), oldest first. A tip in a block that a fork later drops stays reported here; the
+ * finalized watch is the one to trust.
+ */
 export function watchBestTips(client, api, recipient, onTip) {
   let seen = new Set();
   const best$ = { subscribe: (observer) => client.bestBlocks$.subscribe((blocks) => {
-    const newest = blocks[0];
-    if (newest && !seen.has(newest.hash)) {
-      seen.add(newest.hash);
-      if (seen.size > 500) seen = new Set([newest.hash]);
-      observer(newest);
+    // blocks: [best, …, finalized]; report the ones not seen yet, oldest first.
+    const fresh = blocks.slice(0, -1).filter((block) => !seen.has(block.hash)).reverse();
+    for (const block of fresh) {
+      seen.add(block.hash);
+      observer(block);
     }
+    if (seen.size > 1000) seen = new Set(blocks.map((block) => block.hash));
   }) };
   return watchBlocks(best$, api, recipient, onTip);
 }
