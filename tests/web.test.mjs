@@ -299,6 +299,16 @@ test('the studio creates a stream and a job; its tips feed and CSV match the cha
   assert.match(await s.page.textContent('[data-testid="ingest"]'), new RegExp(`--stream-id ${daveStream}`));
   await s.page.waitForSelector(`.job-health[data-job-id="${jobId}"]`, { timeout: 20_000 });
   await shot(s.page, '14-studio-stream-job');
+  // Top up by 2 OLC: the deposit on chain grows by exactly that.
+  const row = s.page.locator(`.job-health[data-job-id="${jobId}"]`);
+  const actionDone = () => s.page.waitForFunction((id) =>
+    document.querySelector(`.job-health[data-job-id="${id}"] [data-testid="job-action-status"]`).dataset.kind === 'final', jobId, { timeout: 20_000 });
+  await row.locator('[data-testid="job-topup-amount"]').fill('2');
+  await row.locator('[data-testid="job-topup"]').click();
+  await actionDone();
+  assert.equal(BigInt((await rpc('jobs_job', jobId)).deposit), BigInt(job.deposit) + 2n * UNIT);
+  await s.page.waitForFunction(([id, deposit]) => document.querySelector(`.job-health[data-job-id="${id}"]`).dataset.deposit === deposit,
+    [jobId, String(BigInt(job.deposit) + 2n * UNIT)], { timeout: 20_000 });
 
   // The overlay of Dave's stream, from a static host (the bundle needs only ?rpc=).
   const query = new URLSearchParams({ stream: daveStream, rpc: alice.wsUrl });
@@ -367,6 +377,14 @@ test('the studio creates a stream and a job; its tips feed and CSV match the cha
     assert.equal(event.data.amount.toBigInt(), BigInt(planck));
     assert.equal(event.data.gift.toNumber(), Number(gift));
   }
+
+  // End the job from the studio.
+  await s.page.evaluate(() => { for (const el of document.querySelectorAll('[data-testid="job-action-status"]')) delete el.dataset.kind; });
+  await row.locator('[data-testid="job-end"]').click();
+  await actionDone();
+  assert.equal((await rpc('jobs_job', jobId)).status, 'ended');
+  await s.page.waitForSelector(`.job-health[data-job-id="${jobId}"][data-status="ended"]`, { timeout: 20_000 });
+  await shot(s.page, '16b-studio-job-ended');
 });
 
 test('the transcoder stops: the page shows offline; it restarts: the page plays again', async () => {

@@ -88,55 +88,76 @@ async function select(streamId) {
   await refreshHealth();
 }
 
-async function refreshHealth() {
+let healthQueue = Promise.resolve();
+/** Refreshes the health panel (serialized: the timer and actions may ask at once). */
+function refreshHealth() {
+  healthQueue = healthQueue.then(drawHealth).catch((error) => console.warn('health', error));
+  return healthQueue;
+}
+
+/** Rows stay in place between refreshes (their inputs and status lines survive); only text changes. */
+async function drawHealth() {
   if (!selected) return;
-  const jobs = await chain.rpc('jobs_jobsOfStream', selected);
-  const open = jobs.filter((job) => job.status !== 'ended');
+  const streamId = selected;
+  const jobs = await chain.rpc('jobs_jobsOfStream', streamId);
   const health = $('#health');
-  health.innerHTML = '';
+  if (health.dataset.streamId !== streamId) {
+    health.innerHTML = '<p class="report-line" data-testid="stream-report"></p>';
+    health.dataset.streamId = streamId;
+  }
   // A report against the stream under review, with the evidence its reporter gave.
-  const reportId = await chain.rpc('reporting_streamReview', selected).catch(() => null);
+  const reportLine = health.querySelector('.report-line');
+  const reportId = await chain.rpc('reporting_streamReview', streamId).catch(() => null);
   if (reportId != null) {
     const report = await chain.rpc('reporting_report', reportId);
-    const line = document.createElement('p');
-    line.className = 'report-line';
-    line.dataset.testid = 'stream-report';
     const evidence = report.evidence.replace(/^0x/, '').match(/../g)?.map((b) => String.fromCharCode(parseInt(b, 16))).join('') ?? '';
     const votes = report.group.filter((m) => m.vote != null).length;
-    line.textContent = t('studio.report', {
+    reportLine.textContent = t('studio.report', {
       id: report.id, reason: t(`report.reasons.${report.reason}`), status: report.status, evidence, votes, group: report.group.length,
     });
-    health.append(line);
+  } else {
+    reportLine.textContent = '';
   }
-  for (const job of open) {
-    const row = document.createElement('div');
-    row.className = 'job-health';
-    row.dataset.jobId = String(job.id);
+  for (const job of jobs) {
+    let row = health.querySelector(`.job-health[data-job-id="${job.id}"]`);
+    if (!row) row = jobRow(job, health);
     row.dataset.status = job.status;
     const names = job.profiles.map((p) => p.name).join(', ');
     let age = t('studio.noSegment');
-    if (job.assignment) {
-      const seconds = await lastSegmentAge(job.assignment.serviceUri.replace(/\/$/, ''), selected, job.profiles[0]?.name);
+    if (job.assignment && job.status !== 'ended') {
+      const seconds = await lastSegmentAge(job.assignment.serviceUri.replace(/\/$/, ''), streamId, job.profiles[0]?.name);
       if (seconds != null) age = t('studio.lastSegment', { s: seconds.toFixed(0) });
     }
-    row.textContent = `#${job.id} · ${t('studio.status', { status: job.status })} · ${names} · ${age} · ${t('studio.depositLeft', { amount: formatOlc(job.deposit) })}`;
-    const topUpAmount = document.createElement('input');
-    topUpAmount.value = '1';
-    topUpAmount.size = 6;
-    topUpAmount.dataset.testid = 'job-topup-amount';
-    const topUp = document.createElement('button');
-    topUp.textContent = t('studio.topUp');
-    topUp.dataset.testid = 'job-topup';
-    const end = document.createElement('button');
-    end.textContent = t('studio.endJob');
-    end.dataset.testid = 'job-end';
-    const result = document.createElement('span');
-    result.className = 'status';
-    topUp.onclick = () => send(chain.api.tx.Jobs.top_up({ job_id: BigInt(job.id), amount: parseOlc(topUpAmount.value) ?? 0n }), result);
-    end.onclick = () => send(chain.api.tx.Jobs.end_job({ job_id: BigInt(job.id) }), result);
-    row.append(' ', topUpAmount, topUp, end, result);
-    health.append(row);
+    row.dataset.deposit = job.deposit;
+    row.querySelector('.job-text').textContent = `#${job.id} · ${t('studio.status', { status: job.status })} · ${names} · ${age} · ${t('studio.depositLeft', { amount: formatOlc(job.deposit) })}`;
+    for (const button of row.querySelectorAll('button')) button.disabled = job.status === 'ended';
   }
+}
+
+function jobRow(job, health) {
+  const row = document.createElement('div');
+  row.className = 'job-health';
+  row.dataset.jobId = String(job.id);
+  const text = document.createElement('span');
+  text.className = 'job-text';
+  const topUpAmount = document.createElement('input');
+  topUpAmount.value = '1';
+  topUpAmount.size = 6;
+  topUpAmount.dataset.testid = 'job-topup-amount';
+  const topUp = document.createElement('button');
+  topUp.textContent = t('studio.topUp');
+  topUp.dataset.testid = 'job-topup';
+  const end = document.createElement('button');
+  end.textContent = t('studio.endJob');
+  end.dataset.testid = 'job-end';
+  const result = document.createElement('span');
+  result.className = 'status';
+  result.dataset.testid = 'job-action-status';
+  topUp.onclick = () => send(chain.api.tx.Jobs.top_up({ job_id: BigInt(job.id), amount: parseOlc(topUpAmount.value) ?? 0n }), result);
+  end.onclick = () => send(chain.api.tx.Jobs.end_job({ job_id: BigInt(job.id) }), result);
+  row.append(text, ' ', topUpAmount, topUp, end, result);
+  health.append(row);
+  return row;
 }
 
 /** Seconds since the newest segment of `rendition` was published, or null. */
