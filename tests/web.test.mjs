@@ -266,6 +266,16 @@ test('a report carries the segment and receipt hash as evidence and is filed; on
   await shot(a.page, '12-report-filed');
   await a.page.keyboard.press('Escape');
 
+  // Bob's studio shows the report against his stream, with its evidence.
+  const r = people.r = await person(browser, api, [keys.bob]);
+  await r.page.goto(pageUrl('studio', {}));
+  await r.page.click('[data-testid="wallet-connect"]');
+  await r.page.click(`button[data-stream-id="${streamId}"]`);
+  await r.page.waitForFunction((text) => document.querySelector('[data-testid="stream-report"]')?.textContent.includes(text), evidence, { timeout: 20_000 });
+  assert.match(await r.page.textContent('[data-testid="stream-report"]'), new RegExp(`report #${id} \\(Spam or scam\\), open`));
+  await shot(r.page, '12b-studio-report-under-review');
+  await r.context.close();
+
   // Bob (the owner) is offered no report button.
   await a.page.selectOption('[data-testid="wallet-account"]', '1');
   await a.page.waitForFunction(() => document.querySelector('#report').dataset.own === 'yes');
@@ -409,6 +419,6 @@ test('the broadcaster ends the stream: the page shows it ended', async () => {
 
 test('no request of any page left the loopback', () => {
   const pages = Object.keys(people);
-  assert.deepEqual(pages.sort(), ['a', 'b', 'o', 's'], 'every person took part');
+  assert.deepEqual(pages.sort(), ['a', 'b', 'o', 'r', 's'], 'every person took part');
   assert.deepEqual(Object.values(people).flatMap((p) => p.offLoopback), []);
 });
