@@ -73,4 +73,4 @@ export async function person(browser, api, pairs, { reducedMotion = 'no-preferen
 }
 
 /** Saves a screenshot of `page` as tests/out/web/<name>.png. */
-export const shot = (page, name) => page.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
+export const shot = (page, name) => page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true });
