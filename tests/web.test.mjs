@@ -117,6 +117,24 @@ after(async () => {
   await alice?.stop();
 });
 
+/**
+ * Samples `probe()` (what a page shows) and then the finalized head, every 50 ms until block
+ * `number` is final. Fails if a sample taken while `number` was not yet final (by the chain's own
+ * later reading) broke `allowedBeforeFinality(shown)`; returns how many such samples there were,
+ * so a caller can tell the check was not vacuous.
+ */
+async function watchUntilFinal(number, probe, allowedBeforeFinality, what) {
+  let before = 0;
+  for (;;) {
+    const shown = await probe();
+    const finalized = await finalizedNumber();
+    if (finalized >= number) return before;
+    before += 1;
+    assert.ok(allowedBeforeFinality(shown), `${what}: ${JSON.stringify(shown)} while block #${number} is not final (head #${finalized})`);
+    await sleep(50);
+  }
+}
+
 /** Resolves once the page's video has played a frame; returns the time it took from `since`. */
 async function firstFrame(page, since) {
   await page.waitForFunction(() => {
@@ -182,13 +200,14 @@ test('A tips 5 OLC with gift 3 as 小明: pending, then final; B sees the effect
   const pendingText = await a.page.textContent('[data-testid="tip-status"]');
   const block = Number(/pending · block #(\d+)/.exec(pendingText)[1]);
   // Nothing on B's screen while the block is not final.
-  const effectsAtPending = await b.page.$$eval('[data-testid="gift-effect"]', (els) => els.length);
-  const finalAtPending = await finalizedNumber();
-  stage(`pending in block #${block} after ${pendingMs} ms (finalized head #${finalAtPending}, B shows ${effectsAtPending} effects)`);
+  const [samples] = await Promise.all([
+    watchUntilFinal(block, () => b.page.$$eval('[data-testid="gift-effect"]', (els) => els.length), (count) => count === 0, 'B\'s effects'),
+    shot(a.page, '05-tip-pending'),
+  ]);
+  stage(`pending in block #${block} after ${pendingMs} ms; B showed no effect in ${samples} samples before finality`);
+  assert.ok(samples >= 1, 'B was watched before finality');
   assert.equal(a.signer.requests, requestsBefore + 1);
   assert.ok(pendingMs <= 4_000, `pending after ${pendingMs} ms (one 2 s block plus signing)`);
-  if (finalAtPending < block) assert.equal(effectsAtPending, 0, 'B shows no effect before finality');
-  await shot(a.page, '05-tip-pending');
 
   await a.page.waitForFunction(() => document.querySelector('[data-testid="tip-status"]').dataset.kind === 'final', null, { timeout: 20_000, polling: 50 });
   assert.match(await a.page.textContent('[data-testid="tip-status"]'), new RegExp(`final · block #${block}`));
@@ -344,12 +363,12 @@ test('the studio creates a stream and a job; its tips feed and CSV match the cha
     for (const { hash, amount, nickname } of included) {
       const number = (await api.rpc.chain.getHeader(hash)).number.toNumber();
       const row = await s.page.waitForSelector(`[data-testid="tip-row"][data-amount="${amount}"]`, { timeout: 20_000 });
-      const rowStatus = await row.getAttribute('data-status');
-      const onOverlay = await o.page.$$eval('[data-testid="gift-effect"]', (els, n) => els.filter((el) => el.textContent.includes(n)).length, nickname);
-      if (await finalizedNumber() < number) {
-        assert.equal(rowStatus, 'included', 'the studio shows an included tip as not final');
-        if (round === rounds[0]) assert.equal(onOverlay, 0, 'the overlay waits for finality');
-      }
+      const before = await watchUntilFinal(number, async () => ({
+        row: await row.getAttribute('data-status'),
+        overlay: await o.page.$$eval('[data-testid="gift-effect"]', (els, n) => els.filter((el) => el.textContent.includes(n)).length, nickname),
+      }), ({ row: status, overlay }) => status === 'included' && (round !== rounds[0] || overlay === 0),
+      'the studio shows it included, the overlay nothing');
+      if (round === rounds[0]) assert.ok(before >= 1, 'watched before finality');
       tips.push({ number, amount, nickname });
     }
     for (const { nickname } of included) {
