@@ -292,6 +292,9 @@ test('a report carries the segment and receipt hash as evidence and is filed; on
   await r.page.click(`button[data-stream-id="${streamId}"]`);
   await r.page.waitForFunction((text) => document.querySelector('[data-testid="stream-report"]')?.textContent.includes(text), evidence, { timeout: 20_000 });
   assert.match(await r.page.textContent('[data-testid="stream-report"]'), new RegExp(`report #${id} \\(Spam or scam\\), open`));
+  // The tips feed reads recent history: 小明's 5 OLC rocket, final, from before the page opened.
+  const earlier = await r.page.waitForSelector(`[data-testid="tip-row"][data-amount="${5n * UNIT}"][data-status="final"]`, { timeout: 20_000 });
+  assert.match(await earlier.textContent(), /小明/);
   await shot(r.page, '12b-studio-report-under-review');
   await r.context.close();
 

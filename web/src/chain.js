@@ -136,6 +136,34 @@ function watchBlocks(block$, api, recipient, onTip) {
 }
 
 /**
+ * Calls `onTip(tip, block)` for the `Tipped` events to `recipient` in the `count` finalized
+ * blocks before the current finalized one (which watchFinalizedTips reports), oldest first.
+ * Blocks whose state the node no longer keeps are skipped. Resolves when done.
+ */
+export async function loadRecentTips(client, api, recipient, count, onTip) {
+  const head = await client.getFinalizedBlock();
+  const numbers = [];
+  for (let n = Math.max(1, head.number - count); n < head.number; n++) numbers.push(n);
+  const found = [];
+  const worker = async () => {
+    while (numbers.length) {
+      const number = numbers.shift();
+      try {
+        const hash = await client._request('chain_getBlockHash', [number]);
+        for (const tip of tippedEvents(await eventsAt(api, hash))) {
+          if (sameAccount(tip.to, recipient)) found.push({ tip, block: { hash, number } });
+        }
+      } catch {
+        // pruned or unavailable: skip
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  found.sort((a, b) => a.block.number - b.block.number || a.tip.index - b.tip.index);
+  for (const { tip, block } of found) onTip(tip, block);
+}
+
+/**
  * Re-reads event `index` of block `hash` from the chain and checks it is the tip described by
  * `tip`. Resolves with { ok, number }.
  */

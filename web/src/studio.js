@@ -6,7 +6,7 @@
 import { connectChain, setupHeader } from './page.js';
 import { rpcUrl, pageUrl } from './config.js';
 import {
-  formatOlc, parseOlc, fromText, submit, watchBestTips, watchFinalizedTips, shortAddress, sameAccount,
+  formatOlc, parseOlc, fromText, submit, watchBestTips, watchFinalizedTips, loadRecentTips, shortAddress, sameAccount,
 } from './chain.js';
 import { giftById, giftName } from './gifts.js';
 import { t, lang } from './i18n.js';
@@ -222,6 +222,10 @@ function setupForms() {
   };
 }
 
+/** How far back the tips feed reads when the page opens: 250 blocks (≈ 8 min; nodes prune state
+ * older than 256 blocks by default). */
+const HISTORY_BLOCKS = 250;
+
 /** The tips feed of `owner`: rows keyed by block hash and event index. */
 function startTipsFeed(owner) {
   for (const stop of stopTips) stop();
@@ -231,7 +235,10 @@ function startTipsFeed(owner) {
   const keyOf = (tip, block) => `${block.number}:${tip.index}:${tip.from}:${tip.amount}`;
 
   function render() {
-    const finals = [...rows.values()].filter((row) => row.status === 'final');
+    // Newest first, whatever order rows arrived in (history loads after live blocks start).
+    const ordered = [...rows.values()].sort((a, b) => b.block.number - a.block.number || b.tip.index - a.tip.index);
+    for (const row of ordered) feed.append(row.el);
+    const finals = ordered.filter((row) => row.status === 'final');
     const total = finals.reduce((sum, row) => sum + row.tip.amount, 0n);
     $('[data-testid="tips-total"]').textContent = t('studio.total', { amount: formatOlc(total), count: finals.length });
     $('[data-testid="tips-total"]').dataset.total = String(total);
@@ -259,7 +266,6 @@ function startTipsFeed(owner) {
       el.dataset.testid = 'tip-row';
       row = { tip, block, status: 'included', el };
       rows.set(key, row);
-      feed.prepend(el);
     }
     if (final) {
       row.status = 'final';
@@ -278,6 +284,8 @@ function startTipsFeed(owner) {
     watchFinalizedTips(chain.client, chain.api, owner, (tip, block) => upsert(tip, block, true)),
   ];
   render();
+  loadRecentTips(chain.client, chain.api, owner, HISTORY_BLOCKS, (tip, block) => upsert(tip, block, true))
+    .finally(() => { feed.dataset.history = 'loaded'; });
 
   $('[data-testid="csv-export"]').onclick = () => {
     const header = 'block_number,block_hash,event_index,from,to,amount_planck,amount_olc,gift,nickname,message,status';
