@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Builds olc-node (release, with the runtime wasm) in the fixed build root. Prints the time taken.
+# Builds the web app (web/dist/, which the transcoder's HTTP server embeds) and then olc-node
+# (release, with the runtime wasm) in the fixed build root. Prints the time taken.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+# The web app first: olc-transcoder (a dependency of olc-node) embeds web/dist/ at compile time.
+olc_log "web app (web/build.mjs: esbuild, bundle sizes and the viewer's budget)"
+[ -d "$OLC_SOURCE_ROOT/web/node_modules/polkadot-api" ] ||
+	(cd "$OLC_SOURCE_ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
+(cd "$OLC_SOURCE_ROOT/web" && node build.mjs)
 # Outside CI, bring Cargo.lock up to date with edited manifests (no compiling); CI builds with
 # --locked exactly what is committed.
 [ -n "${CI:-}" ] || (cd "$OLC_SOURCE_ROOT" && cargo metadata --format-version 1 >/dev/null)

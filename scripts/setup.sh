@@ -12,6 +12,9 @@ APT_PACKAGES=(
 	# (ffmpeg, ffprobe) its tests and benchmark use.
 	ffmpeg libavcodec-dev libavformat-dev libavutil-dev libavfilter-dev libavdevice-dev
 	libswscale-dev libswresample-dev libx264-dev
+	# The web app's browser tests: Debian's Chromium (plays H.264/AAC through MediaSource) driven
+	# by playwright-core, and fonts for Chinese nicknames and gift emoji.
+	chromium fonts-noto-cjk fonts-noto-color-emoji
 )
 
 missing=()
@@ -45,4 +48,10 @@ tests_dir="$OLC_SOURCE_ROOT/tests"
 if [ ! -d "$tests_dir/node_modules/@polkadot/api" ] || [ "$tests_dir/package-lock.json" -nt "$tests_dir/node_modules/.package-lock.json" ]; then
 	olc_log "npm ci (tests/)"
 	(cd "$tests_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+web_dir="$OLC_SOURCE_ROOT/web"
+if [ ! -d "$web_dir/node_modules/polkadot-api" ] || [ "$web_dir/package-lock.json" -nt "$web_dir/node_modules/.package-lock.json" ]; then
+	olc_log "npm ci (web/)"
+	(cd "$web_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -119,6 +119,10 @@ enum Command {
 		/// receipts for) renditions of the inverted picture.
 		#[arg(long)]
 		fault: Option<String>,
+		/// Serve the web app (/watch, /studio, /overlay) from this directory (a `web/dist/`)
+		/// instead of the copy built into the binary; for work on the pages.
+		#[arg(long)]
+		web_dir: Option<PathBuf>,
 	},
 	/// Transcode segments of one stream, in order, into the default ladder with one encoder
 	/// session per rendition (as the service does); outputs go to OUT_DIR/{profile}/{index}.ts,
@@ -312,6 +316,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			max_resolution,
 			broadcaster,
 			fault,
+			web_dir,
 		} => {
 			let pair = keys::load(key.key_file.as_deref(), &key.seed)?;
 			let mut config = ServerConfig::new(data_dir, pair);
@@ -325,6 +330,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			config.stream_end_idle = (stream_idle_secs > 0).then(|| Duration::from_secs(stream_idle_secs));
 			config.max_streams = max_streams;
 			config.max_concurrent_uploads = max_uploads;
+			config.web_dir = web_dir;
 			let (width, height) = max_resolution
 				.split_once('x')
 				.and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))

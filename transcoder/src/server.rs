@@ -11,6 +11,8 @@
 //!   playlists of a stream this process is serving (renditions by profile name, plus `source`).
 //! - `GET /hls/{stream_id}/{rendition}/{seq}.ts`: a stored segment, read from disk.
 //! - `GET /receipts/{stream_id}/{seq}`: the hex SCALE receipt of a segment, read from disk.
+//! - `GET /watch`, `/studio`, `/overlay`, `/web/{file}`: the web app's pages and files, built
+//!   into the binary from `web/dist/` ([`web`]).
 //!
 //! Every GET answers with permissive CORS; playlists are `application/vnd.apple.mpegurl` with
 //! `Cache-Control: no-cache`, segments `video/mp2t` with `Cache-Control: public,
@@ -124,6 +126,7 @@
 
 mod ingest;
 mod store;
+pub mod web;
 
 pub use store::{load_receipt, remove_expired, stored_receipt_seqs};
 
@@ -311,6 +314,9 @@ pub struct ServerConfig {
 	/// `None`: only [`AppState::end_stream`] or [`StreamAuthority::ended`] end a stream. A new
 	/// segment reopens it.
 	pub stream_end_idle: Option<Duration>,
+	/// Serve the web app's pages (`/watch`, `/studio`, `/overlay`, `/web/…`) from this
+	/// directory (a `web/dist/`) instead of the copy embedded at compile time ([`web`]).
+	pub web_dir: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -340,6 +346,7 @@ impl ServerConfig {
 			stream_rate_window: Duration::from_secs(20),
 			segment_limits: SegmentLimits::new(),
 			stream_end_idle: None,
+			web_dir: None,
 		}
 	}
 
@@ -545,6 +552,10 @@ pub fn router(config: ServerConfig) -> (Router, Arc<AppState>) {
 		.route("/hls/{stream_id}/master.m3u8", get(master_playlist))
 		.route("/hls/{stream_id}/{rendition}/{file}", get(rendition_file))
 		.route("/receipts/{stream_id}/{seq}", get(receipt))
+		.route("/watch", get(web::page))
+		.route("/studio", get(web::page))
+		.route("/overlay", get(web::page))
+		.route("/web/{file}", get(web::asset))
 		.layer(cors)
 		.with_state(state.clone());
 	(router, state)
