@@ -300,5 +300,5 @@ mod benchmarks {
 		assert!(TranscoderJobs::<T>::get(&worker).is_empty());
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::raw_test_ext(), crate::mock::Test);
 }

@@ -24,6 +24,7 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_election(c: u32, ) -> Weight;
 	fn on_initialize_payout() -> Weight;
+	fn on_initialize_grace_expiry() -> Weight;
 	fn on_transcoder_deactivated(j: u32, ) -> Weight;
 }
 
@@ -275,6 +276,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
+	/// Estimated, not measured yet (regenerate with scripts/bench.sh): reads the grace queue
+	/// entry and the job, releases the reservation, writes both back.
+	fn on_initialize_grace_expiry() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 	/// Storage: `Jobs::TranscoderJobs` (r:1 w:1)
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:64 w:64)
@@ -367,6 +375,13 @@ impl WeightInfo for () {
 		Weight::from_parts(135_713_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(16_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
+	}
+	/// Estimated, not measured yet (regenerate with scripts/bench.sh): reads the grace queue
+	/// entry and the job, releases the reservation, writes both back.
+	fn on_initialize_grace_expiry() -> Weight {
+		Weight::from_parts(40_000_000, 4000)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn on_transcoder_deactivated(j: u32, ) -> Weight {
 		Weight::from_parts(6_351_207, 4027)
