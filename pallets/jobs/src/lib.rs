@@ -59,6 +59,9 @@
 //! `segments × profiles × agreed price`, moves from the deposit hold into the broadcaster's
 //! escrow hold ([`HoldReason::ClaimEscrow`]); the call costs the same whatever the range's length.
 //!
+//! An account on the ban list ([`Config::BannedAccounts`]) may not claim
+//! ([`Error::TranscoderBanned`]).
+//!
 //! A job's claims must come in sequence order: the job records the lowest sequence number it has
 //! not claimed yet, and a claim that starts below it overlaps one of its earlier claims. It fails
 //! with [`Error::DoubleClaim`] and changes nothing, so the chain makes double claims impossible
