@@ -227,6 +227,9 @@ parameter_types! {
 	/// segments (2 + proof period + report period + two committee rounds = 69 blocks) with
 	/// some slack for queue backlogs: 80 blocks, 160 s.
 	pub const VerificationWindow: BlockNumber = 80;
+	/// A transcoder that left a job may claim its work for 60 blocks (2 min, four of the
+	/// worker's default claim intervals).
+	pub const ClaimGracePeriod: BlockNumber = 60;
 	/// A claim covers at most 10,000 segments (5.5 hours of 2 s segments).
 	pub const MaxSegmentsPerClaim: u64 = 10_000;
 }
@@ -242,6 +245,7 @@ impl pallet_jobs::Config for Runtime {
 	type MinPricePerSegment = MinPricePerSegment;
 	type JobLifetime = JobLifetime;
 	type VerificationWindow = VerificationWindow;
+	type ClaimGracePeriod = ClaimGracePeriod;
 	type ElectionRetryInterval = StakingRoundLength;
 	type MaxElectionsPerBlock = ConstU32<16>;
 	type MaxPayoutsPerBlock = ConstU32<16>;

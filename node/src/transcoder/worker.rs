@@ -362,42 +362,67 @@ impl Worker {
 
 	/// Claims the next gap-free range of job `job_id`'s transcoded segments when it is due: every
 	/// `claim_every` blocks, at once when a gap closed it or the job is about to expire, never
-	/// more than the deposit pays for or `MaxSegmentsPerClaim`.
+	/// more than the deposit pays for or `MaxSegmentsPerClaim`. After the job ended or this
+	/// transcoder was deactivated, the work it did stays claimable during its grace period (from
+	/// the reservation kept for it, with its own cursor): it claims that at once.
 	fn claim(&mut self, number: BlockNumber, job_id: JobId, job: &Job) {
-		let Some(assignment) = &job.assignment else { return };
-		if job.status != JobStatus::Assigned || assignment.transcoder != self.me {
+		let Some(assignment) = &job.assignment else {
+			// Deactivated and not re-elected yet: only a grace claim is left.
+			if let Some(grace) = job.grace_of(&self.me) {
+				let terms = (grace.price_per_segment, grace.next_claimable_seq, grace.reserved);
+				self.claim_range(number, job_id, job, terms, true, grace.until);
+			}
+			return;
+		};
+		let assigned = job.status == JobStatus::Assigned && assignment.transcoder == self.me;
+		if assigned {
+			let terms = (assignment.price_per_segment, job.next_claimable_seq, job.deposit);
+			let since = self.last_claim.get(&job_id).copied().unwrap_or(assignment.assigned_at);
+			let due = number.saturating_sub(since) >= self.config.claim_every ||
+				number.saturating_add(EXPIRY_MARGIN) >= job.expires_at;
+			self.claim_range(number, job_id, job, terms, due, job.expires_at);
+		} else if let Some(grace) = job.grace_of(&self.me) {
+			let terms = (grace.price_per_segment, grace.next_claimable_seq, grace.reserved);
+			self.claim_range(number, job_id, job, terms, true, grace.until);
+		}
+	}
+
+	/// Claims from `cursor` on at `price` within `budget` (`terms`), if `due` (or a gap closed
+	/// the run) and the chain still accepts claims (`number <= deadline`).
+	fn claim_range(
+		&mut self,
+		number: BlockNumber,
+		job_id: JobId,
+		job: &Job,
+		(price, cursor, budget): (u128, u64, u128),
+		due: bool,
+		deadline: BlockNumber,
+	) {
+		if number > deadline || self.is_pending(Pending::Claim(job_id)) {
 			return;
 		}
-		if self.is_pending(Pending::Claim(job_id)) {
-			return;
-		}
-		let cursor = job.next_claimable_seq;
 		let seqs: Vec<u64> =
 			olc_transcoder::server::stored_receipt_seqs(&self.config.service_dir, &job.stream_id)
 				.into_iter()
 				.filter(|seq| *seq >= cursor)
 				.collect();
 		let Some((start, run, closed)) = first_run(&seqs) else { return };
-		let per_segment = assignment.price_per_segment.saturating_mul(job.profiles.len() as u128);
+		let per_segment = price.saturating_mul(job.profiles.len() as u128);
 		let affordable = if per_segment == 0 {
 			MAX_SEGMENTS_PER_CLAIM
 		} else {
-			u64::try_from(job.deposit / per_segment).unwrap_or(u64::MAX).min(MAX_SEGMENTS_PER_CLAIM)
+			u64::try_from(budget / per_segment).unwrap_or(u64::MAX).min(MAX_SEGMENTS_PER_CLAIM)
 		};
 		if affordable == 0 {
 			log::warn!(
 				target: LOG,
 				"job {job_id}: the deposit left ({}) pays for no more segments; the broadcaster must top it up",
-				job.deposit
+				budget
 			);
 			return;
 		}
 		let length = run.min(affordable);
-		let since = self.last_claim.get(&job_id).copied().unwrap_or(assignment.assigned_at);
-		let due = closed ||
-			length < run ||
-			number.saturating_sub(since) >= self.config.claim_every ||
-			number.saturating_add(EXPIRY_MARGIN) >= job.expires_at;
+		let due = due || closed || length < run;
 		if !due {
 			return;
 		}

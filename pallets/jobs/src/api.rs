@@ -50,15 +50,14 @@ impl<T: Config> Pallet<T> {
 		claims
 	}
 
-	/// The open jobs assigned to transcoder `who`, by id (at most `MaxJobsPerTranscoder`: the
-	/// `TranscoderJobs` index).
+	/// The open jobs assigned to transcoder `who` (at most `MaxJobsPerTranscoder`: the
+	/// `TranscoderJobs` index) and the jobs on which it has a grace claim (`GraceJobs`), by id.
 	pub fn jobs_of_transcoder_view(who: T::AccountId) -> Vec<(JobId, JobOf<T>)> {
-		let mut jobs: Vec<(JobId, JobOf<T>)> = TranscoderJobs::<T>::get(who)
-			.into_iter()
-			.filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job)))
-			.collect();
-		jobs.sort_by_key(|(job_id, _)| *job_id);
-		jobs
+		let mut ids: Vec<JobId> = TranscoderJobs::<T>::get(&who).into_iter().collect();
+		ids.extend(GraceJobs::<T>::iter_key_prefix(&who));
+		ids.sort_unstable();
+		ids.dedup();
+		ids.into_iter().filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job))).collect()
 	}
 
 	/// One unsettled claim.

@@ -277,6 +277,23 @@ mod benchmarks {
 		assert!(!Claims::<T>::contains_key(claim_id));
 	}
 
+	// One grace period ends on an ended job: its reservation is released to the broadcaster.
+	#[benchmark]
+	fn on_initialize_grace_expiry() {
+		let (broadcaster, _, job_id, worker) = assigned_job::<T>();
+		Pallet::<T>::end_job(RawOrigin::Signed(broadcaster).into(), job_id).unwrap();
+		let until = Jobs::<T>::get(job_id).unwrap().grace_of(&worker).unwrap().until;
+		let now = until + One::one();
+		frame_system::Pallet::<T>::set_block_number(now);
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(now);
+		}
+
+		assert!(Jobs::<T>::get(job_id).unwrap().graces.is_empty());
+	}
+
 	// `j` jobs of the deactivated transcoder go back to election.
 	#[benchmark]
 	fn on_transcoder_deactivated(j: Linear<0, { T::MaxJobsPerTranscoder::get() }>) {
@@ -300,5 +317,5 @@ mod benchmarks {
 		assert!(TranscoderJobs::<T>::get(&worker).is_empty());
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::raw_test_ext(), crate::mock::Test);
 }

@@ -22,7 +22,8 @@
 //! paid for a while even if nobody tops up ([`Pallet::top_up`]). A job lives
 //! [`Config::JobLifetime`] blocks: claims are accepted until then, and afterwards anyone may end
 //! it ([`Pallet::end_job`]); the broadcaster may end it at any time. Ending releases the
-//! deposit not yet claimed; fees already claimed stay in escrow and settle on their own.
+//! deposit not yet claimed, but for the grace reservation of its transcoder (see "Grace
+//! claims"); fees already claimed stay in escrow and settle on their own.
 //!
 //! The transcoder is elected in `on_initialize` of the next block. The candidates are the active
 //! transcoders ([`TranscoderDirectory`]) whose price is at most the job's maximum price and
@@ -43,12 +44,23 @@
 //! entries are due in the order they were pushed because the retry interval is a constant. At most
 //! [`Config::MaxElectionsPerBlock`] elections run per block; the rest wait for the next block.
 //!
+//! A job records its queue slot ([`JobInfo::election_slot`]); cancelling or ending a waiting job
+//! removes its entry, and the empty slot costs no election: the hook skips it, at most
+//! [`STALE_SKIPS_PER_ELECTION`] empty slots per election of its budget per block (bounded weight;
+//! a longer run of them is worked off in the next blocks). Skipping a slot costs one storage
+//! read, far less than the `create_job` and `cancel_job` that made it, so flooding the queue with
+//! create+cancel pairs costs the spammer more than it delays anyone.
+//!
 //! ## Claims, escrow and double claims
 //!
-//! The assigned transcoder claims work with [`Pallet::claim_work`]: a range of segments of the
+//! The assigned transcoder (or, after it left, a transcoder in its grace period: see "Grace
+//! claims") claims work with [`Pallet::claim_work`]: a range of segments of the
 //! job's stream and the Merkle root over their receipts ([`olc_primitives::merkle`]). The fee,
 //! `segments × profiles × agreed price`, moves from the deposit hold into the broadcaster's
 //! escrow hold ([`HoldReason::ClaimEscrow`]); the call costs the same whatever the range's length.
+//!
+//! An account on the ban list ([`Config::BannedAccounts`]) may not claim
+//! ([`Error::TranscoderBanned`]).
 //!
 //! A job's claims must come in sequence order: the job records the lowest sequence number it has
 //! not claimed yet, and a claim that starts below it overlaps one of its earlier claims. It fails
@@ -75,6 +87,25 @@
 //! transcoder's pool no longer exists) is skipped with [`Event::PayoutDeferred`] and stays in escrow
 //! until someone settles it with `distribute_fees`.
 //!
+//! ## Grace claims: finished work is never forfeited
+//!
+//! When a job ends ([`Pallet::end_job`], [`Pallet::end_stream`], a ban) or its transcoder is
+//! deactivated ([`Pallet::on_transcoder_deactivated`]), the transcoder assigned to it loses the
+//! job but not the work it did: it gets a grace claim ([`types::Grace`], [`Event::GraceStarted`])
+//! and may claim with [`Pallet::claim_work`] for [`Config::ClaimGracePeriod`] blocks, with its
+//! own claim cursor (the job's when it left), at its agreed price. Its claims are paid from a
+//! reservation of the deposit of at most [`Config::MinSegmentsCovered`] segments of every profile
+//! at its price — what a new job's deposit must cover, and more than the bundled worker leaves
+//! unclaimed between its claims — which stays on hold ([`HoldReason::JobDeposit`]) for it. The
+//! rest of the deposit is released at once (ended job) or keeps paying the new transcoder. When
+//! the period is over (`on_initialize`, at most [`Config::MaxPayoutsPerBlock`] a block, in the
+//! order the periods started) what is left of the reservation returns to the job's deposit, or to
+//! the broadcaster if the job ended ([`Event::GraceEnded`]); later claims fail with
+//! [`Error::GracePeriodOver`]. A job keeps at most [`types::MAX_GRACES_PER_JOB`] grace claims; a
+//! transcoder leaving a job whose grace claims are all taken gets none. So a broadcaster gains
+//! nothing by ending a job just before a claim, and a transcoder that resigns or drops out of the
+//! active set is still paid for what it did (its claims are verified like any other).
+//!
 //! ## Re-election
 //!
 //! When a transcoder is slashed or deactivated, the runtime calls
@@ -82,7 +113,15 @@
 //! `MaxJobsPerTranscoder`) loses its assignment and goes back to the `Fresh` queue, to be elected
 //! again in the next block. That election excludes the deactivated transcoder, which the directory
 //! may still list until the round ends; retries after it do not. Its claims made before keep their
-//! course through the verification window (where a verifier may fail them).
+//! course through the verification window (where a verifier may fail them), and it keeps a grace
+//! claim on the work it did not claim yet.
+//!
+//! ## Invariants
+//!
+//! `do_try_state` (run by the `try_state` hook, after every unit test and every property-test
+//! step) checks that each broadcaster's holds equal its jobs' deposits, grace reservations and
+//! escrow, that a job's escrow equals its unsettled claims' fees, that grace claims, their index
+//! and expiry queue agree, and that the queues' counters and slots are consistent.
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code must never panic or overflow silently.
 #![cfg_attr(
@@ -109,6 +148,9 @@ mod mock;
 mod proptests;
 #[cfg(test)]
 mod tests;
+// Not gated on try-runtime: the tests run these invariants too (nothing of it reaches a runtime
+// that does not call it).
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -179,6 +221,11 @@ pub trait BenchmarkHelper<AccountId, Balance> {
 	fn make_payable(_claim_id: ClaimId) {}
 }
 
+/// Empty election slots (of jobs that ended while waiting) the election hook may skip per
+/// election of its budget: skipping one costs a storage read, far less than the two calls
+/// (`create_job`, `cancel_job`) that made it.
+pub const STALE_SKIPS_PER_ELECTION: u32 = 32;
+
 /// Picks an index of `stakes` with probability proportional to its stake: the first 16 bytes of
 /// `seed` as a little-endian number modulo the total stake, located in the running sums.
 /// `None` if the total stake is zero.
@@ -239,7 +286,11 @@ pub mod pallet {
 	/// Context tag of the election seed.
 	pub const ELECTION_CONTEXT: &[u8] = b"OLC/election/v1";
 
+	/// The storage layout's version (1: jobs carry grace claims).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -260,8 +311,8 @@ pub mod pallet {
 		/// May ban streams.
 		type BanOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// Banned broadcasters (pallet-reporting's ban list): they may not create streams or
-		/// jobs. `frame_support::traits::Nothing` bans nobody.
+		/// Banned accounts (pallet-reporting's ban list): they may not create streams or jobs,
+		/// nor claim work. `frame_support::traits::Nothing` bans nobody.
 		type BannedAccounts: frame_support::traits::Contains<Self::AccountId>;
 
 		/// Segments (of every profile, at the maximum price) a new job's deposit must pay for.
@@ -279,6 +330,11 @@ pub mod pallet {
 		/// Blocks from a claim to its payout, for verification.
 		#[pallet::constant]
 		type VerificationWindow: Get<BlockNumberFor<Self>>;
+
+		/// Blocks after a transcoder left a job (the job ended, or the transcoder was
+		/// deactivated) during which it may still claim the work it did while assigned.
+		#[pallet::constant]
+		type ClaimGracePeriod: Get<BlockNumberFor<Self>>;
 
 		/// Blocks between elections of a job that found no eligible transcoder.
 		#[pallet::constant]
@@ -402,6 +458,22 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextClaimToSettle<T: Config> = StorageValue<_, ClaimId, ValueQuery>;
 
+	/// The jobs on which each transcoder has a grace claim (see [`types::Grace`]), for the
+	/// runtime API.
+	#[pallet::storage]
+	pub type GraceJobs<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, ()>;
+
+	/// The grace expiry queue's entries, due in the order they were pushed (the grace period
+	/// is a constant).
+	#[pallet::storage]
+	pub type GraceQueue<T: Config> =
+		StorageMap<_, Twox64Concat, u64, GraceExpiry<T::AccountId, BlockNumberFor<T>>>;
+
+	/// Head and tail of the grace expiry queue.
+	#[pallet::storage]
+	pub type GraceBounds<T: Config> = StorageValue<_, QueueBounds, ValueQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -478,6 +550,22 @@ pub mod pallet {
 		/// The automatic payout could not settle a claim; it stays in escrow until settled with
 		/// `distribute_fees`.
 		PayoutDeferred { claim_id: ClaimId, reason: DeferReason },
+		/// `transcoder` left job `job_id` (the job ended or the transcoder was deactivated): it
+		/// may claim the work it did until block `until`, from `reserved` kept for it.
+		GraceStarted {
+			job_id: JobId,
+			transcoder: T::AccountId,
+			reserved: BalanceOf<T>,
+			until: BlockNumberFor<T>,
+		},
+		/// A grace period ended: `returned` of the reservation went back to the job's deposit
+		/// (`to_deposit`) or to the broadcaster.
+		GraceEnded {
+			job_id: JobId,
+			transcoder: T::AccountId,
+			returned: BalanceOf<T>,
+			to_deposit: bool,
+		},
 		/// A verifier of a claim was paid `amount` out of the claim's escrow (see
 		/// [`ClaimVerification::on_settle`]).
 		VerifierPaid { claim_id: ClaimId, verifier: T::AccountId, amount: BalanceOf<T> },
@@ -553,14 +641,23 @@ pub mod pallet {
 		BroadcasterBanned,
 		/// The signer has `MAX_OPEN_STREAMS_PER_OWNER` streams that are not ended: end one first.
 		TooManyOpenStreams,
+		/// The signer's grace period on this job is over: its unclaimed work is forfeited.
+		GracePeriodOver,
+		/// A profile's name is longer than `MAX_PROFILE_NAME_LEN` bytes.
+		ProfileNameTooLong,
+		/// The signer is banned (`BannedAccounts`): it may not claim work.
+		TranscoderBanned,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let (elections, candidates) = Self::run_elections(now);
+			let (elections, candidates, skipped) = Self::run_elections(now);
 			let payouts = Self::run_payouts(now);
+			let graces = Self::run_grace_expiries(now);
 			T::WeightInfo::on_initialize_idle()
+				.saturating_add(T::WeightInfo::on_initialize_grace_expiry().saturating_mul(graces.into()))
+				.saturating_add(T::DbWeight::get().reads(skipped.into()))
 				.saturating_add(
 					T::WeightInfo::on_initialize_election(candidates)
 						.saturating_mul(elections.into()),
@@ -570,6 +667,11 @@ pub mod pallet {
 						.saturating_add(T::Verification::on_settle_weight())
 						.saturating_mul(payouts.into()),
 				)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		fn integrity_test() {
@@ -662,6 +764,8 @@ pub mod pallet {
 
 			let now = frame_system::Pallet::<T>::block_number();
 			let expires_at = now.saturating_add(T::JobLifetime::get());
+			let slot =
+				Self::push_election(ElectionQueue::Fresh, job_id, now.saturating_add(1u32.into()), None)?;
 			Jobs::<T>::insert(
 				job_id,
 				JobInfo {
@@ -677,12 +781,13 @@ pub mod pallet {
 					created_at: now,
 					expires_at,
 					next_claimable_seq: 0,
+					graces: Default::default(),
+					election_slot: Some(slot),
 				},
 			);
 			StreamJobs::<T>::insert(stream_id, job_id, ());
 			Self::set_stream_status(stream_id, &mut stream, StreamStatus::Live);
 			Streams::<T>::insert(stream_id, stream);
-			Self::push_election(ElectionQueue::Fresh, job_id, now.saturating_add(1u32.into()), None)?;
 			Self::deposit_event(Event::JobCreated {
 				job_id,
 				stream_id,
@@ -761,22 +866,57 @@ pub mod pallet {
 			merkle_root: MerkleRoot,
 		) -> DispatchResult {
 			let transcoder = ensure_signed(origin)?;
+			ensure!(
+				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(
+					&transcoder
+				),
+				Error::<T>::TranscoderBanned
+			);
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.status != JobStatus::Ended, Error::<T>::JobEnded);
-			let price = match &job.assignment {
-				Some(assignment) if assignment.transcoder == transcoder =>
-					assignment.price_per_segment,
-				_ => return Err(Error::<T>::NotAssignedTranscoder.into()),
-			};
 			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now <= job.expires_at, Error::<T>::JobExpired);
+			let assigned = job.status == JobStatus::Assigned &&
+				matches!(&job.assignment, Some(a) if a.transcoder == transcoder);
+			// The assigned transcoder claims from the deposit with the job's cursor; one that
+			// left the job claims from its grace reservation with its own cursor.
+			let grace = if assigned {
+				ensure!(now <= job.expires_at, Error::<T>::JobExpired);
+				None
+			} else {
+				let index = job.graces.iter().position(|grace| grace.transcoder == transcoder);
+				let Some(index) = index else {
+					ensure!(job.status != JobStatus::Ended, Error::<T>::JobEnded);
+					return Err(Error::<T>::NotAssignedTranscoder.into());
+				};
+				Some(index)
+			};
+			let (price, cursor, budget) = match grace.and_then(|index| job.graces.get(index)) {
+				Some(grace) => {
+					ensure!(now <= grace.until, Error::<T>::GracePeriodOver);
+					(grace.price_per_segment, grace.next_claimable_seq, grace.reserved)
+				},
+				None => match (&job.assignment, grace) {
+					(Some(assignment), None) =>
+						(assignment.price_per_segment, job.next_claimable_seq, job.deposit),
+					_ => return Err(Error::<T>::NotAssignedTranscoder.into()),
+				},
+			};
 			ensure!(start_seq <= end_seq, Error::<T>::InvalidRange);
 			let next_claimable = end_seq.checked_add(1).ok_or(Error::<T>::InvalidRange)?;
 			let segments = next_claimable.saturating_sub(start_seq);
 			ensure!(segments <= T::MaxSegmentsPerClaim::get(), Error::<T>::RangeTooLong);
-			ensure!(start_seq >= job.next_claimable_seq, Error::<T>::DoubleClaim);
+			ensure!(start_seq >= cursor, Error::<T>::DoubleClaim);
 			let fee = Self::fee_for(segments, job.profiles.len(), price)?;
-			job.deposit = job.deposit.checked_sub(&fee).ok_or(Error::<T>::InsufficientDeposit)?;
+			let left = budget.checked_sub(&fee).ok_or(Error::<T>::InsufficientDeposit)?;
+			match grace.and_then(|index| job.graces.get_mut(index)) {
+				Some(grace) => {
+					grace.reserved = left;
+					grace.next_claimable_seq = next_claimable;
+				},
+				None => {
+					job.deposit = left;
+					job.next_claimable_seq = next_claimable;
+				},
+			}
 			job.escrow = job.escrow.checked_add(&fee).ok_or(Error::<T>::Overflow)?;
 			let claim_id = NextClaimId::<T>::get();
 			NextClaimId::<T>::put(claim_id.checked_add(1).ok_or(Error::<T>::Overflow)?);
@@ -792,7 +932,6 @@ pub mod pallet {
 				)?;
 				T::Currency::hold(&HoldReason::ClaimEscrow.into(), &job.broadcaster, fee)?;
 			}
-			job.next_claimable_seq = next_claimable;
 			let payable_at = now.saturating_add(T::VerificationWindow::get());
 			let claim = ClaimInfo {
 				job_id,
@@ -878,12 +1017,14 @@ pub mod pallet {
 				if job.status != JobStatus::Assigned || !assigned_to_who {
 					continue;
 				}
+				Self::start_grace(job_id, &mut job);
 				job.status = JobStatus::AwaitingTranscoder;
 				job.assignment = None;
-				Jobs::<T>::insert(job_id, job);
 				// Pushing only fails when a queue counter overflows u64: then the job stays
 				// waiting and its broadcaster can cancel it.
-				let _ = Self::push_election(ElectionQueue::Fresh, job_id, due, Some(who.clone()));
+				job.election_slot =
+					Self::push_election(ElectionQueue::Fresh, job_id, due, Some(who.clone())).ok();
+				Jobs::<T>::insert(job_id, job);
 				Self::deposit_event(Event::TranscoderUnassigned {
 					job_id,
 					transcoder: who.clone(),
@@ -969,8 +1110,8 @@ pub mod pallet {
 				profile.validate().map_err(|error| match error {
 					ProfileError::ZeroResolution => Error::<T>::ZeroResolution,
 					ProfileError::OddResolution => Error::<T>::OddResolution,
-					ProfileError::EmptyName | ProfileError::NameTooLong =>
-						Error::<T>::EmptyProfileName,
+					ProfileError::EmptyName => Error::<T>::EmptyProfileName,
+					ProfileError::NameTooLong => Error::<T>::ProfileNameTooLong,
 					ProfileError::ZeroBitrate => Error::<T>::ZeroBitrate,
 					ProfileError::ZeroFps => Error::<T>::ZeroFps,
 				})?;
@@ -1053,6 +1194,13 @@ pub mod pallet {
 			stream: &mut StreamOf<T>,
 			reason: EndReason,
 		) -> DispatchResult {
+			if job.status == JobStatus::Assigned {
+				Self::start_grace(job_id, &mut job);
+			}
+			// A waiting job leaves its election queue: its slot must not delay other elections.
+			if let Some((queue, index)) = job.election_slot.take() {
+				Elections::<T>::remove(queue, index);
+			}
 			let released = job.deposit;
 			if !released.is_zero() {
 				T::Currency::release(
@@ -1075,51 +1223,183 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Gives the transcoder assigned to `job` (the caller takes the assignment away and
+		/// stores the job) a grace claim: the work it did stays claimable for
+		/// `ClaimGracePeriod` blocks, paid from a reservation of the deposit of at most
+		/// `MinSegmentsCovered` segments of every profile at its price (what a new job's deposit
+		/// must cover; the worker claims more often than that). No grace when the job has
+		/// `MAX_GRACES_PER_JOB` already, or the reservation would be zero.
+		fn start_grace(job_id: JobId, job: &mut JobOf<T>) {
+			let Some(assignment) = &job.assignment else { return };
+			let transcoder = assignment.transcoder.clone();
+			let price = assignment.price_per_segment;
+			let cap = Self::fee_for(u64::from(T::MinSegmentsCovered::get()), job.profiles.len(), price)
+				.unwrap_or(job.deposit);
+			let reserved = job.deposit.min(cap);
+			if reserved.is_zero() {
+				return;
+			}
+			let now = frame_system::Pallet::<T>::block_number();
+			let until = now.saturating_add(T::ClaimGracePeriod::get());
+			let next_claimable_seq = job.next_claimable_seq;
+			let existing = job.graces.iter_mut().find(|grace| grace.transcoder == transcoder);
+			match existing {
+				// Left the same job a second time within its grace: one reservation, the later end.
+				Some(grace) => {
+					grace.reserved = grace.reserved.saturating_add(reserved);
+					grace.until = until;
+					grace.price_per_segment = price;
+				},
+				None => {
+					let grace = Grace {
+						transcoder: transcoder.clone(),
+						price_per_segment: price,
+						reserved,
+						until,
+						next_claimable_seq,
+					};
+					if job.graces.try_push(grace).is_err() {
+						return;
+					}
+				},
+			}
+			let mut bounds = GraceBounds::<T>::get();
+			let index = bounds.tail;
+			let Some(tail) = index.checked_add(1) else {
+				// The queue counter cannot overflow u64 in practice; without an expiry entry the
+				// grace would never end, so give none.
+				job.graces.retain(|grace| grace.transcoder != transcoder);
+				return;
+			};
+			bounds.tail = tail;
+			GraceQueue::<T>::insert(index, GraceExpiry { job_id, transcoder: transcoder.clone(), until });
+			GraceBounds::<T>::put(bounds);
+			job.deposit = job.deposit.saturating_sub(reserved);
+			GraceJobs::<T>::insert(&transcoder, job_id, ());
+			Self::deposit_event(Event::GraceStarted { job_id, transcoder, reserved, until });
+		}
+
+		/// Ends the grace periods that are over, at most `MaxPayoutsPerBlock`. Returns how many
+		/// queue entries it looked at.
+		pub(crate) fn run_grace_expiries(now: BlockNumberFor<T>) -> u32 {
+			let budget = T::MaxPayoutsPerBlock::get();
+			let mut bounds = GraceBounds::<T>::get();
+			let start = bounds.head;
+			let mut used = 0u32;
+			while used < budget && bounds.head < bounds.tail {
+				if let Some(entry) = GraceQueue::<T>::get(bounds.head) {
+					if entry.until >= now {
+						break;
+					}
+					GraceQueue::<T>::remove(bounds.head);
+					Self::end_grace(entry);
+				}
+				bounds.head = bounds.head.saturating_add(1);
+				used = used.saturating_add(1);
+			}
+			if bounds.head != start {
+				GraceBounds::<T>::put(bounds);
+			}
+			used
+		}
+
+		/// Ends a grace claim whose period is over: what is left of its reservation goes back to
+		/// the job's deposit, or to the broadcaster if the job ended. An entry for a grace that
+		/// was extended since (the transcoder left the job again) is stale and ignored.
+		fn end_grace(entry: GraceExpiry<T::AccountId, BlockNumberFor<T>>) {
+			let GraceExpiry { job_id, transcoder, until } = entry;
+			let Some(mut job) = Jobs::<T>::get(job_id) else { return };
+			let Some(index) = job
+				.graces
+				.iter()
+				.position(|grace| grace.transcoder == transcoder && grace.until == until)
+			else {
+				return;
+			};
+			let returned = job.graces.get(index).map_or_else(Zero::zero, |grace| grace.reserved);
+			let to_deposit = job.status != JobStatus::Ended;
+			if to_deposit {
+				job.deposit = job.deposit.saturating_add(returned);
+			} else if !returned.is_zero() {
+				// The reservation is on hold under `JobDeposit`, recorded by this job: releasing
+				// it fails only on a bug, and then the grace stays (and `do_try_state` says so).
+				let released = T::Currency::release(
+					&HoldReason::JobDeposit.into(),
+					&job.broadcaster,
+					returned,
+					Precision::Exact,
+				);
+				if released.is_err() {
+					return;
+				}
+			}
+			job.graces.remove(index);
+			Jobs::<T>::insert(job_id, job);
+			GraceJobs::<T>::remove(&transcoder, job_id);
+			Self::deposit_event(Event::GraceEnded { job_id, transcoder, returned, to_deposit });
+		}
+
 		fn push_election(
 			queue: ElectionQueue,
 			job_id: JobId,
 			due: BlockNumberFor<T>,
 			exclude: Option<T::AccountId>,
-		) -> DispatchResult {
+		) -> Result<(ElectionQueue, u64), DispatchError> {
 			let mut bounds = ElectionBounds::<T>::get(queue);
 			let index = bounds.tail;
 			bounds.tail = index.checked_add(1).ok_or(ArithmeticError::Overflow)?;
 			Elections::<T>::insert(queue, index, ElectionRequest { job_id, due, exclude });
 			ElectionBounds::<T>::insert(queue, bounds);
-			Ok(())
+			Ok((queue, index))
 		}
 
-		/// Runs the due elections, at most `MaxElectionsPerBlock`. Returns how many ran and how
-		/// many candidates they considered.
-		pub(crate) fn run_elections(now: BlockNumberFor<T>) -> (u32, u32) {
+		/// Runs the due elections, at most `MaxElectionsPerBlock`. Slots emptied by ended jobs
+		/// are skipped without using an election, at most [`STALE_SKIPS_PER_ELECTION`] per
+		/// election of the budget. Returns how many elections ran, how many candidates they
+		/// considered and how many empty slots were skipped.
+		pub(crate) fn run_elections(now: BlockNumberFor<T>) -> (u32, u32, u32) {
 			let budget = T::MaxElectionsPerBlock::get();
+			let stale_budget = budget.saturating_mul(STALE_SKIPS_PER_ELECTION);
 			let mut used = 0u32;
+			let mut skipped = 0u32;
 			let mut candidates: Option<Vec<CandidateOf<T>>> = None;
 			for queue in [ElectionQueue::Fresh, ElectionQueue::Retry] {
-				let mut bounds = ElectionBounds::<T>::get(queue);
-				while used < budget && bounds.head < bounds.tail {
-					let Some(request) = Elections::<T>::get(queue, bounds.head) else {
-						// Cannot happen (entries between head and tail exist); skip the slot.
-						bounds.head = bounds.head.saturating_add(1);
+				let QueueBounds { mut head, tail } = ElectionBounds::<T>::get(queue);
+				let start = head;
+				while used < budget && skipped < stale_budget && head < tail {
+					let Some(request) = Elections::<T>::get(queue, head) else {
+						// An ended job's slot: free.
+						head = head.saturating_add(1);
+						skipped = skipped.saturating_add(1);
 						continue;
 					};
 					if request.due > now {
 						break;
 					}
-					Elections::<T>::remove(queue, bounds.head);
-					bounds.head = bounds.head.saturating_add(1);
+					Elections::<T>::remove(queue, head);
+					head = head.saturating_add(1);
+					let job = Jobs::<T>::get(request.job_id)
+						.filter(|job| job.status == JobStatus::AwaitingTranscoder);
+					let Some(job) = job else {
+						// Cannot happen (ending a job removes its entry); free all the same.
+						skipped = skipped.saturating_add(1);
+						continue;
+					};
 					used = used.saturating_add(1);
 					let candidates = candidates.get_or_insert_with(|| {
 						let mut all = T::Directory::active_transcoders();
 						all.truncate(T::MaxCandidates::get() as usize);
 						all
 					});
-					Self::elect(request, candidates, now);
+					Self::elect(request, job, candidates, now);
 				}
-				ElectionBounds::<T>::insert(queue, bounds);
+				// Only the head: elections above may have pushed entries (moving the tail).
+				if head != start {
+					ElectionBounds::<T>::mutate(queue, |bounds| bounds.head = head);
+				}
 			}
 			let considered = candidates.map_or(0, |all| u32::try_from(all.len()).unwrap_or(u32::MAX));
-			(used, considered)
+			(used, considered, skipped)
 		}
 
 		/// The election seed of `job_id` in this block.
@@ -1128,16 +1408,15 @@ pub mod pallet {
 			sp_io_hash(&(ELECTION_CONTEXT, parent, job_id).encode())
 		}
 
+		/// Elects a transcoder for `job`, waiting and just taken out of its queue.
 		fn elect(
 			request: ElectionRequest<T::AccountId, BlockNumberFor<T>>,
+			mut job: JobOf<T>,
 			candidates: &[CandidateOf<T>],
 			now: BlockNumberFor<T>,
 		) {
 			let ElectionRequest { job_id, exclude, .. } = request;
-			let Some(mut job) = Jobs::<T>::get(job_id) else { return };
-			if job.status != JobStatus::AwaitingTranscoder {
-				return;
-			}
+			job.election_slot = None;
 			let max_jobs = T::MaxJobsPerTranscoder::get() as usize;
 			let eligible: Vec<&CandidateOf<T>> = candidates
 				.iter()
@@ -1157,19 +1436,23 @@ pub mod pallet {
 				// See `on_transcoder_deactivated` for why a failed push is tolerable. The
 				// exclusion is dropped: a retry interval (a round) later the directory no longer
 				// lists a deactivated transcoder, and one that came back may work again.
-				let _ = Self::push_election(ElectionQueue::Retry, job_id, retry_at, None);
+				job.election_slot =
+					Self::push_election(ElectionQueue::Retry, job_id, retry_at, None).ok();
+				Jobs::<T>::insert(job_id, job);
 				Self::deposit_event(Event::NoEligibleTranscoder { job_id, retry_at });
 				return;
 			};
 			let transcoder = chosen.who.clone();
 			if TranscoderJobs::<T>::try_mutate(&transcoder, |jobs| jobs.try_push(job_id)).is_err() {
 				// Filtered above: cannot happen. Retry rather than lose the job.
-				let _ = Self::push_election(
+				job.election_slot = Self::push_election(
 					ElectionQueue::Retry,
 					job_id,
 					now.saturating_add(1u32.into()),
 					exclude,
-				);
+				)
+				.ok();
+				Jobs::<T>::insert(job_id, job);
 				return;
 			}
 			let service_uri = T::Directory::service_uri(&transcoder);

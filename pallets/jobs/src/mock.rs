@@ -37,6 +37,7 @@ pub const MIN_PRICE: u64 = 1;
 pub const JOB_LIFETIME: u64 = 100;
 pub const WINDOW: u64 = 5;
 pub const RETRY_INTERVAL: u64 = 10;
+pub const GRACE: u64 = 20;
 pub const MAX_ELECTIONS: u32 = 3;
 pub const MAX_PAYOUTS: u32 = 3;
 pub const MAX_JOBS_PER_TRANSCODER: u32 = 4;
@@ -59,6 +60,8 @@ parameter_types! {
 	pub const JobsPalletId: PalletId = PalletId(*b"olc/jobs");
 	/// The directory's active transcoders (who, stake, price).
 	pub static ActiveTranscoders: Vec<Candidate<u64, u64>> = vec![];
+	/// Transcoders ever activated (they have a pool in pallet-staking-delegation).
+	pub static KnownTranscoders: Vec<u64> = vec![];
 	/// Fees credited through the fee double: (payer, transcoder, amount).
 	pub static CreditedFees: Vec<(u64, u64, u64)> = vec![];
 	/// Verdicts the verification double gives; claims not listed are paid.
@@ -97,15 +100,16 @@ impl TranscoderDirectory<u64, u64> for TestDirectory {
 	}
 }
 
-/// Behaves like pallet-staking-delegation's `add_fees`: only active transcoders, non-zero
-/// amounts, the payer keeps its existential deposit.
+/// Behaves like pallet-staking-delegation's `add_fees`: any transcoder that has a pool (here:
+/// was ever active) is paid, also after it left the active set; non-zero amounts; the payer
+/// keeps its existential deposit.
 pub struct TestFees;
 impl TranscoderFees<u64, u64> for TestFees {
 	fn add_fees(payer: &u64, transcoder: &u64, amount: u64) -> Result<(), DispatchError> {
 		if amount == 0 {
 			return Err(DispatchError::Other("ZeroAmount"));
 		}
-		if !ActiveTranscoders::get().iter().any(|c| c.who == *transcoder) {
+		if !KnownTranscoders::get().contains(transcoder) {
 			return Err(DispatchError::Other("TranscoderNotActive"));
 		}
 		<Balances as Mutate<u64>>::transfer(payer, &FEE_POT, amount, Preservation::Preserve)?;
@@ -135,6 +139,7 @@ pub struct TestBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<u64, u64> for TestBenchmarkHelper {
 	fn activate_transcoder(who: &u64, stake: u64, price: u64) {
+		KnownTranscoders::mutate(|known| known.push(*who));
 		ActiveTranscoders::mutate(|all| {
 			all.push(Candidate { who: *who, stake, price_per_segment: price })
 		});
@@ -152,6 +157,7 @@ impl pallet_jobs::Config for Test {
 	type MinPricePerSegment = ConstU64<MIN_PRICE>;
 	type JobLifetime = ConstU64<JOB_LIFETIME>;
 	type VerificationWindow = ConstU64<WINDOW>;
+	type ClaimGracePeriod = ConstU64<GRACE>;
 	type ElectionRetryInterval = ConstU64<RETRY_INTERVAL>;
 	type MaxElectionsPerBlock = ConstU32<MAX_ELECTIONS>;
 	type MaxPayoutsPerBlock = ConstU32<MAX_PAYOUTS>;
@@ -175,6 +181,7 @@ pub const INITIAL: u64 = 1_000_000;
 
 /// Makes `who` active in the directory double with `stake` and `price`.
 pub fn activate(who: u64, stake: u64, price: u64) {
+	KnownTranscoders::mutate(|known| known.push(who));
 	ActiveTranscoders::mutate(|all| {
 		all.retain(|c| c.who != who);
 		all.push(Candidate { who, stake, price_per_segment: price });
@@ -208,8 +215,29 @@ pub fn run_to_block(n: u64) {
 	}
 }
 
-pub fn new_test_ext() -> sp_io::TestExternalities {
+/// Test externalities that check the pallet's invariants (`do_try_state`) after the test's
+/// closure, so every unit test ends with them.
+pub struct CheckedExt(sp_io::TestExternalities);
+
+impl CheckedExt {
+	/// Runs `test`, then the invariants.
+	pub fn execute_with<R>(&mut self, test: impl FnOnce() -> R) -> R {
+		self.0.execute_with(|| {
+			let result = test();
+			Jobs::do_try_state().unwrap();
+			result
+		})
+	}
+}
+
+pub fn new_test_ext() -> CheckedExt {
+	CheckedExt(raw_test_ext())
+}
+
+/// The externalities without the invariant check at the end.
+pub fn raw_test_ext() -> sp_io::TestExternalities {
 	ActiveTranscoders::take();
+	KnownTranscoders::take();
 	CreditedFees::take();
 	Verdicts::take();
 	SeenClaims::take();

@@ -1,8 +1,11 @@
 //! Property test: random sequences of job calls, elections, claims, verdicts, payouts and
 //! deactivations conserve OLC. After every step:
 //! - total issuance never changes;
-//! - each broadcaster's deposit hold is the sum of its jobs' deposits, its escrow hold the sum
-//!   of its jobs' escrow and of its unsettled claims' fees;
+//! - each broadcaster's deposit hold is the sum of its jobs' deposits and grace reservations,
+//!   its escrow hold the sum of its jobs' escrow and of its unsettled claims' fees;
+//! - the pallet's own invariants (`do_try_state`);
+//! - who ends up with what: every fee credited went to the transcoder that made the claim, and
+//!   grace claims (made after the job ended or the transcoder was deactivated) are paid like any.
 //! - each broadcaster's free + held + fees paid from its jobs equals its initial balance;
 //! - the fee pot received exactly the fees paid, and the payout account keeps only its
 //!   existential deposit.
@@ -24,6 +27,7 @@ enum Op {
 	EndJob { job: u8, by_other: bool },
 	CancelJob { job: u8 },
 	Claim { job: u8, gap: u64, len: u64 },
+	GraceClaim { job: u8, len: u64 },
 	Distribute { claim: u8 },
 	Verdict { claim: u8, verdict: u8 },
 	Activate { transcoder: usize, stake: u64, price: u64 },
@@ -39,6 +43,7 @@ fn op() -> impl Strategy<Value = Op> {
 		(any::<u8>(), any::<bool>()).prop_map(|(job, by_other)| Op::EndJob { job, by_other }),
 		any::<u8>().prop_map(|job| Op::CancelJob { job }),
 		(any::<u8>(), 0..5u64, 0..60u64).prop_map(|(job, gap, len)| Op::Claim { job, gap, len }),
+		(any::<u8>(), 0..15u64).prop_map(|(job, len)| Op::GraceClaim { job, len }),
 		any::<u8>().prop_map(|claim| Op::Distribute { claim }),
 		(any::<u8>(), 0..3u8).prop_map(|(claim, verdict)| Op::Verdict { claim, verdict }),
 		(0..3usize, 0..1_000u64, 1..20u64)
@@ -63,7 +68,10 @@ fn check_invariants(issuance: u64) {
 	let mut all_paid = 0;
 	for who in BROADCASTERS {
 		let mine = jobs.iter().filter(|job| job.broadcaster == who);
-		let deposits: u64 = mine.clone().map(|job| job.deposit).sum();
+		let deposits: u64 = mine
+			.clone()
+			.map(|job| job.deposit + job.graces.iter().map(|grace| grace.reserved).sum::<u64>())
+			.sum();
 		let escrow: u64 = mine.clone().map(|job| job.escrow).sum();
 		let paid: u64 = mine.clone().map(|job| job.paid).sum();
 		let claimed: u64 =
@@ -84,6 +92,28 @@ fn check_invariants(issuance: u64) {
 	assert_eq!(Balances::free_balance(FEE_POT), EXISTENTIAL_DEPOSIT + all_paid);
 	assert_eq!(CreditedFees::get().iter().map(|(_, _, amount)| amount).sum::<u64>(), all_paid);
 	assert_eq!(Balances::free_balance(Jobs::payout_account()), EXISTENTIAL_DEPOSIT);
+	for (_, transcoder, amount) in CreditedFees::get() {
+		let claimed = ClaimsMade::get()
+			.iter()
+			.filter(|(who, _)| *who == transcoder)
+			.map(|(_, fee)| fee)
+			.sum::<u64>();
+		let credited = CreditedFees::get()
+			.iter()
+			.filter(|(_, who, _)| *who == transcoder)
+			.map(|(_, _, fee)| fee)
+			.sum::<u64>();
+		assert!(amount <= credited && credited <= claimed, "fees credited to a transcoder that did not claim them");
+	}
+	Jobs::do_try_state().unwrap();
+}
+
+/// Records a successful claim's transcoder and fee.
+fn note_claim(who: u64, result: frame_support::dispatch::DispatchResult) {
+	if result.is_ok() {
+		let fee = Claims::<Test>::get(crate::NextClaimId::<Test>::get() - 1).unwrap().fee;
+		ClaimsMade::mutate(|made| made.push((who, fee)));
+	}
 }
 
 fn apply(op: Op) {
@@ -126,7 +156,21 @@ fn apply(op: Op) {
 				let who = stored.assignment.map_or(T1, |a| a.transcoder);
 				// gap 0 sometimes overlaps on purpose (start one before the next claimable).
 				let start = if gap == 0 { next.saturating_sub(1) } else { next + gap - 1 };
-				let _ = Jobs::claim_work(RuntimeOrigin::signed(who), job_id, start, start + len, [0; 32]);
+				note_claim(
+					who,
+					Jobs::claim_work(RuntimeOrigin::signed(who), job_id, start, start + len, [0; 32]),
+				);
+			},
+		Op::GraceClaim { job, len } =>
+			if let Some(job_id) = pick(&jobs, job) {
+				let stored = JobsStorage::<Test>::get(job_id).unwrap();
+				if let Some(grace) = stored.graces.first() {
+					let (who, start) = (grace.transcoder, grace.next_claimable_seq);
+					note_claim(
+						who,
+						Jobs::claim_work(RuntimeOrigin::signed(who), job_id, start, start + len, [0; 32]),
+					);
+				}
 			},
 		Op::Distribute { claim } =>
 			if let Some(claim_id) = pick(&claims, claim) {
@@ -157,6 +201,8 @@ fn apply(op: Op) {
 frame_support::parameter_types! {
 	/// Each broadcaster's one stream, created at the start of a case.
 	pub static StreamsOf: Vec<(u64, olc_primitives::StreamId)> = vec![];
+	/// Successful claims of a case: (transcoder, fee).
+	pub static ClaimsMade: Vec<(u64, u64)> = vec![];
 }
 
 struct Streams;
@@ -174,6 +220,7 @@ proptest! {
 		new_test_ext().execute_with(|| {
 			let issuance = Balances::total_issuance();
 			StreamsOf::take();
+			ClaimsMade::take();
 			for who in BROADCASTERS {
 				frame_support::assert_ok!(Jobs::create_stream(
 					RuntimeOrigin::signed(who),
@@ -201,7 +248,8 @@ proptest! {
 				let owner = JobsStorage::<Test>::get(job_id).unwrap().broadcaster;
 				let _ = Jobs::end_job(RuntimeOrigin::signed(owner), job_id);
 			}
-			apply(Op::Advance { blocks: WINDOW + 1 });
+			// Grace expiries run at most `MAX_PAYOUTS` a block.
+			apply(Op::Advance { blocks: WINDOW.max(GRACE) + 40 });
 			for claim_id in 0..crate::NextClaimId::<Test>::get() {
 				let _ = Jobs::distribute_fees(RuntimeOrigin::signed(CHARLIE), claim_id);
 			}

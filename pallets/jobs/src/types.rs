@@ -23,6 +23,12 @@ pub type StreamTitle = BoundedVec<u8, ConstU32<MAX_TITLE_LEN>>;
 pub const MAX_OPEN_JOBS_PER_STREAM: u32 = 4;
 /// Most streams one owner may have that are not ended or banned (bounds banning a broadcaster).
 pub const MAX_OPEN_STREAMS_PER_OWNER: u32 = 8;
+/// Most transcoders a job keeps a grace claim for at once (see [`Grace`]); a transcoder that
+/// leaves a job while all are taken gets none.
+pub const MAX_GRACES_PER_JOB: u32 = 4;
+/// The grace claims of a job.
+pub type Graces<AccountId, Balance, BlockNumber> =
+	BoundedVec<Grace<AccountId, Balance, BlockNumber>, ConstU32<MAX_GRACES_PER_JOB>>;
 /// The open jobs of a stream.
 pub type OpenJobs = BoundedVec<JobId, ConstU32<MAX_OPEN_JOBS_PER_STREAM>>;
 /// The profiles a job transcodes into.
@@ -92,8 +98,8 @@ pub enum JobStatus {
 	AwaitingTranscoder,
 	/// A transcoder works on it.
 	Assigned,
-	/// Ended or cancelled: no more claims; its unclaimed deposit was released. Claims made
-	/// before still settle.
+	/// Ended or cancelled: no new work; its unclaimed deposit was released, except what is
+	/// reserved for its last transcoder's grace claims. Claims made before still settle.
 	Ended,
 }
 
@@ -140,6 +146,48 @@ pub struct JobInfo<AccountId, Balance, BlockNumber> {
 	/// stream has its own, so transcoders sharing a stream's ladder are each paid for their
 	/// renditions and none can lock the others out.
 	pub next_claimable_seq: SegmentSeq,
+	/// Transcoders that left the job (it ended, or they were deactivated) and may still claim
+	/// the work they did while assigned, until their grace period ends.
+	pub graces: Graces<AccountId, Balance, BlockNumber>,
+	/// Where a job waiting for a transcoder is queued for election (queue and index), so that
+	/// ending it removes the entry and a cancelled job costs no election slot.
+	pub election_slot: Option<(ElectionQueue, u64)>,
+}
+
+impl<AccountId: PartialEq, Balance, BlockNumber> JobInfo<AccountId, Balance, BlockNumber> {
+	/// The grace claim of `who` on this job, if it has one.
+	pub fn grace_of(&self, who: &AccountId) -> Option<&Grace<AccountId, Balance, BlockNumber>> {
+		self.graces.iter().find(|grace| grace.transcoder == *who)
+	}
+}
+
+/// What a transcoder that left a job may still claim: the work it did while assigned, at its
+/// agreed price, until `until`, paid from `reserved` (part of the deposit kept on hold for it).
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct Grace<AccountId, Balance, BlockNumber> {
+	/// The transcoder that left.
+	pub transcoder: AccountId,
+	/// Its agreed price per segment and profile.
+	pub price_per_segment: Balance,
+	/// Deposit kept on hold for its claims; what is left at `until` goes back to the job's
+	/// deposit (open job) or to the broadcaster (ended job).
+	pub reserved: Balance,
+	/// The last block in which it may claim.
+	pub until: BlockNumber,
+	/// Its own claim cursor, from the job's when it left: its claims start at or above it.
+	pub next_claimable_seq: SegmentSeq,
+}
+
+/// An entry of the grace expiry queue: job `job_id`'s grace claim of `transcoder` ends after
+/// block `until`.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct GraceExpiry<AccountId, BlockNumber> {
+	/// The job.
+	pub job_id: JobId,
+	/// The transcoder.
+	pub transcoder: AccountId,
+	/// The last block of its grace period.
+	pub until: BlockNumber,
 }
 
 /// A claim of transcoded segments, paid after its verification window.

@@ -24,6 +24,7 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_election(c: u32, ) -> Weight;
 	fn on_initialize_payout() -> Weight;
+	fn on_initialize_grace_expiry() -> Weight;
 	fn on_transcoder_deactivated(j: u32, ) -> Weight;
 }
 
@@ -40,7 +41,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Streams` (`max_values`: None, `max_size`: Some(248), added: 2723, mode: `MaxEncodedLen`)
 	fn create_stream() -> Weight {
 		// Proof size: measured 62, estimated 3770 bytes.
-		Weight::from_parts(15_413_000, 3770)
+		Weight::from_parts(14_802_000, 3770)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -57,61 +58,71 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::ElectionBounds` (r:1 w:1)
 	/// Proof: `Jobs::ElectionBounds` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:0 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::StreamJobs` (r:0 w:1)
 	/// Proof: `Jobs::StreamJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Elections` (r:0 w:1)
 	/// Proof: `Jobs::Elections` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn create_job() -> Weight {
 		// Proof size: measured 545, estimated 3713 bytes.
-		Weight::from_parts(67_781_000, 3713)
+		Weight::from_parts(65_187_000, 3713)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Streams` (r:1 w:1)
 	/// Proof: `Jobs::Streams` (`max_values`: None, `max_size`: Some(248), added: 2723, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Elections` (r:0 w:1)
+	/// Proof: `Jobs::Elections` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
 	fn cancel_job() -> Weight {
-		// Proof size: measured 984, estimated 4202 bytes.
-		Weight::from_parts(52_058_000, 4202)
+		// Proof size: measured 995, estimated 4517 bytes.
+		Weight::from_parts(52_719_000, 4517)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
-		// Proof size: measured 892, estimated 4202 bytes.
-		Weight::from_parts(55_362_000, 4202)
+		// Proof size: measured 894, estimated 4517 bytes.
+		Weight::from_parts(55_803_000, 4517)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Streams` (r:1 w:1)
 	/// Proof: `Jobs::Streams` (`max_values`: None, `max_size`: Some(248), added: 2723, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceBounds` (r:1 w:1)
+	/// Proof: `Jobs::GraceBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::TranscoderJobs` (r:1 w:1)
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceQueue` (r:0 w:1)
+	/// Proof: `Jobs::GraceQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceJobs` (r:0 w:1)
+	/// Proof: `Jobs::GraceJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn end_job() -> Weight {
-		// Proof size: measured 1154, estimated 4202 bytes.
-		Weight::from_parts(57_015_000, 4202)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size: measured 1209, estimated 4517 bytes.
+		Weight::from_parts(66_089_000, 4517)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
+	/// Storage: `Reporting::Banned` (r:1 w:0)
+	/// Proof: `Reporting::Banned` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextClaimId` (r:1 w:1)
 	/// Proof: `Jobs::NextClaimId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -129,9 +140,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Verification::Tasks` (r:0 w:1)
 	/// Proof: `Verification::Tasks` (`max_values`: None, `max_size`: Some(45), added: 2520, mode: `MaxEncodedLen`)
 	fn claim_work() -> Weight {
-		// Proof size: measured 924, estimated 4202 bytes.
-		Weight::from_parts(94_011_000, 4202)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured 982, estimated 4517 bytes.
+		Weight::from_parts(95_262_000, 4517)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Jobs::Claims` (r:1 w:1)
@@ -153,17 +164,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakingDelegation::Delegators` (r:1 w:1)
 	/// Proof: `StakingDelegation::Delegators` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
 	fn distribute_fees() -> Weight {
-		// Proof size: measured 2245, estimated 8799 bytes.
-		Weight::from_parts(125_327_000, 8799)
+		// Proof size: measured 2247, estimated 8799 bytes.
+		Weight::from_parts(122_764_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Jobs::Streams` (r:1 w:1)
 	/// Proof: `Jobs::Streams` (`max_values`: None, `max_size`: Some(248), added: 2723, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:4 w:4)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceBounds` (r:1 w:1)
+	/// Proof: `Jobs::GraceBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -172,20 +185,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OwnerStreams` (r:1 w:1)
 	/// Proof: `Jobs::OwnerStreams` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceQueue` (r:0 w:4)
+	/// Proof: `Jobs::GraceQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceJobs` (r:0 w:4)
+	/// Proof: `Jobs::GraceJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn end_stream(j: u32, ) -> Weight {
-		// Proof size: measured 1154, estimated 4027 bytes.
-		Weight::from_parts(18_362_897, 4027)
-			.saturating_add(Weight::from_parts(39_946_948, 0).saturating_mul(j.into()))
+		// Proof size: measured 1186, estimated 4027 bytes.
+		Weight::from_parts(20_165_531, 4027)
+			.saturating_add(Weight::from_parts(46_819_186, 0).saturating_mul(j.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(j.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(j.into())))
-			.saturating_add(Weight::from_parts(0, 3212).saturating_mul(j.into()))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(j.into())))
+			.saturating_add(Weight::from_parts(0, 3527).saturating_mul(j.into()))
 	}
 	/// Storage: `Jobs::Streams` (r:1 w:1)
 	/// Proof: `Jobs::Streams` (`max_values`: None, `max_size`: Some(248), added: 2723, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:4 w:4)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceBounds` (r:1 w:1)
+	/// Proof: `Jobs::GraceBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -194,38 +213,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::OwnerStreams` (r:1 w:1)
 	/// Proof: `Jobs::OwnerStreams` (`max_values`: None, `max_size`: Some(305), added: 2780, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceQueue` (r:0 w:4)
+	/// Proof: `Jobs::GraceQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceJobs` (r:0 w:4)
+	/// Proof: `Jobs::GraceJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn ban_stream(j: u32, ) -> Weight {
-		// Proof size: measured 1154, estimated 4027 bytes.
-		Weight::from_parts(18_106_554, 4027)
-			.saturating_add(Weight::from_parts(39_473_928, 0).saturating_mul(j.into()))
+		// Proof size: measured 1186, estimated 4027 bytes.
+		Weight::from_parts(20_379_367, 4027)
+			.saturating_add(Weight::from_parts(46_940_461, 0).saturating_mul(j.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(j.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(j.into())))
-			.saturating_add(Weight::from_parts(0, 3212).saturating_mul(j.into()))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(j.into())))
+			.saturating_add(Weight::from_parts(0, 3527).saturating_mul(j.into()))
 	}
-	/// Storage: `Jobs::ElectionBounds` (r:2 w:2)
+	/// Storage: `Jobs::ElectionBounds` (r:2 w:0)
 	/// Proof: `Jobs::ElectionBounds` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextClaimId` (r:1 w:0)
 	/// Proof: `Jobs::NextClaimId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextClaimToSettle` (r:1 w:0)
 	/// Proof: `Jobs::NextClaimToSettle` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceBounds` (r:1 w:0)
+	/// Proof: `Jobs::GraceBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_idle() -> Weight {
 		// Proof size: measured 6, estimated 5990 bytes.
-		Weight::from_parts(7_671_000, 5990)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		Weight::from_parts(5_458_000, 5990)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
-	/// Storage: `Jobs::ElectionBounds` (r:2 w:2)
+	/// Storage: `Jobs::ElectionBounds` (r:2 w:1)
 	/// Proof: `Jobs::ElectionBounds` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Elections` (r:1 w:1)
 	/// Proof: `Jobs::Elections` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Jobs` (r:1 w:1)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::ActiveSet` (r:1 w:0)
 	/// Proof: `StakingDelegation::ActiveSet` (`max_values`: Some(1), `max_size`: Some(1153), added: 1648, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::Transcoders` (r:16 w:0)
 	/// Proof: `StakingDelegation::Transcoders` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
-	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::TranscoderJobs` (r:16 w:1)
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -234,16 +258,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::NextClaimId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextClaimToSettle` (r:1 w:0)
 	/// Proof: `Jobs::NextClaimToSettle` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceBounds` (r:1 w:0)
+	/// Proof: `Jobs::GraceBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_election(c: u32, ) -> Weight {
-		// Proof size: measured 832, estimated 5990 bytes.
-		Weight::from_parts(35_557_901, 5990)
-			.saturating_add(Weight::from_parts(4_912_179, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Proof size: measured 843, estimated 5990 bytes.
+		Weight::from_parts(35_503_064, 5990)
+			.saturating_add(Weight::from_parts(4_893_392, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 3037).saturating_mul(c.into()))
 	}
-	/// Storage: `Jobs::ElectionBounds` (r:2 w:2)
+	/// Storage: `Jobs::ElectionBounds` (r:2 w:0)
 	/// Proof: `Jobs::ElectionBounds` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextClaimId` (r:1 w:0)
 	/// Proof: `Jobs::NextClaimId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -268,113 +294,149 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakingDelegation::Delegators` (r:1 w:1)
 	/// Proof: `StakingDelegation::Delegators` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceBounds` (r:1 w:0)
+	/// Proof: `Jobs::GraceBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn on_initialize_payout() -> Weight {
-		// Proof size: measured 2290, estimated 8799 bytes.
-		Weight::from_parts(135_713_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(16_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Proof size: measured 2312, estimated 8799 bytes.
+		Weight::from_parts(129_803_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+	}
+	/// Storage: `Jobs::ElectionBounds` (r:2 w:0)
+	/// Proof: `Jobs::ElectionBounds` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::NextClaimId` (r:1 w:0)
+	/// Proof: `Jobs::NextClaimId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::NextClaimToSettle` (r:1 w:0)
+	/// Proof: `Jobs::NextClaimToSettle` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceBounds` (r:1 w:1)
+	/// Proof: `Jobs::GraceBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceQueue` (r:1 w:1)
+	/// Proof: `Jobs::GraceQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Jobs` (r:1 w:1)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceJobs` (r:0 w:1)
+	/// Proof: `Jobs::GraceJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn on_initialize_grace_expiry() -> Weight {
+		// Proof size: measured 1107, estimated 5990 bytes.
+		Weight::from_parts(57_005_000, 5990)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Jobs::TranscoderJobs` (r:1 w:1)
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:64 w:64)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(737), added: 3212, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(1052), added: 3527, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceBounds` (r:1 w:1)
+	/// Proof: `Jobs::GraceBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::ElectionBounds` (r:1 w:1)
 	/// Proof: `Jobs::ElectionBounds` (`max_values`: None, `max_size`: Some(25), added: 2500, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceQueue` (r:0 w:64)
+	/// Proof: `Jobs::GraceQueue` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Elections` (r:0 w:64)
 	/// Proof: `Jobs::Elections` (`max_values`: None, `max_size`: Some(70), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::GraceJobs` (r:0 w:64)
+	/// Proof: `Jobs::GraceJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn on_transcoder_deactivated(j: u32, ) -> Weight {
-		// Proof size: measured 333, estimated 4027 bytes.
-		Weight::from_parts(6_351_207, 4027)
-			.saturating_add(Weight::from_parts(11_805_159, 0).saturating_mul(j.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured 538, estimated 4027 bytes.
+		Weight::from_parts(1_998_477, 4027)
+			.saturating_add(Weight::from_parts(17_202_924, 0).saturating_mul(j.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(j.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(j.into())))
-			.saturating_add(Weight::from_parts(0, 3212).saturating_mul(j.into()))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(j.into())))
+			.saturating_add(Weight::from_parts(0, 3527).saturating_mul(j.into()))
 	}
 }
 
 /// The same measurements priced with ParityDB weights, for tests and mocks.
 impl WeightInfo for () {
 	fn create_stream() -> Weight {
-		Weight::from_parts(15_413_000, 3770)
+		Weight::from_parts(14_802_000, 3770)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_job() -> Weight {
-		Weight::from_parts(67_781_000, 3713)
+		Weight::from_parts(65_187_000, 3713)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn cancel_job() -> Weight {
-		Weight::from_parts(52_058_000, 4202)
+		Weight::from_parts(52_719_000, 4517)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(55_362_000, 4202)
+		Weight::from_parts(55_803_000, 4517)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn end_job() -> Weight {
-		Weight::from_parts(57_015_000, 4202)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(66_089_000, 4517)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn claim_work() -> Weight {
-		Weight::from_parts(94_011_000, 4202)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
+		Weight::from_parts(95_262_000, 4517)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn distribute_fees() -> Weight {
-		Weight::from_parts(125_327_000, 8799)
+		Weight::from_parts(122_764_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn end_stream(j: u32, ) -> Weight {
-		Weight::from_parts(18_362_897, 4027)
-			.saturating_add(Weight::from_parts(39_946_948, 0).saturating_mul(j.into()))
+		Weight::from_parts(20_165_531, 4027)
+			.saturating_add(Weight::from_parts(46_819_186, 0).saturating_mul(j.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(j.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(j.into())))
-			.saturating_add(Weight::from_parts(0, 3212).saturating_mul(j.into()))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(j.into())))
+			.saturating_add(Weight::from_parts(0, 3527).saturating_mul(j.into()))
 	}
 	fn ban_stream(j: u32, ) -> Weight {
-		Weight::from_parts(18_106_554, 4027)
-			.saturating_add(Weight::from_parts(39_473_928, 0).saturating_mul(j.into()))
+		Weight::from_parts(20_379_367, 4027)
+			.saturating_add(Weight::from_parts(46_940_461, 0).saturating_mul(j.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(j.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(j.into())))
-			.saturating_add(Weight::from_parts(0, 3212).saturating_mul(j.into()))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(j.into())))
+			.saturating_add(Weight::from_parts(0, 3527).saturating_mul(j.into()))
 	}
 	fn on_initialize_idle() -> Weight {
-		Weight::from_parts(7_671_000, 5990)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(5_458_000, 5990)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 	}
 	fn on_initialize_election(c: u32, ) -> Weight {
-		Weight::from_parts(35_557_901, 5990)
-			.saturating_add(Weight::from_parts(4_912_179, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(35_503_064, 5990)
+			.saturating_add(Weight::from_parts(4_893_392, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 3037).saturating_mul(c.into()))
 	}
 	fn on_initialize_payout() -> Weight {
-		Weight::from_parts(135_713_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(16_u64))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
+		Weight::from_parts(129_803_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+	}
+	fn on_initialize_grace_expiry() -> Weight {
+		Weight::from_parts(57_005_000, 5990)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn on_transcoder_deactivated(j: u32, ) -> Weight {
-		Weight::from_parts(6_351_207, 4027)
-			.saturating_add(Weight::from_parts(11_805_159, 0).saturating_mul(j.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(1_998_477, 4027)
+			.saturating_add(Weight::from_parts(17_202_924, 0).saturating_mul(j.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(j.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(j.into())))
-			.saturating_add(Weight::from_parts(0, 3212).saturating_mul(j.into()))
+			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(j.into())))
+			.saturating_add(Weight::from_parts(0, 3527).saturating_mul(j.into()))
 	}
 }

@@ -268,7 +268,11 @@ pub mod pallet {
 	/// factor never becomes zero and later bonds keep a usable baseline.
 	pub const MIN_FACTOR: FixedU128 = FixedU128::from_inner(1_000_000_000);
 
+	/// The storage layout's version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -842,7 +846,7 @@ pub mod pallet {
 				CurrentRound::<T>::get().index >= lock.withdraw_round,
 				Error::<T>::LockNotWithdrawable
 			);
-			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::UnknownLock)?;
+			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 			let amount = Self::take_lock(&who, &mut delegator, lock_id, &lock)?;
 			if !amount.is_zero() {
 				T::Currency::release(&HoldReason::Staking.into(), &who, amount, Precision::Exact)
@@ -890,10 +894,15 @@ pub mod pallet {
 			let mut pool = Pools::<T>::get(&transcoder);
 			Self::settle(&who, &mut delegator, &mut pool)?;
 			ensure!(amount <= delegator.fees, Error::<T>::InsufficientFees);
-			// The pot always holds what it owes; this fails only if `who` has no account and
-			// `amount` is below the existential deposit.
+			// The pot always holds what it owes: the transfer fails when `who` has no account and
+			// `amount` is below the existential deposit, otherwise only on a bug.
+			let ed = T::Currency::minimum_balance();
+			ensure!(
+				amount >= ed || !T::Currency::balance(&who).is_zero(),
+				Error::<T>::RecipientBelowExistentialDeposit
+			);
 			T::Currency::transfer(&Self::pot(), &who, amount, Preservation::Preserve)
-				.map_err(|_| Error::<T>::RecipientBelowExistentialDeposit)?;
+				.map_err(|_| Error::<T>::PotExhausted)?;
 			delegator.fees = delegator.fees.saturating_sub(amount);
 			Pools::<T>::insert(&transcoder, pool);
 			Self::store_or_remove(&who, delegator);
@@ -1332,7 +1341,7 @@ pub mod pallet {
 		fn do_rebond(who: T::AccountId, transcoder: T::AccountId, lock_id: LockId) -> DispatchResult {
 			Self::check_bond_target(&who, &transcoder)?;
 			let lock = UnbondingLocks::<T>::get(&who, lock_id).ok_or(Error::<T>::UnknownLock)?;
-			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::UnknownLock)?;
+			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 			if transcoder != who {
 				let moves_self_bond =
 					delegator.transcoder == who && !Self::bond_of(&delegator).is_zero();

@@ -776,6 +776,32 @@ fn withdraw_fees_pays_out_settled_fees() {
 	});
 }
 
+/// Issue 12, low items: error names say what failed. A pot that cannot pay (a bug: it always
+/// holds what it owes) is `PotExhausted`, not `RecipientBelowExistentialDeposit`; a lock whose
+/// account has no bond record is `NotBonded`, not `UnknownLock`.
+#[test]
+fn low_error_names_say_what_failed() {
+	ExtBuilder::default().fixed_mintable(0).build().execute_with(|| {
+		register(T1, 1_000, 0, 50);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		next_round();
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 400));
+		// Empty the pot (as a bug would): D1 has an account, so its withdrawal fails for the pot.
+		let pot = Staking::pot();
+		<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(
+			&pot,
+			EXISTENTIAL_DEPOSIT,
+		);
+		assert_noop!(Staking::withdraw_fees(origin(D1), 60), Error::<Test>::PotExhausted);
+		// A lock without its account's record (a bug as well) is a missing bond.
+		assert_ok!(Staking::unbond(origin(D1), 100));
+		crate::Delegators::<Test>::remove(D1);
+		assert_noop!(Staking::rebond(origin(D1), 0), Error::<Test>::NotBonded);
+		assert_noop!(Staking::rebond_to(origin(D1), T1, 0), Error::<Test>::NotBonded);
+		assert_noop!(Staking::rebond_to(origin(D1), T1, 9), Error::<Test>::UnknownLock);
+	});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Slashing
 // ---------------------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ sp_api::decl_runtime_apis! {
 		/// The unsettled claims of a job, oldest first.
 		fn claims_of_job(job_id: JobId) -> Vec<(ClaimId, ClaimInfo<AccountId, Balance, BlockNumber>)>;
 
-		/// The open jobs assigned to transcoder `who` (at most `MaxJobsPerTranscoder`), by id.
+		/// The open jobs assigned to transcoder `who` (at most `MaxJobsPerTranscoder`) and the
+		/// jobs on which it may still claim work during a grace period, by id.
 		fn jobs_of_transcoder(who: AccountId) -> Vec<(JobId, JobInfo<AccountId, Balance, BlockNumber>)>;
 
 		/// One unsettled claim.
