@@ -129,6 +129,16 @@
 //! [`Config::MaxTasksPerBlock`] due tasks per block (and hashes at most `MaxSamplesPerBlock`
 //! segments); the rest wait. A task whose claim or segment has moved on is dropped.
 //!
+//! The hook is also metered against the block: it may use the share of the block that normal
+//! transactions cannot take (`max_block` less the `Normal` class's `max_total`: 25% of the
+//! runtime's 0.5 s) less what the block has used already (its base weight and the hooks that
+//! ran before, [`Pallet::hook_weight_limit`]). A task runs only if its worst case (a verdict
+//! deadline: a slash of every member and of the claimant, and a settlement) still fits; it is
+//! then charged for the path it took (a stale task only for its lookup). The tasks that do not
+//! fit stay queued, in order, for the next blocks: nothing is lost, and the hook never declares
+//! more weight than the block allows. `integrity_test` checks that the heaviest task fits in the
+//! hooks' share of an empty block, so the queues always drain.
+//!
 //! ## Configuration and suggested values
 //!
 //! | item | dev chain | production |
@@ -539,6 +549,12 @@ pub mod pallet {
 			assert!(T::VerifiersPerSegment::get() >= 1, "a committee needs a member");
 			assert!(T::MaxSamplesPerBlock::get() >= 1, "challenges must make progress");
 			assert!(T::MaxTasksPerBlock::get() >= 1, "tasks must make progress");
+			assert!(
+				Self::worst_task_weight()
+					.saturating_add(T::BlockWeights::get().base_block)
+					.all_lte(Self::hook_share()),
+				"the heaviest task must fit in the hooks' share of a block, or the queues stall"
+			);
 			assert!(!T::VerificationPeriod::get().is_zero(), "proofs need at least one block");
 			assert!(!T::VerdictPeriod::get().is_zero(), "verdicts need at least one block");
 			assert!(
@@ -889,16 +905,68 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Runs the due tasks, at most `MaxTasksPerBlock`, hashing at most `MaxSamplesPerBlock`
-		/// segments. Returns the weight used.
-		pub(crate) fn run_tasks(now: BlockNumberFor<T>) -> Weight {
+		/// The weight `on_initialize` may use now: the share of the block that normal
+		/// transactions cannot take (`max_block` less the `Normal` class's `max_total`), less
+		/// what the block has used so far (its base weight and the hooks that ran before). So
+		/// the hook never declares more than the block allows, and normal transactions keep
+		/// their share.
+		pub fn hook_weight_limit() -> Weight {
+			Self::hook_share().saturating_sub(frame_system::Pallet::<T>::block_weight().total())
+		}
+
+		/// The share of a block that hooks may use: `max_block` less the `Normal` class's
+		/// `max_total` (all of it if `Normal` has no own limit).
+		pub fn hook_share() -> Weight {
+			let limits = T::BlockWeights::get();
+			let normal = limits
+				.get(frame_support::dispatch::DispatchClass::Normal)
+				.max_total
+				.unwrap_or(Weight::zero());
+			limits.max_block.saturating_sub(normal)
+		}
+
+		/// The most one task of a queue can weigh (charged before it runs).
+		pub fn task_weight(queue: TaskQueue) -> Weight {
 			let candidates = <T as pallet_jobs::Config>::MaxCandidates::get();
 			let verifiers = u64::from(T::VerifiersPerSegment::get());
-			let mut meter = WeightMeter::new();
+			match queue {
+				TaskQueue::Issue =>
+					<T as Config>::WeightInfo::on_initialize_issue(T::MaxSamplesPerBlock::get()),
+				TaskQueue::Draw => <T as Config>::WeightInfo::on_initialize_draw(candidates),
+				TaskQueue::VerdictDeadline =>
+					<T as Config>::WeightInfo::on_initialize_verdict_deadline(candidates)
+						.saturating_add(
+							T::Slashing::slash_weight().saturating_mul(verifiers.saturating_add(1)),
+						)
+						.saturating_add(Self::settle_weight()),
+				TaskQueue::ProofDeadline => <T as Config>::WeightInfo::on_initialize_proof_deadline()
+					.saturating_add(T::Slashing::slash_weight())
+					.saturating_add(Self::settle_weight()),
+			}
+		}
+
+		/// The heaviest task of any queue: the hook's share of an otherwise empty block must hold
+		/// it and the idle cost, or the queues would stall (`integrity_test` checks it).
+		pub fn worst_task_weight() -> Weight {
+			[TaskQueue::Issue, TaskQueue::Draw, TaskQueue::VerdictDeadline, TaskQueue::ProofDeadline]
+				.into_iter()
+				.map(Self::task_weight)
+				.fold(Weight::zero(), |worst, weight| worst.max(weight))
+				.saturating_add(<T as Config>::WeightInfo::on_initialize_idle())
+		}
+
+		/// Runs the due tasks, at most `MaxTasksPerBlock` and as many as fit in
+		/// [`Self::hook_weight_limit`] (each charged its worst case before it runs, its actual
+		/// path after), hashing at most `MaxSamplesPerBlock` segments. The tasks left over stay
+		/// queued for the next blocks. Returns the weight used.
+		pub(crate) fn run_tasks(now: BlockNumberFor<T>) -> Weight {
+			let candidates = <T as pallet_jobs::Config>::MaxCandidates::get();
+			let mut meter = WeightMeter::with_limit(Self::hook_weight_limit());
+			// The idle cost is spent whatever the limit: it is the look at the queues.
 			meter.consume(<T as Config>::WeightInfo::on_initialize_idle());
 			let mut budget = T::MaxTasksPerBlock::get();
 			for queue in [TaskQueue::Draw, TaskQueue::VerdictDeadline, TaskQueue::ProofDeadline] {
-				while budget > 0 {
+				while budget > 0 && meter.can_consume(Self::task_weight(queue)) {
 					// Read the bounds afresh each time: a task may push to its own queue.
 					let Some(task) = Self::pop_due(queue, now) else { break };
 					budget = budget.saturating_sub(1);
@@ -907,21 +975,11 @@ pub mod pallet {
 							Self::draw_task(task, now);
 							<T as Config>::WeightInfo::on_initialize_draw(candidates)
 						},
-						TaskQueue::VerdictDeadline => {
-							Self::verdict_deadline_task(task, now);
+						TaskQueue::VerdictDeadline =>
 							<T as Config>::WeightInfo::on_initialize_verdict_deadline(candidates)
-								.saturating_add(
-									T::Slashing::slash_weight()
-										.saturating_mul(verifiers.saturating_add(1)),
-								)
-								.saturating_add(Self::settle_weight())
-						},
-						_ => {
-							Self::proof_deadline_task(task, now);
-							<T as Config>::WeightInfo::on_initialize_proof_deadline()
-								.saturating_add(T::Slashing::slash_weight())
-								.saturating_add(Self::settle_weight())
-						},
+								.saturating_add(Self::verdict_deadline_task(task, now)),
+						_ => <T as Config>::WeightInfo::on_initialize_proof_deadline()
+							.saturating_add(Self::proof_deadline_task(task, now)),
 					};
 					meter.consume(weight);
 				}
@@ -929,7 +987,8 @@ pub mod pallet {
 
 			// The claim at the head of the issue queue stays there until its scan is complete.
 			let mut samples = T::MaxSamplesPerBlock::get();
-			while budget > 0 && samples > 0 {
+			while budget > 0 && samples > 0 && meter.can_consume(Self::task_weight(TaskQueue::Issue))
+			{
 				let bounds = TaskBounds::<T>::get(TaskQueue::Issue);
 				if bounds.head >= bounds.tail {
 					break;
@@ -1065,14 +1124,17 @@ pub mod pallet {
 			true
 		}
 
-		fn proof_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) {
-			let Some(check) = Checks::<T>::get(task.claim_id) else { return };
+		/// Runs a proof deadline task; returns the weight of the slash and settlement it made
+		/// beyond the benchmarked lookup (none if the claim had moved on).
+		fn proof_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) -> Weight {
+			let Some(check) = Checks::<T>::get(task.claim_id) else { return Weight::zero() };
 			if check.status != CheckStatus::AwaitingProofs ||
 				check.proof_deadline.is_none_or(|deadline| now <= deadline)
 			{
-				return;
+				return Weight::zero();
 			}
 			Self::missed(task.claim_id, check, None);
+			T::Slashing::slash_weight().saturating_add(Self::settle_weight())
 		}
 
 		fn draw_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) {
@@ -1165,18 +1227,26 @@ pub mod pallet {
 			drawn
 		}
 
-		fn verdict_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) {
+		/// Runs a verdict deadline task; returns the weight of the slashes (the silent members
+		/// and the claimant) and the settlement it may have made beyond the benchmarked lookup
+		/// (none for a stale task).
+		fn verdict_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) -> Weight {
 			let QueuedTask { claim_id, seq, due } = task;
-			let Some(check) = Checks::<T>::get(claim_id) else { return };
+			let Some(check) = Checks::<T>::get(claim_id) else { return Weight::zero() };
 			if check.status.is_final() {
-				return;
+				return Weight::zero();
 			}
-			let Some(segment) = SegmentChecks::<T>::get(claim_id, seq) else { return };
+			let Some(segment) = SegmentChecks::<T>::get(claim_id, seq) else { return Weight::zero() };
 			// A task of an earlier round (its committee decided or was replaced) is stale.
 			if segment.members.is_empty() || segment.deadline.saturating_add(1u32.into()) != due {
-				return;
+				return Weight::zero();
 			}
+			let members = u64::try_from(segment.members.len()).unwrap_or(u64::MAX);
 			Self::decide(claim_id, check, seq, segment, now, true);
+			// At most every member (silent, or on the losing side) and the claimant.
+			T::Slashing::slash_weight()
+				.saturating_mul(members.saturating_add(1))
+				.saturating_add(Self::settle_weight())
 		}
 
 		/// Decides a segment's check: when all members voted (`at_deadline` false) or its voting
