@@ -73,11 +73,18 @@
 //! 1. each member that did not vote is slashed the fixed amount [`Config::MissedVoteSlash`] (as
 //!    a fraction of the stake it had when drawn; like every slash this also resigns it);
 //! 2. a majority of the committee's size (`size / 2 + 1`) voting `false` fails the claim, one
-//!    voting `true` passes the segment;
+//!    voting `true` passes the segment; if every member voted without a majority (a tie of an
+//!    even committee: a round with fewer replacements than silent members, or an even
+//!    `VerifiersPerSegment`) the segment passes at once, as in the last round;
 //! 3. otherwise, in the first round, the members that did not vote are replaced by new ones
 //!    (never the claimant or a member of the segment before) who get a new period;
 //! 4. in the last round ([`types::MAX_COMMITTEE_ROUNDS`]) the votes cast decide: more `false`
 //!    than `true` fails the claim, anything else passes the segment.
+//!
+//! Once a committee has decided, each member that voted against the decision (the losing side;
+//! nobody on a tie) is slashed [`Config::MissedVoteSlash`] as a silent member is
+//! ([`SlashReason::LosingVote`]): voting `true` without checking costs as much as not voting
+//! when the content was bad. The silent members slashed at the deadline are not slashed again.
 //!
 //! A failed claim: its transcoder is slashed [`Config::FailedVerificationSlash`] (no finder), the
 //! claim's fee goes back to the broadcaster as for a missed one, and the other segments' checks
@@ -843,8 +850,10 @@ pub mod pallet {
 		/// Worst-case weight of [`Pallet::submit_verdict`]: the deciding vote fails the claim,
 		/// slashes and settles it.
 		pub fn submit_verdict_weight() -> Weight {
+			// The claimant's slash and one per member on the losing side.
+			let slashes = u64::from(T::VerifiersPerSegment::get()).saturating_add(1);
 			<T as Config>::WeightInfo::submit_verdict()
-				.saturating_add(T::Slashing::slash_weight())
+				.saturating_add(T::Slashing::slash_weight().saturating_mul(slashes))
 				.saturating_add(Self::settle_weight())
 		}
 
@@ -1262,14 +1271,8 @@ pub mod pallet {
 			let size = u32::try_from(segment.members.len()).unwrap_or(u32::MAX);
 			let majority = (size / 2).saturating_add(1);
 			if at_deadline {
-				let missed_vote = T::MissedVoteSlash::get();
 				for member in segment.members.iter().filter(|member| member.vote.is_none()) {
-					let fraction = if member.stake.is_zero() {
-						Perbill::zero()
-					} else {
-						Perbill::from_rational(missed_vote.min(member.stake), member.stake)
-					};
-					Self::slash(&member.who, fraction, SlashReason::MissedVote, None, Perbill::zero());
+					Self::slash_member(member, SlashReason::MissedVote);
 					// Slashed: the seat can do nothing more to it.
 					Self::unexpose(&member.who);
 				}
@@ -1283,8 +1286,13 @@ pub mod pallet {
 				Some(false)
 			} else if yes >= majority {
 				Some(true)
+			} else if segment.members.iter().all(|member| member.vote.is_some()) {
+				// Everybody voted without a majority: a tie of an even committee (a round after
+				// replacements, or an even `VerifiersPerSegment`). Nobody is left to ask, so the
+				// votes cast decide now as in the last round: a tie passes.
+				Some(no <= yes)
 			} else if !at_deadline {
-				// All voted without a majority cannot happen (yes + no = size); wait otherwise.
+				// Votes are missing: wait for them or the deadline.
 				None
 			} else if segment.round.saturating_add(1) < MAX_COMMITTEE_ROUNDS {
 				// Replace the members that did not vote.
@@ -1313,6 +1321,12 @@ pub mod pallet {
 			match outcome {
 				None => SegmentChecks::<T>::insert(claim_id, seq, segment),
 				Some(ok) => {
+					// The losing side pays like a silent member (none on a tie: no side won).
+					if yes != no {
+						for member in segment.members.iter().filter(|member| member.vote == Some(!ok)) {
+							Self::slash_member(member, SlashReason::LosingVote);
+						}
+					}
 					let deciders: Vec<T::AccountId> = segment
 						.members
 						.iter()
@@ -1326,6 +1340,18 @@ pub mod pallet {
 					}
 				},
 			}
+		}
+
+		/// Slashes a committee member `MissedVoteSlash` of stake (capped at the stake it had when
+		/// drawn, as a fraction of it).
+		fn slash_member(member: &MemberOf<T>, reason: SlashReason) {
+			let amount = T::MissedVoteSlash::get();
+			let fraction = if member.stake.is_zero() {
+				Perbill::zero()
+			} else {
+				Perbill::from_rational(amount.min(member.stake), member.stake)
+			};
+			Self::slash(&member.who, fraction, reason, None, Perbill::zero());
 		}
 
 		fn add_shares(claim_id: ClaimId, deciders: &[T::AccountId]) {
