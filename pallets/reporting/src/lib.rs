@@ -321,7 +321,11 @@ pub mod pallet {
 	pub type MaintainerViewOf<T> =
 		MaintainerView<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
+	/// The storage layout's version (migrations compare against it).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]

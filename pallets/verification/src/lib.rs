@@ -300,7 +300,11 @@ pub mod pallet {
 		}
 	}
 
+	/// The storage layout's version (migrations compare against it).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
