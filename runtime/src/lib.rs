@@ -12,6 +12,8 @@ mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 mod configs;
+#[cfg(test)]
+mod tests;
 pub mod genesis_config_presets;
 
 use alloc::vec::Vec;

@@ -4,6 +4,8 @@
 //!
 //! - [`Pallet::tip`]: a viewer tips a broadcaster. Exactly `amount` moves from the viewer to the
 //!   broadcaster: the chain takes no platform cut, the viewer only pays the transaction fee.
+//!   Banned accounts ([`Config::BannedAccounts`]) can neither receive nor send tips
+//!   (`RecipientBanned`, `SenderBanned`).
 //! - The maintainers pot: an account owned by this pallet that receives
 //!   [`types::MAINTAINERS_FEE_PERCENT`] of every transaction fee through [`SplitFees`]; the rest
 //!   goes to the block author. A later pallet pays the pot out to network maintainers.
@@ -60,7 +62,11 @@ pub mod pallet {
 	pub type BalanceOf<T> =
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
+	/// The storage layout's version (migrations compare against it).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -76,7 +82,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
 
-		/// Accounts that may not receive tips (broadcasters banned by pallet-reporting);
+		/// Accounts that may neither receive nor send tips (banned by pallet-reporting);
 		/// `frame_support::traits::Nothing` bans nobody.
 		type BannedAccounts: frame_support::traits::Contains<Self::AccountId>;
 
@@ -115,6 +121,8 @@ pub mod pallet {
 		InsufficientBalance,
 		/// The recipient is a banned broadcaster: it cannot receive tips.
 		RecipientBanned,
+		/// The sender is banned: it cannot send tips.
+		SenderBanned,
 	}
 
 	#[pallet::type_value]
@@ -202,6 +210,10 @@ pub mod pallet {
 			let from = ensure_signed(origin)?;
 			ensure!(amount >= T::MinTip::get(), Error::<T>::TipBelowMinimum);
 			ensure!(from != to, Error::<T>::TipToSelf);
+			ensure!(
+				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(&from),
+				Error::<T>::SenderBanned
+			);
 			ensure!(
 				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(&to),
 				Error::<T>::RecipientBanned

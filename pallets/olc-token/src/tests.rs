@@ -253,8 +253,24 @@ fn tip_to_a_banned_recipient_fails_with_recipient_banned() {
 			OlcToken::tip(RuntimeOrigin::signed(ALICE), BOB, 50, 0, nick(b""), msg(b"")),
 			Error::<Test>::RecipientBanned
 		);
-		// Others can still be tipped, and the banned account can still tip.
+		// Others can still be tipped; the banned account cannot tip (issue 12, "bans
+		// everywhere").
 		assert_ok!(OlcToken::tip(RuntimeOrigin::signed(ALICE), CHARLIE, 50, 0, nick(b""), msg(b"")));
-		assert_ok!(OlcToken::tip(RuntimeOrigin::signed(BOB), ALICE, 50, 0, nick(b""), msg(b"")));
+		assert_noop!(
+			OlcToken::tip(RuntimeOrigin::signed(BOB), ALICE, 50, 0, nick(b""), msg(b"")),
+			Error::<Test>::SenderBanned
+		);
+	});
+}
+
+/// Issue 12, low items ("bans everywhere"): a banned account cannot send tips either.
+#[test]
+fn low_bans_a_banned_account_cannot_send_tips() {
+	new_test_ext().execute_with(|| {
+		BannedList::mutate(|list| list.push(ALICE));
+		assert_noop!(
+			OlcToken::tip(RuntimeOrigin::signed(ALICE), BOB, 10, 0, nick(b""), msg(b"")),
+			Error::<Test>::SenderBanned
+		);
 	});
 }

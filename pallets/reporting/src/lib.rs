@@ -35,7 +35,13 @@
 //!
 //! - [`Pallet::report`] puts [`Config::ReportDeposit`] on hold ([`HoldReason::ReportDeposit`]),
 //!   records the report without a group and marks the stream *under review*
-//!   ([`StreamsUnderReview`]; a stream has at most one open report). It is refused
+//!   ([`StreamsUnderReview`]; a stream has at most one open report). It also freezes the
+//!   reported account's whole balance, free and held ([`FreezeReason::UnderReview`], counted
+//!   per account in [`OpenReportsAgainst`]) until the last report against it is resolved: what
+//!   the ban would confiscate stays in reach. The account cannot transfer or tip it away, the
+//!   deposits of jobs it ends come back frozen, and it cannot pay for new deposits or
+//!   transaction fees out of it (only OLC it receives meanwhile is spendable). Holds already in
+//!   place (stake, job deposits, a maintainer bond) stay where the ban reaches them. It is refused
 //!   ([`Error::TooFewMaintainers`]) unless at least [`Config::GroupSize`] full maintainers other
 //!   than the broadcaster and the reporter exist, and ([`Error::TooManyReports`]) beyond
 //!   [`Config::MaxReportsPerBlock`] reports in one block.
@@ -51,7 +57,8 @@
 //! - The guilty quorum is [`Config::Quorum`], of a full group. A ban needs a full group: if
 //!   fewer than `GroupSize` eligible full maintainers are left when the group is drawn (some
 //!   left or were expelled meanwhile), no group is seated, the report is closed as rejected
-//!   ([`Event::ReportVoided`]) and the reporter gets its deposit back. There are no bans by a
+//!   ([`Event::ReportVoided`]), the reporter gets its deposit back (nobody judged it) and the
+//!   reported account's freeze is lifted. There are no bans by a
 //!   majority of a smaller group.
 //!
 //! The block author of `report + 1` could try several blocks to steer the hash; that is the
@@ -82,9 +89,11 @@
 //!   closed before their turn.
 //! - **Rejected.** A report still open when it expires (resolved in `on_initialize`, at most
 //!   [`Config::MaxResolutionsPerBlock`] per block in report order, or by anyone with
-//!   [`Pallet::resolve_report`]) fails: the deposit is split equally among the members who
-//!   voted (the remainder, or all of it if nobody voted, goes to the maintainers pot). Guilty
-//!   voters are expelled only if a not-guilty quorum was reached. Members who did not vote at
+//!   [`Pallet::resolve_report`]) fails: the reporter's deposit is forfeited to the reported
+//!   account, whose balance it froze for nothing (to the maintainers pot if another report
+//!   banned that account meanwhile), so freezing someone costs the griefer. The freeze is
+//!   lifted (unless other reports against the account are open). Guilty voters are expelled
+//!   only if a not-guilty quorum was reached. Members who did not vote at
 //!   all missed it: they get no commission for the round in which the report expired.
 //! - **Expelled** maintainers lose [`Config::DissentSlash`] of their bond (to the maintainers
 //!   pot) and leave the set as if they had called `leave_maintainers`: they may still vote in
@@ -286,7 +295,7 @@ pub mod pallet {
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
-			fungible::{Inspect, Mutate, MutateHold},
+			fungible::{Inspect, InspectFreeze, Mutate, MutateFreeze, MutateHold},
 			tokens::{Fortitude, Precision, Preservation, Restriction},
 			BuildGenesisConfig, Contains,
 		},
@@ -312,14 +321,19 @@ pub mod pallet {
 	pub type MaintainerViewOf<T> =
 		MaintainerView<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
+	/// The storage layout's version (migrations compare against it).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
 		/// The native currency (OLC); bonds and deposits are holds on it.
 		type Currency: Mutate<Self::AccountId>
-			+ MutateHold<Self::AccountId, Reason: From<HoldReason>>;
+			+ MutateHold<Self::AccountId, Reason: From<HoldReason>>
+			+ MutateFreeze<Self::AccountId, Id: From<FreezeReason>>;
 
 		/// Who owns a stream (pallet-jobs; [`adapters::JobsStreams`]).
 		type Streams: StreamDirectory<Self::AccountId>;
@@ -404,6 +418,21 @@ pub mod pallet {
 		#[codec(index = 1)]
 		ReportDeposit,
 	}
+
+	/// Why this pallet freezes OLC.
+	#[pallet::composite_enum]
+	pub enum FreezeReason {
+		/// The account is reported and the report is not resolved: what a ban would confiscate
+		/// stays in the account.
+		#[codec(index = 0)]
+		UnderReview,
+	}
+
+	/// Accounts with open reports against them, with how many: their balance is frozen
+	/// ([`FreezeReason::UnderReview`]) until the last of them is resolved.
+	#[pallet::storage]
+	pub type OpenReportsAgainst<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Joins so far: mixed into new addresses.
 	#[pallet::storage]
@@ -531,8 +560,9 @@ pub mod pallet {
 			reporter_reward: BalanceOf<T>,
 			per_voter: BalanceOf<T>,
 		},
-		/// A report expired without a guilty quorum; each voter got `per_voter` of the deposit.
-		ReportRejected { report_id: ReportId, guilty: u32, not_guilty: u32, per_voter: BalanceOf<T> },
+		/// A report expired without a guilty quorum; the reporter's deposit, `forfeited`, went to
+		/// the reported account (to the maintainers pot if another report banned it meanwhile).
+		ReportRejected { report_id: ReportId, guilty: u32, not_guilty: u32, forfeited: BalanceOf<T> },
 		/// A broadcaster was banned.
 		BroadcasterBanned { who: T::AccountId, report_id: ReportId },
 		/// A maintainer was expelled for dissenting; `slashed` of its bond went to the pot.
@@ -594,6 +624,8 @@ pub mod pallet {
 		AlreadyVoted,
 		/// A counter overflowed.
 		Overflow,
+		/// The reported account's balance could not be frozen (it has too many freezes).
+		CannotFreeze,
 	}
 
 	#[pallet::hooks]
@@ -782,6 +814,7 @@ pub mod pallet {
 					group_drawn_at: None,
 				},
 			);
+			Self::freeze_reported(&broadcaster)?;
 			StreamsUnderReview::<T>::insert(stream_id, report_id);
 			Self::deposit_event(Event::Reported {
 				report_id,
@@ -880,6 +913,35 @@ pub mod pallet {
 		/// Blocks a group has to vote (genesis override or the default).
 		pub fn voting_period() -> BlockNumberFor<T> {
 			VotingPeriodOverride::<T>::get().unwrap_or_else(T::VotingPeriod::get)
+		}
+
+		/// Counts one more open report against `who` and freezes its whole balance (free and
+		/// held: a freeze applies to the total, holds count towards it), so that nothing the
+		/// ban would confiscate can be transferred out meanwhile. Holds still work (OLC on hold
+		/// stays in reach: bonds and job deposits are released into the account by the ban).
+		fn freeze_reported(who: &T::AccountId) -> DispatchResult {
+			let total = T::Currency::total_balance(who);
+			T::Currency::extend_freeze(&FreezeReason::UnderReview.into(), who, total)
+				.map_err(|_| Error::<T>::CannotFreeze)?;
+			OpenReportsAgainst::<T>::mutate(who, |count| *count = count.saturating_add(1));
+			Ok(())
+		}
+
+		/// Counts one open report against `who` less; the freeze goes with the last one.
+		fn release_reported(who: &T::AccountId) {
+			let left = OpenReportsAgainst::<T>::mutate_exists(who, |count| {
+				let left = count.unwrap_or(0).saturating_sub(1);
+				*count = if left == 0 { None } else { Some(left) };
+				left
+			});
+			if left == 0 {
+				let _ = T::Currency::thaw(&FreezeReason::UnderReview.into(), who);
+			}
+		}
+
+		/// OLC of `who` frozen while reports against it are open.
+		pub fn frozen_under_review(who: &T::AccountId) -> BalanceOf<T> {
+			T::Currency::balance_frozen(&FreezeReason::UnderReview.into(), who)
 		}
 
 		/// The address a maintainer gets from join number `counter` in this block.
@@ -999,6 +1061,7 @@ pub mod pallet {
 				}
 				report.status = ReportStatus::Rejected;
 				report.expires_at = now;
+				Self::release_reported(&report.broadcaster);
 				StreamsUnderReview::<T>::remove(report.stream_id);
 				Reports::<T>::insert(report_id, report);
 				Self::deposit_event(Event::ReportVoided { report_id });
@@ -1073,6 +1136,10 @@ pub mod pallet {
 				);
 			}
 
+			// The freeze kept everything in reach; it goes now (with this report's count), so that
+			// all of it can be confiscated, whatever other reports are still open.
+			Self::release_reported(&broadcaster);
+			let _ = T::Currency::thaw(&FreezeReason::UnderReview.into(), &broadcaster);
 			let confiscated =
 				T::Currency::reducible_balance(&broadcaster, Preservation::Expendable, Fortitude::Polite);
 			let guilty: Vec<T::AccountId> = report
@@ -1160,52 +1227,40 @@ pub mod pallet {
 					Self::deposit_event(Event::VoteMissed { report_id, who, round });
 				}
 			}
-			let voters: Vec<T::AccountId> = report
-				.group
-				.iter()
-				.filter(|member| member.vote.is_some())
-				.map(|member| member.who.clone())
-				.collect();
-			let count: BalanceOf<T> = u32::try_from(voters.len()).unwrap_or(u32::MAX).into();
-			let per_voter = report.deposit.checked_div(&count).unwrap_or_default();
+			// The reporter forfeits its deposit to the account it froze for nothing (to the pot if
+			// another report banned that account meanwhile: confiscated accounts receive nothing).
 			let reason: <T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::Reason =
 				HoldReason::ReportDeposit.into();
-			let pot = T::MaintainersPot::get();
-			let mut left = report.deposit;
-			if !per_voter.is_zero() {
-				for voter in &voters {
-					let paid = T::Currency::transfer_on_hold(
-						&reason,
-						&report.reporter,
-						voter,
-						per_voter,
-						Precision::Exact,
-						Restriction::Free,
-						Fortitude::Force,
-					);
-					if let Ok(amount) = paid {
-						left = left.saturating_sub(amount);
-					}
-				}
-			}
-			if !left.is_zero() {
-				if let Ok(amount) = T::Currency::transfer_on_hold(
+			let beneficiary = if Banned::<T>::contains_key(&report.broadcaster) {
+				T::MaintainersPot::get()
+			} else {
+				report.broadcaster.clone()
+			};
+			let mut forfeited = BalanceOf::<T>::zero();
+			if !report.deposit.is_zero() {
+				match T::Currency::transfer_on_hold(
 					&reason,
 					&report.reporter,
-					&pot,
-					left,
+					&beneficiary,
+					report.deposit,
 					Precision::BestEffort,
 					Restriction::Free,
 					Fortitude::Force,
 				) {
-					left = left.saturating_sub(amount);
+					Ok(amount) => forfeited = amount,
+					Err(_) => {
+						// Cannot happen (the deposit is on hold); the reporter keeps it rather
+						// than having it stuck on hold.
+						frame_support::defensive!("a report deposit could not be forfeited");
+					},
 				}
+				let left = <T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(&reason, &report.reporter)
+					.min(report.deposit.saturating_sub(forfeited));
 				if !left.is_zero() {
-					// Cannot happen (the pot exists); the reporter keeps the rest rather than
-					// having it stuck on hold.
 					let _ = T::Currency::release(&reason, &report.reporter, left, Precision::BestEffort);
 				}
 			}
+			Self::release_reported(&report.broadcaster);
 			if not_guilty >= report.quorum {
 				for member in report.group.iter().filter(|member| member.vote == Some(true)) {
 					Self::expel(&member.who, report_id);
@@ -1214,7 +1269,7 @@ pub mod pallet {
 			report.status = ReportStatus::Rejected;
 			StreamsUnderReview::<T>::remove(report.stream_id);
 			Reports::<T>::insert(report_id, report);
-			Self::deposit_event(Event::ReportRejected { report_id, guilty, not_guilty, per_voter });
+			Self::deposit_event(Event::ReportRejected { report_id, guilty, not_guilty, forfeited });
 		}
 
 		/// Rejects the expired reports in report order, at most `MaxResolutionsPerBlock`.

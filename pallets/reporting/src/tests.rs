@@ -372,15 +372,18 @@ fn guilty_quorum_bans_the_broadcaster_and_confiscates_exactly() {
 		full(20);
 		// ALICE: a self-bond, a job deposit, free balance.
 		assert_ok!(Staking::bond(origin(ALICE), 5_000, ALICE));
-		let (stream_id, report_id, members) = report_alice();
+		// The job is opened before the report: from the report on, ALICE's balance is frozen
+		// and can no longer go into new deposits.
+		let job_stream = new_stream(ALICE);
 		let job_id = pallet_jobs::NextJobId::<Test>::get();
 		assert_ok!(Jobs::create_job(
 			origin(ALICE),
-			stream_id,
+			job_stream,
 			olc_primitives::default_ladder().try_into().unwrap(),
 			1,
 			1_000
 		));
+		let (stream_id, report_id, members) = report_alice();
 		assert_eq!(free(ALICE), INITIAL - 5_000 - 1_000);
 		let issuance = Balances::total_issuance();
 		let pot_before = free(pot());
@@ -517,7 +520,7 @@ fn a_banned_maintainer_loses_its_bond_and_its_votes() {
 }
 
 #[test]
-fn expiry_without_quorum_pays_the_deposit_to_voters_and_records_misses() {
+fn expiry_without_quorum_forfeits_the_deposit_to_the_broadcaster_and_records_misses() {
 	build_and_execute(|| {
 		full(13);
 		let (stream_id, report_id, members) = report_alice();
@@ -539,10 +542,11 @@ fn expiry_without_quorum_pays_the_deposit_to_voters_and_records_misses() {
 			report_id,
 			guilty: 3,
 			not_guilty: 2,
-			per_voter: DEPOSIT / 5
+			forfeited: DEPOSIT
 		}));
+		assert_eq!(free(ALICE), INITIAL + DEPOSIT);
 		for who in &members[0..5] {
-			assert_eq!(free(*who), 10 * BOND - BOND + DEPOSIT / 5);
+			assert_eq!(free(*who), 10 * BOND - BOND);
 			assert!(in_set(*who));
 			assert_eq!(bond_held(*who), BOND);
 		}
@@ -591,25 +595,26 @@ fn a_not_guilty_quorum_expels_the_guilty_voters() {
 			assert!(in_set(*who));
 			assert_eq!(bond_held(*who), BOND);
 		}
-		// 100 / 9 = 11 each, 1 to the pot.
+		// The deposit goes to the reported broadcaster.
 		assert!(events().contains(&Event::ReportRejected {
 			report_id,
 			guilty: 2,
 			not_guilty: 7,
-			per_voter: 11
+			forfeited: DEPOSIT
 		}));
 	});
 }
 
 #[test]
-fn nobody_voting_sends_the_deposit_to_the_pot() {
+fn nobody_voting_forfeits_the_deposit_to_the_broadcaster() {
 	build_and_execute(|| {
 		full(13);
 		let (_, report_id, _) = report_alice();
 		let pot_before = free(pot());
 		run_to_block(now() + VOTING);
 		assert_eq!(status(report_id), ReportStatus::Rejected);
-		assert_eq!(free(pot()), pot_before + DEPOSIT);
+		assert_eq!(free(pot()), pot_before);
+		assert_eq!(free(ALICE), INITIAL + DEPOSIT);
 		assert_eq!(deposit_held(BOB), 0);
 	});
 }
@@ -886,5 +891,120 @@ fn item2_lift_ban_restores_tips_and_streams_but_nothing_confiscated() {
 		assert_noop!(Reporting::lift_ban(RuntimeOrigin::root(), ALICE), Error::<Test>::NotBanned);
 		// She can be reported again.
 		assert_ok!(Reporting::report(origin(BOB), again, 0, Default::default()));
+	});
+}
+
+// ---- issue 12 item 7: confiscation cannot be escaped ----
+
+/// From the report until its resolution the reported account cannot move out what the ban
+/// would confiscate: its free balance (transfers and tips fail), nor the deposits of the jobs
+/// it ends meanwhile (they come back frozen). When the report is upheld, all of it is
+/// confiscated.
+#[test]
+fn item7_a_reported_account_cannot_move_out_what_the_ban_would_confiscate() {
+	build_and_execute(|| {
+		use frame_support::traits::{
+			fungible::Mutate,
+			tokens::Preservation,
+		};
+		full(13);
+		assert_ok!(Staking::bond(origin(ALICE), 5_000, ALICE));
+		let stream_id = new_stream(ALICE);
+		let job_id = pallet_jobs::NextJobId::<Test>::get();
+		assert_ok!(Jobs::create_job(
+			origin(ALICE),
+			stream_id,
+			olc_primitives::default_ladder().try_into().unwrap(),
+			1,
+			1_000
+		));
+		let report_id = crate::NextReportId::<Test>::get();
+		assert_ok!(Reporting::report(origin(BOB), stream_id, 1, Default::default()));
+		run_to_block(now() + u64::from(GROUP_DELAY));
+		let members = group(report_id);
+
+		// Escape attempts during the vote.
+		assert!(<Balances as Mutate<u64>>::transfer(&ALICE, &CHARLIE, 10_000, Preservation::Expendable)
+			.is_err());
+		assert!(Balances::transfer_allow_death(origin(ALICE), CHARLIE, 10_000).is_err());
+		assert!(OlcToken::tip(
+			origin(ALICE),
+			CHARLIE,
+			10_000,
+			0,
+			Default::default(),
+			Default::default()
+		)
+		.is_err());
+		assert_ok!(Jobs::end_job(origin(ALICE), job_id));
+		assert_eq!(free(ALICE), INITIAL - 5_000);
+		assert!(<Balances as Mutate<u64>>::transfer(&ALICE, &CHARLIE, 1, Preservation::Expendable)
+			.is_err());
+		assert_eq!(free(CHARLIE), INITIAL);
+
+		for who in &members[0..7] {
+			assert_ok!(Reporting::vote(origin(*who), report_id, true));
+		}
+		assert_eq!(status(report_id), ReportStatus::Upheld);
+		// Everything ALICE had at the report was confiscated.
+		assert!(events().iter().any(|event| matches!(
+			event,
+			Event::ReportUpheld { report_id: id, broadcaster: ALICE, confiscated: INITIAL, .. }
+				if *id == report_id
+		)));
+		assert_eq!(<Balances as Inspect<u64>>::total_balance(&ALICE), 0);
+	});
+}
+
+/// A report that is not upheld forfeits the reporter's deposit to the reported account, and the
+/// reported account's balance is free again.
+#[test]
+fn item7_a_rejected_report_forfeits_the_deposit_to_the_reported_account() {
+	build_and_execute(|| {
+		use frame_support::traits::{fungible::Mutate, tokens::Preservation};
+		full(13);
+		let (_, report_id, members) = report_alice();
+		for who in &members[0..3] {
+			assert_ok!(Reporting::vote(origin(*who), report_id, true));
+		}
+		for who in &members[3..10] {
+			assert_ok!(Reporting::vote(origin(*who), report_id, false));
+		}
+		let expiry = Reports::<Test>::get(report_id).unwrap().expires_at;
+		run_to_block(expiry);
+		assert_eq!(status(report_id), ReportStatus::Rejected);
+		assert_eq!(deposit_held(BOB), 0);
+		assert_eq!(free(BOB), INITIAL - DEPOSIT);
+		assert_eq!(free(ALICE), INITIAL + DEPOSIT);
+		for who in &members[0..10] {
+			assert_eq!(free(*who), 10 * BOND - BOND);
+		}
+		// The freeze is gone with the report.
+		assert_ok!(<Balances as Mutate<u64>>::transfer(
+			&ALICE,
+			&CHARLIE,
+			INITIAL,
+			Preservation::Preserve
+		));
+	});
+}
+
+/// A report voided for lack of a full group is nobody's fault: the reporter gets its deposit
+/// back and the reported account is free again.
+#[test]
+fn item7_a_voided_report_refunds_the_reporter_and_releases_the_account() {
+	build_and_execute(|| {
+		use frame_support::traits::{fungible::Mutate, tokens::Preservation};
+		full(13);
+		let stream_id = new_stream(ALICE);
+		let report_id = crate::NextReportId::<Test>::get();
+		assert_ok!(Reporting::report(origin(BOB), stream_id, 1, Default::default()));
+		assert!(<Balances as Mutate<u64>>::transfer(&ALICE, &CHARLIE, 1, Preservation::Preserve)
+			.is_err());
+		assert_ok!(Reporting::leave_maintainers(origin(maintainer(0))));
+		run_to_block(now() + u64::from(GROUP_DELAY));
+		assert!(events().contains(&Event::ReportVoided { report_id }));
+		assert_eq!(free(BOB), INITIAL);
+		assert_ok!(<Balances as Mutate<u64>>::transfer(&ALICE, &CHARLIE, 1, Preservation::Preserve));
 	});
 }

@@ -4,7 +4,7 @@
 
 use crate::{pallet::*, HoldReason, MaintainerStatus, ReportStatus};
 use alloc::collections::BTreeMap;
-use frame_support::{ensure, traits::fungible::InspectHold};
+use frame_support::{ensure, traits::fungible::{Inspect, InspectHold}};
 use sp_runtime::{traits::Zero, Saturating, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
@@ -14,6 +14,8 @@ impl<T: Config> Pallet<T> {
 	/// - every maintainer's bond hold is its recorded bond, and every account's report deposit
 	///   hold the deposits of its open reports;
 	/// - a stream is under review exactly while it has an open report, which is that one;
+	/// - an account is counted in [`OpenReportsAgainst`] exactly with the number of open reports
+	///   against it, and is frozen while it is (unless a ban took everything);
 	/// - the reports from the draw cursor on are open and wait for their group, and every report
 	///   below it has a full group or is closed without one; both cursors are within the ids.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -53,6 +55,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let group_size = Self::group_size();
 		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		let mut against: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for (report_id, report) in Reports::<T>::iter() {
 			ensure!(report_id < next, "a report has an id not given out yet");
 			let drawn = report.group_drawn_at.is_some();
@@ -82,6 +85,8 @@ impl<T: Config> Pallet<T> {
 				"a stream is under review without its open report, or the other way round"
 			);
 			if report.status == ReportStatus::Open {
+				let count = against.entry(report.broadcaster.clone()).or_insert(0);
+				*count = count.saturating_add(1);
 				let held = deposits.entry(report.reporter.clone()).or_insert_with(Zero::zero);
 				*held = held.saturating_add(report.deposit);
 			}
@@ -89,6 +94,35 @@ impl<T: Config> Pallet<T> {
 		for (stream_id, report_id) in StreamsUnderReview::<T>::iter() {
 			let report = Reports::<T>::get(report_id).ok_or("a review points at no report")?;
 			ensure!(report.stream_id == stream_id, "a review points at another stream's report");
+		}
+		// Every account with open reports against it is counted (and, unless banned meanwhile,
+		// frozen); no other account is.
+		for (who, count) in OpenReportsAgainst::<T>::iter() {
+			ensure!(
+				against.get(&who).copied() == Some(count),
+				"an account's open-report count differs from its open reports"
+			);
+		}
+		for (who, count) in &against {
+			ensure!(
+				OpenReportsAgainst::<T>::get(who) == *count,
+				"a reported account's open reports are not counted"
+			);
+			if !Banned::<T>::contains_key(who) {
+				ensure!(
+					!Self::frozen_under_review(who).is_zero() ||
+						T::Currency::total_balance(who).is_zero(),
+					"a reported account is not frozen"
+				);
+			}
+		}
+		for (who, _) in Maintainers::<T>::iter() {
+			if !against.contains_key(&who) {
+				ensure!(
+					Self::frozen_under_review(&who).is_zero(),
+					"an account without open reports is frozen"
+				);
+			}
 		}
 		// Reporters with a deposit held but no open report (checked for the accounts that
 		// ever reported).

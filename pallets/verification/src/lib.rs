@@ -73,11 +73,18 @@
 //! 1. each member that did not vote is slashed the fixed amount [`Config::MissedVoteSlash`] (as
 //!    a fraction of the stake it had when drawn; like every slash this also resigns it);
 //! 2. a majority of the committee's size (`size / 2 + 1`) voting `false` fails the claim, one
-//!    voting `true` passes the segment;
+//!    voting `true` passes the segment; if every member voted without a majority (a tie of an
+//!    even committee: a round with fewer replacements than silent members, or an even
+//!    `VerifiersPerSegment`) the segment passes at once, as in the last round;
 //! 3. otherwise, in the first round, the members that did not vote are replaced by new ones
 //!    (never the claimant or a member of the segment before) who get a new period;
 //! 4. in the last round ([`types::MAX_COMMITTEE_ROUNDS`]) the votes cast decide: more `false`
 //!    than `true` fails the claim, anything else passes the segment.
+//!
+//! Once a committee has decided, each member that voted against the decision (the losing side;
+//! nobody on a tie) is slashed [`Config::MissedVoteSlash`] as a silent member is
+//! ([`SlashReason::LosingVote`]): voting `true` without checking costs as much as not voting
+//! when the content was bad. The silent members slashed at the deadline are not slashed again.
 //!
 //! A failed claim: its transcoder is slashed [`Config::FailedVerificationSlash`] (no finder), the
 //! claim's fee goes back to the broadcaster as for a missed one, and the other segments' checks
@@ -128,6 +135,16 @@
 //! fall due in the order pushed, since every delay is a constant. `on_initialize` runs at most
 //! [`Config::MaxTasksPerBlock`] due tasks per block (and hashes at most `MaxSamplesPerBlock`
 //! segments); the rest wait. A task whose claim or segment has moved on is dropped.
+//!
+//! The hook is also metered against the block: it may use the share of the block that normal
+//! transactions cannot take (`max_block` less the `Normal` class's `max_total`: 25% of the
+//! runtime's 0.5 s) less what the block has used already (its base weight and the hooks that
+//! ran before, [`Pallet::hook_weight_limit`]). A task runs only if its worst case (a verdict
+//! deadline: a slash of every member and of the claimant, and a settlement) still fits; it is
+//! then charged for the path it took (a stale task only for its lookup). The tasks that do not
+//! fit stay queued, in order, for the next blocks: nothing is lost, and the hook never declares
+//! more weight than the block allows. `integrity_test` checks that the heaviest task fits in the
+//! hooks' share of an empty block, so the queues always drain.
 //!
 //! ## Configuration and suggested values
 //!
@@ -283,7 +300,11 @@ pub mod pallet {
 		}
 	}
 
+	/// The storage layout's version (migrations compare against it).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -539,6 +560,12 @@ pub mod pallet {
 			assert!(T::VerifiersPerSegment::get() >= 1, "a committee needs a member");
 			assert!(T::MaxSamplesPerBlock::get() >= 1, "challenges must make progress");
 			assert!(T::MaxTasksPerBlock::get() >= 1, "tasks must make progress");
+			assert!(
+				Self::worst_task_weight()
+					.saturating_add(T::BlockWeights::get().base_block)
+					.all_lte(Self::hook_share()),
+				"the heaviest task must fit in the hooks' share of a block, or the queues stall"
+			);
 			assert!(!T::VerificationPeriod::get().is_zero(), "proofs need at least one block");
 			assert!(!T::VerdictPeriod::get().is_zero(), "verdicts need at least one block");
 			assert!(
@@ -827,8 +854,10 @@ pub mod pallet {
 		/// Worst-case weight of [`Pallet::submit_verdict`]: the deciding vote fails the claim,
 		/// slashes and settles it.
 		pub fn submit_verdict_weight() -> Weight {
+			// The claimant's slash and one per member on the losing side.
+			let slashes = u64::from(T::VerifiersPerSegment::get()).saturating_add(1);
 			<T as Config>::WeightInfo::submit_verdict()
-				.saturating_add(T::Slashing::slash_weight())
+				.saturating_add(T::Slashing::slash_weight().saturating_mul(slashes))
 				.saturating_add(Self::settle_weight())
 		}
 
@@ -889,16 +918,68 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Runs the due tasks, at most `MaxTasksPerBlock`, hashing at most `MaxSamplesPerBlock`
-		/// segments. Returns the weight used.
-		pub(crate) fn run_tasks(now: BlockNumberFor<T>) -> Weight {
+		/// The weight `on_initialize` may use now: the share of the block that normal
+		/// transactions cannot take (`max_block` less the `Normal` class's `max_total`), less
+		/// what the block has used so far (its base weight and the hooks that ran before). So
+		/// the hook never declares more than the block allows, and normal transactions keep
+		/// their share.
+		pub fn hook_weight_limit() -> Weight {
+			Self::hook_share().saturating_sub(frame_system::Pallet::<T>::block_weight().total())
+		}
+
+		/// The share of a block that hooks may use: `max_block` less the `Normal` class's
+		/// `max_total` (all of it if `Normal` has no own limit).
+		pub fn hook_share() -> Weight {
+			let limits = T::BlockWeights::get();
+			let normal = limits
+				.get(frame_support::dispatch::DispatchClass::Normal)
+				.max_total
+				.unwrap_or(Weight::zero());
+			limits.max_block.saturating_sub(normal)
+		}
+
+		/// The most one task of a queue can weigh (charged before it runs).
+		pub fn task_weight(queue: TaskQueue) -> Weight {
 			let candidates = <T as pallet_jobs::Config>::MaxCandidates::get();
 			let verifiers = u64::from(T::VerifiersPerSegment::get());
-			let mut meter = WeightMeter::new();
+			match queue {
+				TaskQueue::Issue =>
+					<T as Config>::WeightInfo::on_initialize_issue(T::MaxSamplesPerBlock::get()),
+				TaskQueue::Draw => <T as Config>::WeightInfo::on_initialize_draw(candidates),
+				TaskQueue::VerdictDeadline =>
+					<T as Config>::WeightInfo::on_initialize_verdict_deadline(candidates)
+						.saturating_add(
+							T::Slashing::slash_weight().saturating_mul(verifiers.saturating_add(1)),
+						)
+						.saturating_add(Self::settle_weight()),
+				TaskQueue::ProofDeadline => <T as Config>::WeightInfo::on_initialize_proof_deadline()
+					.saturating_add(T::Slashing::slash_weight())
+					.saturating_add(Self::settle_weight()),
+			}
+		}
+
+		/// The heaviest task of any queue: the hook's share of an otherwise empty block must hold
+		/// it and the idle cost, or the queues would stall (`integrity_test` checks it).
+		pub fn worst_task_weight() -> Weight {
+			[TaskQueue::Issue, TaskQueue::Draw, TaskQueue::VerdictDeadline, TaskQueue::ProofDeadline]
+				.into_iter()
+				.map(Self::task_weight)
+				.fold(Weight::zero(), |worst, weight| worst.max(weight))
+				.saturating_add(<T as Config>::WeightInfo::on_initialize_idle())
+		}
+
+		/// Runs the due tasks, at most `MaxTasksPerBlock` and as many as fit in
+		/// [`Self::hook_weight_limit`] (each charged its worst case before it runs, its actual
+		/// path after), hashing at most `MaxSamplesPerBlock` segments. The tasks left over stay
+		/// queued for the next blocks. Returns the weight used.
+		pub(crate) fn run_tasks(now: BlockNumberFor<T>) -> Weight {
+			let candidates = <T as pallet_jobs::Config>::MaxCandidates::get();
+			let mut meter = WeightMeter::with_limit(Self::hook_weight_limit());
+			// The idle cost is spent whatever the limit: it is the look at the queues.
 			meter.consume(<T as Config>::WeightInfo::on_initialize_idle());
 			let mut budget = T::MaxTasksPerBlock::get();
 			for queue in [TaskQueue::Draw, TaskQueue::VerdictDeadline, TaskQueue::ProofDeadline] {
-				while budget > 0 {
+				while budget > 0 && meter.can_consume(Self::task_weight(queue)) {
 					// Read the bounds afresh each time: a task may push to its own queue.
 					let Some(task) = Self::pop_due(queue, now) else { break };
 					budget = budget.saturating_sub(1);
@@ -907,21 +988,11 @@ pub mod pallet {
 							Self::draw_task(task, now);
 							<T as Config>::WeightInfo::on_initialize_draw(candidates)
 						},
-						TaskQueue::VerdictDeadline => {
-							Self::verdict_deadline_task(task, now);
+						TaskQueue::VerdictDeadline =>
 							<T as Config>::WeightInfo::on_initialize_verdict_deadline(candidates)
-								.saturating_add(
-									T::Slashing::slash_weight()
-										.saturating_mul(verifiers.saturating_add(1)),
-								)
-								.saturating_add(Self::settle_weight())
-						},
-						_ => {
-							Self::proof_deadline_task(task, now);
-							<T as Config>::WeightInfo::on_initialize_proof_deadline()
-								.saturating_add(T::Slashing::slash_weight())
-								.saturating_add(Self::settle_weight())
-						},
+								.saturating_add(Self::verdict_deadline_task(task, now)),
+						_ => <T as Config>::WeightInfo::on_initialize_proof_deadline()
+							.saturating_add(Self::proof_deadline_task(task, now)),
 					};
 					meter.consume(weight);
 				}
@@ -929,7 +1000,8 @@ pub mod pallet {
 
 			// The claim at the head of the issue queue stays there until its scan is complete.
 			let mut samples = T::MaxSamplesPerBlock::get();
-			while budget > 0 && samples > 0 {
+			while budget > 0 && samples > 0 && meter.can_consume(Self::task_weight(TaskQueue::Issue))
+			{
 				let bounds = TaskBounds::<T>::get(TaskQueue::Issue);
 				if bounds.head >= bounds.tail {
 					break;
@@ -1065,14 +1137,17 @@ pub mod pallet {
 			true
 		}
 
-		fn proof_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) {
-			let Some(check) = Checks::<T>::get(task.claim_id) else { return };
+		/// Runs a proof deadline task; returns the weight of the slash and settlement it made
+		/// beyond the benchmarked lookup (none if the claim had moved on).
+		fn proof_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) -> Weight {
+			let Some(check) = Checks::<T>::get(task.claim_id) else { return Weight::zero() };
 			if check.status != CheckStatus::AwaitingProofs ||
 				check.proof_deadline.is_none_or(|deadline| now <= deadline)
 			{
-				return;
+				return Weight::zero();
 			}
 			Self::missed(task.claim_id, check, None);
+			T::Slashing::slash_weight().saturating_add(Self::settle_weight())
 		}
 
 		fn draw_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) {
@@ -1165,18 +1240,26 @@ pub mod pallet {
 			drawn
 		}
 
-		fn verdict_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) {
+		/// Runs a verdict deadline task; returns the weight of the slashes (the silent members
+		/// and the claimant) and the settlement it may have made beyond the benchmarked lookup
+		/// (none for a stale task).
+		fn verdict_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) -> Weight {
 			let QueuedTask { claim_id, seq, due } = task;
-			let Some(check) = Checks::<T>::get(claim_id) else { return };
+			let Some(check) = Checks::<T>::get(claim_id) else { return Weight::zero() };
 			if check.status.is_final() {
-				return;
+				return Weight::zero();
 			}
-			let Some(segment) = SegmentChecks::<T>::get(claim_id, seq) else { return };
+			let Some(segment) = SegmentChecks::<T>::get(claim_id, seq) else { return Weight::zero() };
 			// A task of an earlier round (its committee decided or was replaced) is stale.
 			if segment.members.is_empty() || segment.deadline.saturating_add(1u32.into()) != due {
-				return;
+				return Weight::zero();
 			}
+			let members = u64::try_from(segment.members.len()).unwrap_or(u64::MAX);
 			Self::decide(claim_id, check, seq, segment, now, true);
+			// At most every member (silent, or on the losing side) and the claimant.
+			T::Slashing::slash_weight()
+				.saturating_mul(members.saturating_add(1))
+				.saturating_add(Self::settle_weight())
 		}
 
 		/// Decides a segment's check: when all members voted (`at_deadline` false) or its voting
@@ -1192,14 +1275,8 @@ pub mod pallet {
 			let size = u32::try_from(segment.members.len()).unwrap_or(u32::MAX);
 			let majority = (size / 2).saturating_add(1);
 			if at_deadline {
-				let missed_vote = T::MissedVoteSlash::get();
 				for member in segment.members.iter().filter(|member| member.vote.is_none()) {
-					let fraction = if member.stake.is_zero() {
-						Perbill::zero()
-					} else {
-						Perbill::from_rational(missed_vote.min(member.stake), member.stake)
-					};
-					Self::slash(&member.who, fraction, SlashReason::MissedVote, None, Perbill::zero());
+					Self::slash_member(member, SlashReason::MissedVote);
 					// Slashed: the seat can do nothing more to it.
 					Self::unexpose(&member.who);
 				}
@@ -1213,8 +1290,13 @@ pub mod pallet {
 				Some(false)
 			} else if yes >= majority {
 				Some(true)
+			} else if segment.members.iter().all(|member| member.vote.is_some()) {
+				// Everybody voted without a majority: a tie of an even committee (a round after
+				// replacements, or an even `VerifiersPerSegment`). Nobody is left to ask, so the
+				// votes cast decide now as in the last round: a tie passes.
+				Some(no <= yes)
 			} else if !at_deadline {
-				// All voted without a majority cannot happen (yes + no = size); wait otherwise.
+				// Votes are missing: wait for them or the deadline.
 				None
 			} else if segment.round.saturating_add(1) < MAX_COMMITTEE_ROUNDS {
 				// Replace the members that did not vote.
@@ -1243,6 +1325,12 @@ pub mod pallet {
 			match outcome {
 				None => SegmentChecks::<T>::insert(claim_id, seq, segment),
 				Some(ok) => {
+					// The losing side pays like a silent member (none on a tie: no side won).
+					if yes != no {
+						for member in segment.members.iter().filter(|member| member.vote == Some(!ok)) {
+							Self::slash_member(member, SlashReason::LosingVote);
+						}
+					}
 					let deciders: Vec<T::AccountId> = segment
 						.members
 						.iter()
@@ -1256,6 +1344,18 @@ pub mod pallet {
 					}
 				},
 			}
+		}
+
+		/// Slashes a committee member `MissedVoteSlash` of stake (capped at the stake it had when
+		/// drawn, as a fraction of it).
+		fn slash_member(member: &MemberOf<T>, reason: SlashReason) {
+			let amount = T::MissedVoteSlash::get();
+			let fraction = if member.stake.is_zero() {
+				Perbill::zero()
+			} else {
+				Perbill::from_rational(amount.min(member.stake), member.stake)
+			};
+			Self::slash(&member.who, fraction, reason, None, Perbill::zero());
 		}
 
 		fn add_shares(claim_id: ClaimId, deciders: &[T::AccountId]) {

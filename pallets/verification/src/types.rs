@@ -264,6 +264,8 @@ pub enum SlashReason {
 	FailedVerification,
 	/// As a committee member it did not vote in time.
 	MissedVote,
+	/// As a committee member it voted against the committee's decision.
+	LosingVote,
 }
 
 /// A segment's committee as the runtime API shows it: (seq, members, voting deadline).
