@@ -105,10 +105,19 @@ export async function chatTransport({ streamId, chain, account }) {
     },
     subscribe(onMessage) {
       onShow = onMessage;
-      const ended = subscribeChat(rpc, streamId, (entry) => {
-        if (entry.message && entry.message.kind !== 'system') onMessage(toMessage(entry));
-      }, (error) => console.warn('chat subscription', error));
-      return () => { ended.then((end) => end()).catch(() => {}); };
+      let end = null;
+      let stopped = false;
+      // When the connection drops, subscribe again (the node sends its stored messages again;
+      // the panel shows each id once).
+      const start = () => {
+        if (stopped) return;
+        end = subscribeChat(rpc, streamId, (entry) => {
+          if (entry.message && entry.message.kind !== 'system') onMessage(toMessage(entry));
+        }, () => setTimeout(start, 2000));
+        end.catch(() => setTimeout(start, 2000));
+      };
+      start();
+      return () => { stopped = true; end?.then((stop) => stop()).catch(() => {}); };
     },
   };
 }
