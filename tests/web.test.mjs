@@ -307,7 +307,7 @@ test('a report carries the segment and receipt hash as evidence and is filed; on
   await a.page.selectOption('[data-testid="wallet-account"]', '0');
 });
 
-test('chat: A enables chat once through the wallet; A\'s danmaku reaches B (no wallet) in the chat panel and over the video, with no prompt per message', async () => {
+test('chat: A enables chat once through the wallet; A\'s danmaku reaches B (no wallet) in the chat panel, over the video and on the overlay, with no prompt per message', async () => {
   const { a, b } = people;
   const chatState = (page, state) => page.waitForFunction((s) => document.querySelector('#chat').dataset.chatState === s, state, { timeout: 20_000 });
   // B watches without a wallet: the panel asks for one; A (Ferdie connected) is offered "enable chat".
@@ -332,16 +332,21 @@ test('chat: A enables chat once through the wallet; A\'s danmaku reaches B (no w
   // The test also listens at the node: the statement is signed by that chat key.
   const atNode = [];
   const unsubscribe = await subscribeChat(api, streamId, (entry) => atNode.push(entry));
+  // B also has the stream's OBS overlay open (danmaku only, no panel).
+  const overlay = await b.context.newPage();
+  await overlay.goto(pageUrl('overlay', { stream: streamId }));
+  await overlay.waitForFunction(() => document.body.dataset.ready === 'yes', null, { timeout: 20_000 });
   for (const [n, text] of [[1, `弹幕 from A ${Date.now()}`], [2, 'second danmaku, still no prompt']]) {
     const inPanel = b.page.waitForSelector(`[data-testid="chat-message"]:has-text("${text}")`, { timeout: 15_000 });
     const overVideo = b.page.waitForSelector(`#danmaku [data-testid="danmaku"]:has-text("${text}")`, { timeout: 15_000 });
     const sent = Date.now();
     await a.page.fill('[data-testid="chat-input"]', text);
     await a.page.click('[data-testid="chat-send"]');
-    const [item] = await Promise.all([inPanel, overVideo]);
+    const onOverlay = n === 1 && overlay.waitForSelector(`[data-testid="danmaku"]:has-text("${text}")`, { timeout: 15_000 });
+    const [item] = await Promise.all([inPanel, overVideo, onOverlay]);
     stage(`danmaku ${n} shown in B after ${Date.now() - sent} ms`);
     assert.match(await item.textContent(), /^Ferdie /, 'shown with the wallet account\'s name');
-    if (n === 1) await shot(b.page, '13d-chat-danmaku-in-b');
+    if (n === 1) await Promise.all([shot(b.page, '13d-chat-danmaku-in-b'), shot(overlay, '13e-chat-danmaku-overlay')]);
     await a.page.waitForSelector(`[data-testid="chat-message"]:has-text("${text}")`, { timeout: 5_000 });
     await waitFor('the statement at the node', async () => atNode.some((e) => e.message?.text === text), 10_000);
     const entry = atNode.find((e) => e.message?.text === text);
@@ -351,6 +356,7 @@ test('chat: A enables chat once through the wallet; A\'s danmaku reaches B (no w
   }
   assert.equal(a.signer.requests, requests + 2, 'sending asked the wallet nothing');
   assert.equal(await b.page.$$eval('[data-testid="chat-message"]', (els) => els.length), 2, 'each message shown once');
+  await overlay.close();
   await unsubscribe();
 });
 
