@@ -19,6 +19,7 @@ import { startNode, connect, waitFor, freePort, sleep, ALICE_NODE_KEY } from './
 import { startBroadcast, startWorkerNode, TEST_PROFILES as PROFILES, TEST_SOURCE as SOURCE } from './lib/transcoder.mjs';
 import { UNIT, submitOk } from './lib/chain.mjs';
 import { launchBrowser, person, shot, SHOTS_DIR } from './lib/browser.mjs';
+import { subscribeChat } from '../web/src/chat.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = join(here, '..', 'web', 'dist');
@@ -304,6 +305,59 @@ test('a report carries the segment and receipt hash as evidence and is filed; on
   assert.equal(await a.page.isVisible('[data-testid="report-open"]'), false);
   await shot(a.page, '13-own-stream-no-report');
   await a.page.selectOption('[data-testid="wallet-account"]', '0');
+});
+
+test('chat: A enables chat once through the wallet; A\'s danmaku reaches B (no wallet) in the chat panel, over the video and on the overlay, with no prompt per message', async () => {
+  const { a, b } = people;
+  const chatState = (page, state) => page.waitForFunction((s) => document.querySelector('#chat').dataset.chatState === s, state, { timeout: 20_000 });
+  // B watches without a wallet: the panel asks for one; A (Ferdie connected) is offered "enable chat".
+  await chatState(b.page, 'watch');
+  await chatState(a.page, 'enable');
+  assert.equal(await b.page.isVisible('[data-testid="chat-enable"]'), false);
+  assert.equal((await api.query.chat.allowances(keys.ferdie.address)).isSome, false, 'Ferdie has no allowance yet');
+  await shot(a.page, '13c-chat-enable-offered');
+
+  const requests = a.signer.requests;
+  await a.page.click('[data-testid="chat-enable"]');
+  await a.page.waitForFunction(() => document.querySelector('#chat').dataset.chatState === 'ready', null, { timeout: 60_000 });
+  assert.equal(a.signer.requests, requests + 2, 'two wallet prompts: takeAllowance and setChatKey');
+  assert.equal((await api.query.chat.allowances(keys.ferdie.address)).isSome, true, 'Ferdie holds a chat allowance');
+  // The page's key (kept in A's localStorage) is the chat key authorised for Ferdie on chain.
+  const chatKeys = (await api.query.chat.chatKeys.entries()).filter(([, who]) => who.unwrap().eq(keys.ferdie.address));
+  assert.equal(chatKeys.length, 1, 'one chat key for Ferdie');
+  const chatKey = chatKeys[0][0].args[0].toHex();
+  const stored = await a.page.evaluate((address) => localStorage.getItem(`olc.chatKey.${address}`), keys.ferdie.address);
+  assert.match(stored, /^0x[0-9a-f]{128}$/, 'the secret stays in the browser');
+
+  // The test also listens at the node: the statement is signed by that chat key.
+  const atNode = [];
+  const unsubscribe = await subscribeChat(api, streamId, (entry) => atNode.push(entry));
+  // B also has the stream's OBS overlay open (danmaku only, no panel).
+  const overlay = await b.context.newPage();
+  await overlay.goto(pageUrl('overlay', { stream: streamId }));
+  await overlay.waitForFunction(() => document.body.dataset.ready === 'yes', null, { timeout: 20_000 });
+  for (const [n, text] of [[1, `弹幕 from A ${Date.now()}`], [2, 'second danmaku, still no prompt']]) {
+    const inPanel = b.page.waitForSelector(`[data-testid="chat-message"]:has-text("${text}")`, { timeout: 15_000 });
+    const overVideo = b.page.waitForSelector(`#danmaku [data-testid="danmaku"]:has-text("${text}")`, { timeout: 15_000 });
+    const sent = Date.now();
+    await a.page.fill('[data-testid="chat-input"]', text);
+    await a.page.click('[data-testid="chat-send"]');
+    const onOverlay = n === 1 && overlay.waitForSelector(`[data-testid="danmaku"]:has-text("${text}")`, { timeout: 15_000 });
+    const [item] = await Promise.all([inPanel, overVideo, onOverlay]);
+    stage(`danmaku ${n} shown in B after ${Date.now() - sent} ms`);
+    assert.match(await item.textContent(), /^Ferdie /, 'shown with the wallet account\'s name');
+    if (n === 1) await Promise.all([shot(b.page, '13d-chat-danmaku-in-b'), shot(overlay, '13e-chat-danmaku-overlay')]);
+    await a.page.waitForSelector(`[data-testid="chat-message"]:has-text("${text}")`, { timeout: 5_000 });
+    await waitFor('the statement at the node', async () => atNode.some((e) => e.message?.text === text), 10_000);
+    const entry = atNode.find((e) => e.message?.text === text);
+    assert.equal(entry.signer, chatKey);
+    assert.deepEqual(entry.message.kind, { danmaku: { position: 'scroll', colour: 0xffffff } });
+    assert.equal(entry.message.nickname, 'Ferdie');
+  }
+  assert.equal(a.signer.requests, requests + 2, 'sending asked the wallet nothing');
+  assert.equal(await b.page.$$eval('[data-testid="chat-message"]', (els) => els.length), 2, 'each message shown once');
+  await overlay.close();
+  await unsubscribe();
 });
 
 test('the studio creates a stream and a job; its tips feed and CSV match the chain; the overlay shows only finalized tips', async () => {

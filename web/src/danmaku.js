@@ -1,7 +1,10 @@
 // Danmaku over the video and the chat panel beside it. This module only shows and collects
 // messages; the transport (the chat network) is plugged in with `connect(transport)`, where
-// transport = { send(text) → Promise, subscribe(onMessage) → unsubscribe } and a message is
-// { id, from, nickname, text, at }. Settings (on/off, opacity, speed, area, blocked words) are
+// transport = { send(text) → Promise, subscribe(onMessage) → unsubscribe, and optionally
+// state() → Promise<'watch' | 'enable' | 'ready'> and enable() → Promise } and a message is
+// { id, from, nickname, text, at }. While the state is 'watch' (no wallet account) the panel asks
+// for a wallet; while 'enable', it offers the one-time "enable chat" button (data-testid
+// chat-enable); sending waits for 'ready'. Settings (on/off, opacity, speed, area, blocked words) are
 // kept in localStorage.
 import { t } from './i18n.js';
 import { shortAddress } from './chain.js';
@@ -37,6 +40,7 @@ export function createChat({ layer, panel }) {
     if (!settings.on || blocked(message.text)) return;
     const el = document.createElement('div');
     el.className = 'danmaku';
+    el.dataset.testid = 'danmaku';
     el.textContent = message.text;
     const lanes = 8;
     el.style.top = `${(lane++ % lanes) * (100 / lanes)}%`;
@@ -58,7 +62,8 @@ export function createChat({ layer, panel }) {
         <label><span></span> <input type="range" name="area" min="0.25" max="1" step="0.25"></label>
         <label><span></span> <input name="blocked"></label>
       </details>
-      <p class="chat-note"></p>`;
+      <button class="chat-enable" data-testid="chat-enable" hidden></button>
+      <p class="chat-note" data-testid="chat-note"></p>`;
     panel.querySelector('h3').textContent = t('chat.title');
     list = panel.querySelector('.chat-list');
     const input = panel.querySelector('[data-testid="chat-input"]');
@@ -75,14 +80,36 @@ export function createChat({ layer, panel }) {
         applySettings();
       });
     }
+    const note = panel.querySelector('.chat-note');
     panel.querySelector('form.chat-form').onsubmit = async (event) => {
       event.preventDefault();
       const text = input.value.trim();
       if (!text || !transport) return;
+      if ((await state()) !== 'ready') return;
       input.value = '';
-      await transport.send(text);
+      try {
+        const answer = await transport.send(text);
+        if (answer && answer.status !== 'new' && answer.status !== 'known') {
+          note.textContent = t('chat.refused', { reason: answer.reason ?? answer.status });
+        } else note.textContent = '';
+      } catch (error) {
+        note.textContent = t('chat.refused', { reason: error.message });
+      }
     };
-    panel.querySelector('.chat-note').textContent = t('chat.unavailable');
+    const enable = panel.querySelector('[data-testid="chat-enable"]');
+    enable.textContent = t('chat.enable');
+    enable.onclick = async () => {
+      enable.disabled = true;
+      note.textContent = t('chat.enabling');
+      try {
+        await transport.enable();
+      } catch (error) {
+        note.textContent = t('chat.enableFailed', { error: error.message });
+      }
+      enable.disabled = false;
+      await refresh();
+    };
+    note.textContent = t('chat.unavailable');
   }
   applySettings();
 
@@ -104,12 +131,30 @@ export function createChat({ layer, panel }) {
     }
   }
 
+  const state = async () => (transport?.state ? transport.state().catch(() => 'watch') : 'ready');
+
+  /** Shows what the panel needs (wallet, enabling, nothing) for the transport's state. */
+  async function refresh() {
+    if (!panel || !transport) return;
+    const now = await state();
+    panel.dataset.chatState = now;
+    panel.querySelector('[data-testid="chat-enable"]').hidden = now !== 'enable';
+    panel.querySelector('[data-testid="chat-send"]').disabled = now !== 'ready';
+    const note = panel.querySelector('.chat-note');
+    if (now === 'watch') note.textContent = t('chat.needWallet');
+    else if (now === 'enable') note.textContent = t('chat.needEnable');
+    else if (note.textContent === t('chat.needWallet') || note.textContent === t('chat.needEnable') ||
+      note.textContent === t('chat.unavailable') || note.textContent === t('chat.enabling')) note.textContent = '';
+  }
+
   return {
     show,
+    refresh,
     /** Plugs a chat transport in (see the module docs); returns its unsubscribe function. */
     connect(next) {
       transport = next;
       if (panel) panel.querySelector('.chat-note').textContent = '';
+      refresh();
       return next.subscribe(show);
     },
   };

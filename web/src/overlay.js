@@ -17,7 +17,7 @@ async function main() {
   watchFinalizedTips(chain.client, chain.api, stream.owner, (tip, block) => effects.show(tip, block));
   document.body.dataset.ready = 'yes';
   const chat = createChat({ layer: document.querySelector('#danmaku'), panel: null });
-  const transport = await chatTransport({ streamId, client: chain.client, account: () => null });
+  const transport = await chatTransport({ streamId, chain, account: () => null });
   if (transport) chat.connect(transport);
 }
 

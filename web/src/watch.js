@@ -20,7 +20,8 @@ async function main() {
   const chain = connectChain();
   let report = null;
   let tipForm = null;
-  const wallet = setupHeader(chain, () => { report?.refresh(); tipForm?.updateFee(); });
+  let chat = null;
+  const wallet = setupHeader(chain, () => { report?.refresh(); tipForm?.updateFee(); chat?.refresh(); });
   const info = $('#stream-info');
   if (!streamId) { info.textContent = t('watch.noStream'); return; }
   info.textContent = t('watch.loading');
@@ -81,8 +82,8 @@ async function main() {
     evidence: () => segmentEvidence(serviceUri, streamId, player?.currentSegment()),
   });
 
-  const chat = createChat({ layer: $('#danmaku'), panel: $('#chat') });
-  const transport = await chatTransport({ streamId, client: chain.client, account: wallet.account });
+  chat = createChat({ layer: $('#danmaku'), panel: $('#chat') });
+  const transport = await chatTransport({ streamId, chain, account: wallet.account });
   if (transport) chat.connect(transport);
 }
 
