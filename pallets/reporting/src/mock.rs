@@ -113,6 +113,7 @@ impl pallet_jobs::Config for Test {
 	type MinSegmentsCovered = ConstU32<10>;
 	type MinPricePerSegment = ConstU64<1>;
 	type JobLifetime = ConstU64<1_000>;
+	type ClaimGracePeriod = ConstU64<60>;
 	type VerificationWindow = ConstU64<5>;
 	type ElectionRetryInterval = ConstU64<10>;
 	type MaxElectionsPerBlock = ConstU32<3>;

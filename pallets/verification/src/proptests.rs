@@ -69,7 +69,11 @@ fn check_invariants(issuance: u64) {
 
 	let jobs: Vec<_> = JobsStorage::<Test>::iter().map(|(_, job)| job).collect();
 	let claims: Vec<_> = Claims::<Test>::iter().collect();
-	let deposits: u64 = jobs.iter().map(|job| job.deposit).sum();
+	// A job's deposit hold also keeps the grace reservations of transcoders that left it.
+	let deposits: u64 = jobs
+		.iter()
+		.map(|job| job.deposit + job.graces.iter().map(|grace| grace.reserved).sum::<u64>())
+		.sum();
 	let escrow: u64 = jobs.iter().map(|job| job.escrow).sum();
 	let paid: u64 = jobs.iter().map(|job| job.paid).sum();
 	let claimed: u64 = claims.iter().map(|(_, claim)| claim.fee).sum();
