@@ -18,8 +18,10 @@ before(async () => {
   const log = createWriteStream(join(OUT_DIR, 'dev-sh.log'));
   // dev.sh sets up and builds first (a no-op when the build is current), then execs olc-node.
   child = spawn('bash', [join(repo, 'scripts', 'dev.sh')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
+  // Both streams go to one file, which neither may close: dev.sh's node and its setup step
+  // write to either until the very end.
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   child.on('exit', (code, signal) => { exited = { code, signal }; });
   process.on('exit', () => { if (!exited) child.kill('SIGKILL'); });
   const node = { name: 'dev-sh', wsUrl: 'ws://127.0.0.1:9944', get exited() { return exited; } };
