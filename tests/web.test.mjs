@@ -378,7 +378,6 @@ test('moderation: the owner mutes A from his studio\'s chat list; the mute is on
   await shot(m.page, '13f-studio-chat-moderation');
 
   const requests = m.signer.requests;
-  m.page.on('console', (msg) => { if (msg.type() === 'error' || msg.type() === 'warning') stage(`studio console: ${msg.text()}`); });
   await muteButton.click();
   await m.page.waitForFunction(() => ['final', 'failed', 'cancelled'].includes(document.querySelector('[data-testid="mute-status"]').dataset.kind), null, { timeout: 30_000 })
     .catch(async (error) => { await shot(m.page, '13g-studio-mute-timeout'); throw new Error(`${error.message}; mute status: ${await m.page.textContent('[data-testid="mute-status"]')}, prompts ${m.signer.requests - requests}`); });
@@ -406,6 +405,16 @@ test('moderation: the owner mutes A from his studio\'s chat list; the mute is on
   assert.equal(atNode.filter((e) => e.message?.text === text).length, 0, 'nor the node\'s store');
   await unsubscribe();
   await shot(b.page, '13i-viewer-b-no-muted-message');
+
+  // Unmute lifts it: Chat.Muted no longer holds Ferdie and the studio's list is empty again.
+  await m.page.evaluate(() => { delete document.querySelector('[data-testid="mute-status"]').dataset.kind; });
+  await m.page.click('[data-testid="chat-unmute"]');
+  await m.page.waitForFunction(() => ['final', 'failed', 'cancelled'].includes(document.querySelector('[data-testid="mute-status"]').dataset.kind), null, { timeout: 30_000 });
+  assert.equal(await m.page.getAttribute('[data-testid="mute-status"]', 'data-kind'), 'final', await m.page.textContent('[data-testid="mute-status"]'));
+  assert.equal((await api.query.chat.muted(streamId, keys.ferdie.address)).isSome, false, 'the mute is lifted on chain');
+  await m.page.waitForFunction(() => !document.querySelector('[data-testid="muted-account"]'), null, { timeout: 20_000 });
+  await shot(m.page, '13j-studio-unmuted');
+  await m.context.close();
 });
 
 test('the studio creates a stream and a job; its tips feed and CSV match the chain; the overlay shows only finalized tips', async () => {
