@@ -360,6 +360,63 @@ test('chat: A enables chat once through the wallet; A\'s danmaku reaches B (no w
   await unsubscribe();
 });
 
+test('moderation: the owner mutes A from his studio\'s chat list; the mute is on chain; A\'s next message is refused and B never gets it', async () => {
+  const { a, b } = people;
+  // Bob (the stream's owner) opens the studio and selects the stream: its live chat, no wallet needed to read.
+  // Bob's balance went into his stream's job deposit and fees; a transaction needs a little.
+  stage(`Bob's account before the mute: ${JSON.stringify((await api.query.system.account(keys.bob.address)).data.toHuman())}`);
+  await ok(api.tx.balances.transferKeepAlive(keys.bob.address, 10n * UNIT), keys.alice);
+  const m = people.m = await person(browser, api, [keys.bob]);
+  await m.page.goto(pageUrl('studio', {}));
+  await m.page.click('[data-testid="wallet-connect"]');
+  await m.page.click(`button[data-stream-id="${streamId}"]`);
+  // A's earlier danmaku are listed with a mute button for their sender (Ferdie's account, not the chat key).
+  const muteButton = m.page.locator(`[data-testid="studio-chat-message"]:has-text("second danmaku, still no prompt") [data-testid="chat-mute"]`);
+  await muteButton.waitFor({ timeout: 20_000 });
+  assert.ok(api.createType('AccountId', await muteButton.getAttribute('data-account')).eq(keys.ferdie.address), 'the sender is Ferdie');
+  assert.match(await m.page.textContent('[data-testid="muted-list"]'), /Nobody is muted/);
+  await shot(m.page, '13f-studio-chat-moderation');
+
+  const requests = m.signer.requests;
+  await muteButton.click();
+  await m.page.waitForFunction(() => ['final', 'failed', 'cancelled'].includes(document.querySelector('[data-testid="mute-status"]').dataset.kind), null, { timeout: 30_000 })
+    .catch(async (error) => { await shot(m.page, '13g-studio-mute-timeout'); throw new Error(`${error.message}; mute status: ${await m.page.textContent('[data-testid="mute-status"]')}, prompts ${m.signer.requests - requests}`); });
+  assert.equal(await m.page.getAttribute('[data-testid="mute-status"]', 'data-kind'), 'final', await m.page.textContent('[data-testid="mute-status"]'));
+  assert.match(await m.page.textContent('[data-testid="mute-status"]'), /done · block #\d+/);
+  assert.equal(m.signer.requests, requests + 1, 'one wallet prompt: Chat.mute');
+  assert.equal((await api.query.chat.muted(streamId, keys.ferdie.address)).isSome, true, 'Chat.Muted holds Ferdie on the stream');
+  const muted = await m.page.waitForSelector('[data-testid="muted-account"] [data-testid="chat-unmute"]', { timeout: 20_000 });
+  assert.ok(api.createType('AccountId', await m.page.getAttribute('[data-testid="muted-account"]', 'data-account')).eq(keys.ferdie.address));
+  assert.ok(muted, 'the muted list offers unmute');
+  await shot(m.page, '13g-studio-muted');
+
+  // A's next message is refused by the node (A's page says so) and reaches neither B nor the node's store.
+  const text = `muted danmaku ${Date.now()}`;
+  const atNode = [];
+  const unsubscribe = await subscribeChat(api, streamId, (entry) => atNode.push(entry));
+  await a.page.fill('[data-testid="chat-input"]', text);
+  await a.page.click('[data-testid="chat-send"]');
+  await a.page.waitForFunction(() => /muted/.test(document.querySelector('[data-testid="chat-note"]').textContent), null, { timeout: 15_000 });
+  assert.match(await a.page.textContent('[data-testid="chat-note"]'), /Not sent: muted/);
+  await shot(a.page, '13h-chat-refused-muted');
+  await sleep(3_000); // a few gossip rounds
+  assert.equal(await b.page.$$eval('[data-testid="chat-message"]', (els, t) => els.filter((el) => el.textContent.includes(t)).length, text), 0, 'B did not receive it');
+  assert.equal(await m.page.$$eval('[data-testid="studio-chat-message"]', (els, t) => els.filter((el) => el.textContent.includes(t)).length, text), 0, 'nor the studio');
+  assert.equal(atNode.filter((e) => e.message?.text === text).length, 0, 'nor the node\'s store');
+  await unsubscribe();
+  await shot(b.page, '13i-viewer-b-no-muted-message');
+
+  // Unmute lifts it: Chat.Muted no longer holds Ferdie and the studio's list is empty again.
+  await m.page.evaluate(() => { delete document.querySelector('[data-testid="mute-status"]').dataset.kind; });
+  await m.page.click('[data-testid="chat-unmute"]');
+  await m.page.waitForFunction(() => ['final', 'failed', 'cancelled'].includes(document.querySelector('[data-testid="mute-status"]').dataset.kind), null, { timeout: 30_000 });
+  assert.equal(await m.page.getAttribute('[data-testid="mute-status"]', 'data-kind'), 'final', await m.page.textContent('[data-testid="mute-status"]'));
+  assert.equal((await api.query.chat.muted(streamId, keys.ferdie.address)).isSome, false, 'the mute is lifted on chain');
+  await m.page.waitForFunction(() => !document.querySelector('[data-testid="muted-account"]'), null, { timeout: 20_000 });
+  await shot(m.page, '13j-studio-unmuted');
+  await m.context.close();
+});
+
 test('the studio creates a stream and a job; its tips feed and CSV match the chain; the overlay shows only finalized tips', async () => {
   const s = people.s = await person(browser, api, [keys.dave]);
   const o = people.o = await person(browser, api, []);
@@ -495,6 +552,6 @@ test('the broadcaster ends the stream: the page shows it ended', async () => {
 
 test('no request of any page left the loopback', () => {
   const pages = Object.keys(people);
-  assert.deepEqual(pages.sort(), ['a', 'b', 'o', 'r', 's'], 'every person took part');
+  assert.deepEqual(pages.sort(), ['a', 'b', 'm', 'o', 'r', 's'], 'every person took part');
   assert.deepEqual(Object.values(people).flatMap((p) => p.offLoopback), []);
 });

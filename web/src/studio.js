@@ -3,12 +3,17 @@
 // renditions, deposit left, top up, end job), and the tips feed: each tip appears when included
 // and turns final when its block is finalized, with final totals, a supporters leaderboard and a
 // CSV export whose block hashes and event indices let anyone re-read every row from the chain.
+// Moderation: the selected stream's live chat (read from the node's statement store, no wallet
+// needed), a "mute" button per sender (`Chat.mute(stream, who)` through the wallet) and the
+// accounts muted on the stream, read from chain storage (`Chat.Muted`), each with "unmute".
 import { connectChain, setupHeader } from './page.js';
 import { rpcUrl, pageUrl } from './config.js';
 import {
   formatOlc, parseOlc, fromText, submit, watchBestTips, watchFinalizedTips, loadRecentTips, shortAddress, sameAccount,
 } from './chain.js';
 import { giftById, giftName } from './gifts.js';
+import { wsRpc, subscribeChat, fromHex } from './chat.js';
+import { AccountId } from '@polkadot-api/substrate-bindings';
 import { t, lang } from './i18n.js';
 
 /** Renditions a job may ask for (the default ladder and two small ones). */
@@ -85,7 +90,96 @@ async function select(streamId) {
     `  --stream-id ${streamId} \\`,
     `  --rpc ${rpcUrl} --realtime`,
   ].join('\n');
+  startModeration(streamId);
   await refreshHealth();
+}
+
+let chatRpc = null;
+let stopChat = null;
+const ss58 = AccountId();
+
+/** The account a chat statement's signer speaks for: its chat key's owner, else the signer itself. */
+const senders = new Map(); // signer hex → Promise<account address>
+function accountOfSigner(signer) {
+  if (!senders.has(signer)) {
+    senders.set(signer, chain.api.query.Chat.ChatKeys.getValue(signer)
+      .then((owner) => owner ?? ss58.dec(fromHex(signer)))
+      .catch(() => ss58.dec(fromHex(signer))));
+  }
+  return senders.get(signer);
+}
+
+/** The selected stream's live chat, each message with a mute button for its sender. */
+function startModeration(streamId) {
+  stopChat?.();
+  stopChat = null;
+  const list = $('[data-testid="studio-chat"]');
+  list.innerHTML = '';
+  $('[data-testid="muted-list"]').innerHTML = '';
+  $('[data-testid="mute-status"]').textContent = '';
+  chatRpc ??= wsRpc(rpcUrl);
+  const seen = new Set();
+  let stopped = false;
+  let end = null;
+  const onEntry = async (entry) => {
+    if (!entry.message || !entry.signer || seen.has(entry.signature)) return;
+    seen.add(entry.signature);
+    const item = document.createElement('li');
+    item.dataset.testid = 'studio-chat-message';
+    item.append(`${entry.message.nickname || shortAddress(entry.signer)}: ${entry.message.text} `);
+    list.append(item);
+    while (list.children.length > 200) list.firstElementChild.remove();
+    const account = await accountOfSigner(entry.signer);
+    if (stopped) return;
+    item.dataset.account = account;
+    if (wallet.account() && sameAccount(account, wallet.account().address)) return; // the owner cannot mute itself
+    const mute = document.createElement('button');
+    mute.textContent = t('studio.mute');
+    mute.dataset.testid = 'chat-mute';
+    mute.dataset.account = account;
+    mute.onclick = () => moderate(chain.api.tx.Chat.mute({ stream: streamId, who: account }));
+    item.append(mute);
+  };
+  const start = () => {
+    if (stopped) return;
+    end = subscribeChat(chatRpc, streamId, onEntry, () => setTimeout(start, 2000));
+    end.catch(() => setTimeout(start, 2000));
+  };
+  start();
+  stopChat = () => { stopped = true; end?.then((stop) => stop()).catch(() => {}); };
+}
+
+async function moderate(tx) {
+  await send(tx, $('[data-testid="mute-status"]'));
+  await drawMuted();
+}
+
+/** The accounts muted on the selected stream, from chain storage, each with an unmute button. */
+async function drawMuted() {
+  if (!selected) return;
+  const streamId = selected;
+  const entries = await chain.api.query.Chat.Muted.getEntries(streamId);
+  if (streamId !== selected) return;
+  const list = $('[data-testid="muted-list"]');
+  const accounts = entries.map((entry) => entry.keyArgs[1]);
+  const key = accounts.join(',');
+  if (list.dataset.key === key && list.dataset.streamId === streamId) return;
+  list.dataset.key = key;
+  list.dataset.streamId = streamId;
+  list.innerHTML = '';
+  if (!accounts.length) list.textContent = t('studio.noMuted');
+  for (const account of accounts) {
+    const item = document.createElement('li');
+    item.dataset.testid = 'muted-account';
+    item.dataset.account = account;
+    item.append(`${account} `);
+    const unmute = document.createElement('button');
+    unmute.textContent = t('studio.unmute');
+    unmute.dataset.testid = 'chat-unmute';
+    unmute.onclick = () => moderate(chain.api.tx.Chat.unmute({ stream: streamId, who: account }));
+    item.append(unmute);
+    list.append(item);
+  }
 }
 
 let healthQueue = Promise.resolve();
@@ -99,6 +193,7 @@ function refreshHealth() {
 async function drawHealth() {
   if (!selected) return;
   const streamId = selected;
+  await drawMuted().catch((error) => console.warn('muted', error));
   const jobs = await chain.rpc('jobs_jobsOfStream', streamId);
   const health = $('#health');
   if (health.dataset.streamId !== streamId) {
