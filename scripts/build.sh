@@ -5,8 +5,11 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 # The web app first: olc-transcoder (a dependency of olc-node) embeds web/dist/ at compile time.
 olc_log "web app (web/build.mjs: esbuild, bundle sizes and the viewer's budget)"
-[ -d "$OLC_SOURCE_ROOT/web/node_modules/polkadot-api" ] ||
+# (Again when the lock file is newer than the installed packages: a pull may have added some.)
+if [ ! -d "$OLC_SOURCE_ROOT/web/node_modules/polkadot-api" ] ||
+	[ "$OLC_SOURCE_ROOT/web/package-lock.json" -nt "$OLC_SOURCE_ROOT/web/node_modules/.package-lock.json" ]; then
 	(cd "$OLC_SOURCE_ROOT/web" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 (cd "$OLC_SOURCE_ROOT/web" && node build.mjs)
 # Outside CI, bring Cargo.lock up to date with edited manifests (no compiling); CI builds with
 # --locked exactly what is committed.
