@@ -13,6 +13,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/olc-target}"
 # runtime blob is built from the same locked dependency versions.
 export WASM_BUILD_WORKSPACE_HINT="$OLC_BUILD_ROOT"
 export OLC_NODE_BIN="$CARGO_TARGET_DIR/release/olc-node"
+# The build root has no `.git`: hand the checkout's commit to node/build.rs for the version string
+# (`olc-node --version`), marked `-dirty` when tracked files differ from it.
+if OLC_COMMIT="$(git -C "$OLC_SOURCE_ROOT" rev-parse --short=11 HEAD 2>/dev/null)"; then
+	git -C "$OLC_SOURCE_ROOT" diff --quiet HEAD -- 2>/dev/null || OLC_COMMIT="$OLC_COMMIT-dirty"
+	export SUBSTRATE_CLI_GIT_COMMIT_HASH="$OLC_COMMIT"
+fi
 export PATH="$HOME/.cargo/bin:$PATH"
 
 # Copy the checkout into the build root. --checksum keeps files whose content did not change
