@@ -39,7 +39,7 @@ const basePath = mkdtempSync(join(tmpdir(), 'olc-chat-bench-'));
 const common = ['--chain', 'local', '--rpc-cors', 'all'];
 const nodes = [];
 const apis = [];
-let failed = true;
+let failed; // set once the figures are in (an exception before that exits non-zero by itself)
 try {
   const key = (n) => n.toString(16).padStart(64, '0');
   const n1 = await startNode('bench-chat-alice', [...common, '--base-path', basePath, '--alice', '--node-key', ALICE_NODE_KEY]);

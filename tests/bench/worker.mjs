@@ -51,7 +51,7 @@ const nodes = {};
 const dirs = [];
 let api;
 let record;
-let failed = false;
+let failed; // set once the figures are in (an exception before that exits non-zero by itself)
 try {
   api = await connect(alice);
   record = recordEvents(api);
