@@ -10,6 +10,21 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub transcoder: crate::transcoder::TranscoderParams,
+
+	/// GRANDPA's voting rule on this validator: `best` (OLC's: vote for the best block) or
+	/// `default` (Substrate's: at least 2 blocks behind the best one and no further than 3/4 of
+	/// the unfinalized chain). `default` is there for the finality benchmark's A/B comparison.
+	#[arg(long, value_enum, default_value_t = GrandpaVotingRule::Best)]
+	pub grandpa_voting_rule: GrandpaVotingRule,
+}
+
+/// Which blocks a GRANDPA voter votes for (see [`Cli::grandpa_voting_rule`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GrandpaVotingRule {
+	/// The best block itself: finality about one block time after inclusion.
+	Best,
+	/// Substrate's default rules (`VotingRulesBuilder::default()`).
+	Default,
 }
 
 #[derive(Debug, clap::Subcommand)]

@@ -120,14 +120,15 @@ pub fn run() -> sc_cli::Result<()> {
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
 			let transcoder = cli.transcoder.clone();
+			let voting_rule = cli.grandpa_voting_rule;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
-					>(config, &transcoder)
+					>(config, &transcoder, voting_rule)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config, &transcoder)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, &transcoder, voting_rule)
 							.map_err(sc_cli::Error::Service),
 				}
 			})

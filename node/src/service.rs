@@ -136,6 +136,7 @@ pub fn new_full<
 >(
 	config: Configuration,
 	transcoder: &crate::transcoder::TranscoderParams,
+	voting_rule: crate::cli::GrandpaVotingRule,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -345,7 +346,13 @@ pub fn new_full<
 		// which would put finality at least 4 s behind a 2 s chain; OLC wants a tip's gift effect
 		// shown within about one block time of inclusion. Aura forks are rare and short with
 		// fixed validators, and GRANDPA only finalizes what a supermajority has seen.
-		let voting_rule = sc_consensus_grandpa::VotingRulesBuilder::new().build();
+		// `--grandpa-voting-rule default` restores Substrate's rules (the benchmark's A/B).
+		let voting_rule = match voting_rule {
+			crate::cli::GrandpaVotingRule::Best => sc_consensus_grandpa::VotingRulesBuilder::new(),
+			crate::cli::GrandpaVotingRule::Default =>
+				sc_consensus_grandpa::VotingRulesBuilder::default(),
+		}
+		.build();
 
 		let grandpa_params = sc_consensus_grandpa::GrandpaParams {
 			config: grandpa_config,
