@@ -15,6 +15,7 @@ mod configs;
 #[cfg(test)]
 mod tests;
 pub mod genesis_config_presets;
+pub mod weights;
 
 use alloc::vec::Vec;
 use sp_runtime::{
