@@ -1249,7 +1249,7 @@ fn issue12_low_views_page_claims_of_a_job_and_jobs_of_a_stream_through_indexes()
 		let other_job = new_job(BOB, other_stream, 10, 10_000);
 		run_to_block(3);
 		assert_eq!(assigned(other_job), Some(T1));
-		for start in [0u32, 10, 20, 30, 40] {
+		for start in [0u64, 10, 20, 30, 40] {
 			assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, start, start + 9, [1; 32]));
 		}
 		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), other_job, 0, 9, [2; 32]));
