@@ -5,6 +5,13 @@
 # (http://127.0.0.1:8935: HLS and the web app's pages), registered on chain so that jobs are
 # assigned to it. `--demo` also opens Bob's demo stream and broadcasts a test pattern to it.
 # Other arguments go to olc-node, e.g. `scripts/dev.sh --rpc-external`.
+#
+# The dev node serves unsafe RPC methods (`author_insertKey`, ...) on 127.0.0.1, so its CORS list
+# names only local origins, never `*` (which `--dev` alone would set): the pages served here and
+# the usual local dev-server origins. polkadot-sdk compares origins exactly (a `:*` port is not a
+# pattern), so add your own page's origin with OLC_DEV_RPC_CORS=http://localhost:5173,...
+# CORS governs HTTP calls only: browsers do not apply it to WebSocket connections, so do not
+# browse untrusted sites while a node with unsafe methods listens (see the README, "RPC").
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 demo=""
@@ -20,9 +27,11 @@ if [ -n "$demo" ]; then
 fi
 RPC=ws://127.0.0.1:9944
 SERVICE=http://127.0.0.1:8935
+DEV_RPC_CORS="http://127.0.0.1:8935,http://localhost:8935,http://127.0.0.1:9944,http://localhost:9944"
+cors="$DEV_RPC_CORS${OLC_DEV_RPC_CORS:+,$OLC_DEV_RPC_CORS}"
 olc_log "olc-node --dev --tmp --transcoder (Ctrl-C stops it)"
 "$OLC_NODE_BIN" --dev --tmp --rpc-port 9944 --transcoder --transcoder-key //Alice \
-	--transcoder-listen 127.0.0.1:8935 "${args[@]}" &
+	--transcoder-listen 127.0.0.1:8935 --rpc-cors "$cors" "${args[@]}" &
 node_pid=$!
 broadcast_pid=""
 trap 'kill $broadcast_pid $node_pid 2>/dev/null || true; wait' EXIT INT TERM

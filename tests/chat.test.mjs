@@ -12,6 +12,7 @@ import { signatureVerify, cryptoWaitReady } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { spawn } from 'node:child_process';
 import { startNode, connect, sleep, ALICE_NODE_KEY, aliceBootnode } from './lib/node.mjs';
+import { providerOf } from './lib/rpc.mjs';
 import { TRANSCODER_BIN, runTranscoder } from './lib/transcoder.mjs';
 import { submitOk } from './lib/chain.mjs';
 import {
@@ -31,7 +32,7 @@ const common = ['--chain', 'local', '--tmp', '--rpc-cors', 'all'];
 async function collect(api) {
   const received = [];
   const waiters = [];
-  const unsubscribe = await subscribeChat(api, streamId, (entry) => {
+  const unsubscribe = await subscribeChat(providerOf(api), streamId, (entry) => {
     received.push(entry);
     for (const w of [...waiters]) {
       if (w.pred(entry)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(entry); }
@@ -115,7 +116,7 @@ test('a message posted on node 1 reaches subscribers on nodes 2 and 3, signature
     clientTimestampMs: 1_800_000_000_123,
     segmentSeq: 17,
   };
-  const answer = await postMessage(apis[0], chatKey, streamId, message);
+  const answer = await postMessage(providerOf(apis[0]), chatKey, streamId, message);
   assert.deepEqual(answer, { status: 'new', account: dave.address });
 
   const started = Date.now();
@@ -128,7 +129,7 @@ test('a message posted on node 1 reaches subscribers on nodes 2 and 3, signature
     assert.ok(entry.expiresAt > Date.now() / 1000 && entry.expiresAt <= Date.now() / 1000 + MAX_TTL_SECS);
   }
   // A plain chat line by the account's own key, submitted to node 2, reaches node 3.
-  const own = await postMessage(apis[1], dave, streamId, { kind: 'chat', nickname: 'dave', text: 'own key works' });
+  const own = await postMessage(providerOf(apis[1]), dave, streamId, { kind: 'chat', nickname: 'dave', text: 'own key works' });
   assert.equal(own.status, 'new');
   await on3.waitFor(withText('own key works'));
   await Promise.all([on2.unsubscribe(), on3.unsubscribe()]);
@@ -138,9 +139,9 @@ test('banned, unauthorised and muted senders are refused by name and reach no su
   const [on2, on3] = await Promise.all([collect(apis[1]), collect(apis[2])]);
   const refusedTexts = ['from a banned account', 'from an unauthorised key', 'from a muted account'];
   const answers = [
-    await postMessage(apis[0], eve, streamId, { text: refusedTexts[0] }),
-    await postMessage(apis[0], strangerKey, streamId, { text: refusedTexts[1] }),
-    await postMessage(apis[0], ferdie, streamId, { text: refusedTexts[2] }),
+    await postMessage(providerOf(apis[0]), eve, streamId, { text: refusedTexts[0] }),
+    await postMessage(providerOf(apis[0]), strangerKey, streamId, { text: refusedTexts[1] }),
+    await postMessage(providerOf(apis[0]), ferdie, streamId, { text: refusedTexts[2] }),
   ];
   assert.deepEqual(answers, [
     { status: 'refused', reason: 'banned' },
@@ -150,15 +151,15 @@ test('banned, unauthorised and muted senders are refused by name and reach no su
   // polkadot-sdk's statement_submit goes through the same check: an error naming the reason.
   const viaStatementSubmit = buildStatement(apis[1], eve, streamId, encodePayload(apis[1], { text: refusedTexts[0] }));
   await assert.rejects(
-    apis[1]._rpcCore.provider.send('statement_submit', [u8aToHex(viaStatementSubmit)]),
+    providerOf(apis[1]).send('statement_submit', [u8aToHex(viaStatementSubmit)]),
     /banned/,
   );
   // A topic that is no stream's id is refused too.
-  const elsewhere = await postMessage(apis[0], ferdie, `0x${'ab'.repeat(32)}`, { text: 'elsewhere' });
+  const elsewhere = await postMessage(providerOf(apis[0]), ferdie, `0x${'ab'.repeat(32)}`, { text: 'elsewhere' });
   assert.deepEqual(elsewhere, { status: 'refused', reason: 'unknownStream' });
 
   // A valid marker posted after them arrives; none of the refused ones ever does.
-  await postMessage(apis[0], chatKey, streamId, { text: 'marker after refusals' });
+  await postMessage(providerOf(apis[0]), chatKey, streamId, { text: 'marker after refusals' });
   await Promise.all([on2.waitFor(withText('marker after refusals')), on3.waitFor(withText('marker after refusals'))]);
   await sleep(1_500); // one more propagation round (the gossip ticks every second)
   for (const { received } of [on2, on3]) {
@@ -169,7 +170,7 @@ test('banned, unauthorised and muted senders are refused by name and reach no su
 
 test('oversize, non-UTF-8, badly signed and far-expiring messages are refused with named reasons', async () => {
   const api = apis[0];
-  const post = (message, options) => postMessage(api, chatKey, streamId, message, options);
+  const post = (message, options) => postMessage(providerOf(api), chatKey, streamId, message, options);
   assert.deepEqual(await post({ text: 'x'.repeat(141) }), { status: 'refused', reason: 'textTooLong' });
   assert.deepEqual(await post({ text: '好'.repeat(47) }), { status: 'refused', reason: 'textTooLong' }, '141 bytes of UTF-8');
   assert.equal((await post({ text: '好'.repeat(46) })).status, 'new', '138 bytes of UTF-8 fit');
@@ -182,13 +183,13 @@ test('oversize, non-UTF-8, badly signed and far-expiring messages are refused wi
   assert.deepEqual(await post({ text: 'lives an hour' }, { expiry: farExpiry }), { status: 'refused', reason: 'expiryTooFar' });
   const data = encodePayload(api, { text: 'raw garbage follows' });
   assert.deepEqual(
-    await submitStatement(api, buildStatement(api, chatKey, streamId, new Uint8Array([1, 0, 0xff, 0xff, 0xff]))),
+    await submitStatement(providerOf(api), buildStatement(api, chatKey, streamId, new Uint8Array([1, 0, 0xff, 0xff, 0xff]))),
     { status: 'refused', reason: 'malformed' },
   );
   // A signature that does not match the content.
   const statement = buildStatement(api, chatKey, streamId, data);
   statement[statement.length - 1] ^= 1;
-  assert.deepEqual(await submitStatement(api, statement), { status: 'refused', reason: 'badSignature' });
+  assert.deepEqual(await submitStatement(providerOf(api), statement), { status: 'refused', reason: 'badSignature' });
 });
 
 test('olc-transcoder chat posts from a terminal and --follow prints the stream\'s chat live', async () => {
@@ -255,10 +256,10 @@ test('tips to the broadcaster show up among the messages: pending at inclusion, 
 
 test('a node that joins late receives the messages still within their expiry', async () => {
   const text = 'posted before the late node joined';
-  const answer = await postMessage(apis[0], chatKey, streamId, { text, nickname: 'early' });
+  const answer = await postMessage(providerOf(apis[0]), chatKey, streamId, { text, nickname: 'early' });
   assert.equal(answer.status, 'new');
   // An already expired message is refused: nothing stale is stored.
-  const stale = await postMessage(apis[0], chatKey, streamId, { text: 'stale' }, { expiry: expiryFor(Date.now() / 1000 - 10, 0) });
+  const stale = await postMessage(providerOf(apis[0]), chatKey, streamId, { text: 'stale' }, { expiry: expiryFor(Date.now() / 1000 - 10, 0) });
   assert.deepEqual(stale, { status: 'refused', reason: 'expired' });
 
   const late = await startNode('chat-late', [...common, '--bootnodes', aliceBootnode(nodes[0])]);

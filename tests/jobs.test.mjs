@@ -13,6 +13,7 @@ import { Keyring } from '@polkadot/keyring';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 import { startNode, connect, waitFor } from './lib/node.mjs';
+import { rpcCall } from './lib/rpc.mjs';
 import { startTranscoderService, runTranscoder, DEFAULT_LADDER } from './lib/transcoder.mjs';
 import { UNIT, submitAndWaitFinalized, submitOk } from './lib/chain.mjs';
 
@@ -24,7 +25,7 @@ let service; // { url, stop() }
 let alice; // the broadcaster
 let charlie; // the transcoder
 
-const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
+const rpc = (method, ...params) => rpcCall(api, method, ...params);
 
 const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 

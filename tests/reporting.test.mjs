@@ -10,6 +10,7 @@ import { Keyring } from '@polkadot/keyring';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aEq } from '@polkadot/util';
 import { startNode, connect, sleep, waitFor } from './lib/node.mjs';
+import { rpcCall } from './lib/rpc.mjs';
 import { UNIT, submitAndWaitFinalized, submitOk, eventsInBlocks } from './lib/chain.mjs';
 
 const MAINTAINERS = 13;
@@ -22,7 +23,7 @@ let bob; // the reporter
 let broadcaster;
 let maintainers;
 
-const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
+const rpc = (method, ...params) => rpcCall(api, method, ...params);
 
 const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { startNode, connect } from './lib/node.mjs';
+import { rpcCall } from './lib/rpc.mjs';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { u8aEq } from '@polkadot/util';
 import { UNIT, submitAndWaitFinalized, submitOk } from './lib/chain.mjs';
@@ -17,7 +18,7 @@ let charlie; // the transcoder
 let dave; // a delegator
 
 /** Calls a stakingDelegation_* RPC method over the API's provider. */
-const rpc = (method, ...params) => api._rpcCore.provider.send(`stakingDelegation_${method}`, params);
+const rpc = (method, ...params) => rpcCall(api, `stakingDelegation_${method}`, ...params);
 
 const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 

@@ -32,6 +32,7 @@ import {
   startBroadcast, runTranscoder, startWorkerNode, waitForService, TEST_PROFILES as PROFILES, TEST_SOURCE as SOURCE,
 } from './lib/transcoder.mjs';
 import { UNIT, submitOk, recordEvents } from './lib/chain.mjs';
+import { rpcCall } from './lib/rpc.mjs';
 
 const same = (a, b) => u8aEq(decodeAddress(a.toString()), decodeAddress(b.toString()));
 const PRICE = 1_000_000n;
@@ -44,7 +45,7 @@ const transcoders = {};
 const started = Date.now();
 const stage = (what) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${what}`);
 
-const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
+const rpc = (method, ...params) => rpcCall(api, method, ...params);
 const ok = (tx, signer) => submitOk(api, tx, signer);
 
 /** Starts (or restarts, on the same ports and base path) a transcoder node. */

@@ -13,6 +13,7 @@ import { u8aEq } from '@polkadot/util';
 import { startNode, connect, waitFor } from './lib/node.mjs';
 import { startTranscoderService, runTranscoder, DEFAULT_LADDER as LADDER } from './lib/transcoder.mjs';
 import { UNIT, submitAndWaitFinalized, submitOk } from './lib/chain.mjs';
+import { rpcCall } from './lib/rpc.mjs';
 
 const same = (a, b) => u8aEq(decodeAddress(a), decodeAddress(b));
 
@@ -23,7 +24,7 @@ let api;
 let service;
 let keys;
 
-const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
+const rpc = (method, ...params) => rpcCall(api, method, ...params);
 
 const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 

@@ -16,6 +16,7 @@ import { join, dirname, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { startNode, connect, waitFor, freePort, sleep, ALICE_NODE_KEY } from './lib/node.mjs';
+import { rpcCall, providerOf } from './lib/rpc.mjs';
 import { startBroadcast, startWorkerNode, TEST_PROFILES as PROFILES, TEST_SOURCE as SOURCE } from './lib/transcoder.mjs';
 import { UNIT, submitOk } from './lib/chain.mjs';
 import { launchBrowser, person, shot, SHOTS_DIR } from './lib/browser.mjs';
@@ -38,7 +39,7 @@ let maintainersReady;
 const people = {};
 const started = Date.now();
 const stage = (what) => console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${what}`);
-const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
+const rpc = (method, ...params) => rpcCall(api, method, ...params);
 const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 const finalizedNumber = async () => (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
 
@@ -331,7 +332,7 @@ test('chat: A enables chat once through the wallet; A\'s danmaku reaches B (no w
 
   // The test also listens at the node: the statement is signed by that chat key.
   const atNode = [];
-  const unsubscribe = await subscribeChat(api, streamId, (entry) => atNode.push(entry));
+  const unsubscribe = await subscribeChat(providerOf(api), streamId, (entry) => atNode.push(entry));
   // B also has the stream's OBS overlay open (danmaku only, no panel).
   const overlay = await b.context.newPage();
   await overlay.goto(pageUrl('overlay', { stream: streamId }));
@@ -394,7 +395,7 @@ test('moderation: the owner mutes A from his studio\'s chat list; the mute is on
   // A's next message is refused by the node (A's page says so) and reaches neither B nor the node's store.
   const text = `muted danmaku ${Date.now()}`;
   const atNode = [];
-  const unsubscribe = await subscribeChat(api, streamId, (entry) => atNode.push(entry));
+  const unsubscribe = await subscribeChat(providerOf(api), streamId, (entry) => atNode.push(entry));
   await a.page.fill('[data-testid="chat-input"]', text);
   await a.page.click('[data-testid="chat-send"]');
   await a.page.waitForFunction(() => /muted/.test(document.querySelector('[data-testid="chat-note"]').textContent), null, { timeout: 15_000 });

@@ -5,7 +5,7 @@ mod chain_spec;
 mod chat;
 mod cli;
 mod command;
-mod rpc;
+pub mod rpc;
 mod service;
 mod transcoder;
 

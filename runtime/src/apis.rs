@@ -259,8 +259,12 @@ impl_runtime_apis! {
 			Verification::claim_check_view(claim_id)
 		}
 
-		fn duties(who: AccountId) -> Vec<pallet_verification::VerifierDuty<BlockNumber>> {
-			Verification::duties_view(who)
+		fn duties(
+			who: AccountId,
+			start_after: Option<(pallet_jobs::ClaimId, pallet_jobs::SegmentSeq)>,
+			limit: u32,
+		) -> Vec<pallet_verification::VerifierDuty<BlockNumber>> {
+			Verification::duties_view(who, start_after, limit)
 		}
 	}
 
@@ -280,8 +284,10 @@ impl_runtime_apis! {
 
 		fn jobs_of_stream(
 			stream_id: pallet_jobs::StreamId,
+			start_after: Option<pallet_jobs::JobId>,
+			limit: u32,
 		) -> Vec<(pallet_jobs::JobId, pallet_jobs::JobInfo<AccountId, Balance, BlockNumber>)> {
-			Jobs::jobs_of_stream_view(stream_id)
+			Jobs::jobs_of_stream_view(stream_id, start_after, limit)
 		}
 
 		fn jobs(
@@ -299,8 +305,10 @@ impl_runtime_apis! {
 
 		fn claims_of_job(
 			job_id: pallet_jobs::JobId,
+			start_after: Option<pallet_jobs::ClaimId>,
+			limit: u32,
 		) -> Vec<(pallet_jobs::ClaimId, pallet_jobs::ClaimInfo<AccountId, Balance, BlockNumber>)> {
-			Jobs::claims_of_job_view(job_id)
+			Jobs::claims_of_job_view(job_id, start_after, limit)
 		}
 
 		fn jobs_of_transcoder(

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { startNode, connect, sleep, ALICE_NODE_KEY, aliceBootnode } from '../lib/node.mjs';
+import { providerOf } from '../lib/rpc.mjs';
 import { UNIT, submitOk, percentile } from '../lib/chain.mjs';
 import {
   postMessage, subscribeChat, buildStatement, encodePayload, submitStatement,
@@ -60,10 +61,10 @@ try {
   await Promise.all(senders.map((s) => submitOk(api1, api1.tx.chat.takeAllowance(), s)));
   // Wait until node 3 is gossiping with node 1: one message through.
   const arrivals = new Map();
-  const unsubscribe = await subscribeChat(api3, streamId, (entry) => {
+  const unsubscribe = await subscribeChat(providerOf(api3), streamId, (entry) => {
     if (entry.message) arrivals.set(entry.message.text, performance.now());
   });
-  await postMessage(api1, senders[0], streamId, { text: 'warm-up' });
+  await postMessage(providerOf(api1), senders[0], streamId, { text: 'warm-up' });
   while (!arrivals.has('warm-up')) await sleep(50);
 
   const rssBefore = rssKiB(n1.process.pid);
@@ -78,7 +79,7 @@ try {
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const text = `latency #${i}`;
-    pending.push(postMessage(api1, senders[i % SENDERS], streamId, { text, nickname: 'bench', segmentSeq: i }).then((answer) => {
+    pending.push(postMessage(providerOf(api1), senders[i % SENDERS], streamId, { text, nickname: 'bench', segmentSeq: i }).then((answer) => {
       if (answer.status !== 'new') refusedInLatency++;
       submittedAt.set(text, performance.now());
     }));
@@ -107,7 +108,7 @@ try {
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
     while (next < statements.length) {
       const i = next++;
-      const answer = await submitStatement(api1, statements[i]);
+      const answer = await submitStatement(providerOf(api1), statements[i]);
       if (answer.status === 'new') {
         accepted++;
         if (firstRefusal === null) acceptedBeforeRefusal++;
@@ -123,7 +124,7 @@ try {
   // 3. Memory: what the store holds (a fresh subscription gets every stored message first).
   let stored = 0;
   let storedBytes = 0;
-  const count = await subscribeChat(api1, streamId, (entry) => { stored++; storedBytes += entry.statement.length; });
+  const count = await subscribeChat(providerOf(api1), streamId, (entry) => { stored++; storedBytes += entry.statement.length; });
   await sleep(1_500);
   await count();
   const rssAfter = rssKiB(n1.process.pid);

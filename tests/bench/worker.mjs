@@ -18,6 +18,7 @@ import { Keyring } from '@polkadot/keyring';
 import { startNode, connect, waitFor, freePort, metrics, sleep, ALICE_NODE_KEY } from '../lib/node.mjs';
 import { startBroadcast, startWorkerNode, DEFAULT_LADDER as PROFILES } from '../lib/transcoder.mjs';
 import { UNIT, submitOk, percentile, recordEvents } from '../lib/chain.mjs';
+import { rpcCall } from '../lib/rpc.mjs';
 
 const SEGMENTS = Number(process.env.OLC_WORKER_BENCH_SEGMENTS ?? 30);
 const SEGMENT_MS = 2000;
@@ -70,7 +71,7 @@ try {
     await ok(api.tx.stakingDelegation.bond(2_000n * UNIT, key(name).address), key(name));
     await ok(api.tx.stakingDelegation.registerTranscoder(100_000_000, 0, price, nodes[name].url), key(name));
   }));
-  const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
+  const rpc = (method, ...params) => rpcCall(api, method, ...params);
   await waitFor('three active transcoders', async () => (await rpc('stakingDelegation_activeSet')).length === 3, 60_000);
   const created = await ok(api.tx.jobs.createStream('bench'), key('Bob'));
   const streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();

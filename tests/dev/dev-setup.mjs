@@ -5,13 +5,14 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { submitOk, UNIT } from '../lib/chain.mjs';
+import { RPC, rpcCall } from '../lib/rpc.mjs';
 
 const [wsUrl, serviceUrl, flag] = process.argv.slice(2);
-const api = await ApiPromise.create({ provider: new WsProvider(wsUrl), noInitWarn: true });
+const api = await ApiPromise.create({ provider: new WsProvider(wsUrl), rpc: RPC, noInitWarn: true });
 const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
 const alice = keyring.addFromUri('//Alice');
 const bob = keyring.addFromUri('//Bob');
-const rpc = (method, ...params) => api._rpcCore.provider.send(method, params);
+const rpc = (method, ...params) => rpcCall(api, method, ...params);
 
 const registered = await rpc('stakingDelegation_transcoder', alice.address);
 if (!registered?.registered) {

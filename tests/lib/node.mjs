@@ -5,6 +5,7 @@ import { mkdirSync, createWriteStream } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { RPC, registerProvider } from './rpc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = join(here, '..', 'out');
@@ -89,7 +90,7 @@ export async function startNode(name, args, ports = {}) {
   return node;
 }
 
-/** Connects @polkadot/api to `node`, retrying until its RPC server answers (60 s at most). */
+/** Connects @polkadot/api (with the node's custom RPC, tests/lib/rpc.mjs) to `node`, retrying until its RPC server answers (60 s at most). */
 export async function connect(node, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -101,7 +102,7 @@ export async function connect(node, timeoutMs = 60_000) {
         provider.isReadyOrError,
         sleep(2_000).then(() => { throw new Error('ws not ready'); }),
       ]);
-      return await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true });
+      return registerProvider(await ApiPromise.create({ provider, rpc: RPC, noInitWarn: true, throwOnConnect: true }), provider);
     } catch {
       await sleep(500);
     }

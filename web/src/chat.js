@@ -296,8 +296,8 @@ export function wsRpc(url, WebSocketImpl = globalThis.WebSocket) {
   };
 }
 
-// The JSON-RPC client of `rpc`: a @polkadot/api ApiPromise's provider, or `rpc` itself.
-const clientOf = (rpc) => (rpc?._rpcCore ? rpc._rpcCore.provider : rpc);
+// `rpc` is a JSON-RPC client with `send(method, params)` and `subscribe(...)`: this app's
+// (`wsRpc`) or a @polkadot/api WsProvider (the tests pass theirs; no private API).
 
 /**
  * Submits a SCALE statement to the node through `chat_submit`. Resolves with the node's answer:
@@ -306,7 +306,7 @@ const clientOf = (rpc) => (rpc?._rpcCore ? rpc._rpcCore.provider : rpc);
  * { status: 'rejected', reason } (the sender's quota or the store is full).
  */
 export function submitStatement(rpc, statement) {
-  return clientOf(rpc).send('chat_submit', [toHex(statement)]);
+  return rpc.send('chat_submit', [toHex(statement)]);
 }
 
 /**
@@ -324,7 +324,7 @@ export function postMessage(rpc, keypair, streamId, message, options = {}) {
  * that ends the subscription.
  */
 export async function subscribeChat(rpc, streamId, onMessage, onError = () => {}) {
-  const client = clientOf(rpc);
+  const client = rpc;
   const id = await client.subscribe(
     'statement_statement',
     'statement_subscribeStatement',

@@ -58,6 +58,18 @@ async function myStreams(owner) {
   }
 }
 
+/** Every job of a stream, by id (`jobs_jobsOfStream` answers pages of up to 100 in storage order). */
+async function jobsOfStream(streamId) {
+  const jobs = [];
+  let after = null;
+  for (;;) {
+    const page = await chain.rpc('jobs_jobsOfStream', streamId, after, 100);
+    jobs.push(...page);
+    if (page.length < 100) return jobs.sort((a, b) => a.id - b.id);
+    after = page[page.length - 1].id;
+  }
+}
+
 async function refreshStreams() {
   const account = wallet.account();
   const list = $('#streams');
@@ -194,7 +206,7 @@ async function drawHealth() {
   if (!selected) return;
   const streamId = selected;
   await drawMuted().catch((error) => console.warn('muted', error));
-  const jobs = await chain.rpc('jobs_jobsOfStream', streamId);
+  const jobs = await jobsOfStream(streamId);
   const health = $('#health');
   if (health.dataset.streamId !== streamId) {
     health.innerHTML = '<p class="report-line" data-testid="stream-report"></p>';

@@ -1,237 +1,458 @@
-//! `jobs_*` RPC methods: streams, jobs and unsettled claims of pallet-jobs as JSON, for the
-//! viewer page, the broadcaster tool and the transcoder. Stream ids and Merkle roots are 0x-hex,
-//! balances decimal strings (they exceed what a JSON number holds exactly), titles and service
-//! URIs UTF-8 (lossy).
+//! `jobs_*` RPC methods: streams, jobs and unsettled claims of pallet-jobs, for the viewer page,
+//! the broadcaster tool and the transcoder. Stream ids and Merkle roots are 0x-hex, balances
+//! decimal strings, titles and service URIs UTF-8 (lossy). Paging and errors: see [`super`].
 
 use std::sync::Arc;
 
-use super::{hex, runtime_error};
+use super::{page_limit, read_at, runtime_error, text, Amount, BlockHash, MAX_PAGE};
 
-use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+use jsonrpsee::{
+	core::{async_trait, RpcResult},
+	proc_macros::rpc,
+};
 use olc_runtime::{opaque::Block, AccountId, Balance, BlockNumber};
-use pallet_jobs::{ClaimInfo, JobId, JobInfo, JobStatus, StreamId, StreamInfo, StreamStatus};
+use pallet_jobs::{
+	ClaimId, ClaimInfo, JobId, JobInfo, JobStatus, SegmentSeq, StreamId, StreamInfo, StreamStatus,
+};
 use pallet_jobs_runtime_api::JobsApi as RuntimeApi;
-use serde_json::{json, Value};
+use serde::Serialize;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_core::H256;
-use sp_runtime::traits::Block as BlockT;
 
-type BlockHash = <Block as BlockT>::Hash;
-
-/// The most entries one listing returns.
-const MAX_PAGE: u32 = 100;
-
-#[rpc(client, server)]
+/// The `jobs_*` methods.
+#[rpc(server)]
 pub trait JobsApi {
 	/// Up to `limit` (at most 100) streams after `startAfter` (the last stream id of the
 	/// previous page, or null for the first page), in storage order.
 	#[method(name = "jobs_streams")]
-	fn streams(&self, start_after: Option<H256>, limit: Option<u32>, at: Option<BlockHash>) -> RpcResult<Value>;
+	async fn streams(
+		&self,
+		start_after: Option<H256>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Stream>>;
 
 	/// One stream, or null.
 	#[method(name = "jobs_stream")]
-	fn stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Value>;
+	async fn stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Option<Stream>>;
 
-	/// Every job of a stream, open or ended, by id.
+	/// Up to `limit` (at most 100) jobs of a stream, open or ended, after job `startAfter` (the
+	/// last id of the previous page, or null), in storage order (not by id).
 	#[method(name = "jobs_jobsOfStream")]
-	fn jobs_of_stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Value>;
+	async fn jobs_of_stream(
+		&self,
+		stream_id: H256,
+		start_after: Option<JobId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Job>>;
 
-	/// Up to `limit` (at most 100) jobs with ids from `from` on.
+	/// Up to `limit` (at most 100) jobs with ids from `from` on (ids are dense), by id.
 	#[method(name = "jobs_jobs")]
-	fn jobs(&self, from: Option<JobId>, limit: Option<u32>, at: Option<BlockHash>) -> RpcResult<Value>;
+	async fn jobs(
+		&self,
+		from: Option<JobId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Job>>;
 
 	/// One job, or null.
 	#[method(name = "jobs_job")]
-	fn job(&self, job_id: JobId, at: Option<BlockHash>) -> RpcResult<Value>;
+	async fn job(&self, job_id: JobId, at: Option<BlockHash>) -> RpcResult<Option<Job>>;
 
-	/// The unsettled claims of a job, oldest first.
+	/// Up to `limit` (at most 100) unsettled claims of a job after claim `startAfter` (the last
+	/// id of the previous page, or null), in storage order (not by id).
 	#[method(name = "jobs_claimsOfJob")]
-	fn claims_of_job(&self, job_id: JobId, at: Option<BlockHash>) -> RpcResult<Value>;
+	async fn claims_of_job(
+		&self,
+		job_id: JobId,
+		start_after: Option<ClaimId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Claim>>;
 
-	/// The open jobs of a stream (at most 4) with their assignments: where a broadcaster pushes
-	/// its segments (`assignment.serviceUri` of each assigned job).
+	/// The open jobs of a stream (at most 4, so not paged) with their assignments: where a
+	/// broadcaster pushes its segments (`assignment.serviceUri` of each assigned job).
 	#[method(name = "jobs_openJobsOfStream")]
-	fn open_jobs_of_stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Value>;
+	async fn open_jobs_of_stream(
+		&self,
+		stream_id: H256,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Job>>;
 
-	/// Up to `limit` (at most 100) of the open jobs assigned to transcoder `who`, with ids above
-	/// `startAfter`, by id.
+	/// Up to `limit` (at most 100) of the jobs of transcoder `who` (its open assigned jobs and
+	/// those it may still claim on during a grace period) with ids above `startAfter`, by id.
 	#[method(name = "jobs_jobsOfTranscoder")]
-	fn jobs_of_transcoder(
+	async fn jobs_of_transcoder(
 		&self,
 		who: AccountId,
 		start_after: Option<JobId>,
 		limit: Option<u32>,
 		at: Option<BlockHash>,
-	) -> RpcResult<Value>;
+	) -> RpcResult<Vec<Job>>;
 }
 
+/// A stream's status.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StreamState {
+	/// Created, not live.
+	Idle,
+	/// Live.
+	Live,
+	/// Ended by its owner.
+	Ended,
+	/// Banned after an upheld report.
+	Banned,
+}
+
+impl From<StreamStatus> for StreamState {
+	fn from(status: StreamStatus) -> Self {
+		match status {
+			StreamStatus::Idle => StreamState::Idle,
+			StreamStatus::Live => StreamState::Live,
+			StreamStatus::Ended => StreamState::Ended,
+			StreamStatus::Banned => StreamState::Banned,
+		}
+	}
+}
+
+/// A job's status.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum JobState {
+	/// Waiting for the election of a transcoder.
+	AwaitingTranscoder,
+	/// A transcoder is assigned.
+	Assigned,
+	/// Ended.
+	Ended,
+}
+
+impl From<JobStatus> for JobState {
+	fn from(status: JobStatus) -> Self {
+		match status {
+			JobStatus::AwaitingTranscoder => JobState::AwaitingTranscoder,
+			JobStatus::Assigned => JobState::Assigned,
+			JobStatus::Ended => JobState::Ended,
+		}
+	}
+}
+
+/// A stream.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stream {
+	/// The stream id.
+	pub id: H256,
+	/// The broadcaster's account.
+	pub owner: AccountId,
+	/// The title.
+	pub title: String,
+	/// The status.
+	pub status: StreamState,
+	/// The block it was created in.
+	pub created_at: BlockNumber,
+	/// The ids of its open jobs.
+	pub open_jobs: Vec<JobId>,
+}
+
+impl Stream {
+	fn new(id: StreamId, stream: StreamInfo<AccountId, BlockNumber>) -> Self {
+		Stream {
+			id: H256(id.0),
+			owner: stream.owner,
+			title: text(&stream.title),
+			status: stream.status.into(),
+			created_at: stream.created_at,
+			open_jobs: stream.open_jobs.to_vec(),
+		}
+	}
+}
+
+/// One rendition of a job's ladder.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+	/// The profile's name, e.g. `720p`.
+	pub name: String,
+	/// Width in pixels.
+	pub width: u32,
+	/// Height in pixels.
+	pub height: u32,
+	/// Bitrate in kbit/s.
+	pub bitrate_kbps: u32,
+	/// Frames per second.
+	pub fps: u32,
+}
+
+/// A job's transcoder.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Assignment {
+	/// The transcoder's account.
+	pub transcoder: AccountId,
+	/// The price per segment and profile it works for.
+	pub price_per_segment: Amount,
+	/// Where the broadcaster pushes segments.
+	pub service_uri: String,
+	/// The block it was assigned in.
+	pub assigned_at: BlockNumber,
+}
+
+/// A job.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+	/// The job id.
+	pub id: JobId,
+	/// Its stream.
+	pub stream_id: H256,
+	/// The broadcaster's account.
+	pub broadcaster: AccountId,
+	/// The ladder.
+	pub profiles: Vec<Profile>,
+	/// The most the broadcaster pays per segment and profile.
+	pub max_price_per_segment: Amount,
+	/// The deposit left.
+	pub deposit: Amount,
+	/// Escrowed for unsettled claims.
+	pub escrow: Amount,
+	/// Paid to transcoders so far.
+	pub paid: Amount,
+	/// The status.
+	pub status: JobState,
+	/// The assigned transcoder, if any.
+	pub assignment: Option<Assignment>,
+	/// The block it was created in.
+	pub created_at: BlockNumber,
+	/// The block it expires at.
+	pub expires_at: BlockNumber,
+	/// The first segment the assigned transcoder may claim next.
+	pub next_claimable_seq: SegmentSeq,
+}
+
+impl Job {
+	fn new(id: JobId, job: JobInfo<AccountId, Balance, BlockNumber>) -> Self {
+		Job {
+			id,
+			stream_id: H256(job.stream_id.0),
+			broadcaster: job.broadcaster,
+			profiles: job
+				.profiles
+				.iter()
+				.map(|profile| Profile {
+					name: text(&profile.name),
+					width: profile.width,
+					height: profile.height,
+					bitrate_kbps: profile.bitrate_kbps,
+					fps: profile.fps,
+				})
+				.collect(),
+			max_price_per_segment: Amount(job.max_price_per_segment),
+			deposit: Amount(job.deposit),
+			escrow: Amount(job.escrow),
+			paid: Amount(job.paid),
+			status: job.status.into(),
+			assignment: job.assignment.map(|assignment| Assignment {
+				transcoder: assignment.transcoder,
+				price_per_segment: Amount(assignment.price_per_segment),
+				service_uri: text(&assignment.service_uri),
+				assigned_at: assignment.assigned_at,
+			}),
+			created_at: job.created_at,
+			expires_at: job.expires_at,
+			next_claimable_seq: job.next_claimable_seq,
+		}
+	}
+}
+
+/// An unsettled claim.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Claim {
+	/// The claim id.
+	pub id: ClaimId,
+	/// Its job.
+	pub job_id: JobId,
+	/// The broadcaster who pays.
+	pub broadcaster: AccountId,
+	/// The transcoder who claims.
+	pub transcoder: AccountId,
+	/// The first segment claimed.
+	pub start_seq: SegmentSeq,
+	/// The last segment claimed.
+	pub end_seq: SegmentSeq,
+	/// The Merkle root of the claimed segments' receipts.
+	pub merkle_root: H256,
+	/// The fee escrowed for it.
+	pub fee: Amount,
+	/// The block it was claimed in.
+	pub claimed_at: BlockNumber,
+	/// The first block it can be paid in.
+	pub payable_at: BlockNumber,
+}
+
+impl Claim {
+	fn new(id: ClaimId, claim: ClaimInfo<AccountId, Balance, BlockNumber>) -> Self {
+		Claim {
+			id,
+			job_id: claim.job_id,
+			broadcaster: claim.broadcaster,
+			transcoder: claim.transcoder,
+			start_seq: claim.start_seq,
+			end_seq: claim.end_seq,
+			merkle_root: H256(claim.merkle_root),
+			fee: Amount(claim.fee),
+			claimed_at: claim.claimed_at,
+			payable_at: claim.payable_at,
+		}
+	}
+}
+
+/// The `jobs_*` methods over a client.
 pub struct Jobs<C> {
 	client: Arc<C>,
 }
 
 impl<C> Jobs<C> {
+	/// The methods reading through `client`.
 	pub fn new(client: Arc<C>) -> Self {
 		Self { client }
 	}
 }
 
-fn stream_status(status: StreamStatus) -> &'static str {
-	match status {
-		StreamStatus::Idle => "idle",
-		StreamStatus::Live => "live",
-		StreamStatus::Ended => "ended",
-		StreamStatus::Banned => "banned",
-	}
-}
-
-fn job_status(status: JobStatus) -> &'static str {
-	match status {
-		JobStatus::AwaitingTranscoder => "awaitingTranscoder",
-		JobStatus::Assigned => "assigned",
-		JobStatus::Ended => "ended",
-	}
-}
-
-fn stream_json(id: &StreamId, stream: &StreamInfo<AccountId, BlockNumber>) -> Value {
-	json!({
-		"id": hex(&id.0),
-		"owner": stream.owner.to_string(),
-		"title": String::from_utf8_lossy(&stream.title),
-		"status": stream_status(stream.status),
-		"createdAt": stream.created_at,
-		"openJobs": stream.open_jobs.to_vec(),
-	})
-}
-
-fn job_json(id: JobId, job: &JobInfo<AccountId, Balance, BlockNumber>) -> Value {
-	json!({
-		"id": id,
-		"streamId": hex(&job.stream_id.0),
-		"broadcaster": job.broadcaster.to_string(),
-		"profiles": job.profiles.iter().map(|profile| json!({
-			"name": String::from_utf8_lossy(&profile.name),
-			"width": profile.width,
-			"height": profile.height,
-			"bitrateKbps": profile.bitrate_kbps,
-			"fps": profile.fps,
-		})).collect::<Vec<_>>(),
-		"maxPricePerSegment": job.max_price_per_segment.to_string(),
-		"deposit": job.deposit.to_string(),
-		"escrow": job.escrow.to_string(),
-		"paid": job.paid.to_string(),
-		"status": job_status(job.status),
-		"assignment": job.assignment.as_ref().map(|assignment| json!({
-			"transcoder": assignment.transcoder.to_string(),
-			"pricePerSegment": assignment.price_per_segment.to_string(),
-			"serviceUri": String::from_utf8_lossy(&assignment.service_uri),
-			"assignedAt": assignment.assigned_at,
-		})),
-		"createdAt": job.created_at,
-		"expiresAt": job.expires_at,
-		"nextClaimableSeq": job.next_claimable_seq,
-	})
-}
-
-fn claim_json(id: u64, claim: &ClaimInfo<AccountId, Balance, BlockNumber>) -> Value {
-	json!({
-		"id": id,
-		"jobId": claim.job_id,
-		"broadcaster": claim.broadcaster.to_string(),
-		"transcoder": claim.transcoder.to_string(),
-		"startSeq": claim.start_seq,
-		"endSeq": claim.end_seq,
-		"merkleRoot": hex(&claim.merkle_root),
-		"fee": claim.fee.to_string(),
-		"claimedAt": claim.claimed_at,
-		"payableAt": claim.payable_at,
-	})
-}
-
+#[async_trait]
 impl<C> JobsApiServer for Jobs<C>
 where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: RuntimeApi<Block, AccountId, Balance, BlockNumber>,
 {
-	fn streams(&self, start_after: Option<H256>, limit: Option<u32>, at: Option<BlockHash>) -> RpcResult<Value> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let limit = limit.unwrap_or(MAX_PAGE).min(MAX_PAGE);
-		let streams = self
-			.client
-			.runtime_api()
-			.streams(at, start_after.map(|id| StreamId(id.0)), limit)
-			.map_err(runtime_error)?;
-		Ok(Value::Array(streams.iter().map(|(id, stream)| stream_json(id, stream)).collect()))
+	async fn streams(
+		&self,
+		start_after: Option<H256>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Stream>> {
+		let limit = page_limit(limit, MAX_PAGE)?;
+		read_at(&self.client, at, move |client, at| {
+			let streams = client
+				.runtime_api()
+				.streams(at, start_after.map(|id| StreamId(id.0)), limit)
+				.map_err(runtime_error)?;
+			Ok(streams.into_iter().map(|(id, stream)| Stream::new(id, stream)).collect())
+		})
+		.await
 	}
 
-	fn stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Value> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let id = StreamId(stream_id.0);
-		let stream = self.client.runtime_api().stream(at, id).map_err(runtime_error)?;
-		Ok(stream.map_or(Value::Null, |stream| stream_json(&id, &stream)))
+	async fn stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Option<Stream>> {
+		read_at(&self.client, at, move |client, at| {
+			let id = StreamId(stream_id.0);
+			let stream = client.runtime_api().stream(at, id).map_err(runtime_error)?;
+			Ok(stream.map(|stream| Stream::new(id, stream)))
+		})
+		.await
 	}
 
-	fn jobs_of_stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Value> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let jobs = self
-			.client
-			.runtime_api()
-			.jobs_of_stream(at, StreamId(stream_id.0))
-			.map_err(runtime_error)?;
-		Ok(Value::Array(jobs.iter().map(|(id, job)| job_json(*id, job)).collect()))
+	async fn jobs_of_stream(
+		&self,
+		stream_id: H256,
+		start_after: Option<JobId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Job>> {
+		let limit = page_limit(limit, MAX_PAGE)?;
+		read_at(&self.client, at, move |client, at| {
+			let jobs = client
+				.runtime_api()
+				.jobs_of_stream(at, StreamId(stream_id.0), start_after, limit)
+				.map_err(runtime_error)?;
+			Ok(jobs.into_iter().map(|(id, job)| Job::new(id, job)).collect())
+		})
+		.await
 	}
 
-	fn jobs(&self, from: Option<JobId>, limit: Option<u32>, at: Option<BlockHash>) -> RpcResult<Value> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let limit = limit.unwrap_or(MAX_PAGE).min(MAX_PAGE);
-		let jobs =
-			self.client.runtime_api().jobs(at, from.unwrap_or(0), limit).map_err(runtime_error)?;
-		Ok(Value::Array(jobs.iter().map(|(id, job)| job_json(*id, job)).collect()))
+	async fn jobs(
+		&self,
+		from: Option<JobId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Job>> {
+		let limit = page_limit(limit, MAX_PAGE)?;
+		read_at(&self.client, at, move |client, at| {
+			let jobs =
+				client.runtime_api().jobs(at, from.unwrap_or(0), limit).map_err(runtime_error)?;
+			Ok(jobs.into_iter().map(|(id, job)| Job::new(id, job)).collect())
+		})
+		.await
 	}
 
-	fn job(&self, job_id: JobId, at: Option<BlockHash>) -> RpcResult<Value> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let job = self.client.runtime_api().job(at, job_id).map_err(runtime_error)?;
-		Ok(job.map_or(Value::Null, |job| job_json(job_id, &job)))
+	async fn job(&self, job_id: JobId, at: Option<BlockHash>) -> RpcResult<Option<Job>> {
+		read_at(&self.client, at, move |client, at| {
+			let job = client.runtime_api().job(at, job_id).map_err(runtime_error)?;
+			Ok(job.map(|job| Job::new(job_id, job)))
+		})
+		.await
 	}
 
-	fn claims_of_job(&self, job_id: JobId, at: Option<BlockHash>) -> RpcResult<Value> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let claims = self.client.runtime_api().claims_of_job(at, job_id).map_err(runtime_error)?;
-		Ok(Value::Array(claims.iter().map(|(id, claim)| claim_json(*id, claim)).collect()))
+	async fn claims_of_job(
+		&self,
+		job_id: JobId,
+		start_after: Option<ClaimId>,
+		limit: Option<u32>,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Claim>> {
+		let limit = page_limit(limit, MAX_PAGE)?;
+		read_at(&self.client, at, move |client, at| {
+			let claims = client
+				.runtime_api()
+				.claims_of_job(at, job_id, start_after, limit)
+				.map_err(runtime_error)?;
+			Ok(claims.into_iter().map(|(id, claim)| Claim::new(id, claim)).collect())
+		})
+		.await
 	}
 
-	fn open_jobs_of_stream(&self, stream_id: H256, at: Option<BlockHash>) -> RpcResult<Value> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let api = self.client.runtime_api();
-		let Some(stream) = api.stream(at, StreamId(stream_id.0)).map_err(runtime_error)? else {
-			return Ok(Value::Array(Vec::new()));
-		};
-		let mut jobs = Vec::with_capacity(stream.open_jobs.len());
-		for job_id in stream.open_jobs.iter().copied() {
-			if let Some(job) = api.job(at, job_id).map_err(runtime_error)? {
-				jobs.push(job_json(job_id, &job));
+	async fn open_jobs_of_stream(
+		&self,
+		stream_id: H256,
+		at: Option<BlockHash>,
+	) -> RpcResult<Vec<Job>> {
+		read_at(&self.client, at, move |client, at| {
+			let api = client.runtime_api();
+			let Some(stream) = api.stream(at, StreamId(stream_id.0)).map_err(runtime_error)? else {
+				return Ok(Vec::new());
+			};
+			let mut jobs = Vec::with_capacity(stream.open_jobs.len());
+			for job_id in stream.open_jobs.iter().copied() {
+				if let Some(job) = api.job(at, job_id).map_err(runtime_error)? {
+					jobs.push(Job::new(job_id, job));
+				}
 			}
-		}
-		Ok(Value::Array(jobs))
+			Ok(jobs)
+		})
+		.await
 	}
 
-	fn jobs_of_transcoder(
+	async fn jobs_of_transcoder(
 		&self,
 		who: AccountId,
 		start_after: Option<JobId>,
 		limit: Option<u32>,
 		at: Option<BlockHash>,
-	) -> RpcResult<Value> {
-		let at = at.unwrap_or_else(|| self.client.info().best_hash);
-		let limit = limit.unwrap_or(MAX_PAGE).min(MAX_PAGE) as usize;
-		let jobs = self.client.runtime_api().jobs_of_transcoder(at, who).map_err(runtime_error)?;
-		Ok(Value::Array(
-			jobs.iter()
+	) -> RpcResult<Vec<Job>> {
+		let limit = page_limit(limit, MAX_PAGE)?;
+		read_at(&self.client, at, move |client, at| {
+			// Bounded in the runtime (`MaxJobsPerTranscoder` and the grace jobs), by id.
+			let jobs = client.runtime_api().jobs_of_transcoder(at, who).map_err(runtime_error)?;
+			Ok(jobs
+				.into_iter()
 				.filter(|(id, _)| start_after.is_none_or(|after| *id > after))
-				.take(limit)
-				.map(|(id, job)| job_json(*id, job))
-				.collect(),
-		))
+				.take(limit as usize)
+				.map(|(id, job)| Job::new(id, job))
+				.collect())
+		})
+		.await
 	}
 }

@@ -49,6 +49,28 @@ fn api_error(error: impl std::fmt::Display) -> ApiError {
 	ApiError(error.to_string())
 }
 
+/// The page size of the worker's paged runtime API reads.
+const PAGE: u32 = 100;
+
+/// Reads every page of a paged runtime API list: `page(after)` returns up to [`PAGE`] items
+/// after cursor `after`; `cursor` is an item's cursor. Stops at a short page.
+fn all_pages<T, K>(
+	mut page: impl FnMut(Option<K>) -> Result<Vec<T>, ApiError>,
+	cursor: impl Fn(&T) -> K,
+) -> Result<Vec<T>, ApiError> {
+	let mut all = Vec::new();
+	let mut after = None;
+	loop {
+		let items = page(after)?;
+		let full = items.len() >= PAGE as usize;
+		after = items.last().map(&cursor);
+		all.extend(items);
+		if !full || after.is_none() {
+			return Ok(all);
+		}
+	}
+}
+
 impl Chain {
 	pub fn new(client: Arc<FullClient>) -> Self {
 		Self { client }
@@ -76,8 +98,12 @@ impl Chain {
 		self.client.runtime_api().stream(at, stream_id).map_err(api_error)
 	}
 
+	/// Every unsettled claim of a job, read a page at a time.
 	pub fn claims_of_job(&self, at: H256, job_id: JobId) -> Result<Vec<(ClaimId, Claim)>, ApiError> {
-		self.client.runtime_api().claims_of_job(at, job_id).map_err(api_error)
+		all_pages(
+			|after| self.client.runtime_api().claims_of_job(at, job_id, after, PAGE).map_err(api_error),
+			|(claim_id, _)| *claim_id,
+		)
 	}
 
 	pub fn claim(&self, at: H256, claim_id: ClaimId) -> Result<Option<Claim>, ApiError> {
@@ -92,8 +118,12 @@ impl Chain {
 		self.client.runtime_api().claim_check(at, claim_id).map_err(api_error)
 	}
 
+	/// Every segment `who` has to vote on, read a page at a time.
 	pub fn duties(&self, at: H256, who: &AccountId) -> Result<Vec<VerifierDuty<BlockNumber>>, ApiError> {
-		self.client.runtime_api().duties(at, who.clone()).map_err(api_error)
+		all_pages(
+			|after| self.client.runtime_api().duties(at, who.clone(), after, PAGE).map_err(api_error),
+			|duty| (duty.claim_id, duty.seq),
+		)
 	}
 
 	pub fn transcoder(&self, at: H256, who: &AccountId) -> Result<Option<TranscoderView<Balance>>, ApiError> {

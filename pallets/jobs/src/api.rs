@@ -3,7 +3,6 @@
 use crate::{pallet::*, types::*, StreamId};
 use alloc::vec::Vec;
 
-
 impl<T: Config> Pallet<T> {
 	/// Up to `limit` streams in storage order, starting after `start_after` (a stream id from
 	/// the previous page), each with its status.
@@ -21,13 +20,24 @@ impl<T: Config> Pallet<T> {
 		Streams::<T>::get(stream_id)
 	}
 
-	/// Every job of a stream, open or ended, by id.
-	pub fn jobs_of_stream_view(stream_id: StreamId) -> Vec<(JobId, JobOf<T>)> {
-		let mut jobs: Vec<(JobId, JobOf<T>)> = StreamJobs::<T>::iter_key_prefix(stream_id)
-			.filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job)))
-			.collect();
-		jobs.sort_by_key(|(job_id, _)| *job_id);
-		jobs
+	/// Up to `limit` jobs of a stream, open or ended, in storage order (not by id), starting
+	/// after job `start_after` (the last id of the previous page; `None` for the first page).
+	/// Reads the `StreamJobs` index: at most `limit` index keys and `limit` jobs.
+	pub fn jobs_of_stream_view(
+		stream_id: StreamId,
+		start_after: Option<JobId>,
+		limit: u32,
+	) -> Vec<(JobId, JobOf<T>)> {
+		let ids: Vec<JobId> = match start_after {
+			Some(after) => StreamJobs::<T>::iter_key_prefix_from(
+				stream_id,
+				StreamJobs::<T>::hashed_key_for(stream_id, after),
+			)
+			.take(limit as usize)
+			.collect(),
+			None => StreamJobs::<T>::iter_key_prefix(stream_id).take(limit as usize).collect(),
+		};
+		ids.into_iter().filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job))).collect()
 	}
 
 	/// Up to `limit` jobs with ids from `from` on (ids are dense: 0, 1, 2, ...).
@@ -41,13 +51,26 @@ impl<T: Config> Pallet<T> {
 		Jobs::<T>::get(job_id)
 	}
 
-	/// The unsettled claims of a job, oldest first. Scans all unsettled claims: for tools
-	/// through the runtime API, never for runtime code.
-	pub fn claims_of_job_view(job_id: JobId) -> Vec<(ClaimId, ClaimOf<T>)> {
-		let mut claims: Vec<(ClaimId, ClaimOf<T>)> =
-			Claims::<T>::iter().filter(|(_, claim)| claim.job_id == job_id).collect();
-		claims.sort_by_key(|(claim_id, _)| *claim_id);
-		claims
+	/// Up to `limit` unsettled claims of a job, in storage order (not by id), starting after
+	/// claim `start_after` (the last id of the previous page; `None` for the first page).
+	/// Reads the `JobClaims` index: at most `limit` index keys and `limit` claims.
+	pub fn claims_of_job_view(
+		job_id: JobId,
+		start_after: Option<ClaimId>,
+		limit: u32,
+	) -> Vec<(ClaimId, ClaimOf<T>)> {
+		let ids: Vec<ClaimId> = match start_after {
+			Some(after) => JobClaims::<T>::iter_key_prefix_from(
+				job_id,
+				JobClaims::<T>::hashed_key_for(job_id, after),
+			)
+			.take(limit as usize)
+			.collect(),
+			None => JobClaims::<T>::iter_key_prefix(job_id).take(limit as usize).collect(),
+		};
+		ids.into_iter()
+			.filter_map(|claim_id| Claims::<T>::get(claim_id).map(|claim| (claim_id, claim)))
+			.collect()
 	}
 
 	/// The open jobs assigned to transcoder `who` (at most `MaxJobsPerTranscoder`: the

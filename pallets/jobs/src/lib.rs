@@ -454,6 +454,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Claims<T: Config> = StorageMap<_, Twox64Concat, ClaimId, ClaimOf<T>>;
 
+	/// Index of the unsettled claims of each job (the keys of [`Claims`] by job), so that the
+	/// runtime API pages a job's claims without scanning every claim. Written and removed
+	/// together with [`Claims`].
+	#[pallet::storage]
+	pub type JobClaims<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Twox64Concat, ClaimId, ()>;
+
 	/// The automatic payout's cursor: every claim below it was settled or deferred.
 	#[pallet::storage]
 	pub type NextClaimToSettle<T: Config> = StorageValue<_, ClaimId, ValueQuery>;
@@ -946,6 +953,7 @@ pub mod pallet {
 			};
 			T::Verification::on_claim(claim_id, &claim);
 			Claims::<T>::insert(claim_id, claim);
+			JobClaims::<T>::insert(job_id, claim_id, ());
 			Jobs::<T>::insert(job_id, job);
 			Self::deposit_event(Event::WorkClaimed {
 				claim_id,
@@ -1539,6 +1547,7 @@ pub mod pallet {
 				Ok(())
 			})?;
 			Claims::<T>::remove(claim_id);
+			JobClaims::<T>::remove(claim.job_id, claim_id);
 			Self::deposit_event(Event::FeesPaid {
 				claim_id,
 				job_id: claim.job_id,
@@ -1603,6 +1612,7 @@ pub mod pallet {
 				}
 			}
 			Claims::<T>::remove(claim_id);
+			JobClaims::<T>::remove(claim.job_id, claim_id);
 			Self::deposit_event(Event::ClaimRefunded {
 				claim_id,
 				job_id: claim.job_id,

@@ -18,16 +18,24 @@ impl<T: Config> Pallet<T> {
 	///   claims owe), and an ended job keeps no deposit (only reservations);
 	/// - every grace claim is in the `GraceJobs` index and has an entry in the expiry queue, and
 	///   the index lists no other;
+	/// - the `JobClaims` index lists exactly the unsettled claims, under their jobs;
 	/// - the queues' counters are consistent: head ≤ tail and no entry outside head..tail;
 	/// - a job waiting for an election has an entry in an election queue.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut escrows: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		let mut claimed: BTreeMap<JobId, BalanceOf<T>> = BTreeMap::new();
-		for (_, claim) in Claims::<T>::iter() {
+		let mut claims = 0usize;
+		for (claim_id, claim) in Claims::<T>::iter() {
+			ensure!(
+				JobClaims::<T>::contains_key(claim.job_id, claim_id),
+				"an unsettled claim is missing from the JobClaims index"
+			);
+			claims = claims.saturating_add(1);
 			let sum = claimed.entry(claim.job_id).or_insert_with(Zero::zero);
 			*sum = sum.saturating_add(claim.fee);
 		}
+		ensure!(JobClaims::<T>::iter_keys().count() == claims, "JobClaims lists a settled claim");
 		let queued: alloc::vec::Vec<JobId> =
 			Elections::<T>::iter().map(|(_, _, request)| request.job_id).collect();
 		for job_id in &queued {

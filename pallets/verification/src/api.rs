@@ -32,20 +32,35 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	/// The segments `who` must still vote on: (claim, seq, input hash, output hashes, voting
-	/// deadline). Scans all segment checks: for tools through the runtime API, never for
-	/// runtime code.
-	pub fn duties_view(who: T::AccountId) -> Vec<VerifierDuty<BlockNumberFor<T>>> {
-		SegmentChecks::<T>::iter()
-			.filter(|(_, _, segment)| {
-				segment.members.iter().any(|member| member.who == who && member.vote.is_none())
-			})
-			.map(|(claim_id, seq, segment)| VerifierDuty {
-				claim_id,
-				seq,
-				input_hash: segment.input_hash,
-				output_hashes: segment.output_hashes.into_inner(),
-				deadline: segment.deadline,
+	/// Up to `limit` of the segments `who` must still vote on: (claim, seq, input hash, output
+	/// hashes, voting deadline), in storage order, starting after `start_after` (the
+	/// `(claim, seq)` of the last duty of the previous page; `None` for the first page). Reads
+	/// the `UnvotedSeats` index: at most `limit` index keys and `limit` segment checks.
+	pub fn duties_view(
+		who: T::AccountId,
+		start_after: Option<(ClaimId, SegmentSeq)>,
+		limit: u32,
+	) -> Vec<VerifierDuty<BlockNumberFor<T>>> {
+		let seats: Vec<(ClaimId, SegmentSeq)> = match start_after {
+			Some(after) => UnvotedSeats::<T>::iter_key_prefix_from(
+				&who,
+				UnvotedSeats::<T>::hashed_key_for(&who, after),
+			)
+			.take(limit as usize)
+			.collect(),
+			None => UnvotedSeats::<T>::iter_key_prefix(&who).take(limit as usize).collect(),
+		};
+		seats
+			.into_iter()
+			.filter_map(|(claim_id, seq)| {
+				let segment = SegmentChecks::<T>::get(claim_id, seq)?;
+				Some(VerifierDuty {
+					claim_id,
+					seq,
+					input_hash: segment.input_hash,
+					output_hashes: segment.output_hashes.into_inner(),
+					deadline: segment.deadline,
+				})
 			})
 			.collect()
 	}

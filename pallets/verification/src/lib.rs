@@ -419,6 +419,20 @@ pub mod pallet {
 		SegmentCheckOf<T>,
 	>;
 
+	/// Index of the committee seats without a vote, by verifier: `(claim, seq)` for each
+	/// segment check in whose committee the account sits and has not voted. Written with the
+	/// seats ([`SegmentChecks`]) so the runtime API pages a verifier's duties without scanning
+	/// every segment check.
+	#[pallet::storage]
+	pub type UnvotedSeats<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		(ClaimId, SegmentSeq),
+		(),
+	>;
+
 	/// The verifier fee shares earned on each claim.
 	#[pallet::storage]
 	pub type FeeShares<T: Config> = StorageMap<_, Twox64Concat, ClaimId, FeeSharesOf<T>, ValueQuery>;
@@ -694,6 +708,7 @@ pub mod pallet {
 			member.vote = Some(ok);
 			// Voted: the seat can no longer slash it.
 			Self::unexpose(&who);
+			UnvotedSeats::<T>::remove(&who, (claim_id, seq));
 			Self::deposit_event(Event::VerdictSubmitted { claim_id, seq, verifier: who, ok });
 			if segment.members.iter().all(|member| member.vote.is_some()) {
 				Self::decide(claim_id, check, seq, segment, now, false);
@@ -877,6 +892,14 @@ pub mod pallet {
 			)
 		}
 
+		/// Removes a segment check's seats without a vote from the [`UnvotedSeats`] index (when
+		/// the check is removed).
+		fn unindex_seats(claim_id: ClaimId, seq: SegmentSeq, segment: &SegmentCheckOf<T>) {
+			for member in segment.members.iter().filter(|member| member.vote.is_none()) {
+				UnvotedSeats::<T>::remove(&member.who, (claim_id, seq));
+			}
+		}
+
 		/// Counts one more outcome that can slash `who` (a claim or a committee seat).
 		pub(crate) fn expose(who: &T::AccountId) {
 			Exposures::<T>::mutate(who, |count| *count = count.saturating_add(1));
@@ -900,6 +923,7 @@ pub mod pallet {
 			let segments: Vec<(SegmentSeq, SegmentCheckOf<T>)> =
 				SegmentChecks::<T>::drain_prefix(claim_id).take(limit).collect();
 			for (seq, segment) in segments {
+				Self::unindex_seats(claim_id, seq, &segment);
 				if Some(seq) == skip {
 					continue;
 				}
@@ -1180,6 +1204,7 @@ pub mod pallet {
 			Checks::<T>::insert(claim_id, check);
 			for member in &members {
 				Self::expose(&member.who);
+				UnvotedSeats::<T>::insert(&member.who, (claim_id, seq), ());
 			}
 			segment.members = BoundedVec::truncate_from(members);
 			Self::start_round(claim_id, seq, segment, now);
@@ -1304,6 +1329,7 @@ pub mod pallet {
 					segment.members.iter().cloned().partition(|member| member.vote.is_some());
 				for member in &silent {
 					let _ = segment.replaced.try_push(member.who.clone());
+					UnvotedSeats::<T>::remove(&member.who, (claim_id, seq));
 				}
 				segment.members = BoundedVec::truncate_from(voted);
 				segment.round = segment.round.saturating_add(1);
@@ -1314,6 +1340,7 @@ pub mod pallet {
 				} else {
 					for member in fresh {
 						Self::expose(&member.who);
+						UnvotedSeats::<T>::insert(&member.who, (claim_id, seq), ());
 						let _ = segment.members.try_push(member);
 					}
 					Self::start_round(claim_id, seq, segment, now);
@@ -1382,7 +1409,9 @@ pub mod pallet {
 			now: BlockNumberFor<T>,
 		) {
 			Self::add_shares(claim_id, deciders);
-			SegmentChecks::<T>::remove(claim_id, seq);
+			if let Some(segment) = SegmentChecks::<T>::take(claim_id, seq) {
+				Self::unindex_seats(claim_id, seq, &segment);
+			}
 			if let Some(challenge) = check.challenges.iter_mut().find(|challenge| challenge.seq == seq) {
 				challenge.status = SegmentStatus::Passed;
 			}

@@ -737,11 +737,63 @@ fn runtime_api_views_show_the_verification() {
 		assert!(view.challenges.iter().all(|c| c.status == SegmentStatus::UnderReview));
 		assert_eq!(view.committees.len(), challenged.len());
 		let member = members(claim_id, challenged[0])[0];
-		let duties = Verification::duties_view(member);
+		let duties = Verification::duties_view(member, None, 100);
 		assert!(duties.iter().any(|duty| duty.claim_id == claim_id && duty.seq == challenged[0]));
 		assert_eq!(duties[0].output_hashes.len(), PROFILES as usize);
 		assert_eq!(Verification::challenges_view(claim_id), Some(challenged));
 		assert_eq!(Verification::challenges_view(99), None);
+	});
+}
+
+/// Issue 12 (low): a verifier's duties come from the `UnvotedSeats` index a page at a time:
+/// across pages exactly the seats without a vote that a scan of every segment check finds;
+/// a vote takes the seat off.
+#[test]
+fn issue12_low_duties_page_through_the_unvoted_seats_index() {
+	build_and_execute(|| {
+		let (claim_id, challenged, _) = proven_claim();
+		let scan = |who: u64| {
+			let mut seats: Vec<(ClaimId, u64)> = SegmentChecks::<Test>::iter()
+				.filter(|(_, _, segment)| {
+					segment.members.iter().any(|m| m.who == who && m.vote.is_none())
+				})
+				.map(|(claim, seq, _)| (claim, seq))
+				.collect();
+			seats.sort();
+			seats
+		};
+		let paged = |who: u64, limit: u32| {
+			let mut seen = Vec::new();
+			let mut after = None;
+			loop {
+				let page = Verification::duties_view(who, after, limit);
+				assert!(page.len() <= limit as usize);
+				let Some(last) = page.last() else { break };
+				after = Some((last.claim_id, last.seq));
+				seen.extend(page.iter().map(|duty| (duty.claim_id, duty.seq)));
+			}
+			seen.sort();
+			seen
+		};
+		let seated: std::collections::BTreeSet<u64> =
+			challenged.iter().flat_map(|seq| members(claim_id, *seq)).collect();
+		assert!(!seated.is_empty());
+		for who in &seated {
+			assert!(!scan(*who).is_empty());
+			for limit in [1, 2, 100] {
+				assert_eq!(paged(*who, limit), scan(*who));
+			}
+			assert!(Verification::duties_view(*who, None, 0).is_empty());
+		}
+		let who = members(claim_id, challenged[0])[0];
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(who),
+			claim_id,
+			challenged[0],
+			true
+		));
+		assert!(!paged(who, 1).contains(&(claim_id, challenged[0])));
+		assert_eq!(paged(who, 1), scan(who));
 	});
 }
 

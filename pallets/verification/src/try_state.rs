@@ -13,6 +13,7 @@ impl<T: Config> Pallet<T> {
 	///   ended plus its committee seats without a vote, and no count is stored as zero;
 	/// - segment checks and fee shares exist only for claims under verification, and segment
 	///   checks only while the verification runs;
+	/// - the `UnvotedSeats` index lists exactly the committee seats without a vote;
 	/// - every task queue's head is at most its tail.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut expected: BTreeMap<T::AccountId, u32> = BTreeMap::new();
@@ -25,7 +26,8 @@ impl<T: Config> Pallet<T> {
 				count(&check.transcoder);
 			}
 		}
-		for (claim_id, _, segment) in SegmentChecks::<T>::iter() {
+		let mut seats = 0usize;
+		for (claim_id, seq, segment) in SegmentChecks::<T>::iter() {
 			let check = Checks::<T>::get(claim_id).ok_or("a segment check outlived its claim")?;
 			ensure!(
 				!check.status.is_final() && check.status != CheckStatus::AwaitingChallenges,
@@ -33,8 +35,17 @@ impl<T: Config> Pallet<T> {
 			);
 			for member in segment.members.iter().filter(|member| member.vote.is_none()) {
 				count(&member.who);
+				ensure!(
+					UnvotedSeats::<T>::contains_key(&member.who, (claim_id, seq)),
+					"a seat without a vote is missing from the UnvotedSeats index"
+				);
+				seats = seats.saturating_add(1);
 			}
 		}
+		ensure!(
+			UnvotedSeats::<T>::iter_keys().count() == seats,
+			"UnvotedSeats lists a seat that is gone or has voted"
+		);
 		for (who, exposures) in Exposures::<T>::iter() {
 			ensure!(exposures > 0, "an exposure count is stored as zero");
 			ensure!(

@@ -11,7 +11,16 @@ pub use pallet_jobs::{ClaimId, ClaimInfo, JobId, JobInfo, JobStatus, StreamInfo,
 
 sp_api::decl_runtime_apis! {
 	/// Reads of pallet-jobs. A runtime implements it with the pallet's `streams_view`,
-	/// `stream_view`, `jobs_of_stream_view`, `jobs_view`, `job_view`, `claims_of_job_view`, `jobs_of_transcoder_view` and `claim_view`.
+	/// `stream_view`, `jobs_of_stream_view`, `jobs_view`, `job_view`, `claims_of_job_view`,
+	/// `jobs_of_transcoder_view` and `claim_view`.
+	///
+	/// Every list is bounded: a page of at most `limit` items read through an index, or a list
+	/// bounded by a pallet constant.
+	///
+	/// Version 2 pages `jobs_of_stream` and `claims_of_job` (`start_after`, `limit`; version 1
+	/// returned them whole). The node and the runtime are released together: the node's RPC
+	/// calls version 2 and answers a runtime API error on a runtime of version 1.
+	#[api_version(2)]
 	pub trait JobsApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -25,8 +34,13 @@ sp_api::decl_runtime_apis! {
 		/// One stream.
 		fn stream(stream_id: StreamId) -> Option<StreamInfo<AccountId, BlockNumber>>;
 
-		/// Every job of a stream, open or ended, by id.
-		fn jobs_of_stream(stream_id: StreamId) -> Vec<(JobId, JobInfo<AccountId, Balance, BlockNumber>)>;
+		/// Up to `limit` jobs of a stream, open or ended, in storage order (not by id), starting
+		/// after job `start_after` (the last id of the previous page; `None` for the first page).
+		fn jobs_of_stream(
+			stream_id: StreamId,
+			start_after: Option<JobId>,
+			limit: u32,
+		) -> Vec<(JobId, JobInfo<AccountId, Balance, BlockNumber>)>;
 
 		/// Up to `limit` jobs with ids from `from` on.
 		fn jobs(from: JobId, limit: u32) -> Vec<(JobId, JobInfo<AccountId, Balance, BlockNumber>)>;
@@ -34,8 +48,13 @@ sp_api::decl_runtime_apis! {
 		/// One job.
 		fn job(job_id: JobId) -> Option<JobInfo<AccountId, Balance, BlockNumber>>;
 
-		/// The unsettled claims of a job, oldest first.
-		fn claims_of_job(job_id: JobId) -> Vec<(ClaimId, ClaimInfo<AccountId, Balance, BlockNumber>)>;
+		/// Up to `limit` unsettled claims of a job, in storage order (not by id), starting after
+		/// claim `start_after` (the last id of the previous page; `None` for the first page).
+		fn claims_of_job(
+			job_id: JobId,
+			start_after: Option<ClaimId>,
+			limit: u32,
+		) -> Vec<(ClaimId, ClaimInfo<AccountId, Balance, BlockNumber>)>;
 
 		/// The open jobs assigned to transcoder `who` (at most `MaxJobsPerTranscoder`) and the
 		/// jobs on which it may still claim work during a grace period, by id.

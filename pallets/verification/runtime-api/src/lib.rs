@@ -15,6 +15,11 @@ pub use pallet_verification::{
 sp_api::decl_runtime_apis! {
 	/// Reads of pallet-verification. A runtime implements it with the pallet's
 	/// `challenges_view`, `claim_check_view` and `duties_view`.
+	///
+	/// Version 2 pages `duties` (`start_after`, `limit`, read through the pallet's
+	/// `UnvotedSeats` index; version 1 scanned every segment check and returned them all). The
+	/// node and the runtime are released together: the node's RPC calls version 2.
+	#[api_version(2)]
 	pub trait VerificationApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -29,7 +34,13 @@ sp_api::decl_runtime_apis! {
 		/// segments under review.
 		fn claim_check(claim_id: ClaimId) -> Option<ClaimCheckView<AccountId, Balance, BlockNumber>>;
 
-		/// The segments `who` sits on the committee of and has not voted on yet.
-		fn duties(who: AccountId) -> Vec<VerifierDuty<BlockNumber>>;
+		/// Up to `limit` of the segments `who` sits on the committee of and has not voted on
+		/// yet, in storage order, starting after `start_after` (the `(claim, seq)` of the last
+		/// duty of the previous page; `None` for the first page).
+		fn duties(
+			who: AccountId,
+			start_after: Option<(ClaimId, SegmentSeq)>,
+			limit: u32,
+		) -> Vec<VerifierDuty<BlockNumber>>;
 	}
 }
