@@ -89,8 +89,11 @@ if cargo tree --locked -p olc-node -i librocksdb-sys >/dev/null 2>&1; then
 fi
 echo "librocksdb-sys: not in the tree"
 
-stage "benchmark: submission-to-finalization time of tips on the dev chain"
-(cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-20}" node bench/finality.mjs)
+stage "benchmark: tip finality on the local network under load (A/B voting rules), dev chain, tips/s at capacity"
+# The finality target gates the run; the throughput target (>= 1,000 tips/s) is known to be
+# missed (README "The chain") and is reported without failing it.
+(cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-200}" \
+	FLOOD="${FINALITY_BENCH_FLOOD:-8000}" KNOWN_MISSES=throughput node bench/finality.mjs)
 
 stage "benchmark: our rendition ladder against the ffmpeg CLI on a 20 s 1080p30 clip"
 "$OLC_SOURCE_ROOT/scripts/transcoder-bench.sh"
