@@ -63,8 +63,9 @@ cargo clippy --release --locked -p pallet-chat -p pallet-chat-runtime-api --all-
 stage "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
 cargo test --release --locked -p olc-primitives -p olc-transcoder
 cargo clippy --release --locked -p olc-primitives -p olc-transcoder --all-targets -- -D warnings
-# The cargo-fuzz target (its own workspace) must keep compiling; running it needs nightly.
-cargo build --release --manifest-path transcoder/fuzz/Cargo.toml
+# The cargo-fuzz targets (their own workspace and lock file) must keep compiling; running them
+# needs nightly. tests/fuzz_replay.rs replays the segment corpus through the same entry point.
+cargo build --release --locked --manifest-path transcoder/fuzz/Cargo.toml
 
 stage "chain specs: committed files must equal what the node builds"
 generated=$(mktemp -d)

@@ -53,7 +53,8 @@ async function startTranscoderNode(name, fault) {
   const t = transcoders[name];
   const account = `${name[0].toUpperCase()}${name.slice(1)}`;
   // Eve also reports other transcoders' missed verifications, for the finder fee.
-  const extra = name === 'eve' ? ['--transcoder-report-missed'] : [];
+  // Dave's service runs with a lower upload limit (checked on its /metrics).
+  const extra = name === 'eve' ? ['--transcoder-report-missed'] : name === 'dave' ? ['--transcoder-max-uploads', '5'] : [];
   t.node = await startWorkerNode(account, { alice, port: t.port, basePath: t.basePath, ports: t.ports, fault, extra });
   t.ports = { rpcPort: t.node.rpcPort, p2pPort: t.node.p2pPort, prometheusPort: t.node.prometheusPort };
 }
@@ -154,6 +155,13 @@ test('transcoders claim, prove, verify and get paid by themselves; cheats are sl
   const misrouted = await runTranscoder(['broadcast', '--input', SOURCE, '--seed', '//Bob', '--stream-id', a.streamId,
     '--push', transcoders.eve.url, '--segments', '1']).catch((e) => e);
   assert.match(misrouted.stderr, /NotAssigned/, misrouted.stderr);
+  // Each service counts its refusals by name and shows its limits on /metrics (the node's
+  // --transcoder-max-* flags reach it).
+  const serviceMetrics = async (t) => (await fetch(`${t.url}/metrics`)).text();
+  assert.match(await serviceMetrics(transcoders.charlie), /^olc_service_segments_refused_total\{reason="WrongBroadcasterKey"\} [1-9]/m);
+  assert.match(await serviceMetrics(transcoders.eve), /^olc_service_segments_refused_total\{reason="NotAssigned"\} [1-9]/m);
+  assert.match(await serviceMetrics(transcoders.dave), /^olc_service_uploads_in_progress_limit 5$/m);
+  assert.match(await serviceMetrics(transcoders.eve), /^olc_service_uploads_in_progress_limit 32$/m);
   stage('forged and misrouted segments refused');
 
   const SEGMENTS_A = 30;

@@ -94,7 +94,7 @@ impl SegmentLimits {
 		}
 	}
 
-	fn check_size(&self, width: u32, height: u32) -> Result<(), MediaError> {
+	pub(crate) fn check_size(&self, width: u32, height: u32) -> Result<(), MediaError> {
 		let fits = |w: u32, h: u32| width <= w && height <= h;
 		if !fits(self.max_width, self.max_height) && !fits(self.max_height, self.max_width) {
 			return Err(MediaError::ResolutionAboveLimit {
@@ -705,7 +705,7 @@ fn invert_luma(frame: &mut frame::Video) {
 
 /// The cheap ingest checks on the demuxed packets, before anything is decoded: the number of
 /// video packets and the span of their timestamps against the declared duration.
-fn check_packets(
+pub(crate) fn check_packets(
 	packets: &[Packet],
 	video_index: usize,
 	time_base: Rational,

@@ -9,6 +9,8 @@
 //! - [`server`]: the transcoder's HTTP service (segment ingest, HLS output, receipts), with a
 //!   [`server::StreamAuthority`] hook through which a node supplies the chain's terms.
 //! - [`hls`]: master and sliding-window media playlists.
+//! - [`ingest_check`]: the checks a broadcaster's untrusted segment goes through (container,
+//!   codecs, limits), shared by the service and the fuzz target.
 //! - [`media`]: shared ffmpeg-next building blocks (encoder settings, rendition sizes).
 //! - [`keys`]: loading sr25519 keys from dev seeds or files.
 //!
@@ -22,6 +24,7 @@
 
 pub mod check;
 pub mod hls;
+pub mod ingest_check;
 pub mod keys;
 pub mod ladder;
 pub mod media;

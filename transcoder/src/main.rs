@@ -95,8 +95,11 @@ enum Command {
 		/// How long inputs, outputs and receipts are kept, in seconds.
 		#[arg(long, default_value_t = 3600)]
 		retention_secs: u64,
+		/// Largest segment body in bytes, checked on Content-Length before the body is read and
+		/// while it streams in (larger: SegmentTooLarge, 413).
 		#[arg(long, default_value_t = 16 * 1024 * 1024)]
 		max_segment_bytes: usize,
+		/// Segments listed in each media playlist.
 		#[arg(long, default_value_t = 6)]
 		playlist_window: usize,
 		/// End a stream's playlists (EXT-X-ENDLIST) after this many seconds without a segment;
@@ -109,9 +112,30 @@ enum Command {
 		/// Segment uploads in progress at once (further ones: TooManyUploads, 503).
 		#[arg(long, default_value_t = 32)]
 		max_uploads: usize,
-		/// Largest accepted source picture, WIDTHxHEIGHT (larger: ResolutionTooLarge, 422).
+		/// Largest accepted source picture, WIDTHxHEIGHT, either orientation (larger:
+		/// ResolutionTooLarge, 422).
 		#[arg(long, default_value = "1920x1080")]
 		max_resolution: String,
+		/// Most video frames in one segment (more: TooManyFrames, 422).
+		#[arg(long, default_value_t = 600)]
+		max_frames: u64,
+		/// Segments a stream may send per segment duration, averaged over 20 s (more:
+		/// StreamRateExceeded, 429). A real-time broadcaster sends 1.
+		#[arg(long, default_value_t = 2.0)]
+		max_stream_rate: f64,
+		/// Seconds without a piece of a segment's body before the upload is refused
+		/// (UploadTimeout, 408).
+		#[arg(long, default_value_t = 10)]
+		upload_timeout_secs: u64,
+		/// Seconds a whole segment body may take (BodyTimeout, 408).
+		#[arg(long, default_value_t = 60)]
+		body_timeout_secs: u64,
+		/// Seconds a received segment may wait for a free transcode slot (TranscoderBusy, 503).
+		#[arg(long, default_value_t = 30)]
+		transcode_wait_secs: u64,
+		/// Seconds a request's head may take to arrive; then the connection is closed.
+		#[arg(long, default_value_t = 10)]
+		header_timeout_secs: u64,
 		/// Only accept these broadcaster public keys (hex); default: any, bound per stream.
 		#[arg(long)]
 		broadcaster: Vec<String>,
@@ -314,6 +338,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			max_streams,
 			max_uploads,
 			max_resolution,
+			max_frames,
+			max_stream_rate,
+			upload_timeout_secs,
+			body_timeout_secs,
+			transcode_wait_secs,
+			header_timeout_secs,
 			broadcaster,
 			fault,
 			web_dir,
@@ -331,12 +361,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			config.max_streams = max_streams;
 			config.max_concurrent_uploads = max_uploads;
 			config.web_dir = web_dir;
-			let (width, height) = max_resolution
-				.split_once('x')
-				.and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
-				.ok_or_else(|| anyhow::anyhow!("--max-resolution must be WIDTHxHEIGHT"))?;
+			let (width, height) = server::parse_resolution(&max_resolution)
+				.map_err(|e| anyhow::anyhow!("--max-resolution: {e}"))?;
 			config.segment_limits.max_width = width;
 			config.segment_limits.max_height = height;
+			config.segment_limits.max_frames = max_frames;
+			anyhow::ensure!(max_stream_rate > 0.0, "--max-stream-rate must be positive");
+			config.max_segments_per_duration = max_stream_rate;
+			config.upload_read_timeout = Duration::from_secs(upload_timeout_secs.max(1));
+			config.body_timeout = Duration::from_secs(body_timeout_secs.max(1));
+			config.transcode_wait_timeout = Duration::from_secs(transcode_wait_secs.max(1));
+			config.header_read_timeout = Duration::from_secs(header_timeout_secs.max(1));
 			if !broadcaster.is_empty() {
 				let keys = broadcaster
 					.iter()

@@ -156,10 +156,12 @@ pub fn open_h264_decoder(params: codec::Parameters) -> Result<decoder::Video, Me
 		.map_err(|e| MediaError::UnsupportedVideoCodec(format!("{id:?}: {e}")))
 }
 
-/// Opens an ingest segment with the `mpegts` demuxer only, and only the H.264 and AAC codecs
-/// allowed while reading stream information (FFmpeg's `format_whitelist` and
-/// `codec_whitelist`): no other demuxer or decoder ever runs on a segment, so hostile bytes
-/// reach only the code paths a real broadcaster needs.
+/// Opens an ingest segment with the `mpegts` demuxer, forced rather than probed: no other
+/// demuxer's code (not even its probe function) ever runs on a segment's bytes. While FFmpeg
+/// reads the streams' parameters only the H.264 and AAC decoders may be opened
+/// (`codec_whitelist`). Then every audio and video stream must be AAC or H.264
+/// (`UnsupportedAudioCodec` / `UnsupportedVideoCodec`), before anything else is decoded; a
+/// segment in which the demuxer finds no program at all is `UnsupportedContainer`.
 pub fn open_segment_input(path: &Path) -> Result<format::context::Input, MediaError> {
 	let size = std::fs::metadata(path)?.len();
 	if size == 0 {
@@ -168,18 +170,71 @@ pub fn open_segment_input(path: &Path) -> Result<format::context::Input, MediaEr
 	let mut options = Dictionary::new();
 	options.set("format_whitelist", "mpegts");
 	options.set("codec_whitelist", "h264,aac");
-	let input = format::input_with_dictionary(path, options).map_err(|e| match e {
-		// avformat_open_input's answer when the probed format is not on the list.
-		ffmpeg_next::Error::Other { errno } if errno == ffmpeg_next::error::EINVAL => {
-			MediaError::UnsupportedContainer("not MPEG-TS".into())
+	let forced = ffmpeg_next::Format::Input(mpegts_demuxer()?);
+	let input = match format::open_with(path, &forced, options) {
+		Ok(format::Context::Input(input)) => input,
+		Ok(format::Context::Output(_)) => {
+			return Err(MediaError::Demux("FFmpeg opened an output context".into()));
 		},
-		other => MediaError::NotMedia(other.to_string()),
-	})?;
+		Err(error) => return Err(MediaError::UnsupportedContainer(format!("the mpegts demuxer refuses it: {error}"))),
+	};
 	let name = input.format().name().to_string();
 	if name != "mpegts" {
 		return Err(MediaError::UnsupportedContainer(name));
 	}
+	if input.streams().count() == 0 {
+		return Err(MediaError::UnsupportedContainer("no MPEG-TS program found".into()));
+	}
+	for stream in input.streams() {
+		let id = stream.parameters().id();
+		match stream.parameters().medium() {
+			media::Type::Video if id != codec::Id::H264 => {
+				return Err(MediaError::UnsupportedVideoCodec(format!("{id:?}")));
+			},
+			media::Type::Audio if id != codec::Id::AAC => {
+				return Err(MediaError::UnsupportedAudioCodec(format!("{id:?}")));
+			},
+			_ => {},
+		}
+	}
 	Ok(input)
+}
+
+/// FFmpeg's `mpegts` demuxer, to open segments with. ffmpeg-next has no safe lookup of a
+/// demuxer by name (and this workspace forbids `unsafe`), so it is taken from a context that
+/// FFmpeg opened, with only `mpegts` allowed, on a minimal MPEG-TS in memory (a program
+/// association table, a program map table, null packets); the demuxer descriptions are static
+/// in libavformat, so it stays valid after that context closes.
+fn mpegts_demuxer() -> Result<format::Input, MediaError> {
+	const PACKET: usize = 188;
+	// PID 0: the PAT (program 1 on PID 0x1000); PID 0x1000: its PMT (one stream on PID 0x100).
+	// Each is a TS header and a PSI section with its CRC-32, then stuffing (as FFmpeg's muxer
+	// writes them).
+	const PAT: &[u8] = &[
+		0x47, 0x40, 0x00, 0x10, 0x00, 0x00, 0xb0, 0x0d, 0x00, 0x01, 0xc1, 0x00, 0x00, 0x00, 0x01,
+		0xf0, 0x00, 0x2a, 0xb1, 0x04, 0xb2,
+	];
+	const PMT: &[u8] = &[
+		0x47, 0x50, 0x00, 0x10, 0x00, 0x02, 0xb0, 0x12, 0x00, 0x01, 0xc1, 0x00, 0x00, 0xe1, 0x00,
+		0xf0, 0x00, 0x04, 0xe1, 0x00, 0xf0, 0x00, 0x2c, 0x65, 0x6f, 0x48,
+	];
+	const NULL: &[u8] = &[0x47, 0x1f, 0xff, 0x10];
+	let mut stream = Vec::with_capacity(PACKET * 20);
+	for head in [PAT, PMT].into_iter().chain(std::iter::repeat_n(NULL, 18)) {
+		stream.extend_from_slice(head);
+		stream.resize(stream.len().saturating_add(PACKET.saturating_sub(head.len())), 0xff);
+	}
+	let io = format::context::StreamIo::from_read(std::io::Cursor::new(stream))
+		.map_err(|e| MediaError::Demux(format!("cannot find the mpegts demuxer: {e}")))?;
+	let mut options = Dictionary::new();
+	options.set("format_whitelist", "mpegts");
+	let probe = format::input_from_stream(io, None, Some(options))
+		.map_err(|e| MediaError::Demux(format!("cannot find the mpegts demuxer: {e}")))?;
+	let demuxer = probe.format();
+	if demuxer.name() != "mpegts" {
+		return Err(MediaError::Demux(format!("found {} instead of the mpegts demuxer", demuxer.name())));
+	}
+	Ok(demuxer)
 }
 
 /// Opens a file as media input, with a clear error for empty and unreadable files.

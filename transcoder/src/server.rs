@@ -13,6 +13,9 @@
 //! - `GET /receipts/{stream_id}/{seq}`: the hex SCALE receipt of a segment, read from disk.
 //! - `GET /watch`, `/studio`, `/overlay`, `/web/{file}`: the web app's pages and files, built
 //!   into the binary from `web/dist/` ([`web`]).
+//! - `GET /metrics`: the service's counters in the Prometheus text format
+//!   ([`AppState::metrics_text`]): refusals by named reason, live streams, uploads and
+//!   transcodes in progress, each with its configured limit.
 //!
 //! Every GET answers with permissive CORS; playlists are `application/vnd.apple.mpegurl` with
 //! `Cache-Control: no-cache`, segments `video/mp2t` with `Cache-Control: public,
@@ -29,15 +32,21 @@
 //! All in [`ServerConfig`], with defaults a real-time broadcaster never meets: live streams
 //! (`max_streams`, 64; when full, streams idle for [`IDLE_BEFORE_MAKING_ROOM`] are forgotten to
 //! make room), uploads at once (`max_concurrent_uploads`, 32, a semaphore taken before
-//! the body is read and held until the answer), body size (`max_segment_bytes`, 16 MiB), a read
+//! the body is read and held until the answer), body size (`max_segment_bytes`, 16 MiB: a
+//! Content-Length above it is refused before the body is read, and a body without one is cut
+//! off as soon as the bytes received pass it), a read
 //! timeout per piece of body (`upload_read_timeout`, 10 s) and for the whole body
-//! (`body_timeout`, 60 s), a stream's rate (`max_segments_per_duration`, 2 per segment duration
+//! (`body_timeout`, 60 s), the wait of a received segment for a transcode slot
+//! (`transcode_wait_timeout`, 30 s), a request's head (`header_read_timeout`, 10 s: then the
+//! connection is closed), a stream's rate (`max_segments_per_duration`, 2 per segment duration
 //! averaged over `stream_rate_window`, 20 s: a catch-up burst of 20 two-second segments passes),
 //! and per segment ([`SegmentLimits`]): picture within 1920×1080 (or 1080×1920: portrait), at most 600 frames, and a
 //! media duration within 10 % plus one frame of the signed `duration_ms`. Segments are opened
-//! with the `mpegts` demuxer and the H.264 decoder only (AAC audio is copied); the frame count
-//! and duration are checked right after demuxing, before anything is decoded, so a lying segment
-//! costs little. [`AppState::refusal_counts`] counts refusals by name.
+//! with the `mpegts` demuxer forced (never probed) and the H.264 decoder only (AAC audio is
+//! copied), and every stream's codec is checked before a frame is decoded
+//! ([`crate::ingest_check`]); the frame count and duration are checked right after demuxing,
+//! before anything is decoded, so a lying segment costs little. Both CLIs set these limits
+//! (`olc-transcoder serve --max-*`, `olc-node --transcoder-max-*`). [`AppState::refusal_counts`] counts refusals by name.
 //!
 //! # Order of the ingest checks
 //!
@@ -68,12 +77,13 @@
 //! | 403 | `WrongBroadcasterKey` | signed by another key than the stream owner's (chain) or the key the stream is bound to (no chain) |
 //! | 503 | `ChainUnavailable` | (chain) the chain could not be read |
 //! | 422 | `BadJobProfiles` | (chain) the job's profiles cannot be served (bad names, too many) |
-//! | 413 | `SegmentTooLarge` | the body exceeds `max_segment_bytes` |
+//! | 413 | `SegmentTooLarge` | the Content-Length or the bytes received exceed `max_segment_bytes` |
 //! | 503 | `MaxStreams` | `max_streams` streams are live here; another cannot start |
 //! | 429 | `StreamRateExceeded` | the stream sends faster than `max_segments_per_duration` |
 //! | 503 | `TooManyUploads` | `max_concurrent_uploads` bodies are being received or transcoded |
 //! | 408 | `UploadTimeout` | no piece of the body for `upload_read_timeout` |
 //! | 408 | `BodyTimeout` | the body did not arrive within `body_timeout` |
+//! | 503 | `TranscoderBusy` | no transcode slot came free within `transcode_wait_timeout` |
 //! | 400 | `BodyReadFailed` | the body could not be read (connection broke) |
 //! | 400 | `EmptySegment` | the body is empty |
 //! | 400 | `SegmentHashMismatch` | the body is not the segment the header was signed for |
@@ -159,6 +169,13 @@ pub const SOURCE_RENDITION: &str = "source";
 /// Default longest time a segment body may take to arrive once its header is accepted
 /// ([`ServerConfig::body_timeout`]).
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Default longest time a request's head may take ([`ServerConfig::header_read_timeout`]).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default longest wait of a received segment for a transcode slot
+/// ([`ServerConfig::transcode_wait_timeout`]).
+pub const TRANSCODE_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// When `max_streams` are live, streams idle for longer than this are forgotten to make room
 /// for a new one.
@@ -298,6 +315,12 @@ pub struct ServerConfig {
 	pub upload_read_timeout: Duration,
 	/// Longest time a whole body may take to arrive (`BodyTimeout`, 408).
 	pub body_timeout: Duration,
+	/// Longest time a request's head (request line and header fields) may take to arrive;
+	/// then the connection is closed ([`serve`]).
+	pub header_read_timeout: Duration,
+	/// Longest wait of a received segment for a transcode slot (`max_concurrent_transcodes`
+	/// are busy); then it is refused with `TranscoderBusy` (503) and its upload slot freed.
+	pub transcode_wait_timeout: Duration,
 	/// Per-stream rate limit: at most this many segments per segment duration
 	/// (`ladder.segment_seconds`) on average over `stream_rate_window`, counting every POST
 	/// that passes the header checks; more is refused with `StreamRateExceeded` (429). A
@@ -323,7 +346,8 @@ impl ServerConfig {
 	/// Defaults for everything but the data dir and key: default ladder, 16 MiB bodies, 30
 	/// segments ahead, 6-segment playlists, one hour retention, any broadcaster, one
 	/// transcode per core at a time, no chain, no fault; 64 streams, 32 uploads at once, 10 s
-	/// read timeout and 60 s body timeout, 2 segments per segment duration averaged over 20 s,
+	/// read timeout, 60 s body timeout, 30 s wait for a transcode slot and 10 s for a request's
+	/// head, 2 segments per segment duration averaged over 20 s,
 	/// [`SegmentLimits::new`] (1920×1080, 600 frames, 10 %), streams ended only explicitly.
 	pub fn new(data_dir: PathBuf, transcoder_key: sr25519::Pair) -> Self {
 		Self {
@@ -342,6 +366,8 @@ impl ServerConfig {
 			max_concurrent_uploads: 32,
 			upload_read_timeout: Duration::from_secs(10),
 			body_timeout: BODY_TIMEOUT,
+			transcode_wait_timeout: TRANSCODE_WAIT_TIMEOUT,
+			header_read_timeout: HEADER_READ_TIMEOUT,
 			max_segments_per_duration: 2.0,
 			stream_rate_window: Duration::from_secs(20),
 			segment_limits: SegmentLimits::new(),
@@ -458,6 +484,56 @@ impl AppState {
 		self.streams.lock().len()
 	}
 
+	/// Segment uploads in progress (bodies being received, waiting for or in a transcode).
+	pub fn uploads_in_progress(&self) -> usize {
+		self.config
+			.max_concurrent_uploads
+			.max(1)
+			.saturating_sub(self.upload_slots.available_permits())
+	}
+
+	/// Segments being transcoded now.
+	pub fn transcodes_in_progress(&self) -> usize {
+		self.config
+			.max_concurrent_transcodes
+			.max(1)
+			.saturating_sub(self.transcode_slots.available_permits())
+	}
+
+	/// The service's metrics in the Prometheus text format (served at `GET /metrics`).
+	pub fn metrics_text(&self) -> String {
+		use std::fmt::Write as _;
+		let mut text = String::new();
+		let _ = writeln!(text, "# HELP olc_service_segments_refused_total Segments refused, by named reason.");
+		let _ = writeln!(text, "# TYPE olc_service_segments_refused_total counter");
+		for (reason, count) in self.refusal_counts() {
+			let _ = writeln!(text, "olc_service_segments_refused_total{{reason=\"{reason}\"}} {count}");
+		}
+		for (name, help, value, limit) in [
+			("live_streams", "Streams live in this process", self.live_streams(), self.config.max_streams),
+			(
+				"uploads_in_progress",
+				"Segment uploads being received or transcoded",
+				self.uploads_in_progress(),
+				self.config.max_concurrent_uploads,
+			),
+			(
+				"transcodes_in_progress",
+				"Segments being transcoded",
+				self.transcodes_in_progress(),
+				self.config.max_concurrent_transcodes,
+			),
+		] {
+			let _ = writeln!(text, "# HELP olc_service_{name} {help}.");
+			let _ = writeln!(text, "# TYPE olc_service_{name} gauge");
+			let _ = writeln!(text, "olc_service_{name} {value}");
+			let _ = writeln!(text, "# HELP olc_service_{name}_limit The configured limit of olc_service_{name}.");
+			let _ = writeln!(text, "# TYPE olc_service_{name}_limit gauge");
+			let _ = writeln!(text, "olc_service_{name}_limit {limit}");
+		}
+		text
+	}
+
 	fn count_refusal(&self, reason: &'static str) {
 		let mut refusals = self.refusals.lock();
 		let count = refusals.entry(reason).or_insert(0);
@@ -552,6 +628,7 @@ pub fn router(config: ServerConfig) -> (Router, Arc<AppState>) {
 		.route("/hls/{stream_id}/master.m3u8", get(master_playlist))
 		.route("/hls/{stream_id}/{rendition}/{file}", get(rendition_file))
 		.route("/receipts/{stream_id}/{seq}", get(receipt))
+		.route("/metrics", get(metrics))
 		.route("/watch", get(web::page))
 		.route("/studio", get(web::page))
 		.route("/overlay", get(web::page))
@@ -561,9 +638,10 @@ pub fn router(config: ServerConfig) -> (Router, Arc<AppState>) {
 	(router, state)
 }
 
-/// Serves until the listener fails, deleting expired files in the background.
+/// Serves on `listener` ([`serve_router`]), deleting expired files in the background.
 pub async fn serve(listener: tokio::net::TcpListener, config: ServerConfig) -> std::io::Result<()> {
 	let retention = config.retention;
+	let header_read_timeout = config.header_read_timeout;
 	let data_dir = config.data_dir.clone();
 	let (router, state) = router(config);
 	tokio::spawn(async move {
@@ -578,7 +656,41 @@ pub async fn serve(listener: tokio::net::TcpListener, config: ServerConfig) -> s
 			state.evict_idle_streams(retention);
 		}
 	});
-	axum::serve(listener, router).await
+	serve_router(listener, router, header_read_timeout).await
+}
+
+/// Serves `router` on `listener`, one task per connection, closing a connection whose request
+/// head does not arrive within `header_read_timeout` (a client holding connections open with
+/// partial headers costs nothing for long). Accept errors (e.g. out of file descriptors) are
+/// logged and retried after a short pause.
+pub async fn serve_router(
+	listener: tokio::net::TcpListener,
+	router: Router,
+	header_read_timeout: Duration,
+) -> std::io::Result<()> {
+	use hyper_util::{
+		rt::{TokioExecutor, TokioIo, TokioTimer},
+		server::conn::auto::Builder,
+		service::TowerToHyperService,
+	};
+	loop {
+		let socket = match listener.accept().await {
+			Ok((socket, _)) => socket,
+			Err(error) => {
+				tracing::warn!("cannot accept a connection: {error}");
+				tokio::time::sleep(Duration::from_millis(100)).await;
+				continue;
+			},
+		};
+		let service = TowerToHyperService::new(router.clone());
+		tokio::spawn(async move {
+			let mut builder = Builder::new(TokioExecutor::new());
+			builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+			if let Err(error) = builder.serve_connection(TokioIo::new(socket), service).await {
+				tracing::trace!("connection ended: {error}");
+			}
+		});
+	}
 }
 
 fn parse_stream_id(text: &str) -> Result<StreamId, Rejection> {
@@ -673,6 +785,18 @@ async fn receipt(
 		reject(StatusCode::NOT_FOUND, "NoSuchReceipt", format!("no receipt for segment {seq} (or it expired)"))
 	})?;
 	Ok(text_response("text/plain; charset=utf-8", hex::encode(bytes)))
+}
+
+async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+	text_response("text/plain; version=0.0.4; charset=utf-8", state.metrics_text())
+}
+
+/// Parses a `WIDTHxHEIGHT` picture box (e.g. `1920x1080`), for the CLIs' `--max-resolution`.
+pub fn parse_resolution(text: &str) -> Result<(u32, u32), String> {
+	text.split_once('x')
+		.and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)))
+		.filter(|(w, h): &(u32, u32)| *w > 0 && *h > 0)
+		.ok_or_else(|| format!("{text:?} is not WIDTHxHEIGHT (e.g. 1920x1080)"))
 }
 
 /// The public key the service signs receipts with.

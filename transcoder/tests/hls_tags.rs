@@ -129,3 +129,36 @@ async fn codecs_dates_gaps_end_and_cache_headers() {
 	tokio::time::sleep(Duration::from_millis(3500)).await;
 	assert!(media_playlist(&service.base, "source").await.1.end_list);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn item4_each_variant_has_its_own_frame_rate() {
+	// A 50 fps source: the source variant says 50, a 30 fps rung 30 (never more than the
+	// source), a 60 fps rung 50 (not upscaled).
+	let media = tempfile::tempdir().unwrap();
+	let clip = make_clip(media.path(), "clip.ts", 320, 180, 50, 2.0);
+	let body = std::fs::read(&clip).unwrap();
+	let dir = tempfile::tempdir().unwrap();
+	let mut fast = profile("180p60", 320, 180, 300);
+	fast.fps = 60;
+	let config = service_config(dir.path().join("data"), vec![profile("144p", 256, 144, 150), fast]);
+	let service = start_service(config).await;
+	let header = SignedSegmentHeader::sign(&alice(), STREAM, 0, 2000, &body);
+	let (status, text) = post_segment(&service.base, STREAM, 0, body, Some(&header)).await;
+	assert_eq!(status, 200, "{text}");
+	let (_, text) = get(&service.base, &format!("/hls/{}/master.m3u8", hex::encode(STREAM.0))).await;
+	let Ok(m3u8_rs::Playlist::MasterPlaylist(master)) = m3u8_rs::parse_playlist_res(&text) else {
+		panic!("bad master playlist {}", String::from_utf8_lossy(&text));
+	};
+	let rates: Vec<(String, Option<f64>)> =
+		master.variants.iter().map(|v| (v.uri.clone(), v.frame_rate)).collect();
+	assert_eq!(
+		rates,
+		[
+			("source/index.m3u8".to_string(), Some(50.0)),
+			("144p/index.m3u8".to_string(), Some(30.0)),
+			("180p60/index.m3u8".to_string(), Some(50.0)),
+		],
+		"{}",
+		String::from_utf8_lossy(&text)
+	);
+}

@@ -86,6 +86,50 @@ pub struct TranscoderParams {
 	#[arg(long, value_name = "PRESET", default_value = "veryfast")]
 	pub transcoder_preset: String,
 
+	/// Streams the service serves at once (further ones: `MaxStreams`, 503).
+	#[arg(long, value_name = "N", default_value_t = 64)]
+	pub transcoder_max_streams: usize,
+
+	/// Segment uploads in progress at once, over all streams (further ones: `TooManyUploads`,
+	/// 503, before their body is read).
+	#[arg(long, value_name = "N", default_value_t = 32)]
+	pub transcoder_max_uploads: usize,
+
+	/// Largest segment body in bytes, checked on Content-Length before the body is read and
+	/// while it streams in (`SegmentTooLarge`, 413).
+	#[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+	pub transcoder_max_segment_bytes: usize,
+
+	/// Largest source picture, WIDTHxHEIGHT, either orientation (`ResolutionTooLarge`, 422).
+	#[arg(long, value_name = "WxH", default_value = "1920x1080")]
+	pub transcoder_max_resolution: String,
+
+	/// Most video frames in one segment (`TooManyFrames`, 422).
+	#[arg(long, value_name = "N", default_value_t = 600)]
+	pub transcoder_max_frames: u64,
+
+	/// Segments a stream may send per segment duration, averaged over 20 s
+	/// (`StreamRateExceeded`, 429). A real-time broadcaster sends 1.
+	#[arg(long, value_name = "RATE", default_value_t = 2.0)]
+	pub transcoder_max_stream_rate: f64,
+
+	/// Seconds without a piece of a segment's body before the upload is refused
+	/// (`UploadTimeout`, 408).
+	#[arg(long, value_name = "SECS", default_value_t = 10)]
+	pub transcoder_upload_timeout_secs: u64,
+
+	/// Seconds a whole segment body may take (`BodyTimeout`, 408).
+	#[arg(long, value_name = "SECS", default_value_t = 60)]
+	pub transcoder_body_timeout_secs: u64,
+
+	/// Seconds a received segment may wait for a free transcode slot (`TranscoderBusy`, 503).
+	#[arg(long, value_name = "SECS", default_value_t = 30)]
+	pub transcoder_transcode_wait_secs: u64,
+
+	/// Seconds a request's head may take to arrive; then the connection is closed.
+	#[arg(long, value_name = "SECS", default_value_t = 10)]
+	pub transcoder_header_timeout_secs: u64,
+
 	/// For tests of the network's defences only.
 	#[arg(long, value_enum, hide = true)]
 	pub transcoder_fault: Option<FaultArg>,
@@ -140,6 +184,31 @@ fn transcoder_pair(
 	Ok(pair)
 }
 
+/// The `--transcoder-max-*` and `--transcoder-*-secs` limits of the service.
+fn apply_limits(
+	params: &TranscoderParams,
+	service: &mut olc_transcoder::server::ServerConfig,
+) -> Result<(), sc_service::Error> {
+	let (width, height) = olc_transcoder::server::parse_resolution(&params.transcoder_max_resolution)
+		.map_err(|e| other(format!("--transcoder-max-resolution: {e}")))?;
+	if params.transcoder_max_stream_rate.is_nan() || params.transcoder_max_stream_rate <= 0.0 {
+		return Err(other("--transcoder-max-stream-rate must be positive"));
+	}
+	let secs = |value: u64| std::time::Duration::from_secs(value.max(1));
+	service.max_streams = params.transcoder_max_streams;
+	service.max_concurrent_uploads = params.transcoder_max_uploads;
+	service.max_segment_bytes = params.transcoder_max_segment_bytes;
+	service.segment_limits.max_width = width;
+	service.segment_limits.max_height = height;
+	service.segment_limits.max_frames = params.transcoder_max_frames;
+	service.max_segments_per_duration = params.transcoder_max_stream_rate;
+	service.upload_read_timeout = secs(params.transcoder_upload_timeout_secs);
+	service.body_timeout = secs(params.transcoder_body_timeout_secs);
+	service.transcode_wait_timeout = secs(params.transcoder_transcode_wait_secs);
+	service.header_read_timeout = secs(params.transcoder_header_timeout_secs);
+	Ok(())
+}
+
 /// Starts the service and the worker if `--transcoder` was given.
 pub fn start(
 	params: &TranscoderParams,
@@ -167,6 +236,7 @@ pub fn start(
 
 	let mut service = olc_transcoder::server::ServerConfig::new(service_dir.clone(), pair);
 	service.ladder.x264.preset = params.transcoder_preset.clone();
+	apply_limits(params, &mut service)?;
 	service.authority = Some(Arc::new(authority::ChainAuthority::new(
 		chain.clone(),
 		me.clone(),

@@ -28,7 +28,8 @@ use std::{
 };
 
 /// How long a refused request's unread body is drained (read and discarded, up to twice the
-/// segment size limit), so the client reads the refusal instead of a connection reset.
+/// segment size limit), so the client reads the refusal instead of a connection reset. A body
+/// whose Content-Length is above that is not read at all: the refusal closes the connection.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A segment whose header passed every check, on its way to the transcoder.
@@ -68,8 +69,20 @@ pub(super) async fn ingest_segment(
 			if let Some(authority) = &state.config.authority {
 				authority.refused(rejection.reason);
 			}
-			if let Some(body) = body.take() {
-				drain(body, state.config.max_segment_bytes.saturating_mul(2)).await;
+			let drain_limit = state.config.max_segment_bytes.saturating_mul(2);
+			let declared = headers
+				.get(header::CONTENT_LENGTH)
+				.and_then(|v| v.to_str().ok())
+				.and_then(|v| v.parse::<u64>().ok());
+			match body.take() {
+				// A body announced as far too large is not read at all: answer and close.
+				Some(_) if declared.is_some_and(|length| length > drain_limit as u64) => {
+					let mut response = rejection.into_response();
+					response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+					return response;
+				},
+				Some(body) => drain(body, drain_limit).await,
+				None => {},
 			}
 			rejection.into_response()
 		},
@@ -146,7 +159,7 @@ async fn ingest(
 			"the segment bytes do not match the signed hash",
 		));
 	}
-	if !looks_like_mpeg_ts(&bytes) {
+	if !crate::ingest_check::looks_like_mpeg_ts(&bytes) {
 		return Err(reject(
 			StatusCode::UNSUPPORTED_MEDIA_TYPE,
 			"UnsupportedContainer",
@@ -157,9 +170,19 @@ async fn ingest(
 	let profiles = terms.as_ref().map_or_else(|| config.ladder.profiles.clone(), |t| t.profiles.clone());
 	let segment = Segment { stream_id, signed, profiles, terms };
 	// Bounded work: at most `max_concurrent_transcodes` segments are transcoded at once.
-	let _slot = state.transcode_slots.acquire().await.map_err(|_| {
-		reject(StatusCode::SERVICE_UNAVAILABLE, "ShuttingDown", "the transcoder is shutting down")
-	})?;
+	let _slot = tokio::time::timeout(config.transcode_wait_timeout, state.transcode_slots.acquire())
+		.await
+		.map_err(|_| {
+			reject(
+				StatusCode::SERVICE_UNAVAILABLE,
+				"TranscoderBusy",
+				format!(
+					"no transcode slot became free within {} ms; retry shortly",
+					config.transcode_wait_timeout.as_millis()
+				),
+			)
+		})?
+		.map_err(|_| reject(StatusCode::SERVICE_UNAVAILABLE, "ShuttingDown", "the transcoder is shutting down"))?;
 	let state = state.clone();
 	tokio::task::spawn_blocking(move || transcode_locked(&state, &stream, segment, &bytes))
 		.await
@@ -334,13 +357,6 @@ async fn drain(mut body: Body, limit: usize) {
 	let _ = tokio::time::timeout(DRAIN_TIMEOUT, drained).await;
 }
 
-/// True when `body` looks like MPEG-TS: sync bytes every 188 bytes at the start.
-fn looks_like_mpeg_ts(body: &[u8]) -> bool {
-	const PACKET: usize = 188;
-	let packets = (body.len() / PACKET).min(4);
-	packets > 0 && (0..packets).all(|i| body.get(i * PACKET) == Some(&0x47))
-}
-
 /// The key the newest stored receipt of a stream was signed for (restores a chain-less
 /// stream's binding after a restart).
 fn stored_broadcaster(state: &AppState, stream_id: &StreamId) -> Option<sr25519::Public> {
@@ -476,23 +492,11 @@ fn transcode_locked(
 	Ok(receipt)
 }
 
-/// The named refusal of a segment the ladder could not or would not transcode.
+/// The named refusal of a segment the ladder could not or would not transcode
+/// ([`crate::ingest_check::refusal`]).
 fn media_refusal(seq: u64, error: MediaError) -> Rejection {
-	let (status, reason) = match &error {
-		MediaError::Io(_) | MediaError::Mux(_) | MediaError::Scale(_) => {
-			return internal(format!("segment {seq}: {error}"));
-		},
-		MediaError::UnsupportedContainer(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedContainer"),
-		MediaError::UnsupportedVideoCodec(_) | MediaError::UnsupportedAudioCodec(_) => {
-			(StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedCodec")
-		},
-		MediaError::ResolutionAboveLimit { .. } | MediaError::ResolutionTooLarge { .. } => {
-			(StatusCode::UNPROCESSABLE_ENTITY, "ResolutionTooLarge")
-		},
-		MediaError::TooManyFrames { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "TooManyFrames"),
-		MediaError::DurationMismatch { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "DurationMismatch"),
-		_ => (StatusCode::UNPROCESSABLE_ENTITY, "Untranscodable"),
-	};
+	let (status, reason) = crate::ingest_check::refusal(&error);
+	let status = StatusCode::from_u16(status).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
 	reject(status, reason, format!("segment {seq}: {error}"))
 }
 
@@ -529,19 +533,6 @@ fn variants(result: &SegmentTranscode, profiles: &[Profile], input_bytes: usize,
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	#[test]
-	fn mpeg_ts_sniffing() {
-		let mut ts = vec![0u8; 188 * 3];
-		for i in 0..3 {
-			ts[i * 188] = 0x47;
-		}
-		assert!(looks_like_mpeg_ts(&ts));
-		ts[188] = 0;
-		assert!(!looks_like_mpeg_ts(&ts));
-		assert!(!looks_like_mpeg_ts(b"GIF89a"));
-		assert!(!looks_like_mpeg_ts(&[]));
-	}
 
 	#[test]
 	fn job_profiles_must_name_safe_distinct_renditions() {
