@@ -93,7 +93,7 @@ before(async () => {
   maintainersReady = prepareMaintainers(keyring);
   maintainersReady.catch(() => {});
   await waitFor('Charlie active', async () => (await rpc('stakingDelegation_activeSet')).length === 1, 60_000);
-  const created = await ok(api.tx.jobs.createStream('小明的直播 · web test'), keys.bob);
+  const created = await ok(api.tx.jobs.createStream('小明的直播 · web test', keys.bob.publicKey), keys.bob);
   streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
   await ok(api.tx.jobs.createJob(streamId, PROFILES, PRICE, 1n * UNIT), keys.bob);
   await waitFor('the job\'s assignment', async () => (await rpc('jobs_openJobsOfStream', streamId)).some((j) => j.assignment), 60_000);

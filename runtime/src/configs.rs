@@ -350,7 +350,11 @@ impl pallet_reporting::BenchmarkHelper<AccountId> for ReportingBenchmarkHelper {
 		use frame_support::traits::fungible::Mutate;
 		let _ = Balances::set_balance(owner, 1_000_000 * UNIT);
 		let nonce = pallet_jobs::NextStreamNonce::<Runtime>::get();
-		let _ = Jobs::create_stream(RuntimeOrigin::signed(owner.clone()), Default::default());
+		let _ = Jobs::create_stream(
+			RuntimeOrigin::signed(owner.clone()),
+			Default::default(),
+			pallet_jobs::insecure_segment_key(),
+		);
 		use sp_runtime::traits::Hash;
 		let preimage = codec::Encode::encode(&(pallet_jobs::STREAM_ID_CONTEXT, owner, nonce));
 		pallet_jobs::StreamId(sp_runtime::traits::BlakeTwo256::hash(&preimage).0)

@@ -185,7 +185,8 @@ pub fn new_stream(owner: u64) -> StreamId {
 	let nonce = pallet_jobs::NextStreamNonce::<Test>::get();
 	frame_support::assert_ok!(Jobs::create_stream(
 		RuntimeOrigin::signed(owner),
-		b"stream".to_vec().try_into().unwrap()
+		b"stream".to_vec().try_into().unwrap(),
+		pallet_jobs::insecure_segment_key()
 	));
 	StreamId(olc_primitives::blake2_256(&(pallet_jobs::STREAM_ID_CONTEXT, owner, nonce).encode()))
 }

@@ -468,7 +468,11 @@ fn a_ban_blocks_tips_streams_jobs_and_reports() {
 		);
 		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&ALICE, 5_000);
 		assert_noop!(
-			Jobs::create_stream(origin(ALICE), b"again".to_vec().try_into().unwrap()),
+			Jobs::create_stream(
+				origin(ALICE),
+				b"again".to_vec().try_into().unwrap(),
+				pallet_jobs::insecure_segment_key()
+			),
 			pallet_jobs::Error::<Test>::BroadcasterBanned
 		);
 		assert_noop!(
