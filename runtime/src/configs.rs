@@ -167,6 +167,7 @@ impl pallet_staking_delegation::Config for Runtime {
 	/// A transcoder with a claim under verification or a committee seat without a vote keeps
 	/// its own bond in its pool until then (pallet-verification counts them).
 	type SlashExposure = Verification;
+	type BannedAccounts = Reporting;
 	type WeightInfo = pallet_staking_delegation::weights::SubstrateWeight<Runtime>;
 }
 
@@ -241,6 +242,7 @@ impl pallet_jobs::Config for Runtime {
 	type Verification = Verification;
 	type BanOrigin = frame_system::EnsureRoot<AccountId>;
 	type BannedAccounts = Reporting;
+	type BannedOrUnderReview = pallet_reporting::BannedOrUnderReview<Runtime>;
 	type MinSegmentsCovered = MinSegmentsCovered;
 	type MinPricePerSegment = MinPricePerSegment;
 	type JobLifetime = JobLifetime;

@@ -66,7 +66,12 @@
 //! escrow hold ([`HoldReason::ClaimEscrow`]); the call costs the same whatever the range's length.
 //!
 //! An account on the ban list ([`Config::BannedAccounts`]) may not claim
-//! ([`Error::TranscoderBanned`]).
+//! ([`Error::TranscoderBanned`]). Nobody may claim on the jobs of a broadcaster that is banned
+//! or under review ([`Config::BannedOrUnderReview`], [`Error::BroadcasterUnderReview`]): a
+//! transcoder colluding with a reported broadcaster could otherwise move the broadcaster's
+//! deposits out of reach of the confiscation during the vote. Claims made before the report
+//! settle as usual; work done meanwhile is claimable once the report is rejected (the claim
+//! cursor did not move), within the job's lifetime or grace period.
 //!
 //! A job's claims must come in sequence order: the job records the lowest sequence number it has
 //! not claimed yet, and a claim that starts below it overlaps one of its earlier claims. It fails
@@ -320,6 +325,12 @@ pub mod pallet {
 		/// Banned accounts (pallet-reporting's ban list): they may not create streams or jobs,
 		/// nor claim work. `frame_support::traits::Nothing` bans nobody.
 		type BannedAccounts: frame_support::traits::Contains<Self::AccountId>;
+
+		/// Accounts that are banned or under review (pallet-reporting: reported, the report not
+		/// yet resolved). No claim may be made on the jobs of such a broadcaster
+		/// ([`Error::BroadcasterUnderReview`]): what its deposits still hold stays in reach of the
+		/// confiscation a ban brings. `frame_support::traits::Nothing` restricts nobody.
+		type BannedOrUnderReview: frame_support::traits::Contains<Self::AccountId>;
 
 		/// Segments (of every profile, at the maximum price) a new job's deposit must pay for.
 		#[pallet::constant]
@@ -661,6 +672,9 @@ pub mod pallet {
 		/// The segment key is not an sr25519 public key (not a canonical Ristretto point, or the
 		/// identity).
 		InvalidSegmentKey,
+		/// The job's broadcaster is banned or under review (reported, the report not resolved):
+		/// no claim moves its deposit meanwhile; claim again once the report is rejected.
+		BroadcasterUnderReview,
 	}
 
 	#[pallet::hooks]
@@ -893,6 +907,12 @@ pub mod pallet {
 				Error::<T>::TranscoderBanned
 			);
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			ensure!(
+				!<T::BannedOrUnderReview as frame_support::traits::Contains<T::AccountId>>::contains(
+					&job.broadcaster
+				),
+				Error::<T>::BroadcasterUnderReview
+			);
 			let now = frame_system::Pallet::<T>::block_number();
 			let assigned = job.status == JobStatus::Assigned &&
 				matches!(&job.assignment, Some(a) if a.transcoder == transcoder);

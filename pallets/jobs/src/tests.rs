@@ -829,6 +829,31 @@ fn low_a_banned_transcoder_cannot_claim_work() {
 	});
 }
 
+/// No claim moves the deposit of a broadcaster that is banned or under review; work done
+/// meanwhile is claimed once the review ends (see pallet-reporting's
+/// `item4_no_claim_moves_a_reported_broadcasters_deposit_during_the_vote` for the real pallets).
+#[test]
+fn item4_claims_on_a_broadcaster_under_review_are_refused_until_it_ends() {
+	new_test_ext().execute_with(|| {
+		let (_, job_id) = assigned_job();
+		let held = Jobs::job_view(job_id).unwrap().deposit;
+		UnderReviewList::set(vec![ALICE]);
+		assert_noop!(
+			Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 9, [1; 32]),
+			Error::<Test>::BroadcasterUnderReview
+		);
+		UnderReviewList::take();
+		BannedList::set(vec![ALICE]);
+		assert_noop!(
+			Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 9, [1; 32]),
+			Error::<Test>::BroadcasterUnderReview
+		);
+		BannedList::take();
+		assert_eq!(Jobs::job_view(job_id).unwrap().deposit, held);
+		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 9, [1; 32]));
+	});
+}
+
 #[test]
 fn claim_work_on_a_waiting_job_is_refused() {
 	new_test_ext().execute_with(|| {

@@ -63,7 +63,8 @@
 //!
 //! In the block after a segment was proven (so that the claimant, when submitting, cannot know
 //! the hash its committee is drawn from) a committee of [`Config::VerifiersPerSegment`] active
-//! transcoders is drawn for it, excluding the claimant: stake-weighted without replacement
+//! transcoders is drawn for it, excluding the claimant and banned accounts (pallet-jobs'
+//! `BannedAccounts`, pallet-reporting's ban list in the runtime): stake-weighted without replacement
 //! ([`pallet_jobs::select_weighted`]) from `blake2_256(COMMITTEE_CONTEXT, parent hash, claim id,
 //! seq, round, draw)`, among `pallet_jobs::Config::Directory`'s active transcoders. With fewer
 //! eligible transcoders the committee is smaller; with none the segment passes unchecked.
@@ -1210,7 +1211,8 @@ pub mod pallet {
 		}
 
 		/// Draws up to `count` verifiers for a segment from the active transcoders, stake-weighted
-		/// without replacement, never the claimant nor a present or past member.
+		/// without replacement, never the claimant nor a present or past member, nor a banned
+		/// account (pallet-jobs' `BannedAccounts`).
 		pub(crate) fn draw(
 			claim_id: ClaimId,
 			seq: SegmentSeq,
@@ -1222,6 +1224,9 @@ pub mod pallet {
 			pool.truncate(<T as pallet_jobs::Config>::MaxCandidates::get() as usize);
 			pool.retain(|candidate| {
 				candidate.who != *claimant &&
+					!<<T as pallet_jobs::Config>::BannedAccounts as frame_support::traits::Contains<
+						T::AccountId,
+					>>::contains(&candidate.who) &&
 					!candidate.stake.is_zero() &&
 					!segment.members.iter().any(|member| member.who == candidate.who) &&
 					!segment.replaced.contains(&candidate.who)

@@ -995,3 +995,18 @@ fn item10_a_tied_committee_is_decided_at_once_and_slashes_no_voter() {
 			.any(|(who, ..)| *who == committee[0] || *who == replacement));
 	});
 }
+
+/// Issue 12, low items: a banned account never sits on a committee, though it is still in the
+/// round's active set.
+#[test]
+fn low_bans_a_banned_transcoder_sits_on_no_committee() {
+	build_and_execute(|| {
+		BannedList::set(vec![T2, T3]);
+		let (claim_id, challenged, _) = proven_claim();
+		for seq in challenged {
+			let committee = members(claim_id, seq);
+			assert!(!committee.is_empty());
+			assert!(!committee.contains(&T2) && !committee.contains(&T3), "{committee:?}");
+		}
+	});
+}
