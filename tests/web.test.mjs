@@ -430,6 +430,9 @@ test('the studio creates a stream and a job; its tips feed and CSV match the cha
   const daveStream = await s.page.textContent('[data-testid="stream-id"]');
   const onChain = await rpc('jobs_stream', daveStream);
   assert.equal(onChain.title, 'Dave 的工作室');
+  // The stream records the studio account's own key as its segment key (issue 12 item 8).
+  const segmentKey = (await api.query.jobs.streams(daveStream)).unwrap().segmentKey.toHex();
+  assert.equal(segmentKey, api.createType('AccountId', keys.dave.address).toHex(), 'Dave\'s key signs the segments');
   assert.ok(onChain.owner, 'owner on chain');
   await s.page.uncheck('[data-testid="profile-360p"]');
   await s.page.uncheck('[data-testid="profile-240p"]');

@@ -9,7 +9,7 @@
 import { connectChain, setupHeader } from './page.js';
 import { rpcUrl, pageUrl } from './config.js';
 import {
-  formatOlc, parseOlc, fromText, submit, watchBestTips, watchFinalizedTips, loadRecentTips, shortAddress, sameAccount,
+  formatOlc, parseOlc, fromText, publicKeyOf, submit, watchBestTips, watchFinalizedTips, loadRecentTips, shortAddress, sameAccount,
 } from './chain.js';
 import { giftById, giftName } from './gifts.js';
 import { wsRpc, subscribeChat, fromHex } from './chat.js';
@@ -289,7 +289,7 @@ function setupForms() {
     // The stream records the key that signs its segments (transcoders refuse any other): this
     // account's own sr25519 key, whose secret the ingest command below signs with.
     const result = await send(chain.api.tx.Jobs.create_stream({
-      title: fromText(title), segment_key: account.signer.publicKey,
+      title: fromText(title), segment_key: publicKeyOf(account.address),
     }), $('#stream-status'));
     const created = result && eventOf(result, 'Jobs', 'StreamCreated');
     if (created) {
