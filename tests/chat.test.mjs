@@ -80,7 +80,7 @@ before(async () => {
   // In parallel, one chain of transactions per signer.
   await Promise.all([
     (async () => {
-      const created = await submitOk(api, api.tx.jobs.createStream('chat stream'), alice);
+      const created = await submitOk(api, api.tx.jobs.createStream('chat stream', alice.publicKey), alice);
       streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
     })(),
     (async () => {

@@ -60,7 +60,7 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
   });
 
   // Alice opens a stream and a job for the default ladder.
-  const created = await ok(api.tx.jobs.createStream('e2e stream'), alice);
+  const created = await ok(api.tx.jobs.createStream('e2e stream', alice.publicKey), alice);
   const streamEvent = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event));
   const streamId = streamEvent.event.data.streamId.toHex();
   const deposit = 1n * UNIT;

@@ -78,7 +78,7 @@ test('13 maintainers, a report, 7 guilty votes: ban, confiscation, expulsion, ti
   assert.equal((await rpc('reporting_fullMaintainers')).length, 0);
 
   // The broadcaster opens a stream and a job (its deposit is held).
-  const created = await ok(api.tx.jobs.createStream('reported stream'), broadcaster);
+  const created = await ok(api.tx.jobs.createStream('reported stream', broadcaster.publicKey), broadcaster);
   const streamId = eventOf(created, api.events.jobs.StreamCreated).data.streamId.toHex();
   const early = await submitAndWaitFinalized(api, api.tx.reporting.report(streamId, 1, 'evidence'), bob);
   assert.equal(early.dispatchError, 'reporting.TooFewMaintainers');

@@ -49,7 +49,7 @@ test('a claim that cannot be proven is reported and slashed', async () => {
   await ok(api.tx.stakingDelegation.registerTranscoder(100_000_000, 500_000_000, PRICE, service.url), charlie);
   await waitFor('Charlie active', async () => (await rpc('stakingDelegation_activeSet')).length === 1);
 
-  const created = await ok(api.tx.jobs.createStream('verified stream'), alice);
+  const created = await ok(api.tx.jobs.createStream('verified stream', alice.publicKey), alice);
   const streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
   const deposit = 1n * UNIT;
   const jobCreated = await ok(api.tx.jobs.createJob(streamId, LADDER, 2n * PRICE, deposit), alice);

@@ -94,7 +94,7 @@ before(async () => {
   maintainersReady = prepareMaintainers(keyring);
   maintainersReady.catch(() => {});
   await waitFor('Charlie active', async () => (await rpc('stakingDelegation_activeSet')).length === 1, 60_000);
-  const created = await ok(api.tx.jobs.createStream('小明的直播 · web test'), keys.bob);
+  const created = await ok(api.tx.jobs.createStream('小明的直播 · web test', keys.bob.publicKey), keys.bob);
   streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
   await ok(api.tx.jobs.createJob(streamId, PROFILES, PRICE, 1n * UNIT), keys.bob);
   await waitFor('the job\'s assignment', async () => (await rpc('jobs_openJobsOfStream', streamId)).some((j) => j.assignment), 60_000);
@@ -431,6 +431,9 @@ test('the studio creates a stream and a job; its tips feed and CSV match the cha
   const daveStream = await s.page.textContent('[data-testid="stream-id"]');
   const onChain = await rpc('jobs_stream', daveStream);
   assert.equal(onChain.title, 'Dave 的工作室');
+  // The stream records the studio account's own key as its segment key (issue 12 item 8).
+  const segmentKey = (await api.query.jobs.streams(daveStream)).unwrap().segmentKey.toHex();
+  assert.equal(segmentKey, api.createType('AccountId', keys.dave.address).toHex(), 'Dave\'s key signs the segments');
   assert.ok(onChain.owner, 'owner on chain');
   await s.page.uncheck('[data-testid="profile-360p"]');
   await s.page.uncheck('[data-testid="profile-240p"]');

@@ -186,6 +186,7 @@ impl pallet_staking_delegation::Config for Runtime {
 	/// A transcoder with a claim under verification or a committee seat without a vote keeps
 	/// its own bond in its pool until then (pallet-verification counts them).
 	type SlashExposure = Verification;
+	type BannedAccounts = Reporting;
 	type WeightInfo = pallet_staking_delegation::weights::SubstrateWeight<Runtime>;
 }
 
@@ -260,6 +261,7 @@ impl pallet_jobs::Config for Runtime {
 	type Verification = Verification;
 	type BanOrigin = frame_system::EnsureRoot<AccountId>;
 	type BannedAccounts = Reporting;
+	type BannedOrUnderReview = pallet_reporting::BannedOrUnderReview<Runtime>;
 	type MinSegmentsCovered = MinSegmentsCovered;
 	type MinPricePerSegment = MinPricePerSegment;
 	type JobLifetime = JobLifetime;
@@ -369,7 +371,11 @@ impl pallet_reporting::BenchmarkHelper<AccountId> for ReportingBenchmarkHelper {
 		use frame_support::traits::fungible::Mutate;
 		let _ = Balances::set_balance(owner, 1_000_000 * UNIT);
 		let nonce = pallet_jobs::NextStreamNonce::<Runtime>::get();
-		let _ = Jobs::create_stream(RuntimeOrigin::signed(owner.clone()), Default::default());
+		let _ = Jobs::create_stream(
+			RuntimeOrigin::signed(owner.clone()),
+			Default::default(),
+			pallet_jobs::insecure_segment_key(),
+		);
 		use sp_runtime::traits::Hash;
 		let preimage = codec::Encode::encode(&(pallet_jobs::STREAM_ID_CONTEXT, owner, nonce));
 		pallet_jobs::StreamId(sp_runtime::traits::BlakeTwo256::hash(&preimage).0)

@@ -54,7 +54,7 @@ try {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: api1.registry.chainSS58 });
   const alice = keyring.addFromUri('//Alice');
   const senders = Array.from({ length: SENDERS }, (_, i) => keyring.addFromUri(`//ChatBench${i}`));
-  const created = await submitOk(api1, api1.tx.jobs.createStream('chat bench'), alice);
+  const created = await submitOk(api1, api1.tx.jobs.createStream('chat bench', alice.publicKey), alice);
   const streamId = created.events.find(({ event }) => api1.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
   let nonce = (await api1.rpc.system.accountNextIndex(alice.address)).toNumber();
   await Promise.all(senders.map((s) => submitOk(api1, api1.tx.balances.transferKeepAlive(s.address, 100n * UNIT), alice, { nonce: nonce++ })));

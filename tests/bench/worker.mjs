@@ -73,7 +73,7 @@ try {
   }));
   const rpc = (method, ...params) => rpcCall(api, method, ...params);
   await waitFor('three active transcoders', async () => (await rpc('stakingDelegation_activeSet')).length === 3, 60_000);
-  const created = await ok(api.tx.jobs.createStream('bench'), key('Bob'));
+  const created = await ok(api.tx.jobs.createStream('bench', key('Bob').publicKey), key('Bob'));
   const streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
   const job = await ok(api.tx.jobs.createJob(streamId, PROFILES, PRICE, UNIT), key('Bob'));
   const jobId = job.events.find(({ event }) => api.events.jobs.JobCreated.is(event)).event.data.jobId.toNumber();

@@ -24,7 +24,7 @@ for (let i = 0; i < 60 && !(await rpc('stakingDelegation_activeSet')).length; i+
 console.error(`Alice is an active transcoder at ${serviceUrl}`);
 
 if (flag === '--demo') {
-  const created = await submitOk(api, api.tx.jobs.createStream('OpenLive demo · 演示直播'), bob);
+  const created = await submitOk(api, api.tx.jobs.createStream('OpenLive demo · 演示直播', bob.publicKey), bob);
   const streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
   const profiles = [
     { name: '360p', width: 640, height: 360, bitrateKbps: 800, fps: 30 },

@@ -303,8 +303,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			}
 			if rpc.is_some() && key.key_file.is_none() && key.seed == DEFAULT_SEED {
 				eprintln!(
-					"warning: signing with the public dev seed {DEFAULT_SEED}; the stream owner's \
-					 key (--key-file) is needed outside a dev chain"
+					"warning: signing with the public dev seed {DEFAULT_SEED}; the stream's \
+					 segment key (--key-file) is needed outside a dev chain"
 				);
 			}
 			let target = match (rpc, push) {

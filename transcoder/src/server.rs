@@ -74,7 +74,7 @@
 //! | 403 | `BroadcasterNotAllowed` | the key is not on the `--broadcaster` allow list |
 //! | 404 | `UnknownStream` | (chain) no stream with this id on chain |
 //! | 403 | `NotAssigned` | (chain) no open job of the stream is assigned to this transcoder |
-//! | 403 | `WrongBroadcasterKey` | signed by another key than the stream owner's (chain) or the key the stream is bound to (no chain) |
+//! | 403 | `WrongBroadcasterKey` | signed by another key than the stream's segment key (recorded on chain by `jobs.createStream`) or the key the stream is bound to (no chain) |
 //! | 503 | `ChainUnavailable` | (chain) the chain could not be read |
 //! | 422 | `BadJobProfiles` | (chain) the job's profiles cannot be served (bad names, too many) |
 //! | 413 | `SegmentTooLarge` | the Content-Length or the bytes received exceed `max_segment_bytes` |
@@ -188,7 +188,7 @@ pub struct StreamTerms {
 	pub job_id: u64,
 	/// The job's renditions, in the job's order (receipts hash outputs in this order).
 	pub profiles: Vec<Profile>,
-	/// The stream owner's key: segments must be signed by it.
+	/// The stream's segment key (recorded on chain at its creation): segments must be signed by it.
 	pub broadcaster: sr25519::Public,
 }
 

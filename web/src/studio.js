@@ -9,7 +9,7 @@
 import { connectChain, setupHeader } from './page.js';
 import { rpcUrl, pageUrl } from './config.js';
 import {
-  formatOlc, parseOlc, fromText, submit, watchBestTips, watchFinalizedTips, loadRecentTips, shortAddress, sameAccount,
+  formatOlc, parseOlc, fromText, publicKeyOf, submit, watchBestTips, watchFinalizedTips, loadRecentTips, shortAddress, sameAccount,
 } from './chain.js';
 import { giftById, giftName } from './gifts.js';
 import { wsRpc, subscribeChat, fromHex } from './chat.js';
@@ -296,7 +296,13 @@ function setupForms() {
   $('#stream-create').onclick = async () => {
     const title = $('[data-testid="stream-title"]').value.trim();
     if (!title) return;
-    const result = await send(chain.api.tx.Jobs.create_stream({ title: fromText(title) }), $('#stream-status'));
+    const account = wallet.account();
+    if (!account) return;
+    // The stream records the key that signs its segments (transcoders refuse any other): this
+    // account's own sr25519 key, whose secret the ingest command below signs with.
+    const result = await send(chain.api.tx.Jobs.create_stream({
+      title: fromText(title), segment_key: publicKeyOf(account.address),
+    }), $('#stream-status'));
     const created = result && eventOf(result, 'Jobs', 'StreamCreated');
     if (created) {
       await refreshStreams();

@@ -1,6 +1,6 @@
 //! The chain's answer to "may this segment be transcoded here, and into what?" for the service:
 //! a segment is accepted only for a stream that has an open job assigned to this transcoder at
-//! the best block, signed by the stream owner's key, at a price within the job's maximum; it is
+//! the best block, signed by the stream's segment key, at a price within the job's maximum; it is
 //! transcoded into that job's profiles.
 
 use super::{chain::Chain, metrics::Metrics};
@@ -8,7 +8,7 @@ use olc_primitives::{StreamId, TranscodeReceipt};
 use olc_runtime::AccountId;
 use olc_transcoder::server::{AuthError, StreamAuthority, StreamTerms};
 use pallet_jobs::JobStatus;
-use sp_core::{sr25519, H256};
+use sp_core::H256;
 use std::{collections::HashMap, sync::Mutex, time::Duration};
 
 /// A cached answer (answers are valid for one best block).
@@ -37,9 +37,9 @@ impl ChainAuthority {
 		let Some(stream) = self.chain.stream(at, *stream_id).map_err(unavailable)? else {
 			return Ok(Answer::UnknownStream);
 		};
-		// The stream owner's account is its sr25519 key (AccountId32 = public key).
-		let owner: &[u8; 32] = stream.owner.as_ref();
-		let broadcaster = sr25519::Public::from_raw(*owner);
+		// Segments must be signed by the key the stream recorded at creation: the chain checks
+		// receipts against it, so a segment signed by any other key could not be proven.
+		let broadcaster = stream.segment_key;
 		for job_id in stream.open_jobs.iter().copied() {
 			let Some(job) = self.chain.job(at, job_id).map_err(unavailable)? else { continue };
 			let Some(assignment) = &job.assignment else { continue };

@@ -4,7 +4,7 @@
 //! and transaction pool:
 //!
 //! - **ingest** ([`authority`]): a segment is accepted only for a stream with an open job
-//!   assigned to this transcoder at the best block, signed by the stream owner's key, and is
+//!   assigned to this transcoder at the best block, signed by the stream's segment key, and is
 //!   transcoded into that job's profiles;
 //! - **claim**, **prove**, **verify**, **withdraw** ([`worker`]), on every new best block;
 //! - **metrics** ([`metrics`]) `olc_transcoder_*` on the node's Prometheus registry.

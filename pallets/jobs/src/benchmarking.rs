@@ -53,7 +53,8 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 fn new_stream<T: Config>(owner: &T::AccountId) -> StreamId {
 	let nonce = NextStreamNonce::<T>::get();
 	let title: StreamTitle = alloc::vec![b't'; MAX_TITLE_LEN as usize].try_into().unwrap();
-	Pallet::<T>::create_stream(RawOrigin::Signed(owner.clone()).into(), title).unwrap();
+	Pallet::<T>::create_stream(RawOrigin::Signed(owner.clone()).into(), title, insecure_segment_key())
+		.unwrap();
 	StreamId(olc_primitives::blake2_256(&(STREAM_ID_CONTEXT, owner, nonce).encode()))
 }
 
@@ -122,7 +123,7 @@ mod benchmarks {
 		let title: StreamTitle = alloc::vec![b't'; MAX_TITLE_LEN as usize].try_into().unwrap();
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner.clone()), title);
+		_(RawOrigin::Signed(owner.clone()), title, insecure_segment_key());
 
 		assert_eq!(Streams::<T>::iter().count(), 1);
 	}

@@ -10,7 +10,13 @@
 //!
 //! [`Pallet::create_stream`] gives the signer a new [`olc_primitives::StreamId`] (blake2-256 of
 //! a context tag, the owner and a global counter, so ids are unique and unpredictable before the
-//! call). A stream is `Idle` without open jobs and `Live` with at least one; its owner can end it
+//! call). The stream records the sr25519 key that signs its segment headers
+//! ([`types::StreamInfo::segment_key`]), given by the owner: its account's key or any other (e.g.
+//! its encoder's), as long as it is a valid sr25519 public key ([`types::is_valid_segment_key`],
+//! else [`Error::InvalidSegmentKey`]). Transcoders accept only segments signed by that key and
+//! pallet-verification checks receipts against it, never against a key derived from the owner's
+//! account, so a broadcaster signing with another key cannot get an honest transcoder slashed.
+//! A stream is `Idle` without open jobs and `Live` with at least one; its owner can end it
 //! ([`Pallet::end_stream`]) and [`Config::BanOrigin`] can ban it ([`Pallet::ban_stream`]); both
 //! end its open jobs (at most [`types::MAX_OPEN_JOBS_PER_STREAM`]) and allow no new ones.
 //!
@@ -60,7 +66,12 @@
 //! escrow hold ([`HoldReason::ClaimEscrow`]); the call costs the same whatever the range's length.
 //!
 //! An account on the ban list ([`Config::BannedAccounts`]) may not claim
-//! ([`Error::TranscoderBanned`]).
+//! ([`Error::TranscoderBanned`]). Nobody may claim on the jobs of a broadcaster that is banned
+//! or under review ([`Config::BannedOrUnderReview`], [`Error::BroadcasterUnderReview`]): a
+//! transcoder colluding with a reported broadcaster could otherwise move the broadcaster's
+//! deposits out of reach of the confiscation during the vote. Claims made before the report
+//! settle as usual; work done meanwhile is claimable once the report is rejected (the claim
+//! cursor did not move), within the job's lifetime or grace period.
 //!
 //! A job's claims must come in sequence order: the job records the lowest sequence number it has
 //! not claimed yet, and a claim that starts below it overlaps one of its earlier claims. It fails
@@ -315,6 +326,12 @@ pub mod pallet {
 		/// nor claim work. `frame_support::traits::Nothing` bans nobody.
 		type BannedAccounts: frame_support::traits::Contains<Self::AccountId>;
 
+		/// Accounts that are banned or under review (pallet-reporting: reported, the report not
+		/// yet resolved). No claim may be made on the jobs of such a broadcaster
+		/// ([`Error::BroadcasterUnderReview`]): what its deposits still hold stays in reach of the
+		/// confiscation a ban brings. `frame_support::traits::Nothing` restricts nobody.
+		type BannedOrUnderReview: frame_support::traits::Contains<Self::AccountId>;
+
 		/// Segments (of every profile, at the maximum price) a new job's deposit must pay for.
 		#[pallet::constant]
 		type MinSegmentsCovered: Get<u32>;
@@ -507,7 +524,12 @@ pub mod pallet {
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
 		/// A stream was created.
-		StreamCreated { stream_id: StreamId, owner: T::AccountId, title: StreamTitle },
+		StreamCreated {
+			stream_id: StreamId,
+			owner: T::AccountId,
+			title: StreamTitle,
+			segment_key: sp_core::sr25519::Public,
+		},
 		/// A stream went idle or live.
 		StreamStatusChanged { stream_id: StreamId, status: StreamStatus },
 		/// Its owner ended a stream.
@@ -654,6 +676,12 @@ pub mod pallet {
 		ProfileNameTooLong,
 		/// The signer is banned (`BannedAccounts`): it may not claim work.
 		TranscoderBanned,
+		/// The segment key is not an sr25519 public key (not a canonical Ristretto point, or the
+		/// identity).
+		InvalidSegmentKey,
+		/// The job's broadcaster is banned or under review (reported, the report not resolved):
+		/// no claim moves its deposit meanwhile; claim again once the report is rejected.
+		BroadcasterUnderReview,
 	}
 
 	#[pallet::hooks]
@@ -703,12 +731,17 @@ pub mod pallet {
 		/// Creates a stream owned by the signer; its id is in [`Event::StreamCreated`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::create_stream())]
-		pub fn create_stream(origin: OriginFor<T>, title: StreamTitle) -> DispatchResult {
+		pub fn create_stream(
+			origin: OriginFor<T>,
+			title: StreamTitle,
+			segment_key: sp_core::sr25519::Public,
+		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			ensure!(
 				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(&owner),
 				Error::<T>::BroadcasterBanned
 			);
+			ensure!(is_valid_segment_key(&segment_key), Error::<T>::InvalidSegmentKey);
 			let nonce = NextStreamNonce::<T>::get();
 			let stream_id = StreamId(sp_io_hash(&(STREAM_ID_CONTEXT, &owner, nonce).encode()));
 			NextStreamNonce::<T>::put(nonce.checked_add(1).ok_or(Error::<T>::Overflow)?);
@@ -722,9 +755,10 @@ pub mod pallet {
 					status: StreamStatus::Idle,
 					created_at: frame_system::Pallet::<T>::block_number(),
 					open_jobs: Default::default(),
+					segment_key,
 				},
 			);
-			Self::deposit_event(Event::StreamCreated { stream_id, owner, title });
+			Self::deposit_event(Event::StreamCreated { stream_id, owner, title, segment_key });
 			Ok(())
 		}
 
@@ -880,6 +914,12 @@ pub mod pallet {
 				Error::<T>::TranscoderBanned
 			);
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
+			ensure!(
+				!<T::BannedOrUnderReview as frame_support::traits::Contains<T::AccountId>>::contains(
+					&job.broadcaster
+				),
+				Error::<T>::BroadcasterUnderReview
+			);
 			let now = frame_system::Pallet::<T>::block_number();
 			let assigned = job.status == JobStatus::Assigned &&
 				matches!(&job.assignment, Some(a) if a.transcoder == transcoder);

@@ -72,6 +72,16 @@ parameter_types! {
 	pub static MaxProfilesPerJob: u32 = 8;
 	/// Banned broadcasters (pallet-reporting's ban list in the runtime).
 	pub static BannedList: Vec<u64> = vec![];
+	/// Broadcasters under review (an open report in pallet-reporting), besides the banned ones.
+	pub static UnderReviewList: Vec<u64> = vec![];
+}
+
+/// Banned or under review, as pallet-reporting's `BannedOrUnderReview` would say.
+pub struct TestUnderReview;
+impl frame_support::traits::Contains<u64> for TestUnderReview {
+	fn contains(who: &u64) -> bool {
+		BannedList::get().contains(who) || UnderReviewList::get().contains(who)
+	}
 }
 
 /// The ban list as pallet-reporting would provide it.
@@ -153,6 +163,7 @@ impl pallet_jobs::Config for Test {
 	type Verification = TestVerification;
 	type BanOrigin = EnsureRoot<u64>;
 	type BannedAccounts = TestBanned;
+	type BannedOrUnderReview = TestUnderReview;
 	type MinSegmentsCovered = ConstU32<MIN_SEGMENTS_COVERED>;
 	type MinPricePerSegment = ConstU64<MIN_PRICE>;
 	type JobLifetime = ConstU64<JOB_LIFETIME>;

@@ -224,7 +224,8 @@ proptest! {
 			for who in BROADCASTERS {
 				frame_support::assert_ok!(Jobs::create_stream(
 					RuntimeOrigin::signed(who),
-					b"s".to_vec().try_into().unwrap()
+					b"s".to_vec().try_into().unwrap(),
+					crate::insecure_segment_key()
 				));
 				let stream_id = crate::Streams::<Test>::iter()
 					.find(|(id, stream)| {

@@ -12,6 +12,11 @@ use frame_support::{
 use olc_primitives::{default_ladder, Profile, StreamId};
 use sp_runtime::{traits::BadOrigin, BoundedVec};
 
+/// A valid segment key (the tests of this pallet sign no segments).
+fn key() -> sp_core::sr25519::Public {
+	crate::insecure_segment_key()
+}
+
 fn title(s: &str) -> StreamTitle {
 	s.as_bytes().to_vec().try_into().unwrap()
 }
@@ -40,7 +45,7 @@ fn events() -> Vec<Event<Test>> {
 		.collect()
 }
 fn new_stream(owner: u64) -> StreamId {
-	assert_ok!(Jobs::create_stream(RuntimeOrigin::signed(owner), title("my stream")));
+	assert_ok!(Jobs::create_stream(RuntimeOrigin::signed(owner), title("my stream"), key()));
 	events()
 		.into_iter()
 		.rev()
@@ -96,15 +101,40 @@ fn create_stream_gives_the_signer_a_new_idle_stream() {
 		assert!(events().contains(&Event::StreamCreated {
 			stream_id: bobs,
 			owner: BOB,
-			title: title("my stream")
+			title: title("my stream"),
+			segment_key: key(),
 		}));
+	});
+}
+
+#[test]
+fn item8_create_stream_records_the_segment_key_and_refuses_keys_that_cannot_sign() {
+	new_test_ext().execute_with(|| {
+		use sp_core::Pair;
+		// Any valid sr25519 key, not only the account's own: a broadcaster may sign segments with
+		// a key of its encoder and keep its account key offline.
+		let encoder = sp_core::sr25519::Pair::from_seed(&[7; 32]).public();
+		assert_ok!(Jobs::create_stream(RuntimeOrigin::signed(ALICE), title("s"), encoder));
+		let (_, stream) = Streams::<Test>::iter().next().unwrap();
+		assert_eq!(stream.segment_key, encoder);
+		// Not a Ristretto point (all 0xff), and the identity (whose signatures anyone forges).
+		for bad in [[0xff; 32], [0; 32]] {
+			assert_noop!(
+				Jobs::create_stream(
+					RuntimeOrigin::signed(ALICE),
+					title("s"),
+					sp_core::sr25519::Public::from_raw(bad)
+				),
+				Error::<Test>::InvalidSegmentKey
+			);
+		}
 	});
 }
 
 #[test]
 fn create_stream_requires_a_signed_origin() {
 	new_test_ext().execute_with(|| {
-		assert_noop!(Jobs::create_stream(RuntimeOrigin::none(), title("x")), BadOrigin);
+		assert_noop!(Jobs::create_stream(RuntimeOrigin::none(), title("x"), key()), BadOrigin);
 	});
 }
 
@@ -799,6 +829,31 @@ fn low_a_banned_transcoder_cannot_claim_work() {
 	});
 }
 
+/// No claim moves the deposit of a broadcaster that is banned or under review; work done
+/// meanwhile is claimed once the review ends (see pallet-reporting's
+/// `item4_no_claim_moves_a_reported_broadcasters_deposit_during_the_vote` for the real pallets).
+#[test]
+fn item4_claims_on_a_broadcaster_under_review_are_refused_until_it_ends() {
+	new_test_ext().execute_with(|| {
+		let (_, job_id) = assigned_job();
+		let held = Jobs::job_view(job_id).unwrap().deposit;
+		UnderReviewList::set(vec![ALICE]);
+		assert_noop!(
+			Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 9, [1; 32]),
+			Error::<Test>::BroadcasterUnderReview
+		);
+		UnderReviewList::take();
+		BannedList::set(vec![ALICE]);
+		assert_noop!(
+			Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 9, [1; 32]),
+			Error::<Test>::BroadcasterUnderReview
+		);
+		BannedList::take();
+		assert_eq!(Jobs::job_view(job_id).unwrap().deposit, held);
+		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 9, [1; 32]));
+	});
+}
+
 #[test]
 fn claim_work_on_a_waiting_job_is_refused() {
 	new_test_ext().execute_with(|| {
@@ -1323,7 +1378,7 @@ fn banned_broadcasters_cannot_create_streams_or_jobs() {
 		let stream_id = new_stream(ALICE);
 		BannedList::set(vec![ALICE]);
 		assert_noop!(
-			Jobs::create_stream(RuntimeOrigin::signed(ALICE), title("again")),
+			Jobs::create_stream(RuntimeOrigin::signed(ALICE), title("again"), key()),
 			Error::<Test>::BroadcasterBanned
 		);
 		assert_noop!(
@@ -1379,7 +1434,7 @@ fn open_streams_per_owner_are_bounded_and_ending_frees_a_slot() {
 		let streams: Vec<StreamId> =
 			(0..crate::MAX_OPEN_STREAMS_PER_OWNER).map(|_| new_stream(ALICE)).collect();
 		assert_noop!(
-			Jobs::create_stream(RuntimeOrigin::signed(ALICE), title("one more")),
+			Jobs::create_stream(RuntimeOrigin::signed(ALICE), title("one more"), key()),
 			Error::<Test>::TooManyOpenStreams
 		);
 		assert_ok!(Jobs::end_stream(RuntimeOrigin::signed(ALICE), streams[0]));
@@ -1387,7 +1442,7 @@ fn open_streams_per_owner_are_bounded_and_ending_frees_a_slot() {
 		new_stream(ALICE);
 		new_stream(ALICE);
 		assert_noop!(
-			Jobs::create_stream(RuntimeOrigin::signed(ALICE), title("one more")),
+			Jobs::create_stream(RuntimeOrigin::signed(ALICE), title("one more"), key()),
 			Error::<Test>::TooManyOpenStreams
 		);
 	});

@@ -78,6 +78,26 @@ pub struct StreamInfo<AccountId, BlockNumber> {
 	pub created_at: BlockNumber,
 	/// Its jobs that are not ended.
 	pub open_jobs: OpenJobs,
+	/// The sr25519 key that signs the stream's segment headers, recorded at creation: workers
+	/// accept only segments signed by it and verification checks receipts against it, so a
+	/// broadcaster signing with any other key cannot make an honest transcoder's work fail.
+	pub segment_key: sp_core::sr25519::Public,
+}
+
+/// Whether `key` is usable as an sr25519 public key: the canonical encoding of a Ristretto point
+/// other than the identity (whose signatures anyone can forge).
+pub fn is_valid_segment_key(key: &sp_core::sr25519::Public) -> bool {
+	use curve25519_dalek::{ristretto::CompressedRistretto, traits::IsIdentity};
+	CompressedRistretto(key.0).decompress().is_some_and(|point| !point.is_identity())
+}
+
+/// A valid segment key for tests and benchmarks that sign nothing: the Ristretto basepoint,
+/// whose secret key (1) everyone knows.
+#[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
+pub fn insecure_segment_key() -> sp_core::sr25519::Public {
+	sp_core::sr25519::Public::from_raw(
+		curve25519_dalek::constants::RISTRETTO_BASEPOINT_COMPRESSED.to_bytes(),
+	)
 }
 
 /// Where a job is in its life.

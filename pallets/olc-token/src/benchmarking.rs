@@ -32,5 +32,5 @@ mod benchmarks {
 		assert_eq!(T::Currency::balance(&to), amount);
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::raw_test_ext(), crate::mock::Test);
 }

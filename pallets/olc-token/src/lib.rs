@@ -12,6 +12,10 @@
 //! - [`monetary`]: the monetary policy (Livepeer's Minter): per-round inflation moving toward a
 //!   target bonding rate, and minting, behind the [`monetary::MonetaryPolicy`] trait that
 //!   pallet-staking-delegation asks each round.
+//!
+//! Invariants ([`Pallet::do_try_state`], run by the `try_state` hook and after every unit test):
+//! the maintainers pot always holds at least the existential deposit, the fee split gives out
+//! every fee, and the storage on chain has the layout this code reads.
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code must never panic or overflow silently.
 #![cfg_attr(
@@ -35,6 +39,8 @@ pub mod monetary;
 mod mock;
 #[cfg(test)]
 mod tests;
+// Not gated on try-runtime: the unit tests run these invariants too.
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -123,6 +129,14 @@ pub mod pallet {
 		RecipientBanned,
 		/// The sender is banned: it cannot send tips.
 		SenderBanned,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::type_value]

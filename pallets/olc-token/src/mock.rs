@@ -59,7 +59,27 @@ pub const AUTHOR: u64 = 9;
 /// An account that does not exist at genesis.
 pub const NOBODY: u64 = 77;
 
-pub fn new_test_ext() -> sp_io::TestExternalities {
+/// Test externalities that check the pallet's invariants (`do_try_state`) after the test's
+/// closure, so every unit test ends with them.
+pub struct CheckedExt(sp_io::TestExternalities);
+
+impl CheckedExt {
+	/// Runs `test`, then the invariants.
+	pub fn execute_with<R>(&mut self, test: impl FnOnce() -> R) -> R {
+		self.0.execute_with(|| {
+			let result = test();
+			OlcToken::do_try_state().unwrap();
+			result
+		})
+	}
+}
+
+pub fn new_test_ext() -> CheckedExt {
+	CheckedExt(raw_test_ext())
+}
+
+/// The externalities without the invariant check at the end (for the benchmark test suite).
+pub fn raw_test_ext() -> sp_io::TestExternalities {
 	BannedList::take();
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {

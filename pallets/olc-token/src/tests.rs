@@ -274,3 +274,16 @@ fn low_bans_a_banned_account_cannot_send_tips() {
 		);
 	});
 }
+
+/// The invariants hold after genesis and catch a maintainers pot drained below the existential
+/// deposit (fee shares credited to a missing pot would be burned).
+#[test]
+fn try_state_checks_the_maintainers_pot() {
+	raw_test_ext().execute_with(|| {
+		assert_eq!(OlcToken::do_try_state(), Ok(()));
+		let pot = OlcToken::maintainers_pot();
+		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&pot, 0);
+		assert!(OlcToken::do_try_state().is_err());
+	});
+}
+

@@ -903,6 +903,15 @@ pub mod pallet {
 		}
 	}
 
+	/// Banned accounts and accounts with an open report against them, for pallet-jobs'
+	/// `BannedOrUnderReview`.
+	pub struct BannedOrUnderReview<T>(core::marker::PhantomData<T>);
+	impl<T: Config> Contains<T::AccountId> for BannedOrUnderReview<T> {
+		fn contains(who: &T::AccountId) -> bool {
+			Banned::<T>::contains_key(who) || OpenReportsAgainst::<T>::contains_key(who)
+		}
+	}
+
 	#[deny(clippy::expect_used)]
 	impl<T: Config> Pallet<T> {
 		/// Blocks a new maintainer stays on probation (genesis override or the default).

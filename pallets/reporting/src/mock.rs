@@ -82,14 +82,23 @@ impl pallet_staking_delegation::Config for Test {
 	type PalletId = StakingPalletId;
 	type OnTranscoderDeactivated = ();
 	type SlashExposure = ();
+	type BannedAccounts = Reporting;
 	type WeightInfo = ();
 }
 
-/// No transcoders: jobs wait for one, which is all these tests need of them.
-pub struct NoTranscoders;
-impl pallet_jobs::TranscoderDirectory<u64, u64> for NoTranscoders {
+/// The staking round's active set (as the runtime's directory): empty unless a test registers
+/// a transcoder, so jobs wait for one.
+pub struct StakingDirectory;
+impl pallet_jobs::TranscoderDirectory<u64, u64> for StakingDirectory {
 	fn active_transcoders() -> Vec<pallet_jobs::Candidate<u64, u64>> {
-		Vec::new()
+		pallet_staking_delegation::ActiveSet::<Test>::get()
+			.into_iter()
+			.map(|member| pallet_jobs::Candidate {
+				who: member.who,
+				stake: member.stake,
+				price_per_segment: member.terms.price_per_segment,
+			})
+			.collect()
 	}
 	fn service_uri(_: &u64) -> pallet_jobs::ServiceUri {
 		Default::default()
@@ -105,11 +114,12 @@ impl pallet_jobs::BenchmarkHelper<u64, u64> for JobsBenchmarkHelper {
 
 impl pallet_jobs::Config for Test {
 	type Currency = Balances;
-	type Directory = NoTranscoders;
+	type Directory = StakingDirectory;
 	type Fees = Staking;
 	type Verification = ();
 	type BanOrigin = EnsureRoot<u64>;
 	type BannedAccounts = Reporting;
+	type BannedOrUnderReview = crate::BannedOrUnderReview<Test>;
 	type MinSegmentsCovered = ConstU32<10>;
 	type MinPricePerSegment = ConstU64<1>;
 	type JobLifetime = ConstU64<1_000>;
@@ -185,7 +195,8 @@ pub fn new_stream(owner: u64) -> StreamId {
 	let nonce = pallet_jobs::NextStreamNonce::<Test>::get();
 	frame_support::assert_ok!(Jobs::create_stream(
 		RuntimeOrigin::signed(owner),
-		b"stream".to_vec().try_into().unwrap()
+		b"stream".to_vec().try_into().unwrap(),
+		pallet_jobs::insecure_segment_key()
 	));
 	StreamId(olc_primitives::blake2_256(&(pallet_jobs::STREAM_ID_CONTEXT, owner, nonce).encode()))
 }

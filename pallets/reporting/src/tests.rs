@@ -468,7 +468,11 @@ fn a_ban_blocks_tips_streams_jobs_and_reports() {
 		);
 		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&ALICE, 5_000);
 		assert_noop!(
-			Jobs::create_stream(origin(ALICE), b"again".to_vec().try_into().unwrap()),
+			Jobs::create_stream(
+				origin(ALICE),
+				b"again".to_vec().try_into().unwrap(),
+				pallet_jobs::insecure_segment_key()
+			),
 			pallet_jobs::Error::<Test>::BroadcasterBanned
 		);
 		assert_noop!(
@@ -490,6 +494,21 @@ fn a_ban_blocks_tips_streams_jobs_and_reports() {
 			Error::<Test>::BroadcasterAlreadyBanned
 		);
 		assert_noop!(Reporting::join_maintainers(origin(ALICE)), Error::<Test>::AccountBanned);
+		// Nor bond or register as a transcoder (issue 12, low items: bans everywhere).
+		assert_noop!(
+			Staking::bond(origin(ALICE), 100, ALICE),
+			pallet_staking_delegation::Error::<Test>::AccountBanned
+		);
+		assert_noop!(
+			Staking::register_transcoder(
+				origin(ALICE),
+				Default::default(),
+				Default::default(),
+				1,
+				Default::default()
+			),
+			pallet_staking_delegation::Error::<Test>::AccountBanned
+		);
 	});
 }
 
@@ -1008,3 +1027,51 @@ fn item7_a_voided_report_refunds_the_reporter_and_releases_the_account() {
 		assert_ok!(<Balances as Mutate<u64>>::transfer(&ALICE, &CHARLIE, 1, Preservation::Preserve));
 	});
 }
+
+/// Issue 12 (gap after item 7): while a broadcaster is under review, no claim moves its job
+/// deposits to a transcoder (which could be its accomplice, emptying what the ban would
+/// confiscate); once the report is rejected, the work done meanwhile is claimed.
+#[test]
+fn item4_no_claim_moves_a_reported_broadcasters_deposit_during_the_vote() {
+	build_and_execute(|| {
+		full(13);
+		assert_ok!(Staking::bond(origin(CHARLIE), 1_000, CHARLIE));
+		assert_ok!(Staking::register_transcoder(
+			origin(CHARLIE),
+			sp_runtime::Perbill::from_percent(10),
+			sp_runtime::Perbill::from_percent(50),
+			1,
+			b"http://charlie".to_vec().try_into().unwrap()
+		));
+		run_to_block(now() + ROUND_LENGTH);
+		let stream_id = new_stream(ALICE);
+		let job_id = pallet_jobs::NextJobId::<Test>::get();
+		assert_ok!(Jobs::create_job(
+			origin(ALICE),
+			stream_id,
+			olc_primitives::default_ladder().try_into().unwrap(),
+			1,
+			1_000
+		));
+		run_to_block(now() + 1);
+		let job = pallet_jobs::Jobs::<Test>::get(job_id).unwrap();
+		assert_eq!(job.assignment.unwrap().transcoder, CHARLIE);
+
+		let report_id = crate::NextReportId::<Test>::get();
+		assert_ok!(Reporting::report(origin(BOB), stream_id, 1, Default::default()));
+		run_to_block(now() + u64::from(GROUP_DELAY));
+		assert_noop!(
+			Jobs::claim_work(origin(CHARLIE), job_id, 0, 9, [1; 32]),
+			pallet_jobs::Error::<Test>::BroadcasterUnderReview
+		);
+		let members = group(report_id);
+		for who in &members[0..7] {
+			assert_ok!(Reporting::vote(origin(*who), report_id, false));
+		}
+		let expiry = Reports::<Test>::get(report_id).unwrap().expires_at;
+		run_to_block(expiry);
+		assert_eq!(status(report_id), ReportStatus::Rejected);
+		assert_ok!(Jobs::claim_work(origin(CHARLIE), job_id, 0, 9, [1; 32]));
+	});
+}
+

@@ -16,6 +16,8 @@
 //! withdrawable ([`Pallet::withdraw_unbonded`]) [`Config::UnbondingPeriod`] rounds later, or
 //! rebondable before that ([`Pallet::rebond`], [`Pallet::rebond_to`]). Unbonding all of a
 //! transcoder's self-bond resigns it; a partial unbond must leave at least `MinSelfBond`.
+//! A banned account ([`Config::BannedAccounts`], pallet-reporting's ban list) may not bond,
+//! rebond or register ([`Error::AccountBanned`]).
 //!
 //! ## Rounds
 //!
@@ -242,7 +244,7 @@ pub mod pallet {
 		traits::{
 			fungible::{Inspect, InspectHold, Mutate, MutateHold},
 			tokens::{Fortitude, Precision, Preservation},
-			BuildGenesisConfig,
+			BuildGenesisConfig, Contains,
 		},
 		PalletId,
 	};
@@ -315,6 +317,10 @@ pub mod pallet {
 		/// Whether a transcoder can still be slashed for what it did (pallet-verification):
 		/// while it is, its own bond stays in its pool (see [`SlashExposure`]).
 		type SlashExposure: SlashExposure<Self::AccountId>;
+
+		/// Banned accounts (pallet-reporting's ban list): they may not bond, rebond or register
+		/// as transcoders ([`Error::AccountBanned`]).
+		type BannedAccounts: Contains<Self::AccountId>;
 
 		/// Weights of this pallet's calls and round start, from its benchmarks.
 		type WeightInfo: WeightInfo;
@@ -555,6 +561,9 @@ pub mod pallet {
 		/// The account has a claim or committee seat whose outcome can still slash it: its own
 		/// bond cannot be moved to another transcoder, unbonded or rebonded elsewhere until then.
 		ExposedToSlash,
+		/// The signer is banned (`BannedAccounts`): it may not bond, rebond or register as a
+		/// transcoder.
+		AccountBanned,
 	}
 
 	#[pallet::genesis_config]
@@ -621,6 +630,7 @@ pub mod pallet {
 			service_uri: ServiceUri,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
+			ensure!(!T::BannedAccounts::contains(&who), Error::<T>::AccountBanned);
 			ensure!(!Transcoders::<T>::contains_key(&who), Error::<T>::AlreadyTranscoder);
 			let delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 			let self_bond = delegator.bonded.saturating_add(delegator.pending);
@@ -976,6 +986,7 @@ pub mod pallet {
 		}
 
 		fn check_bond_target(who: &T::AccountId, transcoder: &T::AccountId) -> DispatchResult {
+			ensure!(!T::BannedAccounts::contains(who), Error::<T>::AccountBanned);
 			if transcoder == who {
 				return Ok(());
 			}

@@ -82,7 +82,21 @@ impl pallet_staking_delegation::Config for Test {
 	type PalletId = StakingPalletId;
 	type OnTranscoderDeactivated = RecordDeactivations;
 	type SlashExposure = TestExposure;
+	type BannedAccounts = TestBanned;
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// Banned accounts (as pallet-reporting's ban list would say): set by the tests.
+	pub static BannedList: Vec<u64> = vec![];
+}
+
+/// The ban list as pallet-reporting would give it: set by the tests.
+pub struct TestBanned;
+impl frame_support::traits::Contains<u64> for TestBanned {
+	fn contains(who: &u64) -> bool {
+		BannedList::get().contains(who)
+	}
 }
 
 parameter_types! {

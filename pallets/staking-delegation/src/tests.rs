@@ -1255,3 +1255,28 @@ fn item1_exposure_is_asked_only_about_the_own_bond_and_weighed() {
 		assert!(weight(crate::Call::unbond { amount: 1 }).all_gte(<() as WeightInfo>::unbond(MAX_TRANSCODERS) + extra));
 	});
 }
+
+/// Issue 12, low items: a banned account (pallet-reporting's ban list, `BannedAccounts`) may not
+/// bond, rebond or register as a transcoder; once the ban is lifted it may again.
+#[test]
+fn low_bans_a_banned_account_cannot_bond_rebond_or_register() {
+	build_and_execute(|| {
+		register(T1, 1_000, 10, 50);
+		assert_ok!(Staking::bond(origin(T2), 500, T2));
+		assert_ok!(Staking::bond(origin(D1), 500, T1));
+		assert_ok!(Staking::unbond(origin(D1), 100));
+		BannedList::set(vec![D1, D2, T2]);
+		assert_noop!(Staking::bond(origin(D1), 100, T1), Error::<Test>::AccountBanned);
+		assert_noop!(Staking::bond(origin(D2), 100, T1), Error::<Test>::AccountBanned);
+		assert_noop!(Staking::bond(origin(T2), 100, T2), Error::<Test>::AccountBanned);
+		assert_noop!(Staking::rebond(origin(D1), 0), Error::<Test>::AccountBanned);
+		assert_noop!(Staking::rebond_to(origin(D1), T1, 0), Error::<Test>::AccountBanned);
+		assert_noop!(
+			Staking::register_transcoder(origin(T2), pct(10), pct(50), 5, uri(b"https://t2")),
+			Error::<Test>::AccountBanned
+		);
+		BannedList::set(vec![]);
+		assert_ok!(Staking::rebond(origin(D1), 0));
+		assert_ok!(Staking::register_transcoder(origin(T2), pct(10), pct(50), 5, uri(b"https://t2")));
+	});
+}

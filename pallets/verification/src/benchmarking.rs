@@ -96,6 +96,7 @@ fn setup<T: Config>(verifiers: u32) -> Setup<T> {
 	JobsPallet::<T>::create_stream(
 		RawOrigin::Signed(broadcaster.clone()).into(),
 		alloc::vec![b't'; 8].try_into().unwrap(),
+		<T as Config>::Keys::public_key(&broadcaster).unwrap(),
 	)
 	.unwrap();
 	let stream_id = StreamId(olc_primitives::blake2_256(

@@ -40,9 +40,12 @@
 //! issued) the claimant proves challenged segments with [`Pallet::submit_proofs`], any number
 //! of times, up to `MaxProofs` per call. For each `(receipt, proof)` the chain checks that the
 //! segment is challenged and not yet proven, that the receipt is for the job's stream, that the
-//! input header is signed by the stream owner's key (the broadcaster's account, through
-//! [`Config::Keys`]: with `AccountId32` the account *is* the sr25519 public key, see
-//! [`AccountId32Keys`]), that the receipt is signed by the claimant's key, that it has one output
+//! input header is signed by the stream's segment key (the sr25519 key its owner recorded in
+//! `pallet_jobs::Pallet::create_stream`, not one derived from the owner's account, so a
+//! broadcaster signing with another key cannot fail an honest transcoder: the transcoder's worker
+//! refuses such segments before transcoding them), that the receipt is signed by the claimant's
+//! key (through [`Config::Keys`]: with `AccountId32` the account *is* the sr25519 public key, see
+//! [`AccountId32Keys`]), that it has one output
 //! hash per profile of the job, and that the Merkle proof puts it at position `seq - start` of a
 //! tree of `end - start + 1` leaves with the claim's root. Each failure is a named error and
 //! the call changes nothing, so the claimant may retry until the deadline.
@@ -60,7 +63,8 @@
 //!
 //! In the block after a segment was proven (so that the claimant, when submitting, cannot know
 //! the hash its committee is drawn from) a committee of [`Config::VerifiersPerSegment`] active
-//! transcoders is drawn for it, excluding the claimant: stake-weighted without replacement
+//! transcoders is drawn for it, excluding the claimant and banned accounts (pallet-jobs'
+//! `BannedAccounts`, pallet-reporting's ban list in the runtime): stake-weighted without replacement
 //! ([`pallet_jobs::select_weighted`]) from `blake2_256(COMMITTEE_CONTEXT, parent hash, claim id,
 //! seq, round, draw)`, among `pallet_jobs::Config::Directory`'s active transcoders. With fewer
 //! eligible transcoders the committee is smaller; with none the segment passes unchecked.
@@ -517,8 +521,8 @@ pub mod pallet {
 		NoProofs,
 		/// The claim's job does not exist.
 		UnknownJob,
-		/// The broadcaster's account has no sr25519 key.
-		NoBroadcasterKey,
+		/// The claim's stream does not exist.
+		UnknownStream,
 		/// The claimant's account has no sr25519 key.
 		NoTranscoderKey,
 		/// The claim covers more segments than a Merkle proof can index.
@@ -529,7 +533,7 @@ pub mod pallet {
 		AlreadyProven,
 		/// The receipt is for another stream than the job's.
 		WrongStream,
-		/// The segment header is not from the stream owner's key.
+		/// The segment header is not signed with the stream's segment key.
 		WrongBroadcasterKey,
 		/// The broadcaster's signature over the segment header does not verify.
 		BadBroadcasterSignature,
@@ -617,8 +621,9 @@ pub mod pallet {
 			ensure!(!proofs.is_empty(), Error::<T>::NoProofs);
 			let claim = pallet_jobs::Claims::<T>::get(claim_id).ok_or(Error::<T>::UnknownClaim)?;
 			let job = pallet_jobs::Jobs::<T>::get(claim.job_id).ok_or(Error::<T>::UnknownJob)?;
-			let broadcaster_key =
-				T::Keys::public_key(&claim.broadcaster).ok_or(Error::<T>::NoBroadcasterKey)?;
+			let stream = pallet_jobs::Streams::<T>::get(job.stream_id)
+				.ok_or(Error::<T>::UnknownStream)?;
+			let broadcaster_key = stream.segment_key;
 			let transcoder_key = T::Keys::public_key(&who).ok_or(Error::<T>::NoTranscoderKey)?;
 			let leaf_count = u32::try_from(
 				claim.end_seq.saturating_sub(claim.start_seq).saturating_add(1),
@@ -1231,7 +1236,8 @@ pub mod pallet {
 		}
 
 		/// Draws up to `count` verifiers for a segment from the active transcoders, stake-weighted
-		/// without replacement, never the claimant nor a present or past member.
+		/// without replacement, never the claimant nor a present or past member, nor a banned
+		/// account (pallet-jobs' `BannedAccounts`).
 		pub(crate) fn draw(
 			claim_id: ClaimId,
 			seq: SegmentSeq,
@@ -1243,6 +1249,9 @@ pub mod pallet {
 			pool.truncate(<T as pallet_jobs::Config>::MaxCandidates::get() as usize);
 			pool.retain(|candidate| {
 				candidate.who != *claimant &&
+					!<<T as pallet_jobs::Config>::BannedAccounts as frame_support::traits::Contains<
+						T::AccountId,
+					>>::contains(&candidate.who) &&
 					!candidate.stake.is_zero() &&
 					!segment.members.iter().any(|member| member.who == candidate.who) &&
 					!segment.replaced.contains(&candidate.who)

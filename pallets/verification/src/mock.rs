@@ -98,6 +98,7 @@ impl pallet_staking_delegation::Config for Test {
 	type PalletId = StakingPalletId;
 	type OnTranscoderDeactivated = JobsReelection;
 	type SlashExposure = Verification;
+	type BannedAccounts = frame_support::traits::Nothing;
 	type WeightInfo = ();
 }
 
@@ -120,6 +121,19 @@ pub const KEYLESS: u64 = 77;
 /// The sr25519 key pair of account `who`.
 pub fn pair(who: u64) -> sr25519::Pair {
 	sr25519::Pair::from_seed(&olc_primitives::blake2_256(&(b"key", who).encode()))
+}
+
+parameter_types! {
+	/// Banned accounts (as pallet-reporting's ban list would say): set by the tests.
+	pub static BannedList: Vec<u64> = vec![];
+}
+
+/// The ban list as pallet-reporting would give it: set by the tests.
+pub struct TestBanned;
+impl frame_support::traits::Contains<u64> for TestBanned {
+	fn contains(who: &u64) -> bool {
+		BannedList::get().contains(who)
+	}
 }
 
 pub struct TestKeys;
@@ -216,7 +230,8 @@ impl pallet_jobs::Config for Test {
 	type Fees = TestFees;
 	type Verification = Verification;
 	type BanOrigin = EnsureRoot<u64>;
-	type BannedAccounts = frame_support::traits::Nothing;
+	type BannedAccounts = TestBanned;
+	type BannedOrUnderReview = TestBanned;
 	type MinSegmentsCovered = ConstU32<10>;
 	type MinPricePerSegment = ConstU64<1>;
 	type JobLifetime = ConstU64<1_000>;

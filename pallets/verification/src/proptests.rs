@@ -18,6 +18,7 @@ use frame_support::{traits::fungible::InspectHold, BoundedVec};
 use olc_primitives::{merkle, SignedSegmentHeader, StreamId, TranscodeReceipt};
 use pallet_jobs::{Claims, HoldReason, Jobs as JobsStorage};
 use proptest::prelude::*;
+use sp_core::Pair as _;
 
 const TRANSCODERS: [u64; 5] = [T1, T2, T3, T4, T5];
 const PRICE: u64 = 3;
@@ -195,7 +196,8 @@ proptest! {
 			activate(T1, STAKE, PRICE);
 			frame_support::assert_ok!(Jobs::create_stream(
 				RuntimeOrigin::signed(ALICE),
-				b"s".to_vec().try_into().unwrap()
+				b"s".to_vec().try_into().unwrap(),
+				pair(ALICE).public()
 			));
 			let stream_id = pallet_jobs::Streams::<Test>::iter().next().unwrap().0;
 			TheStream::set(stream_id);

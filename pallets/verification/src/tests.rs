@@ -40,12 +40,18 @@ fn jobs_events() -> Vec<pallet_jobs::Event<Test>> {
 }
 
 /// A stream of ALICE with a job (the default 4-profile ladder) assigned to T1; T2..T5 are active
-/// too, as verifiers.
+/// too, as verifiers. ALICE signs segments with her account's key.
 fn setup() -> (StreamId, JobId) {
+	setup_with_key(pair(ALICE).public())
+}
+
+/// As [`setup`], with the stream's segment key `segment_key`.
+fn setup_with_key(segment_key: sp_core::sr25519::Public) -> (StreamId, JobId) {
 	activate(T1, STAKE, PRICE);
 	assert_ok!(Jobs::create_stream(
 		RuntimeOrigin::signed(ALICE),
-		b"stream".to_vec().try_into().unwrap()
+		b"stream".to_vec().try_into().unwrap(),
+		segment_key
 	));
 	let stream_id = pallet_jobs::Streams::<Test>::iter().next().unwrap().0;
 	let job_id = pallet_jobs::NextJobId::<Test>::get();
@@ -797,13 +803,52 @@ fn issue12_low_duties_page_through_the_unvoted_seats_index() {
 	});
 }
 
+/// ALICE's encoder signs her segments with its own key (not her account's).
+const ENCODER: u64 = 78;
+
 #[test]
-fn keyless_broadcaster_is_a_named_error() {
+fn item8_receipts_are_checked_against_the_streams_segment_key() {
+	build_and_execute(|| {
+		let (stream_id, job_id) = setup_with_key(pair(ENCODER).public());
+		let by_encoder: Vec<_> = (0..=19)
+			.map(|seq| receipt_by(stream_id, seq, ENCODER, T1, PROFILES as usize))
+			.collect();
+		let claim_id = claim(job_id, 0, 19, &by_encoder);
+		let challenged = issue(claim_id);
+		// Headers signed by the owner's account key are not the stream's: refused.
+		let by_account: Vec<_> = (0..=19)
+			.map(|seq| receipt_by(stream_id, seq, ALICE, T1, PROFILES as usize))
+			.collect();
+		assert_noop!(
+			Verification::submit_proofs(
+				RuntimeOrigin::signed(T1),
+				claim_id,
+				proofs(&by_account, 0, &challenged)
+			),
+			Error::<Test>::WrongBroadcasterKey
+		);
+		// The honest transcoder proves the segments it was sent, signed by the recorded key.
+		let stake = own_stake(T1);
+		assert_ok!(Verification::submit_proofs(
+			RuntimeOrigin::signed(T1),
+			claim_id,
+			proofs(&by_encoder, 0, &challenged)
+		));
+		assert_eq!(status(claim_id), CheckStatus::AwaitingVerdicts);
+		run_to_block(System::block_number() + VERIFICATION_PERIOD + REPORT_PERIOD + 2);
+		assert_eq!(own_stake(T1), stake);
+		assert!(!events().iter().any(|event| matches!(event, Event::VerificationMissed { .. })));
+	});
+}
+
+#[test]
+fn a_keyless_broadcaster_streams_with_a_segment_key() {
 	build_and_execute(|| {
 		activate(T1, STAKE, PRICE);
 		assert_ok!(Jobs::create_stream(
 			RuntimeOrigin::signed(KEYLESS),
-			b"s".to_vec().try_into().unwrap()
+			b"s".to_vec().try_into().unwrap(),
+			pair(ENCODER).public()
 		));
 		let stream_id = pallet_jobs::Streams::<Test>::iter().next().unwrap().0;
 		assert_ok!(Jobs::create_job(
@@ -814,18 +859,15 @@ fn keyless_broadcaster_is_a_named_error() {
 			200_000,
 		));
 		next_block();
-		let all = receipts(stream_id, 0, 3);
+		let all: Vec<_> =
+			(0..=3).map(|seq| receipt_by(stream_id, seq, ENCODER, T1, PROFILES as usize)).collect();
 		let claim_id = claim(0, 0, 3, &all);
 		let challenged = issue(claim_id);
-		assert_noop!(
-			Verification::submit_proofs(
-				RuntimeOrigin::signed(T1),
-				claim_id,
-				proofs(&all, 0, &challenged)
-			),
-			Error::<Test>::NoBroadcasterKey
-		);
-		let _ = pair(ALICE).public();
+		assert_ok!(Verification::submit_proofs(
+			RuntimeOrigin::signed(T1),
+			claim_id,
+			proofs(&all, 0, &challenged)
+		));
 	});
 }
 
@@ -1003,5 +1045,20 @@ fn item10_a_tied_committee_is_decided_at_once_and_slashes_no_voter() {
 		assert!(!Slashes::get()
 			.iter()
 			.any(|(who, ..)| *who == committee[0] || *who == replacement));
+	});
+}
+
+/// Issue 12, low items: a banned account never sits on a committee, though it is still in the
+/// round's active set.
+#[test]
+fn low_bans_a_banned_transcoder_sits_on_no_committee() {
+	build_and_execute(|| {
+		BannedList::set(vec![T2, T3]);
+		let (claim_id, challenged, _) = proven_claim();
+		for seq in challenged {
+			let committee = members(claim_id, seq);
+			assert!(!committee.is_empty());
+			assert!(!committee.contains(&T2) && !committee.contains(&T3), "{committee:?}");
+		}
 	});
 }

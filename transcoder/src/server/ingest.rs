@@ -209,7 +209,7 @@ async fn chain_terms(
 			StatusCode::FORBIDDEN,
 			"WrongBroadcasterKey",
 			format!(
-				"segment signed by {}, the stream owner's key is {}",
+				"segment signed by {}, the stream's segment key (on chain) is {}",
 				key_hex(broadcaster),
 				key_hex(&terms.broadcaster)
 			),
