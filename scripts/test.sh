@@ -46,6 +46,7 @@ cargo test --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --featur
 cargo test --release --locked -p pallet-reporting -p pallet-reporting-runtime-api --features pallet-reporting/runtime-benchmarks
 cargo test --release --locked -p pallet-verification -p pallet-verification-runtime-api --features pallet-verification/runtime-benchmarks
 cargo test --release --locked -p pallet-chat -p pallet-chat-runtime-api --features pallet-chat/runtime-benchmarks
+cargo test --release --locked -p pallet-validator-manager --features pallet-validator-manager/runtime-benchmarks
 
 stage "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
@@ -59,6 +60,8 @@ cargo clippy --release --locked -p pallet-verification -p pallet-verification-ru
 	--features pallet-verification/runtime-benchmarks -- -D warnings
 cargo clippy --release --locked -p pallet-chat -p pallet-chat-runtime-api --all-targets \
 	--features pallet-chat/runtime-benchmarks -- -D warnings
+cargo clippy --release --locked -p pallet-validator-manager --all-targets \
+	--features pallet-validator-manager/runtime-benchmarks -- -D warnings
 
 stage "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
 cargo test --release --locked -p olc-primitives -p olc-transcoder

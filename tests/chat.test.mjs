@@ -1,4 +1,4 @@
-// End to end: chat between nodes over the statement store. Three validators of `--chain local`
+// End to end: chat between nodes over the statement store. Three (of four) validators of `--chain local`
 // (Alice, Bob, Charlie). Alice opens a stream; Dave takes a chat allowance and authorises a chat
 // key; Eve takes one and is banned (root writes pallet-reporting's ban); Ferdie takes one and
 // Alice mutes him on her stream. Messages posted on node 1 reach subscribers on nodes 2 and 3

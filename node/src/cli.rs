@@ -41,6 +41,9 @@ pub enum Subcommand {
 	/// Export the chain specification (a chain's genesis and settings) as JSON.
 	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
+	/// Build a `testnet` chain spec from an operator's keys file (no dev keys).
+	TestnetSpec(crate::chain_spec::TestnetSpecCmd),
+
 	/// Validate blocks.
 	CheckBlock(sc_cli::CheckBlockCmd),
 

@@ -7,4 +7,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_verification, Verification]
 	[pallet_reporting, Reporting]
 	[pallet_chat, Chat]
+	[pallet_validator_manager, ValidatorManager]
 );

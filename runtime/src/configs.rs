@@ -12,9 +12,9 @@ use frame_support::{
 	PalletId,
 };
 use frame_system::limits::{BlockLength, BlockWeights};
-use pallet_transaction_payment::FungibleAdapter;
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::Perbill;
+use sp_runtime::{traits::One, FixedPointNumber, Perbill};
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
 /// Half of the 2 s slot for execution. Aura gives the author two thirds of the slot (1.33 s) to
@@ -47,7 +47,9 @@ parameter_types! {
 		.build_or_panic();
 	pub RuntimeBlockLength: BlockLength =
 		BlockLength::builder()
-		.max_length(5 * 1024 * 1024)
+		// 1 MiB: a 2 s slot leaves no room to gossip and import bigger blocks before GRANDPA
+		// votes; 768 KiB of it for normal transactions (~3,900 tips of ~200 bytes).
+		.max_length(1024 * 1024)
 		.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
 		.build();
 	pub const SS58Prefix: u16 = SS58_PREFIX;
@@ -114,23 +116,32 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
-/// The author of the block being built or imported, from the Aura pre-runtime digest. Aura
-/// authorities are sr25519 keys, and so are OLC accounts: the author's account is its Aura key.
+/// The author of the block being built or imported, from the Aura pre-runtime digest: the
+/// validator account (pallet-session) at the author's position in the Aura authorities. Both
+/// lists are set together at each session change, in the same order.
 pub struct AuraBlockAuthor;
 impl Get<Option<AccountId>> for AuraBlockAuthor {
 	fn get() -> Option<AccountId> {
 		let digest = frame_system::Pallet::<Runtime>::digest();
 		let pre_runtime = digest.logs().iter().filter_map(|item| item.as_pre_runtime());
 		let index = <pallet_aura::Pallet<Runtime> as FindAuthor<u32>>::find_author(pre_runtime)?;
-		let authority = pallet_aura::Authorities::<Runtime>::get().get(index as usize)?.clone();
-		let public: sp_core::sr25519::Public = authority.into();
-		Some(AccountId::from(public))
+		pallet_session::Validators::<Runtime>::get().get(index as usize).cloned()
 	}
 }
 
 parameter_types! {
-	/// Fee per byte of an extrinsic.
-	pub const TransactionByteFee: Balance = MICRO_UNIT / 100;
+	/// Fee per byte of an extrinsic: 0.00001 OLC, so a tip (~200 bytes) pays ~0.002 OLC for its
+	/// bytes and a full block's bytes cost ~7.9 OLC.
+	pub const TransactionByteFee: Balance = 10 * MICRO_UNIT;
+	/// The fee multiplier aims at blocks a quarter full (of normal weight).
+	pub const TargetBlockFullness: sp_runtime::Perquintill = sp_runtime::Perquintill::from_percent(25);
+	/// How fast the multiplier moves: at full blocks about +0.0056% per block, ×1.22 per hour
+	/// (1,800 blocks of 2 s), ×120 per day of sustained full blocks (Substrate's node uses the
+	/// same variability with 6 s blocks).
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(75, 1_000_000);
+	/// The multiplier never goes below 1: an idle chain charges the nominal fees.
+	pub MinimumMultiplier: Multiplier = Multiplier::one();
+	pub MaximumMultiplier: Multiplier = sp_runtime::traits::Bounded::max_value();
 }
 
 impl pallet_transaction_payment::Config for Runtime {
@@ -141,8 +152,80 @@ impl pallet_transaction_payment::Config for Runtime {
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
-	type FeeMultiplierUpdate = ();
+	/// Weight fees rise while blocks are fuller than the target and fall back to 1× when not.
+	type FeeMultiplierUpdate = TargetedFeeAdjustment<
+		Self,
+		TargetBlockFullness,
+		AdjustmentVariable,
+		MinimumMultiplier,
+		MaximumMultiplier,
+	>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Session keys hold 10 OLC until they are purged (so nobody fills `Session::NextKeys` for
+	/// free: any account may set keys before it is added as a validator).
+	pub const SessionKeyDeposit: Balance = 10 * UNIT;
+}
+
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	/// Validators are accounts; the account that set the keys is the validator.
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = sp_runtime::traits::ConvertInto;
+	/// Sessions of `ValidatorManager::session_length()` blocks (genesis; 1,800 = 1 hour on
+	/// production chains, 10 on dev and local).
+	type ShouldEndSession = pallet_session::PeriodicSessions<
+		pallet_validator_manager::SessionLengthOf<Runtime>,
+		sp_core::ConstU32<0>,
+	>;
+	type NextSessionRotation = pallet_session::PeriodicSessions<
+		pallet_validator_manager::SessionLengthOf<Runtime>,
+		sp_core::ConstU32<0>,
+	>;
+	type SessionManager = ValidatorManager;
+	type SessionHandler = <opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = opaque::SessionKeys;
+	type DisablingStrategy = ();
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type KeyDeposit = SessionKeyDeposit;
+}
+
+impl pallet_validator_manager::Config for Runtime {
+	/// Root (sudo) today; a governance origin takes over by changing this type only.
+	type ManagerOrigin = frame_system::EnsureRoot<AccountId>;
+	type ValidatorRegistration = Session;
+	/// The Aura and GRANDPA authority bounds.
+	type MaxValidators = ConstU32<32>;
+	/// One validator keeps producing blocks (and alone finalizes); below it the chain stops.
+	type MinValidators = ConstU32<1>;
+	/// One hour of 2 s blocks.
+	type DefaultSessionLength = ConstU32<HOURS>;
+	type WeightInfo = pallet_validator_manager::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = SessionKeysBenchmarkHelper;
+}
+
+/// Registers session keys (fresh random keys) for pallet-validator-manager's benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct SessionKeysBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_validator_manager::BenchmarkHelper<AccountId> for SessionKeysBenchmarkHelper {
+	fn register_keys(who: &AccountId) {
+		use codec::Encode;
+		// Distinct keys per account (the account's bytes); `is_registered` reads `NextKeys`.
+		let mut bytes = [0u8; 32];
+		for (b, r) in bytes.iter_mut().zip(who.encode()) {
+			*b = r;
+		}
+		let keys = opaque::SessionKeys {
+			aura: sp_core::sr25519::Public::from_raw(bytes).into(),
+			grandpa: sp_core::ed25519::Public::from_raw(bytes).into(),
+		};
+		pallet_session::NextKeys::<Runtime>::insert(who, keys);
+	}
 }
 
 impl pallet_sudo::Config for Runtime {

@@ -33,6 +33,7 @@ pub use pallet_jobs;
 pub use pallet_reporting;
 pub use pallet_verification;
 pub use pallet_chat;
+pub use pallet_validator_manager;
 
 /// Opaque types for the node: it does not need to know the runtime's extrinsic format.
 pub mod opaque {
@@ -149,6 +150,12 @@ mod runtime {
 	pub type System = frame_system;
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
+	// The validator set: declared before Aura and GRANDPA so that a session change (and its
+	// genesis) is done before they read their authorities.
+	#[runtime::pallet_index(7)]
+	pub type ValidatorManager = pallet_validator_manager;
+	#[runtime::pallet_index(8)]
+	pub type Session = pallet_session;
 	#[runtime::pallet_index(2)]
 	pub type Aura = pallet_aura;
 	#[runtime::pallet_index(3)]

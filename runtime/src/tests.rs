@@ -96,3 +96,125 @@ fn item6_one_task_of_each_kind_fits_in_the_hook_budget() {
 		);
 	});
 }
+
+/// The `local_testnet` preset's state: four validators with session keys.
+fn local_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Runtime>::default()
+		.build_storage()
+		.unwrap_or_else(|error| panic!("genesis: {error}"));
+	let patch = genesis_config_presets::local_config_genesis();
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	json_merge(&mut config, patch);
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).unwrap();
+	config.assimilate_storage(&mut storage).unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
+	ext
+}
+
+fn json_merge(a: &mut serde_json::Value, b: serde_json::Value) {
+	match (a, b) {
+		(serde_json::Value::Object(a), serde_json::Value::Object(b)) =>
+			for (k, v) in b {
+				json_merge(a.entry(k).or_insert(serde_json::Value::Null), v);
+			},
+		(a, b) => *a = b,
+	}
+}
+
+fn account(keyring: sp_keyring::Sr25519Keyring) -> AccountId {
+	keyring.to_account_id()
+}
+
+/// Moves to block `number` (inclusive), running pallet-session's hook in every block (the one
+/// that rotates sessions and hands the keys to Aura and GRANDPA).
+fn run_to(number: BlockNumber) {
+	use frame_support::traits::OnInitialize;
+	while frame_system::Pallet::<Runtime>::block_number() < number {
+		let next = frame_system::Pallet::<Runtime>::block_number() + 1;
+		frame_system::Pallet::<Runtime>::set_block_number(next);
+		Session::on_initialize(next);
+	}
+}
+
+/// Issue 15 item 1: the local chain starts with four validators whose session keys are Aura's
+/// and GRANDPA's authorities; a validator that sets keys (with their ownership proof, as
+/// `author_rotateKeysWithOwner` produces) and is added by root becomes an authority within two
+/// sessions; a removed one leaves; the last validator cannot be removed.
+#[test]
+fn item1_validator_manager_drives_the_session_authorities() {
+	use codec::Decode;
+	use sp_keyring::Sr25519Keyring::*;
+	local_ext().execute_with(|| {
+		let validators: Vec<AccountId> =
+			[Alice, Bob, Charlie, Dave].into_iter().map(account).collect();
+		assert_eq!(pallet_session::Validators::<Runtime>::get(), validators);
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 4);
+		let length = ValidatorManager::session_length();
+		assert_eq!(length, genesis_config_presets::TEST_SESSION_LENGTH);
+
+		// Eve generates keys with an ownership proof and registers them.
+		let eve = account(Eve);
+		let generated = opaque::SessionKeys::generate(&codec::Encode::encode(&eve), None);
+		let keys_bytes = codec::Encode::encode(&generated.keys);
+		let proof = codec::Encode::encode(&generated.proof);
+		// Without keys she cannot be added.
+		assert_eq!(
+			ValidatorManager::add_validator(RuntimeOrigin::root(), eve.clone()),
+			Err(pallet_validator_manager::Error::<Runtime>::NoSessionKeys.into())
+		);
+		// A proof for another owner is refused.
+		let keys = opaque::SessionKeys::decode(&mut &keys_bytes[..]).unwrap();
+		assert!(Session::set_keys(RuntimeOrigin::signed(account(Ferdie)), keys.clone(), proof.clone())
+			.is_err());
+		Session::set_keys(RuntimeOrigin::signed(eve.clone()), keys.clone(), proof).unwrap();
+		ValidatorManager::add_validator(RuntimeOrigin::root(), eve.clone()).unwrap();
+		ValidatorManager::remove_validator(RuntimeOrigin::root(), account(Alice)).unwrap();
+
+		// Active from the second session boundary on.
+		run_to(length + 1);
+		assert_eq!(pallet_session::Validators::<Runtime>::get(), validators);
+		run_to(2 * length + 1);
+		let expected: Vec<AccountId> =
+			[Bob, Charlie, Dave, Eve].into_iter().map(account).collect();
+		assert_eq!(pallet_session::Validators::<Runtime>::get(), expected);
+		let aura = pallet_aura::Authorities::<Runtime>::get();
+		assert_eq!(aura.len(), 4);
+		assert_eq!(aura.last(), Some(&keys.aura));
+
+		// The set never drops below MinValidators (1).
+		for who in [Bob, Charlie, Dave] {
+			ValidatorManager::remove_validator(RuntimeOrigin::root(), account(who)).unwrap();
+		}
+		assert_eq!(
+			ValidatorManager::remove_validator(RuntimeOrigin::root(), eve.clone()),
+			Err(pallet_validator_manager::Error::<Runtime>::TooFewValidators.into())
+		);
+	});
+}
+
+/// Issue 15 item 5: the byte fee is the README's 0.00001 OLC, and full blocks raise the weight
+/// fee multiplier while empty ones bring it back to (never below) 1.
+#[test]
+fn item5_byte_fee_and_fee_multiplier() {
+	use pallet_transaction_payment::Multiplier;
+	use sp_runtime::traits::{Convert, One};
+	assert_eq!(TransactionByteFee::get(), UNIT / 100_000);
+	new_test_ext().execute_with(|| {
+		type Update = <Runtime as pallet_transaction_payment::Config>::FeeMultiplierUpdate;
+		let limits = <Runtime as frame_system::Config>::BlockWeights::get();
+		let normal = limits.get(DispatchClass::Normal).max_total.unwrap_or(limits.max_block);
+		frame_system::Pallet::<Runtime>::set_block_consumed_resources(normal, 0);
+		let raised = Update::convert(Multiplier::one());
+		assert!(raised > Multiplier::one(), "full blocks raise the multiplier: {raised}");
+		frame_system::Pallet::<Runtime>::set_block_consumed_resources(frame_support::weights::Weight::zero(), 0);
+		let lowered = Update::convert(raised);
+		assert!(lowered < raised, "empty blocks lower it: {lowered}");
+		assert_eq!(Update::convert(Multiplier::one()), Multiplier::one());
+	});
+	let length = <Runtime as frame_system::Config>::BlockLength::get();
+	assert_eq!(*length.max.get(DispatchClass::Operational), 1024 * 1024);
+}

@@ -59,7 +59,11 @@ export async function parentOf(api, blockHash) {
   return header.parentHash.toHex();
 }
 
-/** The Aura author of a block: authority number (slot mod authority count), as an address. */
+/**
+ * The author of a block as a validator account: Aura's authority number (slot mod authority
+ * count) in the validator list of pallet-session (the same order as Aura's authorities), both
+ * read at the parent block.
+ */
 export async function auraAuthor(api, blockHash) {
   const header = await api.rpc.chain.getHeader(blockHash);
   const preRuntime = header.digest.logs.find(
@@ -70,7 +74,8 @@ export async function auraAuthor(api, blockHash) {
   const apiAt = await api.at(header.parentHash);
   const authorities = await apiAt.query.aura.authorities();
   const index = Number(slot % BigInt(authorities.length));
-  return encodeAddress(authorities[index].toU8a(), api.registry.chainSS58);
+  const validators = await apiAt.query.session.validators();
+  return encodeAddress(validators[index].toU8a(), api.registry.chainSS58);
 }
 
 /** Percentile (0..100) of a list of numbers, nearest-rank. */
