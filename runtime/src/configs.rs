@@ -253,6 +253,8 @@ parameter_types! {
 	pub const StakingPotId: PalletId = PalletId(*b"olc/stak");
 	/// A transcoder must bond at least 1,000 OLC of its own.
 	pub const MinSelfBond: Balance = 1_000 * UNIT;
+	/// Slashes of at least 5% of a pool's stake resign its transcoder.
+	pub const ResignSlashThreshold: Perbill = Perbill::from_percent(5);
 }
 
 impl pallet_staking_delegation::Config for Runtime {
@@ -264,6 +266,10 @@ impl pallet_staking_delegation::Config for Runtime {
 	/// Rounds between an unbond and its withdrawal (Livepeer's 7).
 	type UnbondingPeriod = ConstU32<7>;
 	type MaxUnbondingLocks = ConstU32<32>;
+	/// A slash of 5% or more (a missed or failed verification) resigns the transcoder, which may
+	/// register again 7 rounds later; a missed or losing vote only costs stake.
+	type ResignSlashThreshold = ResignSlashThreshold;
+	type SlashCooldown = ConstU32<7>;
 	type PalletId = StakingPotId;
 	type OnTranscoderDeactivated = JobsReelection;
 	/// A transcoder with a claim under verification or a committee seat without a vote keeps

@@ -254,6 +254,7 @@ pub fn raw_test_ext() -> sp_io::TestExternalities {
 	SeenClaims::take();
 	MaxProfilesPerJob::set(8);
 	BannedList::take();
+	UnderReviewList::take();
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: vec![

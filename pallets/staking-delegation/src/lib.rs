@@ -76,8 +76,13 @@
 //! a finder fee never exceeds what the offender itself paid, and reporting one's own offence
 //! through a sybil never pays (minted at once; the whole slashed stake is burned, so issuance
 //! falls by the slashed stake minus the finder fee once everyone has settled). A pool whose
-//! transcoder has no bond of its own pays no finder fee. The transcoder is resigned: it leaves
-//! the active set at the next round start.
+//! transcoder has no bond of its own pays no finder fee.
+//!
+//! The consequence is proportional: a slash of at least [`Config::ResignSlashThreshold`] of the
+//! pool's stake (a missed or failed verification) resigns the transcoder — it leaves the active
+//! set at the next round start — and it may register again only from [`Config::SlashCooldown`]
+//! rounds after the round of the slash ([`RegisterCooldown`], [`Error::SlashCooldown`]). A smaller
+//! slash (a missed or losing committee vote) only takes the stake.
 //!
 //! A slash that would take a factor below [`MIN_FACTOR`] (10⁻⁹ — a full slash, or slashes
 //! compounding to that) takes all of the pool's stake and starts the pool afresh in a new
@@ -176,8 +181,9 @@ pub trait TranscoderFees<AccountId, Balance> {
 pub trait Slashing<AccountId, Balance> {
 	/// Slashes `fraction` of all stake delegated to `transcoder` (its own and its delegators',
 	/// including their unbonding locks not yet withdrawn), pays `finder` `finder_fee` of what
-	/// the transcoder's own bond lost (never of its delegators' losses), burns the rest and
-	/// resigns the transcoder from the next round. Returns the slashed stake (locks excluded:
+	/// the transcoder's own bond lost (never of its delegators' losses), burns the rest and,
+	/// if `fraction` is at least `ResignSlashThreshold`, resigns the transcoder from the next
+	/// round for at least `SlashCooldown` rounds. Returns the slashed stake (locks excluded:
 	/// they are slashed when withdrawn).
 	fn slash(
 		transcoder: &AccountId,
@@ -307,6 +313,17 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxUnbondingLocks: Get<u32>;
 
+		/// A slash of at least this fraction of the pool's stake resigns the transcoder (a missed
+		/// or failed verification); a smaller one (a missed or losing committee vote) only takes
+		/// the stake. Zero: every slash resigns.
+		#[pallet::constant]
+		type ResignSlashThreshold: Get<Perbill>;
+
+		/// A transcoder resigned by a slash in round `r` may register again from round
+		/// `r + SlashCooldown` (zero: at once).
+		#[pallet::constant]
+		type SlashCooldown: Get<RoundIndex>;
+
 		/// Derives the pot account holding minted rewards and paid fees until settled.
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
@@ -383,6 +400,11 @@ pub mod pallet {
 		ActivationSnapshot,
 		OptionQuery,
 	>;
+
+	/// Transcoders resigned by a slash: the first round in which each may register again.
+	#[pallet::storage]
+	pub type RegisterCooldown<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, RoundIndex>;
 
 	/// The factors a wiped-out epoch of a pool ended with (zero stake and slash factors, the
 	/// final fee factor), for delegators and locks that still refer to it.
@@ -564,6 +586,9 @@ pub mod pallet {
 		/// The signer is banned (`BannedAccounts`): it may not bond, rebond or register as a
 		/// transcoder.
 		AccountBanned,
+		/// The transcoder was resigned by a slash and may not register again before
+		/// `SlashCooldown` rounds after the slash (`RegisterCooldown`).
+		SlashCooldown,
 	}
 
 	#[pallet::genesis_config]
@@ -632,6 +657,9 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!T::BannedAccounts::contains(&who), Error::<T>::AccountBanned);
 			ensure!(!Transcoders::<T>::contains_key(&who), Error::<T>::AlreadyTranscoder);
+			if let Some(from) = RegisterCooldown::<T>::get(&who) {
+				ensure!(CurrentRound::<T>::get().index >= from, Error::<T>::SlashCooldown);
+			}
 			let delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
 			let self_bond = delegator.bonded.saturating_add(delegator.pending);
 			ensure!(!self_bond.is_zero(), Error::<T>::NotBonded);
@@ -669,6 +697,7 @@ pub mod pallet {
 			let registration_index = NextRegistrationIndex::<T>::get();
 			NextRegistrationIndex::<T>::put(registration_index.saturating_add(1));
 			let terms = TranscoderTerms { reward_cut, fee_share, price_per_segment };
+			RegisterCooldown::<T>::remove(&who);
 			Transcoders::<T>::insert(
 				&who,
 				Transcoder {
@@ -1814,8 +1843,16 @@ pub mod pallet {
 					finder_reward = fee;
 				}
 			}
-			if Transcoders::<T>::contains_key(transcoder) {
+			// Proportional: a large slash resigns the transcoder and keeps it out for a while; a
+			// small one (a vote) only costs stake.
+			if fraction >= T::ResignSlashThreshold::get() && Transcoders::<T>::contains_key(transcoder)
+			{
 				Self::do_resign(transcoder);
+				let cooldown = T::SlashCooldown::get();
+				if cooldown > 0 {
+					let from = CurrentRound::<T>::get().index.saturating_add(cooldown);
+					RegisterCooldown::<T>::insert(transcoder, from);
+				}
 			}
 			Self::deposit_event(Event::Slashed {
 				transcoder: transcoder.clone(),

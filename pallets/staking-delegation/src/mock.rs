@@ -79,11 +79,20 @@ impl pallet_staking_delegation::Config for Test {
 	type MaxTranscoders = ConstU32<MAX_TRANSCODERS>;
 	type UnbondingPeriod = ConstU32<UNBONDING_PERIOD>;
 	type MaxUnbondingLocks = ConstU32<MAX_LOCKS>;
+	type ResignSlashThreshold = ResignThreshold;
+	type SlashCooldown = SlashCooldownRounds;
 	type PalletId = StakingPalletId;
 	type OnTranscoderDeactivated = RecordDeactivations;
 	type SlashExposure = TestExposure;
 	type BannedAccounts = TestBanned;
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// Slashes of at least this fraction resign (zero: all; a test raises it).
+	pub static ResignThreshold: Perbill = Perbill::zero();
+	/// Rounds a slashed transcoder waits before registering again (a test sets it).
+	pub static SlashCooldownRounds: u32 = 0;
 }
 
 parameter_types! {

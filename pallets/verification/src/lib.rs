@@ -75,7 +75,9 @@
 //!
 //! The committee decides once every member has voted, or when its period closes:
 //! 1. each member that did not vote is slashed the fixed amount [`Config::MissedVoteSlash`] (as
-//!    a fraction of the stake it had when drawn; like every slash this also resigns it);
+//!    a fraction of the stake it had when drawn; whether that also resigns it is
+//!    pallet-staking-delegation's `ResignSlashThreshold`: in the runtime a vote's slash is too
+//!    small to, and the member only loses stake and its seat);
 //! 2. a majority of the committee's size (`size / 2 + 1`) voting `false` fails the claim, one
 //!    voting `true` passes the segment; if every member voted without a majority (a tie of an
 //!    even committee: a round with fewer replacements than silent members, or an even

@@ -95,6 +95,9 @@ impl pallet_staking_delegation::Config for Test {
 	type MaxTranscoders = ConstU32<32>;
 	type UnbondingPeriod = ConstU32<2>;
 	type MaxUnbondingLocks = ConstU32<4>;
+	// Every slash resigns (the tests of this pallet rely on it), with no cooldown.
+	type ResignSlashThreshold = ();
+	type SlashCooldown = frame_support::traits::ConstU32<0>;
 	type PalletId = StakingPalletId;
 	type OnTranscoderDeactivated = JobsReelection;
 	type SlashExposure = Verification;
