@@ -92,7 +92,7 @@ echo "librocksdb-sys: not in the tree"
 stage "benchmark: submission-to-finalization time of tips on the dev chain"
 (cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-20}" node bench/finality.mjs)
 
-stage "benchmark: our rendition ladder against the ffmpeg CLI on a 20 s 1080p30 clip"
+stage "benchmark: our rendition ladder against the ffmpeg CLI (one process, and one per rendition) on two kinds of 1080p30 content"
 "$OLC_SOURCE_ROOT/scripts/transcoder-bench.sh"
 
 # The worker benchmark and the job-market tests run broadcasters (olc-transcoder) against
