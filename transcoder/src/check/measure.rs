@@ -174,7 +174,8 @@ pub fn nal_units(data: &[u8]) -> Vec<&[u8]> {
 		let mut rest = data;
 		while rest.len() >= 4 {
 			let (length, tail) = rest.split_at(4);
-			let length = u32::from_be_bytes([length[0], length[1], length[2], length[3]]) as usize;
+			let Ok(prefix) = <[u8; 4]>::try_from(length) else { break };
+			let length = u32::from_be_bytes(prefix) as usize;
 			let Some(unit) = tail.get(..length) else { break };
 			units.push(unit);
 			rest = tail.get(length..).unwrap_or(&[]);
