@@ -99,7 +99,7 @@ stage "benchmark: tip finality on the local network under load (A/B voting rules
 (cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-200}" \
 	FLOOD="${FINALITY_BENCH_FLOOD:-8000}" KNOWN_MISSES=throughput node bench/finality.mjs)
 
-stage "benchmark: our rendition ladder against the ffmpeg CLI on a 20 s 1080p30 clip"
+stage "benchmark: our rendition ladder against the ffmpeg CLI (one process, and one per rendition) on two kinds of 1080p30 content"
 "$OLC_SOURCE_ROOT/scripts/transcoder-bench.sh"
 
 # The worker benchmark and the job-market tests run broadcasters (olc-transcoder) against

@@ -552,8 +552,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			for (name, report) in profile.iter().zip(&reports) {
 				let picture = if report.picture_checked {
 					format!(
-						"SSIM mean {:.4} worst {:.4} over {} frames",
-						report.mean_ssim, report.worst_ssim, report.frames_compared
+						"SSIM mean {:.4} worst {:.4} over {} frames, chroma error {:.2} worst {:.2}, {} of {} moving frames repeated, picture {:.0} kbps",
+						report.mean_ssim,
+						report.worst_ssim,
+						report.frames_compared,
+						report.chroma_error,
+						report.worst_chroma_error,
+						report.repeated_frames,
+						report.moving_frames,
+						report.picture_kbps,
 					)
 				} else {
 					"picture not compared".to_string()

@@ -83,7 +83,7 @@ fn other_content_fails() {
 	// Same size, rate and length, different picture (mandelbrot instead of testsrc2).
 	let output = dir.path().join("other.ts");
 	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i",
-		"mandelbrot=size=426x240:rate=30", "-t", "2", "-c:v", "libx264", "-preset", "veryfast",
+		"mandelbrot=size=426x240:rate=30", "-t", "2", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
 		"-b:v", "250k", "-f", "mpegts"]).arg(&output));
 	let found = failures(&input, &output);
 	assert!(found.iter().any(|f| matches!(f, CheckFailure::PictureMismatch { .. })), "{found:?}");
@@ -211,4 +211,91 @@ fn segment_check_runs_the_container_checks_on_every_rendition_and_the_picture_on
 		reports[0]
 	);
 	assert!(reports[1].passed());
+}
+
+// Issue 16 item 3: each kind of dishonest rendition the checker must reject, made with the
+// ffmpeg CLI from the same input as the honest one (audio copied unless the case drops it).
+
+fn has(found: &[CheckFailure], what: impl Fn(&CheckFailure) -> bool) -> bool {
+	found.iter().any(what)
+}
+
+#[test]
+fn item3_grayscale_rendition_fails_on_colour() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "gray.ts", &["-vf", "scale=426:240,hue=s=0", "-b:v", "250k"]);
+	let found = failures(&input, &output);
+	assert!(has(&found, |f| matches!(f, CheckFailure::ColourMismatch { .. })), "{found:?}");
+}
+
+#[test]
+fn item3_colour_shifted_rendition_fails_on_colour() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "hue.ts", &["-vf", "scale=426:240,hue=h=60", "-b:v", "250k"]);
+	let found = failures(&input, &output);
+	assert!(has(&found, |f| matches!(f, CheckFailure::ColourMismatch { .. })), "{found:?}");
+	// A tint that keeps the luma exactly: only the colour check can see it.
+	let output = ffmpeg_variant(dir.path(), &input, "tint.ts", &["-vf", "scale=426:240,lutyuv=u=val+24:v=val-24", "-b:v", "250k"]);
+	let found = failures(&input, &output);
+	assert!(has(&found, |f| matches!(f, CheckFailure::ColourMismatch { .. })), "{found:?}");
+	assert!(!has(&found, |f| matches!(f, CheckFailure::PictureMismatch { .. })), "{found:?}");
+}
+
+#[test]
+fn item3_audio_dropped_or_replaced_fails() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "mute.ts", &["-vf", "scale=426:240", "-b:v", "250k", "-an"]);
+	assert_eq!(failures(&input, &output), vec![CheckFailure::AudioMissing]);
+	// Re-encoded audio of the same sound passes; silence in its place does not.
+	let reencoded = dir.path().join("aac.ts");
+	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(&input).args(["-vf", "scale=426:240",
+		"-c:v", "libx264", "-preset", "veryfast", "-b:v", "250k", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts"]).arg(&reencoded));
+	assert_eq!(failures(&input, &reencoded), vec![]);
+	let silent = dir.path().join("silent.ts");
+	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(&input)
+		.args(["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-map", "0:v", "-map", "1:a", "-t", "2", "-vf", "scale=426:240",
+		"-c:v", "libx264", "-preset", "veryfast", "-b:v", "250k", "-c:a", "aac", "-f", "mpegts"]).arg(&silent));
+	let found = failures(&input, &silent);
+	assert!(matches!(found.as_slice(), [CheckFailure::AudioMismatch(_)]), "{found:?}");
+}
+
+#[test]
+fn item3_padded_rendition_fails_the_floor_on_picture_bytes() {
+	// A starved picture (quantizer 51, the coarsest) padded with filler NAL units up to the
+	// profile's bitrate: the container sees ~250 kbps, the picture bytes are far below.
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "padded.ts", &["-vf", "scale=426:240", "-b:v", "250k",
+		"-minrate", "250k", "-maxrate", "250k", "-bufsize", "250k", "-x264-params", "nal-hrd=cbr:qpmin=51"]);
+	let report = check_rendition(&input, &output, &profile()).unwrap();
+	eprintln!("{report:?}");
+	assert!(report.output_kbps > 200.0, "{report:?}");
+	assert!(has(&report.failures, |f| matches!(f, CheckFailure::BitrateTooLow { .. })), "{report:?}");
+}
+
+#[test]
+fn item3_over_bitrate_rendition_fails_the_ceiling() {
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "fat.ts", &["-vf", "scale=426:240", "-b:v", "1500k",
+		"-minrate", "1500k", "-maxrate", "1500k", "-bufsize", "1500k", "-x264-params", "nal-hrd=cbr"]);
+	let found = failures(&input, &output);
+	assert!(has(&found, |f| matches!(f, CheckFailure::BitrateTooHigh { .. })), "{found:?}");
+}
+
+#[test]
+fn item3_frame_duplicated_rendition_fails() {
+	// 15 fps sent as 30: every other frame repeats the previous one.
+	let dir = tempfile::tempdir().unwrap();
+	let (input, _) = honest_pair(dir.path());
+	let output = ffmpeg_variant(dir.path(), &input, "dup.ts", &["-vf", "scale=426:240,fps=15,fps=30", "-b:v", "250k"]);
+	let found = failures(&input, &output);
+	assert!(has(&found, |f| matches!(f, CheckFailure::RepeatedFrames { .. })), "{found:?}");
+	// A frozen picture: one frame repeated for the whole segment.
+	let output = ffmpeg_variant(dir.path(), &input, "frozen.ts", &["-vf", "scale=426:240,trim=end_frame=1,tpad=stop=59:stop_mode=clone", "-b:v", "250k"]);
+	let found = failures(&input, &output);
+	assert!(has(&found, |f| matches!(f, CheckFailure::RepeatedFrames { .. })), "{found:?}");
 }
