@@ -100,7 +100,11 @@ stage "benchmark: tip finality on the local network under load (A/B voting rules
 	FLOOD="${FINALITY_BENCH_FLOOD:-8000}" KNOWN_MISSES=throughput node bench/finality.mjs)
 
 stage "benchmark: our rendition ladder against the ffmpeg CLI (one process, and one per rendition) on two kinds of 1080p30 content"
-"$OLC_SOURCE_ROOT/scripts/transcoder-bench.sh"
+# Exits non-zero when a target is missed. The wall-time target (<= 0.8x the faster FFmpeg setup)
+# is missed today (0.91-0.95x; README "Transcoder benchmark", issue 16 item 5 open); SSIM and size
+# are met. A miss is reported here without stopping the tests.
+"$OLC_SOURCE_ROOT/scripts/transcoder-bench.sh" ||
+	echo "transcoder benchmark: TARGET MISSED (figures above)"
 
 # The worker benchmark and the job-market tests run broadcasters (olc-transcoder) against
 # transcoder services (standalone, and bundled in olc-node).
@@ -117,7 +121,6 @@ stage "benchmark: chat delivery node 1 -> node 3, acceptance rate, store memory 
 # interval); a miss is reported here without stopping the tests (README "Chat").
 (cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" node bench/chat.mjs) ||
 	echo "chat benchmark: TARGET MISSED (figures above)"
-
 
 stage "end-to-end tests (tests/*.test.mjs)"
 cd "$OLC_SOURCE_ROOT/tests"
