@@ -31,6 +31,8 @@ trap summary EXIT
 
 stage "setup"
 "$OLC_SOURCE_ROOT/scripts/setup.sh"
+stage "format and lint: rustfmt, Prettier, ESLint (scripts/lint.sh; --fix rewrites)"
+"$OLC_SOURCE_ROOT/scripts/lint.sh"
 stage "build olc-node"
 "$OLC_SOURCE_ROOT/scripts/build.sh"
 cd "$OLC_BUILD_ROOT"

@@ -16,8 +16,16 @@ import { providerOf } from './lib/rpc.mjs';
 import { TRANSCODER_BIN, runTranscoder } from './lib/transcoder.mjs';
 import { submitOk } from './lib/chain.mjs';
 import {
-  postMessage, subscribeChat, buildStatement, encodePayload, submitStatement, expiryFor,
-  takeAllowanceTx, setChatKeyTx, subscribeTips, MAX_TTL_SECS,
+  postMessage,
+  subscribeChat,
+  buildStatement,
+  encodePayload,
+  submitStatement,
+  expiryFor,
+  takeAllowanceTx,
+  setChatKeyTx,
+  subscribeTips,
+  MAX_TTL_SECS,
 } from '../web/src/chat.js';
 import { UNIT } from './lib/chain.mjs';
 
@@ -35,7 +43,10 @@ async function collect(api) {
   const unsubscribe = await subscribeChat(providerOf(api), streamId, (entry) => {
     received.push(entry);
     for (const w of [...waiters]) {
-      if (w.pred(entry)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(entry); }
+      if (w.pred(entry)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(entry);
+      }
     }
   });
   return {
@@ -49,7 +60,10 @@ async function collect(api) {
         waiters.push(w);
         setTimeout(() => {
           const i = waiters.indexOf(w);
-          if (i >= 0) { waiters.splice(i, 1); reject(new Error(`no matching message within ${timeoutMs} ms`)); }
+          if (i >= 0) {
+            waiters.splice(i, 1);
+            reject(new Error(`no matching message within ${timeoutMs} ms`));
+          }
         }, timeoutMs);
       });
     },
@@ -60,12 +74,35 @@ const withText = (text) => (entry) => entry.message?.text === text;
 
 before(async () => {
   await cryptoWaitReady();
-  const alice1 = await startNode('chat-alice', [...common, '--alice', '--node-key', ALICE_NODE_KEY]);
+  const alice1 = await startNode('chat-alice', [
+    ...common,
+    '--alice',
+    '--node-key',
+    ALICE_NODE_KEY,
+  ]);
   nodes.push(alice1);
   const key = (n) => n.toString(16).padStart(64, '0');
   const bootnode = aliceBootnode(alice1);
-  nodes.push(await startNode('chat-bob', [...common, '--bob', '--node-key', key(2), '--bootnodes', bootnode]));
-  nodes.push(await startNode('chat-charlie', [...common, '--charlie', '--node-key', key(3), '--bootnodes', bootnode]));
+  nodes.push(
+    await startNode('chat-bob', [
+      ...common,
+      '--bob',
+      '--node-key',
+      key(2),
+      '--bootnodes',
+      bootnode,
+    ]),
+  );
+  nodes.push(
+    await startNode('chat-charlie', [
+      ...common,
+      '--charlie',
+      '--node-key',
+      key(3),
+      '--bootnodes',
+      bootnode,
+    ]),
+  );
   for (const node of nodes) apis.push(await connect(node));
   const api = apis[0];
 
@@ -80,8 +117,14 @@ before(async () => {
   // In parallel, one chain of transactions per signer.
   await Promise.all([
     (async () => {
-      const created = await submitOk(api, api.tx.jobs.createStream('chat stream', alice.publicKey), alice);
-      streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
+      const created = await submitOk(
+        api,
+        api.tx.jobs.createStream('chat stream', alice.publicKey),
+        alice,
+      );
+      streamId = created.events
+        .find(({ event }) => api.events.jobs.StreamCreated.is(event))
+        .event.data.streamId.toHex();
     })(),
     (async () => {
       const taken = await submitOk(api, takeAllowanceTx(api), dave);
@@ -120,16 +163,28 @@ test('a message posted on node 1 reaches subscribers on nodes 2 and 3, signature
   assert.deepEqual(answer, { status: 'new', account: dave.address });
 
   const started = Date.now();
-  const got = await Promise.all([on2.waitFor(withText(message.text)), on3.waitFor(withText(message.text))]);
+  const got = await Promise.all([
+    on2.waitFor(withText(message.text)),
+    on3.waitFor(withText(message.text)),
+  ]);
   console.log(`delivered to nodes 2 and 3 in ${Date.now() - started} ms`);
   for (const entry of got) {
     assert.deepEqual(entry.message, message);
     assert.equal(entry.signer, u8aToHex(chatKey.publicKey));
-    assert.ok(signatureVerify(entry.material, entry.signature, chatKey.publicKey).isValid, 'the signature verifies');
-    assert.ok(entry.expiresAt > Date.now() / 1000 && entry.expiresAt <= Date.now() / 1000 + MAX_TTL_SECS);
+    assert.ok(
+      signatureVerify(entry.material, entry.signature, chatKey.publicKey).isValid,
+      'the signature verifies',
+    );
+    assert.ok(
+      entry.expiresAt > Date.now() / 1000 && entry.expiresAt <= Date.now() / 1000 + MAX_TTL_SECS,
+    );
   }
   // A plain chat line by the account's own key, submitted to node 2, reaches node 3.
-  const own = await postMessage(providerOf(apis[1]), dave, streamId, { kind: 'chat', nickname: 'dave', text: 'own key works' });
+  const own = await postMessage(providerOf(apis[1]), dave, streamId, {
+    kind: 'chat',
+    nickname: 'dave',
+    text: 'own key works',
+  });
   assert.equal(own.status, 'new');
   await on3.waitFor(withText('own key works'));
   await Promise.all([on2.unsubscribe(), on3.unsubscribe()]);
@@ -137,7 +192,11 @@ test('a message posted on node 1 reaches subscribers on nodes 2 and 3, signature
 
 test('banned, unauthorised and muted senders are refused by name and reach no subscriber', async () => {
   const [on2, on3] = await Promise.all([collect(apis[1]), collect(apis[2])]);
-  const refusedTexts = ['from a banned account', 'from an unauthorised key', 'from a muted account'];
+  const refusedTexts = [
+    'from a banned account',
+    'from an unauthorised key',
+    'from a muted account',
+  ];
   const answers = [
     await postMessage(providerOf(apis[0]), eve, streamId, { text: refusedTexts[0] }),
     await postMessage(providerOf(apis[0]), strangerKey, streamId, { text: refusedTexts[1] }),
@@ -149,51 +208,98 @@ test('banned, unauthorised and muted senders are refused by name and reach no su
     { status: 'refused', reason: 'muted' },
   ]);
   // polkadot-sdk's statement_submit goes through the same check: an error naming the reason.
-  const viaStatementSubmit = buildStatement(apis[1], eve, streamId, encodePayload(apis[1], { text: refusedTexts[0] }));
+  const viaStatementSubmit = buildStatement(
+    apis[1],
+    eve,
+    streamId,
+    encodePayload(apis[1], { text: refusedTexts[0] }),
+  );
   await assert.rejects(
     providerOf(apis[1]).send('statement_submit', [u8aToHex(viaStatementSubmit)]),
     /banned/,
   );
   // A topic that is no stream's id is refused too.
-  const elsewhere = await postMessage(providerOf(apis[0]), ferdie, `0x${'ab'.repeat(32)}`, { text: 'elsewhere' });
+  const elsewhere = await postMessage(providerOf(apis[0]), ferdie, `0x${'ab'.repeat(32)}`, {
+    text: 'elsewhere',
+  });
   assert.deepEqual(elsewhere, { status: 'refused', reason: 'unknownStream' });
 
   // A valid marker posted after them arrives; none of the refused ones ever does.
   await postMessage(providerOf(apis[0]), chatKey, streamId, { text: 'marker after refusals' });
-  await Promise.all([on2.waitFor(withText('marker after refusals')), on3.waitFor(withText('marker after refusals'))]);
+  await Promise.all([
+    on2.waitFor(withText('marker after refusals')),
+    on3.waitFor(withText('marker after refusals')),
+  ]);
   await sleep(1_500); // one more propagation round (the gossip ticks every second)
   for (const { received } of [on2, on3]) {
-    for (const text of refusedTexts) assert.ok(!received.some(withText(text)), `"${text}" reached a subscriber`);
+    for (const text of refusedTexts)
+      assert.ok(!received.some(withText(text)), `"${text}" reached a subscriber`);
   }
   await Promise.all([on2.unsubscribe(), on3.unsubscribe()]);
 });
 
 test('oversize, non-UTF-8, badly signed and far-expiring messages are refused with named reasons', async () => {
   const api = apis[0];
-  const post = (message, options) => postMessage(providerOf(api), chatKey, streamId, message, options);
-  assert.deepEqual(await post({ text: 'x'.repeat(141) }), { status: 'refused', reason: 'textTooLong' });
-  assert.deepEqual(await post({ text: '好'.repeat(47) }), { status: 'refused', reason: 'textTooLong' }, '141 bytes of UTF-8');
+  const post = (message, options) =>
+    postMessage(providerOf(api), chatKey, streamId, message, options);
+  assert.deepEqual(await post({ text: 'x'.repeat(141) }), {
+    status: 'refused',
+    reason: 'textTooLong',
+  });
+  assert.deepEqual(
+    await post({ text: '好'.repeat(47) }),
+    { status: 'refused', reason: 'textTooLong' },
+    '141 bytes of UTF-8',
+  );
   assert.equal((await post({ text: '好'.repeat(46) })).status, 'new', '138 bytes of UTF-8 fit');
-  assert.deepEqual(await post({ nickname: 'n'.repeat(33), text: 'hi' }), { status: 'refused', reason: 'nicknameTooLong' });
-  assert.deepEqual(await post({ text: new Uint8Array([0x68, 0xc3, 0x28]) }), { status: 'refused', reason: 'textNotUtf8' });
-  assert.deepEqual(await post({ nickname: new Uint8Array([0xff]), text: 'hi' }), { status: 'refused', reason: 'nicknameNotUtf8' });
+  assert.deepEqual(await post({ nickname: 'n'.repeat(33), text: 'hi' }), {
+    status: 'refused',
+    reason: 'nicknameTooLong',
+  });
+  assert.deepEqual(await post({ text: new Uint8Array([0x68, 0xc3, 0x28]) }), {
+    status: 'refused',
+    reason: 'textNotUtf8',
+  });
+  assert.deepEqual(await post({ nickname: new Uint8Array([0xff]), text: 'hi' }), {
+    status: 'refused',
+    reason: 'nicknameNotUtf8',
+  });
   assert.deepEqual(await post({ text: '' }), { status: 'refused', reason: 'textEmpty' });
-  assert.deepEqual(await post({ kind: 'system', text: 'I am not the broadcaster' }), { status: 'refused', reason: 'systemNotBroadcaster' });
+  assert.deepEqual(await post({ kind: 'system', text: 'I am not the broadcaster' }), {
+    status: 'refused',
+    reason: 'systemNotBroadcaster',
+  });
   const farExpiry = expiryFor(Date.now() / 1000 + 3_600, 0);
-  assert.deepEqual(await post({ text: 'lives an hour' }, { expiry: farExpiry }), { status: 'refused', reason: 'expiryTooFar' });
+  assert.deepEqual(await post({ text: 'lives an hour' }, { expiry: farExpiry }), {
+    status: 'refused',
+    reason: 'expiryTooFar',
+  });
   const data = encodePayload(api, { text: 'raw garbage follows' });
   assert.deepEqual(
-    await submitStatement(providerOf(api), buildStatement(api, chatKey, streamId, new Uint8Array([1, 0, 0xff, 0xff, 0xff]))),
+    await submitStatement(
+      providerOf(api),
+      buildStatement(api, chatKey, streamId, new Uint8Array([1, 0, 0xff, 0xff, 0xff])),
+    ),
     { status: 'refused', reason: 'malformed' },
   );
   // A signature that does not match the content.
   const statement = buildStatement(api, chatKey, streamId, data);
   statement[statement.length - 1] ^= 1;
-  assert.deepEqual(await submitStatement(providerOf(api), statement), { status: 'refused', reason: 'badSignature' });
+  assert.deepEqual(await submitStatement(providerOf(api), statement), {
+    status: 'refused',
+    reason: 'badSignature',
+  });
 });
 
-test('olc-transcoder chat posts from a terminal and --follow prints the stream\'s chat live', async () => {
-  const follower = spawn(TRANSCODER_BIN, ['chat', '--rpc', nodes[2].wsUrl, '--stream-id', streamId, '--follow']);
+test("olc-transcoder chat posts from a terminal and --follow prints the stream's chat live", async () => {
+  const follower = spawn(TRANSCODER_BIN, [
+    'chat',
+    '--rpc',
+    nodes[2].wsUrl,
+    '--stream-id',
+    streamId,
+    '--follow',
+  ]);
   const lines = [];
   let buffered = '';
   follower.stdout.on('data', (chunk) => {
@@ -213,8 +319,21 @@ test('olc-transcoder chat posts from a terminal and --follow prints the stream\'
     await until((l) => l.text === '你好 OLC, first danmaku!', 'the stored danmaku');
 
     const { stdout } = await runTranscoder([
-      'chat', '--rpc', nodes[1].wsUrl, '--stream-id', streamId, '--seed', '//Dave',
-      '--nickname', 'terminal', '--message', 'from the terminal', '--danmaku', 'bottom', '--colour', '00ff00',
+      'chat',
+      '--rpc',
+      nodes[1].wsUrl,
+      '--stream-id',
+      streamId,
+      '--seed',
+      '//Dave',
+      '--nickname',
+      'terminal',
+      '--message',
+      'from the terminal',
+      '--danmaku',
+      'bottom',
+      '--colour',
+      '00ff00',
     ]);
     assert.deepEqual(JSON.parse(stdout), { status: 'new', account: dave.address });
     const line = await until((l) => l.text === 'from the terminal', 'the new message');
@@ -225,7 +344,17 @@ test('olc-transcoder chat posts from a terminal and --follow prints the stream\'
 
     // A key without allowance: the command fails and names the reason.
     await assert.rejects(
-      runTranscoder(['chat', '--rpc', nodes[0].wsUrl, '--stream-id', streamId, '--seed', '//Stranger', '--message', 'x']),
+      runTranscoder([
+        'chat',
+        '--rpc',
+        nodes[0].wsUrl,
+        '--stream-id',
+        streamId,
+        '--seed',
+        '//Stranger',
+        '--message',
+        'x',
+      ]),
       (error) => /noAllowance/.test(error.stderr),
     );
   } finally {
@@ -237,7 +366,11 @@ test('tips to the broadcaster show up among the messages: pending at inclusion, 
   const tips = [];
   const unsubscribe = await subscribeTips(apis[1], alice.address, (tip) => tips.push(tip));
   try {
-    const result = await submitOk(apis[0], apis[0].tx.olcToken.tip(alice.address, 2n * UNIT, 5, 'dave', 'great stream 加油!'), dave);
+    const result = await submitOk(
+      apis[0],
+      apis[0].tx.olcToken.tip(alice.address, 2n * UNIT, 5, 'dave', 'great stream 加油!'),
+      dave,
+    );
     for (let i = 0; i < 100 && !tips.some((t) => t.status === 'final'); i++) await sleep(100);
     const pending = tips.find((t) => t.status === 'pending');
     const final = tips.find((t) => t.status === 'final');
@@ -256,10 +389,19 @@ test('tips to the broadcaster show up among the messages: pending at inclusion, 
 
 test('a node that joins late receives the messages still within their expiry', async () => {
   const text = 'posted before the late node joined';
-  const answer = await postMessage(providerOf(apis[0]), chatKey, streamId, { text, nickname: 'early' });
+  const answer = await postMessage(providerOf(apis[0]), chatKey, streamId, {
+    text,
+    nickname: 'early',
+  });
   assert.equal(answer.status, 'new');
   // An already expired message is refused: nothing stale is stored.
-  const stale = await postMessage(providerOf(apis[0]), chatKey, streamId, { text: 'stale' }, { expiry: expiryFor(Date.now() / 1000 - 10, 0) });
+  const stale = await postMessage(
+    providerOf(apis[0]),
+    chatKey,
+    streamId,
+    { text: 'stale' },
+    { expiry: expiryFor(Date.now() / 1000 - 10, 0) },
+  );
   assert.deepEqual(stale, { status: 'refused', reason: 'expired' });
 
   const late = await startNode('chat-late', [...common, '--bootnodes', aliceBootnode(nodes[0])]);
@@ -269,13 +411,20 @@ test('a node that joins late receives the messages still within their expiry', a
   const onLate = await collect(api);
   const started = Date.now();
   const got = await onLate.waitFor(withText(text), 60_000);
-  console.log(`the late node had the earlier message ${Date.now() - started} ms after its RPC came up`);
+  console.log(
+    `the late node had the earlier message ${Date.now() - started} ms after its RPC came up`,
+  );
   assert.equal(got.message.nickname, 'early');
   assert.equal(got.signer, u8aToHex(chatKey.publicKey));
   assert.ok(signatureVerify(got.material, got.signature, chatKey.publicKey).isValid);
   // The first test's danmaku is there too, and nothing refused is.
   await onLate.waitFor(withText('你好 OLC, first danmaku!'));
-  for (const refused of ['from a banned account', 'from an unauthorised key', 'from a muted account', 'stale']) {
+  for (const refused of [
+    'from a banned account',
+    'from an unauthorised key',
+    'from a muted account',
+    'stale',
+  ]) {
     assert.ok(!onLate.received.some(withText(refused)));
   }
   await onLate.unsubscribe();

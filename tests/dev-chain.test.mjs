@@ -22,9 +22,19 @@ before(async () => {
   // write to either until the very end.
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
-  process.on('exit', () => { if (!exited) child.kill('SIGKILL'); });
-  const node = { name: 'dev-sh', wsUrl: 'ws://127.0.0.1:9944', get exited() { return exited; } };
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
+  process.on('exit', () => {
+    if (!exited) child.kill('SIGKILL');
+  });
+  const node = {
+    name: 'dev-sh',
+    wsUrl: 'ws://127.0.0.1:9944',
+    get exited() {
+      return exited;
+    },
+  };
   api = await connect(node, 15 * 60_000);
 });
 
@@ -40,7 +50,7 @@ after(async () => {
 test('scripts/dev.sh: a dev chain on ws://127.0.0.1:9944 that finalizes blocks', async () => {
   const chain = await api.rpc.system.chain();
   assert.equal(chain.toString(), 'OpenLive Coin Development');
-  const start = (await api.rpc.chain.getFinalizedHead());
+  const start = await api.rpc.chain.getFinalizedHead();
   const startNumber = (await api.rpc.chain.getHeader(start)).number.toNumber();
   const header = await waitFinalized(api, startNumber + 3, 30_000);
   assert.ok(header.number.toNumber() >= startNumber + 3);
@@ -48,7 +58,7 @@ test('scripts/dev.sh: a dev chain on ws://127.0.0.1:9944 that finalizes blocks',
   assert.ok(alice.data.free.toBigInt() > 0n, 'dev accounts are funded');
 });
 
-test('the dev chain\'s RPC allows requests from local pages (CORS)', async () => {
+test("the dev chain's RPC allows requests from local pages (CORS)", async () => {
   const origin = 'http://localhost:8080';
   const res = await fetch('http://127.0.0.1:9944', {
     method: 'POST',

@@ -48,12 +48,15 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
   const price = 1_000_000n; // per segment and rendition
   // Charlie becomes a transcoder reachable at the running service.
   await ok(api.tx.stakingDelegation.bond(2_000n * UNIT, charlie.address), charlie);
-  await ok(api.tx.stakingDelegation.registerTranscoder(
-    100_000_000, // reward cut 10%
-    500_000_000, // fee share 50%
-    price,
-    service.url,
-  ), charlie);
+  await ok(
+    api.tx.stakingDelegation.registerTranscoder(
+      100_000_000, // reward cut 10%
+      500_000_000, // fee share 50%
+      price,
+      service.url,
+    ),
+    charlie,
+  );
   await waitFor('Charlie in the active set', async () => {
     const view = await rpc('stakingDelegation_transcoder', charlie.address);
     return view?.active;
@@ -64,33 +67,69 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
   const streamEvent = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event));
   const streamId = streamEvent.event.data.streamId.toHex();
   const deposit = 1n * UNIT;
-  const jobResult = await ok(api.tx.jobs.createJob(streamId, DEFAULT_LADDER, 2n * price, deposit), alice);
+  const jobResult = await ok(
+    api.tx.jobs.createJob(streamId, DEFAULT_LADDER, 2n * price, deposit),
+    alice,
+  );
   const jobId = jobResult.events
     .find(({ event }) => api.events.jobs.JobCreated.is(event))
     .event.data.jobId.toNumber();
   assert.equal((await rpc('jobs_stream', streamId)).status, 'live');
 
   // The next block elects Charlie, the only active transcoder, at its own price.
-  const job = await waitFor('the assignment', async () => {
-    const view = await rpc('jobs_job', jobId);
-    return view.status === 'assigned' ? view : null;
-  }, 30_000);
-  assert.equal(decodeAddress(job.assignment.transcoder).toString(), decodeAddress(charlie.address).toString());
+  const job = await waitFor(
+    'the assignment',
+    async () => {
+      const view = await rpc('jobs_job', jobId);
+      return view.status === 'assigned' ? view : null;
+    },
+    30_000,
+  );
+  assert.equal(
+    decodeAddress(job.assignment.transcoder).toString(),
+    decodeAddress(charlie.address).toString(),
+  );
   assert.equal(job.assignment.serviceUri, service.url);
   assert.equal(BigInt(job.assignment.pricePerSegment), price);
   assert.equal(BigInt(job.deposit), deposit);
-  console.log(`job ${jobId} of stream ${streamId} assigned to Charlie at ${job.assignment.serviceUri}`);
+  console.log(
+    `job ${jobId} of stream ${streamId} assigned to Charlie at ${job.assignment.serviceUri}`,
+  );
 
   // Alice broadcasts signed segments of a 720p test pattern to the assigned service.
-  const broadcast = await runTranscoder([
-    'broadcast', '--input', 'testsrc:1280x720@30', '--seed', '//Alice', '--stream-id', streamId,
-    '--push', job.assignment.serviceUri, '--segments', String(SEGMENTS),
-  ], { timeout: 180_000 });
-  assert.equal((broadcast.stderr.match(/: accepted by /g) ?? []).length, SEGMENTS, broadcast.stderr);
+  const broadcast = await runTranscoder(
+    [
+      'broadcast',
+      '--input',
+      'testsrc:1280x720@30',
+      '--seed',
+      '//Alice',
+      '--stream-id',
+      streamId,
+      '--push',
+      job.assignment.serviceUri,
+      '--segments',
+      String(SEGMENTS),
+    ],
+    { timeout: 180_000 },
+  );
+  assert.equal(
+    (broadcast.stderr.match(/: accepted by /g) ?? []).length,
+    SEGMENTS,
+    broadcast.stderr,
+  );
 
   // The receipts, verified, give the Merkle root to claim with.
   const claimTool = await runTranscoder([
-    'claim', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', String(SEGMENTS - 1),
+    'claim',
+    '--service',
+    service.url,
+    '--stream-id',
+    streamId,
+    '--from',
+    '0',
+    '--to',
+    String(SEGMENTS - 1),
   ]);
   const claim = JSON.parse(claimTool.stdout);
   assert.equal(claim.segments, SEGMENTS);
@@ -99,8 +138,12 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
   assert.match(claim.merkleRoot, /^0x[0-9a-f]{64}$/);
 
   const feesBefore = BigInt((await rpc('stakingDelegation_delegator', charlie.address)).fees);
-  const claimed = await ok(api.tx.jobs.claimWork(jobId, 0, SEGMENTS - 1, claim.merkleRoot), charlie);
-  const workClaimed = claimed.events.find(({ event }) => api.events.jobs.WorkClaimed.is(event)).event.data;
+  const claimed = await ok(
+    api.tx.jobs.claimWork(jobId, 0, SEGMENTS - 1, claim.merkleRoot),
+    charlie,
+  );
+  const workClaimed = claimed.events.find(({ event }) => api.events.jobs.WorkClaimed.is(event))
+    .event.data;
   const fee = BigInt(SEGMENTS * DEFAULT_LADDER.length) * price;
   assert.equal(workClaimed.fee.toBigInt(), fee);
   assert.equal(workClaimed.merkleRoot.toHex(), claim.merkleRoot);
@@ -113,35 +156,66 @@ test('a job is assigned, transcoded, claimed with a Merkle root of real receipts
   assert.equal(pending.merkleRoot, claim.merkleRoot);
 
   // The chain challenges some of the segments; Charlie proves them with receipts and Merkle proofs.
-  const challenged = await waitFor('the challenges', async () => {
-    const value = await rpc('verification_challenges', claimId);
-    return value ?? null;
-  }, 30_000);
+  const challenged = await waitFor(
+    'the challenges',
+    async () => {
+      const value = await rpc('verification_challenges', claimId);
+      return value ?? null;
+    },
+    30_000,
+  );
   const proofsTool = await runTranscoder([
-    'proofs', '--service', service.url, '--stream-id', streamId, '--from', '0', '--to', String(SEGMENTS - 1),
-    '--segments', challenged.join(','),
+    'proofs',
+    '--service',
+    service.url,
+    '--stream-id',
+    streamId,
+    '--from',
+    '0',
+    '--to',
+    String(SEGMENTS - 1),
+    '--segments',
+    challenged.join(','),
   ]);
-  await ok(api.tx.verification.submitProofs(claimId, JSON.parse(proofsTool.stdout).encoded), charlie);
+  await ok(
+    api.tx.verification.submitProofs(claimId, JSON.parse(proofsTool.stdout).encoded),
+    charlie,
+  );
   // The committee is drawn in the next block; with no other transcoder the segments pass.
-  await waitFor('the verification to pass', async () =>
-    (await rpc('verification_claimCheck', claimId)).status === 'Passed', 20_000);
+  await waitFor(
+    'the verification to pass',
+    async () => (await rpc('verification_claimCheck', claimId)).status === 'Passed',
+    20_000,
+  );
 
   // The same segments again: a double claim, refused with a named error.
-  const again = await submitAndWaitFinalized(api, api.tx.jobs.claimWork(jobId, 1, SEGMENTS, claim.merkleRoot), charlie);
+  const again = await submitAndWaitFinalized(
+    api,
+    api.tx.jobs.claimWork(jobId, 1, SEGMENTS, claim.merkleRoot),
+    charlie,
+  );
   assert.equal(again.dispatchError, 'jobs.DoubleClaim');
 
   // After the verification window (80 blocks) the escrow is paid into Charlie's fees (Charlie is
   // its only staker, so the delegators' share comes back to it too; rounding may keep a unit).
-  const paid = await waitFor('the payout', async () => {
-    const view = await rpc('jobs_job', jobId);
-    return BigInt(view.paid) === fee ? view : null;
-  }, 240_000);
+  const paid = await waitFor(
+    'the payout',
+    async () => {
+      const view = await rpc('jobs_job', jobId);
+      return BigInt(view.paid) === fee ? view : null;
+    },
+    240_000,
+  );
   assert.equal(BigInt(paid.escrow), 0n);
   assert.deepEqual(await rpc('jobs_claimsOfJob', jobId), []);
   const feesAfter = BigInt((await rpc('stakingDelegation_delegator', charlie.address)).fees);
-  assert.ok(feesAfter - feesBefore <= fee && feesAfter - feesBefore >= fee - 2n,
-    `Charlie's fees grew by ${feesAfter - feesBefore}, the fee was ${fee}`);
-  console.log(`claim ${claimId}: ${SEGMENTS} segments × ${DEFAULT_LADDER.length} renditions, fee ${fee}, paid after the window; Charlie's fees +${feesAfter - feesBefore}`);
+  assert.ok(
+    feesAfter - feesBefore <= fee && feesAfter - feesBefore >= fee - 2n,
+    `Charlie's fees grew by ${feesAfter - feesBefore}, the fee was ${fee}`,
+  );
+  console.log(
+    `claim ${claimId}: ${SEGMENTS} segments × ${DEFAULT_LADDER.length} renditions, fee ${fee}, paid after the window; Charlie's fees +${feesAfter - feesBefore}`,
+  );
 
   // Alice ends the job: the rest of the deposit is released.
   await ok(api.tx.jobs.endJob(jobId), alice);

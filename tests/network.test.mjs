@@ -17,7 +17,16 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { execFileSync } from 'node:child_process';
-import { startNode, connect, waitFinalized, waitFor, ALICE_NODE_KEY, aliceBootnode, OUT_DIR, NODE_BIN } from './lib/node.mjs';
+import {
+  startNode,
+  connect,
+  waitFinalized,
+  waitFor,
+  ALICE_NODE_KEY,
+  aliceBootnode,
+  OUT_DIR,
+  NODE_BIN,
+} from './lib/node.mjs';
 import { UNIT, submitAndWaitFinalized, submitOk, auraAuthor } from './lib/chain.mjs';
 
 const SESSION_LENGTH = 10; // TEST_SESSION_LENGTH of the local preset
@@ -41,12 +50,22 @@ let tipLoop = null;
 async function startValidator(name, flag, nodeKey, extraArgs = []) {
   const basePath = mkdtempSync(join(tmpdir(), `olc-network-${name}-`));
   dirs.push(basePath);
-  const args = ['--chain', 'local', '--base-path', basePath, flag, '--node-key', nodeKey, ...extraArgs];
+  const args = [
+    '--chain',
+    'local',
+    '--base-path',
+    basePath,
+    flag,
+    '--node-key',
+    nodeKey,
+    ...extraArgs,
+  ];
   const node = await startNode(`network-${name}`, args);
   return { node, args, basePath };
 }
 
-const finalizedNumber = async (a) => (await a.rpc.chain.getHeader(await a.rpc.chain.getFinalizedHead())).number.toNumber();
+const finalizedNumber = async (a) =>
+  (await a.rpc.chain.getHeader(await a.rpc.chain.getFinalizedHead())).number.toNumber();
 const bestNumber = async (a) => (await a.rpc.chain.getHeader()).number.toNumber();
 
 /**
@@ -59,13 +78,25 @@ function nextBlocks(a, count) {
     let first = null;
     let unsub = null;
     let done = false;
-    a.rpc.chain.subscribeNewHeads((header) => {
-      const number = header.number.toNumber();
-      if (first === null) { first = number; return; }
-      if (done || number <= first || seen.includes(number)) return;
-      seen.push(number);
-      if (seen.length >= count) { done = true; unsub?.(); resolve(seen); }
-    }).then((u) => { unsub = u; if (done) u(); });
+    a.rpc.chain
+      .subscribeNewHeads((header) => {
+        const number = header.number.toNumber();
+        if (first === null) {
+          first = number;
+          return;
+        }
+        if (done || number <= first || seen.includes(number)) return;
+        seen.push(number);
+        if (seen.length >= count) {
+          done = true;
+          unsub?.();
+          resolve(seen);
+        }
+      })
+      .then((u) => {
+        unsub = u;
+        if (done) u();
+      });
   });
 }
 
@@ -75,7 +106,10 @@ before(async () => {
   bootnode = aliceBootnode(alice.node);
   validators.alice = alice;
   validators.bob = await startValidator('bob', '--bob', key(2), ['--bootnodes', bootnode]);
-  validators.charlie = await startValidator('charlie', '--charlie', key(3), ['--bootnodes', bootnode]);
+  validators.charlie = await startValidator('charlie', '--charlie', key(3), [
+    '--bootnodes',
+    bootnode,
+  ]);
   validators.dave = await startValidator('dave', '--dave', key(4), ['--bootnodes', bootnode]);
   for (const v of Object.values(validators)) v.api = await connect(v.node);
   api = validators.alice.api;
@@ -90,7 +124,12 @@ before(async () => {
       // A tip not finalized within 2 minutes counts as lost.
       const result = Promise.race([
         submitAndWaitFinalized(api, tx, tipper, { nonce }),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`tip ${nonce} not finalized in 120 s`)), 120_000).unref()),
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new Error(`tip ${nonce} not finalized in 120 s`)),
+            120_000,
+          ).unref(),
+        ),
       ]);
       result.catch(() => {}); // checked at the end
       tips.push(result);
@@ -121,12 +160,18 @@ test('four validators author in turn and finalize; the local spec names its prot
   assert.ok(spec.isLocal);
   await Promise.all(apis.map((a) => waitFinalized(a, 9, 90_000)));
   const authors = new Set();
-  for (let n = 1; n <= 9; n++) authors.add(await auraAuthor(api, await api.rpc.chain.getBlockHash(n)));
+  for (let n = 1; n <= 9; n++)
+    authors.add(await auraAuthor(api, await api.rpc.chain.getBlockHash(n)));
   for (const uri of ['//Alice', '//Bob', '//Charlie', '//Dave']) {
     assert.ok(authors.has(keyring.addFromUri(uri).address), `${uri} authored one of blocks 1-9`);
   }
   // The spec's own protocol id, not Substrate's generic `sup`.
-  const exported = JSON.parse(execFileSync(NODE_BIN, ['export-chain-spec', '--chain', 'local'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 }));
+  const exported = JSON.parse(
+    execFileSync(NODE_BIN, ['export-chain-spec', '--chain', 'local'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 << 20,
+    }),
+  );
   assert.equal(exported.protocolId, 'olc-local');
 });
 
@@ -144,8 +189,10 @@ test('a validator killed: blocks and finality go on; it restarts on its database
   dave.api = await connect(dave.node);
   const sync = await dave.api.rpc.system.syncState();
   // From his database: not from genesis (ParityDB may drop the last commits of a SIGKILL).
-  assert.ok(sync.startingBlock.toNumber() > 0 && sync.startingBlock.toNumber() >= before - 5,
-    `Dave restarted from his database at #${sync.startingBlock} (he had #${before})`);
+  assert.ok(
+    sync.startingBlock.toNumber() > 0 && sync.startingBlock.toNumber() >= before - 5,
+    `Dave restarted from his database at #${sync.startingBlock} (he had #${before})`,
+  );
   const target = await finalizedNumber(api);
   await waitFinalized(dave.api, target + 2, 60_000);
   const hash = await dave.api.rpc.chain.getBlockHash(target);
@@ -154,14 +201,33 @@ test('a validator killed: blocks and finality go on; it restarts on its database
 
 test('new nodes sync from scratch (full and warp) and follow finality', async () => {
   const target = await finalizedNumber(api);
-  const full = await startNode('network-full', ['--chain', 'local', '--tmp', '--sync', 'full', '--bootnodes', bootnode]);
-  const warp = await startNode('network-warp', ['--chain', 'local', '--tmp', '--sync', 'warp', '--bootnodes', bootnode]);
+  const full = await startNode('network-full', [
+    '--chain',
+    'local',
+    '--tmp',
+    '--sync',
+    'full',
+    '--bootnodes',
+    bootnode,
+  ]);
+  const warp = await startNode('network-warp', [
+    '--chain',
+    'local',
+    '--tmp',
+    '--sync',
+    'warp',
+    '--bootnodes',
+    bootnode,
+  ]);
   extra.push({ node: full }, { node: warp });
   const fullApi = await connect(full);
   const warpApi = await connect(warp);
   extra[0].api = fullApi;
   extra[1].api = warpApi;
-  await Promise.all([waitFinalized(fullApi, target, 90_000), waitFinalized(warpApi, target, 90_000)]);
+  await Promise.all([
+    waitFinalized(fullApi, target, 90_000),
+    waitFinalized(warpApi, target, 90_000),
+  ]);
   // And they follow: three more finalized blocks, the same as Alice's.
   const later = (await finalizedNumber(api)) + 3;
   await Promise.all([waitFinalized(fullApi, later, 60_000), waitFinalized(warpApi, later, 60_000)]);
@@ -180,14 +246,24 @@ test('Eve joins through session keys and the validator manager; Charlie is remov
   const charlie = keyring.addFromUri('//Charlie');
   const alice = keyring.addFromUri('//Alice');
   // Eve's node: a validator with an empty keystore (no dev keys); she generates her keys there.
-  validators.eve = await startValidator('eve', '--validator', key(5), ['--bootnodes', bootnode, '--name', 'eve']);
+  validators.eve = await startValidator('eve', '--validator', key(5), [
+    '--bootnodes',
+    bootnode,
+    '--name',
+    'eve',
+  ]);
   validators.eve.api = await connect(validators.eve.node);
   const eveApi = validators.eve.api;
   // The RPC call an operator makes (unsafe: allowed on the node's loopback port only).
   const response = await fetch(`http://127.0.0.1:${validators.eve.node.rpcPort}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'author_rotateKeysWithOwner', params: [u8aToHex(eve.publicKey)] }),
+    body: JSON.stringify({
+      id: 1,
+      jsonrpc: '2.0',
+      method: 'author_rotateKeysWithOwner',
+      params: [u8aToHex(eve.publicKey)],
+    }),
   });
   const { result: generated, error } = await response.json();
   assert.ok(generated, `author_rotateKeysWithOwner: ${JSON.stringify(error)}`);
@@ -197,8 +273,15 @@ test('Eve joins through session keys and the validator manager; Charlie is remov
   // Root adds Eve and removes Charlie.
   let nonce = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
   const [added, removed] = await Promise.all([
-    submitOk(api, api.tx.sudo.sudo(api.tx.validatorManager.addValidator(eve.address)), alice, { nonce }),
-    submitOk(api, api.tx.sudo.sudo(api.tx.validatorManager.removeValidator(charlie.address)), alice, { nonce: nonce + 1 }),
+    submitOk(api, api.tx.sudo.sudo(api.tx.validatorManager.addValidator(eve.address)), alice, {
+      nonce,
+    }),
+    submitOk(
+      api,
+      api.tx.sudo.sudo(api.tx.validatorManager.removeValidator(charlie.address)),
+      alice,
+      { nonce: nonce + 1 },
+    ),
   ]);
   for (const r of [added, removed]) {
     const sudid = r.events.find(({ event }) => api.events.sudo.Sudid.is(event));
@@ -206,10 +289,14 @@ test('Eve joins through session keys and the validator manager; Charlie is remov
   }
 
   // Active within two sessions.
-  const active = await waitFor('Eve in the active set', async () => {
-    const set = (await api.query.session.validators()).map((v) => v.toString());
-    return set.includes(eve.address) && !set.includes(charlie.address) ? set : null;
-  }, 6 * SESSION_LENGTH * 2_000);
+  const active = await waitFor(
+    'Eve in the active set',
+    async () => {
+      const set = (await api.query.session.validators()).map((v) => v.toString());
+      return set.includes(eve.address) && !set.includes(charlie.address) ? set : null;
+    },
+    6 * SESSION_LENGTH * 2_000,
+  );
   assert.equal(active.length, 4);
   const changedAt = await bestNumber(api);
 
@@ -228,7 +315,11 @@ test('no tip was lost or applied twice', async () => {
   await tipLoop;
   const results = await Promise.allSettled(tips);
   const failed = results.filter((r) => r.status === 'rejected' || r.value.dispatchError !== null);
-  assert.equal(failed.length, 0, `failed tips: ${failed.map((r) => r.reason ?? r.value.dispatchError)}`);
+  assert.equal(
+    failed.length,
+    0,
+    `failed tips: ${failed.map((r) => r.reason ?? r.value.dispatchError)}`,
+  );
   assert.ok(tips.length >= 20, `${tips.length} tips flowed during the scenarios`);
   const finalized = await api.rpc.chain.getFinalizedHead();
   const at = await api.at(finalized);

@@ -28,7 +28,8 @@ const rpc = (method, ...params) => rpcCall(api, method, ...params);
 const ok = (tx, signer, options) => submitOk(api, tx, signer, options);
 
 const eventOf = (result, kind) => result.events.find(({ event }) => kind.is(event))?.event;
-const feeOf = (result) => eventOf(result, api.events.transactionPayment.TransactionFeePaid).data.actualFee.toBigInt();
+const feeOf = (result) =>
+  eventOf(result, api.events.transactionPayment.TransactionFeePaid).data.actualFee.toBigInt();
 const totalOf = async (who, at) => {
   const { data } = await (at ? await api.at(at) : api).query.system.account(who);
   return data.free.toBigInt() + data.reserved.toBigInt();
@@ -49,7 +50,9 @@ before(async () => {
   alice = keyring.addFromUri('//Alice');
   bob = keyring.addFromUri('//Bob');
   broadcaster = keyring.addFromUri('//Broadcaster');
-  maintainers = Array.from({ length: MAINTAINERS }, (_, i) => keyring.addFromUri(`//Maintainer${i + 1}`));
+  maintainers = Array.from({ length: MAINTAINERS }, (_, i) =>
+    keyring.addFromUri(`//Maintainer${i + 1}`),
+  );
 });
 
 after(async () => {
@@ -60,12 +63,21 @@ after(async () => {
 test('13 maintainers, a report, 7 guilty votes: ban, confiscation, expulsion, tips refused', async () => {
   // Fund the maintainers (bond 10,000 OLC each) and the broadcaster, all in parallel.
   const first = (await api.rpc.system.accountNextIndex(alice.address)).toNumber();
-  await Promise.all([...maintainers, broadcaster].map((account, i) =>
-    ok(api.tx.balances.transferKeepAlive(account.address, 20_000n * UNIT), alice, { nonce: first + i })));
+  await Promise.all(
+    [...maintainers, broadcaster].map((account, i) =>
+      ok(api.tx.balances.transferKeepAlive(account.address, 20_000n * UNIT), alice, {
+        nonce: first + i,
+      }),
+    ),
+  );
 
   // Everyone joins; each gets an address it did not choose.
-  const joins = await Promise.all(maintainers.map((m) => ok(api.tx.reporting.joinMaintainers(), m)));
-  const addresses = joins.map((r) => eventOf(r, api.events.reporting.MaintainerJoined).data.address.toHex());
+  const joins = await Promise.all(
+    maintainers.map((m) => ok(api.tx.reporting.joinMaintainers(), m)),
+  );
+  const addresses = joins.map((r) =>
+    eventOf(r, api.events.reporting.MaintainerJoined).data.address.toHex(),
+  );
   assert.equal(new Set(addresses).size, MAINTAINERS, 'distinct addresses');
   const listed = await rpc('reporting_maintainers');
   assert.equal(listed.length, MAINTAINERS);
@@ -78,11 +90,26 @@ test('13 maintainers, a report, 7 guilty votes: ban, confiscation, expulsion, ti
   assert.equal((await rpc('reporting_fullMaintainers')).length, 0);
 
   // The broadcaster opens a stream and a job (its deposit is held).
-  const created = await ok(api.tx.jobs.createStream('reported stream', broadcaster.publicKey), broadcaster);
+  const created = await ok(
+    api.tx.jobs.createStream('reported stream', broadcaster.publicKey),
+    broadcaster,
+  );
   const streamId = eventOf(created, api.events.jobs.StreamCreated).data.streamId.toHex();
-  const early = await submitAndWaitFinalized(api, api.tx.reporting.report(streamId, 1, 'evidence'), bob);
+  const early = await submitAndWaitFinalized(
+    api,
+    api.tx.reporting.report(streamId, 1, 'evidence'),
+    bob,
+  );
   assert.equal(early.dispatchError, 'reporting.TooFewMaintainers');
-  await ok(api.tx.jobs.createJob(streamId, [{ name: '480p', width: 854, height: 480, bitrateKbps: 1600, fps: 30 }], 1_000_000n, 100n * UNIT), broadcaster);
+  await ok(
+    api.tx.jobs.createJob(
+      streamId,
+      [{ name: '480p', width: 854, height: 480, bitrateKbps: 1600, fps: 30 }],
+      1_000_000n,
+      100n * UNIT,
+    ),
+    broadcaster,
+  );
 
   // Probation is 10 blocks on the dev chain.
   const deadline = Date.now() + 60_000;
@@ -101,9 +128,14 @@ test('13 maintainers, a report, 7 guilty votes: ban, confiscation, expulsion, ti
   const reportedAt = (await api.rpc.chain.getHeader(reported.blockHash)).number.toNumber();
   assert.equal(filed.groupDrawnAt.toNumber(), reportedAt + 2);
   assert.equal(await rpc('reporting_streamReview', streamId), reportId);
-  const drawn = await waitFor('the group draw', async () =>
-    (await eventsInBlocks(api, 'reporting', 'GroupDrawn', reportedAt + 1))
-      .find(({ data }) => data.reportId.toNumber() === reportId), 30_000);
+  const drawn = await waitFor(
+    'the group draw',
+    async () =>
+      (await eventsInBlocks(api, 'reporting', 'GroupDrawn', reportedAt + 1)).find(
+        ({ data }) => data.reportId.toNumber() === reportId,
+      ),
+    30_000,
+  );
   const group = drawn.data.group.map((who) => who.toString());
   assert.equal(drawn.block, reportedAt + 2);
   assert.equal(group.length, MAINTAINERS);
@@ -133,14 +165,16 @@ test('13 maintainers, a report, 7 guilty votes: ban, confiscation, expulsion, ti
   assert.equal(await totalOf(broadcaster.address), 0n);
   assert.equal(reporterReward + 7n * perVoter, confiscated);
   assert.ok(reporterReward >= confiscated / 10n && reporterReward < confiscated / 10n + 7n);
-  console.log(`confiscated ${confiscated}: reporter ${reporterReward}, each of 7 guilty voters ${perVoter}`);
+  console.log(
+    `confiscated ${confiscated}: reporter ${reporterReward}, each of 7 guilty voters ${perVoter}`,
+  );
 
   // The reporter got its reward and the deposit back; each guilty voter its share.
-  assert.equal(await totalOf(bob.address) - bobBefore, reporterReward - reportFee);
+  assert.equal((await totalOf(bob.address)) - bobBefore, reporterReward - reportFee);
   // (Rounds are 5 blocks: maintainer commission may be paid meanwhile, and is accounted for.)
   const upheldNumber = (await api.rpc.chain.getHeader(upheldIn.blockHash)).number.toNumber();
   for (const [i, m] of guilty.entries()) {
-    const gained = await totalOf(m.address, upheldIn.blockHash) - voterBefore[i];
+    const gained = (await totalOf(m.address, upheldIn.blockHash)) - voterBefore[i];
     const commission = await commissionPaid(m.address, beforeNumber + 1, upheldNumber);
     assert.equal(gained, perVoter - feeOf(votes[i]) + commission, `voter ${i}`);
   }
@@ -157,7 +191,11 @@ test('13 maintainers, a report, 7 guilty votes: ban, confiscation, expulsion, ti
   assert.equal(await rpc('reporting_isBanned', broadcaster.address), true);
   assert.equal((await rpc('jobs_stream', streamId)).status, 'banned');
   assert.equal((await rpc('reporting_report', reportId)).status, 'upheld');
-  const tip = await submitAndWaitFinalized(api, api.tx.olcToken.tip(broadcaster.address, UNIT, 1, 'fan', 'hi'), alice);
+  const tip = await submitAndWaitFinalized(
+    api,
+    api.tx.olcToken.tip(broadcaster.address, UNIT, 1, 'fan', 'hi'),
+    alice,
+  );
   assert.equal(tip.dispatchError, 'olcToken.RecipientBanned');
 
   // Root lifts the (here: for the test, wrongful) ban: the account may be tipped again; what was

@@ -23,8 +23,9 @@ const ANSWER_MS = 10_000;
 const UNKNOWN_BLOCK = `0x${'ab'.repeat(32)}`;
 
 // The CORS list scripts/dev.sh gives its node (read from the script, so the two cannot differ).
-const DEV_RPC_CORS = readFileSync(new URL('../scripts/dev.sh', import.meta.url), 'utf8')
-  .match(/^DEV_RPC_CORS="([^"]+)"$/m)[1];
+const DEV_RPC_CORS = readFileSync(new URL('../scripts/dev.sh', import.meta.url), 'utf8').match(
+  /^DEV_RPC_CORS="([^"]+)"$/m,
+)[1];
 
 before(async () => {
   node = await startNode('rpc-dev', ['--dev', '--tmp', '--rpc-cors', DEV_RPC_CORS]);
@@ -41,7 +42,10 @@ after(async () => {
 function answered(what, promise) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ANSWER_MS} ms`)), ANSWER_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no answer within ${ANSWER_MS} ms`)),
+      ANSWER_MS,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -86,9 +90,8 @@ test('issue15 item6: an unknown block hash is the unknownBlock error on every ki
     assert.match(error.message, /unknown block/);
   }
   // Through the shared definition the same error arrives with its code in the message.
-  await assert.rejects(
-    answered('api.rpc.jobs.job', api.rpc.jobs.job(0, UNKNOWN_BLOCK)),
-    (error) => error.message.includes(`${RPC_ERRORS.unknownBlock}: unknown block`),
+  await assert.rejects(answered('api.rpc.jobs.job', api.rpc.jobs.job(0, UNKNOWN_BLOCK)), (error) =>
+    error.message.includes(`${RPC_ERRORS.unknownBlock}: unknown block`),
   );
   // A known block answers.
   const genesis = (await api.rpc.chain.getBlockHash(0)).toHex();
@@ -123,7 +126,9 @@ test('issue15 item6: limit 0 or above the maximum is the invalidLimit error; out
     assert.ok(Array.isArray(await answered(method, providerOf(api).send(method, params(null)))));
   }
   // Through the shared definition too.
-  await assert.rejects(api.rpc.jobs.streams(null, 0), (e) => e.message.includes(`${RPC_ERRORS.invalidLimit}: invalid limit`));
+  await assert.rejects(api.rpc.jobs.streams(null, 0), (e) =>
+    e.message.includes(`${RPC_ERRORS.invalidLimit}: invalid limit`),
+  );
 });
 
 test('issue15 item6: garbage ids and wrong types are invalid params; unknown ids answer null or an empty page', async () => {
@@ -176,10 +181,17 @@ test('issue15 item6: paging returns every stream and every job of a stream exact
   const names = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'];
   const owners = names.map((uri) => keyring.addFromUri(uri));
   // One stream each, in parallel (different senders: no nonce clash).
-  const created = await Promise.all(owners.map((owner, i) => submitOk(api, api.tx.jobs.createStream(`rpc paging ${i}`), owner)));
-  const streamIds = created.map((result) => result.events
-    .find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex());
-  const inStorage = (await api.query.jobs.streams.entries()).map(([key]) => key.args[0].toHex()).sort();
+  const created = await Promise.all(
+    owners.map((owner, i) => submitOk(api, api.tx.jobs.createStream(`rpc paging ${i}`), owner)),
+  );
+  const streamIds = created.map((result) =>
+    result.events
+      .find(({ event }) => api.events.jobs.StreamCreated.is(event))
+      .event.data.streamId.toHex(),
+  );
+  const inStorage = (await api.query.jobs.streams.entries())
+    .map(([key]) => key.args[0].toHex())
+    .sort();
   assert.ok(streamIds.every((id) => inStorage.includes(id)));
 
   for (const limit of [1, 2, 4, 100]) {
@@ -193,12 +205,24 @@ test('issue15 item6: paging returns every stream and every job of a stream exact
   const streamId = streamIds[0];
   const jobIds = [];
   for (let i = 0; i < 3; i++) {
-    const result = await submitOk(api, api.tx.jobs.createJob(streamId, DEFAULT_LADDER, 1_000_000n, 1n * UNIT), alice);
-    jobIds.push(result.events.find(({ event }) => api.events.jobs.JobCreated.is(event)).event.data.jobId.toNumber());
+    const result = await submitOk(
+      api,
+      api.tx.jobs.createJob(streamId, DEFAULT_LADDER, 1_000_000n, 1n * UNIT),
+      alice,
+    );
+    jobIds.push(
+      result.events
+        .find(({ event }) => api.events.jobs.JobCreated.is(event))
+        .event.data.jobId.toNumber(),
+    );
   }
   for (const limit of [1, 2, 100]) {
     const jobs = await allPages(api, 'jobs_jobsOfStream', [streamId], { limit });
-    assert.deepEqual(jobs.map((job) => job.id).sort((a, b) => a - b), jobIds, `limit ${limit}`);
+    assert.deepEqual(
+      jobs.map((job) => job.id).sort((a, b) => a - b),
+      jobIds,
+      `limit ${limit}`,
+    );
     assert.ok(jobs.every((job) => job.streamId === streamId && job.broadcaster === alice.address));
     // Balances are decimal strings.
     assert.ok(jobs.every((job) => typeof job.deposit === 'string' && /^[0-9]+$/.test(job.deposit)));
@@ -211,7 +235,10 @@ test('issue15 item6: paging returns every stream and every job of a stream exact
     byId.push(...page.map((job) => job.id));
     if (page.length < 2) break;
   }
-  assert.deepEqual(byId.filter((id) => jobIds.includes(id)), jobIds);
+  assert.deepEqual(
+    byId.filter((id) => jobIds.includes(id)),
+    jobIds,
+  );
   assert.equal(new Set(byId).size, byId.length);
   // A page at an earlier block shows the state then: no jobs before they were created.
   const genesis = (await api.rpc.chain.getBlockHash(0)).toHex();
@@ -234,28 +261,43 @@ test('issue15 item6: 400 different reads at once all answer (they run on blockin
 /** An HTTP JSON-RPC call (or preflight) from a page of `origin`; resolves with { status, headers }. */
 function httpFrom(origin, method = 'POST') {
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: '127.0.0.1',
-      port: node.rpcPort,
-      method,
-      path: '/',
-      headers: {
-        Origin: origin,
-        'Content-Type': 'application/json',
-        ...(method === 'OPTIONS' ? { 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } : {}),
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: node.rpcPort,
+        method,
+        path: '/',
+        headers: {
+          Origin: origin,
+          'Content-Type': 'application/json',
+          ...(method === 'OPTIONS'
+            ? {
+                'Access-Control-Request-Method': 'POST',
+                'Access-Control-Request-Headers': 'content-type',
+              }
+            : {}),
+        },
       },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
-    });
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
-    req.end(method === 'POST' ? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'rpc_methods', params: [] }) : undefined);
+    req.end(
+      method === 'POST'
+        ? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'rpc_methods', params: [] })
+        : undefined,
+    );
   });
 }
 
 test('issue15 item6: dev.sh CORS: HTTP calls from its local pages are allowed, from any other origin not', async () => {
   for (const origin of DEV_RPC_CORS.split(',')) {
-    assert.ok(origin.startsWith('http://127.0.0.1:') || origin.startsWith('http://localhost:'), origin);
+    assert.ok(
+      origin.startsWith('http://127.0.0.1:') || origin.startsWith('http://localhost:'),
+      origin,
+    );
     const { headers } = await httpFrom(origin);
     assert.equal(headers['access-control-allow-origin'], origin);
     const preflight = await httpFrom(origin, 'OPTIONS');

@@ -57,12 +57,15 @@ test('register, delegate, earn, claim, unbond and withdraw', async () => {
 
   // Charlie bonds to itself and registers as a transcoder.
   await ok(api.tx.stakingDelegation.bond(selfBond, charlie.address), charlie);
-  await ok(api.tx.stakingDelegation.registerTranscoder(
-    100_000_000, // reward cut 10%
-    500_000_000, // fee share 50%
-    1_000_000n, // price per segment
-    'http://127.0.0.1:8935',
-  ), charlie);
+  await ok(
+    api.tx.stakingDelegation.registerTranscoder(
+      100_000_000, // reward cut 10%
+      500_000_000, // fee share 50%
+      1_000_000n, // price per segment
+      'http://127.0.0.1:8935',
+    ),
+    charlie,
+  );
   // Dave delegates to Charlie: the OLC stays in Dave's account, on hold.
   const daveFreeBefore = (await api.query.system.account(dave.address)).data.free.toBigInt();
   await ok(api.tx.stakingDelegation.bond(delegated, charlie.address), dave);
@@ -80,13 +83,18 @@ test('register, delegate, earn, claim, unbond and withdraw', async () => {
   assert.equal(transcoder.terms.rewardCut, 100_000_000);
   assert.ok(BigInt(transcoder.stake) >= selfBond + delegated);
   const activeSet = await rpc('activeSet');
-  assert.ok(activeSet.some((m) => sameAccount(m.transcoder, charlie.address)), 'Charlie is in the active set');
+  assert.ok(
+    activeSet.some((m) => sameAccount(m.transcoder, charlie.address)),
+    'Charlie is in the active set',
+  );
 
   const before = await rpc('delegator', dave.address);
   assert.ok(sameAccount(before.transcoder, charlie.address), 'Dave delegates to Charlie');
   const rewards = BigInt(before.unclaimedRewards);
   assert.ok(rewards > 0n, `Dave has pending rewards after two rounds: ${JSON.stringify(before)}`);
-  console.log(`after 2 rounds: Dave's pending rewards ${rewards} (stake ${before.stake}), Charlie's stake ${transcoder.stake}`);
+  console.log(
+    `after 2 rounds: Dave's pending rewards ${rewards} (stake ${before.stake}), Charlie's stake ${transcoder.stake}`,
+  );
 
   // Claiming compounds the rewards into Dave's bond (the hold grows).
   const heldBeforeClaim = await heldBy(dave.address);
@@ -103,14 +111,20 @@ test('register, delegate, earn, claim, unbond and withdraw', async () => {
   const { id, withdrawRound } = locks[0];
 
   // Too early: withdrawing fails with a named error.
-  const early = await submitAndWaitFinalized(api, api.tx.stakingDelegation.withdrawUnbonded(id), dave);
+  const early = await submitAndWaitFinalized(
+    api,
+    api.tx.stakingDelegation.withdrawUnbonded(id),
+    dave,
+  );
   assert.match(early.dispatchError ?? '', /^stakingDelegation\./);
 
   await waitRound(withdrawRound);
   const freeBefore = (await api.query.system.account(dave.address)).data.free.toBigInt();
   const heldBefore = await heldBy(dave.address);
   const withdrawn = await ok(api.tx.stakingDelegation.withdrawUnbonded(id), dave);
-  const feePaid = withdrawn.events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+  const feePaid = withdrawn.events.find(({ event }) =>
+    api.events.transactionPayment.TransactionFeePaid.is(event),
+  );
   const fee = feePaid.event.data.actualFee.toBigInt();
   const freeAfter = (await api.query.system.account(dave.address)).data.free.toBigInt();
   assert.equal(freeAfter - freeBefore, unbondAmount - fee, 'the unbonded OLC is free again');

@@ -5,7 +5,12 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { startNode, connect } from './lib/node.mjs';
 import {
-  UNIT, maintainersPot, submitAndWaitFinalized, freeAt, parentOf, auraAuthor,
+  UNIT,
+  maintainersPot,
+  submitAndWaitFinalized,
+  freeAt,
+  parentOf,
+  auraAuthor,
 } from './lib/chain.mjs';
 
 let node;
@@ -35,7 +40,10 @@ test('chain identity: OLC, 12 decimals, 2 s blocks, metadata v15+', async () => 
   assert.equal(api.registry.chainSS58, 2017);
   assert.equal(api.consts.aura.slotDuration.toNumber(), 2000);
   const versions = await api.call.metadata.metadataVersions();
-  assert.ok(versions.map((v) => v.toNumber()).some((v) => v >= 15), `versions: ${versions}`);
+  assert.ok(
+    versions.map((v) => v.toNumber()).some((v) => v >= 15),
+    `versions: ${versions}`,
+  );
   assert.ok(api.tx.olcToken?.tip, 'olcToken.tip is in the metadata');
 });
 
@@ -63,7 +71,9 @@ test('a tip reaches the broadcaster in full; the fee splits 80/20 author/maintai
   assert.equal(message.toUtf8(), 'great stream 加油!');
 
   // The fee actually paid.
-  const feePaid = result.events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+  const feePaid = result.events.find(({ event }) =>
+    api.events.transactionPayment.TransactionFeePaid.is(event),
+  );
   assert.ok(feePaid, 'TransactionFeePaid event emitted');
   const fee = feePaid.event.data.actualFee.toBigInt() + feePaid.event.data.tip.toBigInt();
   assert.ok(fee > 0n);
@@ -78,8 +88,10 @@ test('a tip reaches the broadcaster in full; the fee splits 80/20 author/maintai
   assert.equal(potGain, fee - (fee * 80n) / 100n, 'pot got the other 20%');
 
   const ms = (x) => (x - result.submittedAt).toFixed(0);
-  console.log(`tip: included after ${ms(result.inBlockAt)} ms, finalized after ${ms(result.finalizedAt)} ms `
-    + `(submission to finalization); fee ${fee} = ${authorGain} to author + ${potGain} to pot`);
+  console.log(
+    `tip: included after ${ms(result.inBlockAt)} ms, finalized after ${ms(result.finalizedAt)} ms ` +
+      `(submission to finalization); fee ${fee} = ${authorGain} to author + ${potGain} to pot`,
+  );
 });
 
 /** Submits a bad tip from Charlie to `to`; returns the pallet error and checks balances. */
@@ -88,23 +100,35 @@ async function badTip(to, amount, nickname, message) {
   const result = await submitAndWaitFinalized(api, tx, charlie);
   const block = result.blockHash;
   const parent = await parentOf(api, block);
-  const feePaid = result.events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+  const feePaid = result.events.find(({ event }) =>
+    api.events.transactionPayment.TransactionFeePaid.is(event),
+  );
   const fee = feePaid.event.data.actualFee.toBigInt() + feePaid.event.data.tip.toBigInt();
-  const charlieDelta = (await freeAt(api, block, charlie.address)) - (await freeAt(api, parent, charlie.address));
+  const charlieDelta =
+    (await freeAt(api, block, charlie.address)) - (await freeAt(api, parent, charlie.address));
   assert.equal(charlieDelta, -fee, 'a failed tip costs the sender only the fee');
   if (to !== charlie.address) {
     const toDelta = (await freeAt(api, block, to)) - (await freeAt(api, parent, to));
     assert.equal(toDelta, 0n, 'a failed tip leaves the recipient untouched');
   }
-  assert.ok(!result.events.some(({ event }) => api.events.olcToken.Tipped.is(event)), 'no Tipped event');
+  assert.ok(
+    !result.events.some(({ event }) => api.events.olcToken.Tipped.is(event)),
+    'no Tipped event',
+  );
   return result.dispatchError;
 }
 
-test('bad tips fail with the pallet\'s named errors and move no OLC', async () => {
+test("bad tips fail with the pallet's named errors and move no OLC", async () => {
   assert.equal(await badTip(bob.address, 0n, 'a', 'b'), 'olcToken.TipBelowMinimum');
   assert.equal(await badTip(charlie.address, UNIT, 'a', 'b'), 'olcToken.TipToSelf');
-  assert.equal(await badTip(bob.address, UNIT, u8aToHex(new Uint8Array([0xff, 0xfe])), 'b'), 'olcToken.NicknameNotUtf8');
-  assert.equal(await badTip(bob.address, UNIT, 'a', u8aToHex(new Uint8Array([0xe5, 0xa5]))), 'olcToken.MessageNotUtf8');
+  assert.equal(
+    await badTip(bob.address, UNIT, u8aToHex(new Uint8Array([0xff, 0xfe])), 'b'),
+    'olcToken.NicknameNotUtf8',
+  );
+  assert.equal(
+    await badTip(bob.address, UNIT, 'a', u8aToHex(new Uint8Array([0xe5, 0xa5]))),
+    'olcToken.MessageNotUtf8',
+  );
   const huge = 10n ** 30n;
   assert.equal(await badTip(bob.address, huge, 'a', 'b'), 'olcToken.InsufficientBalance');
 });
@@ -113,7 +137,7 @@ test('a 33-byte nickname does not fit the call: the node refuses the transaction
   const before = await api.query.system.account(charlie.address);
   const tx = api.tx.olcToken.tip(bob.address, UNIT, 0, 'x'.repeat(33), 'b');
   await assert.rejects(submitAndWaitFinalized(api, tx, charlie), (err) => {
-    console.log(`33-byte nickname refused: ${err.message.split("\n")[0]}`);
+    console.log(`33-byte nickname refused: ${err.message.split('\n')[0]}`);
     // The call cannot be decoded, so the runtime refuses to validate the transaction.
     return /decode|invalid|verification error/i.test(err.message);
   });

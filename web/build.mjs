@@ -32,16 +32,23 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(here, 'src', 'style.css'), join(dist, 'web', 'style.css'));
-for (const page of pages) copyFileSync(join(here, 'pages', `${page}.html`), join(dist, `${page}.html`));
+for (const page of pages)
+  copyFileSync(join(here, 'pages', `${page}.html`), join(dist, `${page}.html`));
 
-const files = [...pages.map((page) => `${page}.html`), ...readdirSync(join(dist, 'web')).map((file) => `web/${file}`)];
-const sizes = files.filter((file) => !file.endsWith('.map')).map((file) => {
-  const bytes = readFileSync(join(dist, file));
-  return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
-});
+const files = [
+  ...pages.map((page) => `${page}.html`),
+  ...readdirSync(join(dist, 'web')).map((file) => `web/${file}`),
+];
+const sizes = files
+  .filter((file) => !file.endsWith('.map'))
+  .map((file) => {
+    const bytes = readFileSync(join(dist, file));
+    return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  });
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
 console.log('web/dist:');
-for (const { file, raw, gzip } of sizes) console.log(`  ${file.padEnd(18)} ${kb(raw).padStart(10)}  gzip ${kb(gzip).padStart(9)}`);
+for (const { file, raw, gzip } of sizes)
+  console.log(`  ${file.padEnd(18)} ${kb(raw).padStart(10)}  gzip ${kb(gzip).padStart(9)}`);
 const viewer = sizes.find((s) => s.file === 'web/watch.js').gzip;
 console.log(`viewer first-load JavaScript: ${kb(viewer)} gzip (budget ${kb(VIEWER_BUDGET)})`);
 if (viewer > VIEWER_BUDGET) {

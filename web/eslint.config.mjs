@@ -22,7 +22,10 @@ export default [
   {
     rules: {
       // `_`-prefixed names are deliberately unused (destructuring, callbacks).
-      'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
 ];

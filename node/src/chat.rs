@@ -22,8 +22,8 @@ use pallet_chat_runtime_api::ChatApi;
 use sc_client_api::HeaderBackend;
 use sp_api::ProvideRuntimeApi;
 use sp_statement_store::{
-	AdmittedBatch, FilterDecision, Hash, InvalidReason, Proof, RejectionReason, Result,
-	Statement, StatementSource, StatementStore, SubmitResult, Topic,
+	AdmittedBatch, FilterDecision, Hash, InvalidReason, Proof, RejectionReason, Result, Statement,
+	StatementSource, StatementStore, SubmitResult, Topic,
 };
 use std::sync::Arc;
 
@@ -97,10 +97,12 @@ impl ChatStatementStore {
 	pub fn check_and_submit(&self, statement: Statement) -> ChatSubmitOutcome {
 		match statement.verify_signature() {
 			sp_statement_store::SignatureVerificationResult::Valid(_) => {},
-			sp_statement_store::SignatureVerificationResult::Invalid =>
-				return ChatSubmitOutcome::Refused(ChatRefusal::BadSignature),
-			sp_statement_store::SignatureVerificationResult::NoSignature =>
-				return ChatSubmitOutcome::Refused(ChatRefusal::NoProof),
+			sp_statement_store::SignatureVerificationResult::Invalid => {
+				return ChatSubmitOutcome::Refused(ChatRefusal::BadSignature)
+			},
+			sp_statement_store::SignatureVerificationResult::NoSignature => {
+				return ChatSubmitOutcome::Refused(ChatRefusal::NoProof)
+			},
 		}
 		let account = match self.check(&statement) {
 			Ok(account) => account,
@@ -221,13 +223,16 @@ impl StatementStore for ChatStatementStore {
 		}
 		match self.check(&statement) {
 			Ok(_) => self.inner.submit(statement, source),
-			Err(error) if source == StatementSource::Local =>
-				SubmitResult::InternalError(sp_statement_store::Error::Storage(error.to_string())),
-			Err(CheckError::Refused(refusal)) if refusal.depends_on_chain_state() =>
-				SubmitResult::Rejected(RejectionReason::NoAllowance),
+			Err(error) if source == StatementSource::Local => {
+				SubmitResult::InternalError(sp_statement_store::Error::Storage(error.to_string()))
+			},
+			Err(CheckError::Refused(refusal)) if refusal.depends_on_chain_state() => {
+				SubmitResult::Rejected(RejectionReason::NoAllowance)
+			},
 			Err(CheckError::Refused(_)) => SubmitResult::Invalid(InvalidReason::BadProof),
-			Err(CheckError::Runtime(e)) =>
-				SubmitResult::InternalError(sp_statement_store::Error::Storage(e)),
+			Err(CheckError::Runtime(e)) => {
+				SubmitResult::InternalError(sp_statement_store::Error::Storage(e))
+			},
 		}
 	}
 
@@ -256,7 +261,11 @@ where
 	S: sc_network_sync::SyncEventStream + sp_consensus::SyncOracle + Send + 'static,
 {
 	let store_config = store_config();
-	let inner = sc_statement_store::Store::new_shared::<Block, FullClient, sc_service::TFullBackend<Block>>(
+	let inner = sc_statement_store::Store::new_shared::<
+		Block,
+		FullClient,
+		sc_service::TFullBackend<Block>,
+	>(
 		&config.data_path,
 		store_config,
 		client.clone(),
@@ -274,14 +283,18 @@ where
 			sync,
 			store.clone(),
 			config.prometheus_registry(),
-			move |future| spawn_handle.spawn("network-statement-validator", Some("networking"), future),
+			move |future| {
+				spawn_handle.spawn("network-statement-validator", Some("networking"), future)
+			},
 			store_config.network_workers,
 			store_config.rate_limit,
 		)
 		.map_err(|e| sc_service::Error::Application(Box::new(e)))?;
-	task_manager
-		.spawn_handle()
-		.spawn("network-statement-handler", Some("networking"), handler.run());
+	task_manager.spawn_handle().spawn(
+		"network-statement-handler",
+		Some("networking"),
+		handler.run(),
+	);
 	Ok(store)
 }
 

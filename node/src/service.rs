@@ -349,8 +349,9 @@ pub fn new_full<
 		// `--grandpa-voting-rule default` restores Substrate's rules (the benchmark's A/B).
 		let voting_rule = match voting_rule {
 			crate::cli::GrandpaVotingRule::Best => sc_consensus_grandpa::VotingRulesBuilder::new(),
-			crate::cli::GrandpaVotingRule::Default =>
-				sc_consensus_grandpa::VotingRulesBuilder::default(),
+			crate::cli::GrandpaVotingRule::Default => {
+				sc_consensus_grandpa::VotingRulesBuilder::default()
+			},
 		}
 		.build();
 

@@ -3,7 +3,8 @@
 use crate::*;
 use frame_support::{
 	derive_impl,
-	dispatch::DispatchClass, parameter_types,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, FindAuthor, Get},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
@@ -185,7 +186,8 @@ impl pallet_session::Config for Runtime {
 		sp_core::ConstU32<0>,
 	>;
 	type SessionManager = ValidatorManager;
-	type SessionHandler = <opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
+	type SessionHandler =
+		<opaque::SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = opaque::SessionKeys;
 	type DisablingStrategy = ();
 	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
@@ -299,7 +301,9 @@ impl pallet_jobs::TranscoderDirectory<AccountId, Balance> for ActiveTranscoderDi
 	fn active_transcoders() -> Vec<pallet_jobs::Candidate<AccountId, Balance>> {
 		pallet_staking_delegation::ActiveSet::<Runtime>::get()
 			.into_iter()
-			.filter(|member| pallet_staking_delegation::Transcoders::<Runtime>::contains_key(&member.who))
+			.filter(|member| {
+				pallet_staking_delegation::Transcoders::<Runtime>::contains_key(&member.who)
+			})
 			.map(|member| pallet_jobs::Candidate {
 				who: member.who,
 				stake: member.stake,
@@ -378,7 +382,8 @@ impl pallet_jobs::BenchmarkHelper<AccountId, Balance> for JobsBenchmarkHelper {
 	fn activate_transcoder(who: &AccountId, stake: Balance, price: Balance) {
 		use frame_support::traits::fungible::Mutate;
 		let stake = stake.max(MinSelfBond::get());
-		let _ = Balances::set_balance(who, stake.saturating_mul(2).saturating_add(EXISTENTIAL_DEPOSIT));
+		let _ =
+			Balances::set_balance(who, stake.saturating_mul(2).saturating_add(EXISTENTIAL_DEPOSIT));
 		let origin = || RuntimeOrigin::signed(who.clone());
 		let _ = StakingDelegation::bond(origin(), stake, who.clone());
 		let terms = pallet_staking_delegation::TranscoderTerms {
@@ -528,7 +533,9 @@ impl pallet_chat::StreamOwners<AccountId> for JobsStreamOwners {
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_chat::BenchmarkHelper<AccountId> for JobsStreamOwners {
 	fn create_stream(owner: &AccountId) -> pallet_jobs::StreamId {
-		<ReportingBenchmarkHelper as pallet_reporting::BenchmarkHelper<AccountId>>::create_stream(owner)
+		<ReportingBenchmarkHelper as pallet_reporting::BenchmarkHelper<AccountId>>::create_stream(
+			owner,
+		)
 	}
 }
 

@@ -142,11 +142,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
 		_ => return None,
 	};
-	Some(
-		serde_json::to_string(&patch)
-			.unwrap_or_default()
-			.into_bytes(),
-	)
+	Some(serde_json::to_string(&patch).unwrap_or_default().into_bytes())
 }
 
 pub fn preset_names() -> Vec<PresetId> {

@@ -12,9 +12,9 @@ mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 mod configs;
+pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
-pub mod genesis_config_presets;
 pub mod weights;
 
 use alloc::vec::Vec;
@@ -27,13 +27,13 @@ use sp_version::RuntimeVersion;
 
 pub use apis::RuntimeApi;
 pub use configs::*;
-pub use pallet_olc_token;
-pub use pallet_staking_delegation;
-pub use pallet_jobs;
-pub use pallet_reporting;
-pub use pallet_verification;
 pub use pallet_chat;
+pub use pallet_jobs;
+pub use pallet_olc_token;
+pub use pallet_reporting;
+pub use pallet_staking_delegation;
 pub use pallet_validator_manager;
+pub use pallet_verification;
 
 /// Opaque types for the node: it does not need to know the runtime's extrinsic format.
 pub mod opaque {

@@ -17,7 +17,8 @@ fn new_test_ext() -> sp_io::TestExternalities {
 /// is registered with frame-system.
 fn initialize_block(number: BlockNumber) {
 	let parent = frame_system::Pallet::<Runtime>::block_hash(number.saturating_sub(1));
-	let header = Header::new(number, Default::default(), Default::default(), parent, Default::default());
+	let header =
+		Header::new(number, Default::default(), Default::default(), parent, Default::default());
 	Executive::initialize_block(&header);
 }
 
@@ -116,10 +117,11 @@ fn local_ext() -> sp_io::TestExternalities {
 
 fn json_merge(a: &mut serde_json::Value, b: serde_json::Value) {
 	match (a, b) {
-		(serde_json::Value::Object(a), serde_json::Value::Object(b)) =>
+		(serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
 			for (k, v) in b {
 				json_merge(a.entry(k).or_insert(serde_json::Value::Null), v);
-			},
+			}
+		},
 		(a, b) => *a = b,
 	}
 }
@@ -168,8 +170,12 @@ fn item1_validator_manager_drives_the_session_authorities() {
 		);
 		// A proof for another owner is refused.
 		let keys = opaque::SessionKeys::decode(&mut &keys_bytes[..]).unwrap();
-		assert!(Session::set_keys(RuntimeOrigin::signed(account(Ferdie)), keys.clone(), proof.clone())
-			.is_err());
+		assert!(Session::set_keys(
+			RuntimeOrigin::signed(account(Ferdie)),
+			keys.clone(),
+			proof.clone()
+		)
+		.is_err());
 		Session::set_keys(RuntimeOrigin::signed(eve.clone()), keys.clone(), proof).unwrap();
 		ValidatorManager::add_validator(RuntimeOrigin::root(), eve.clone()).unwrap();
 		ValidatorManager::remove_validator(RuntimeOrigin::root(), account(Alice)).unwrap();
@@ -178,8 +184,7 @@ fn item1_validator_manager_drives_the_session_authorities() {
 		run_to(length + 1);
 		assert_eq!(pallet_session::Validators::<Runtime>::get(), validators);
 		run_to(2 * length + 1);
-		let expected: Vec<AccountId> =
-			[Bob, Charlie, Dave, Eve].into_iter().map(account).collect();
+		let expected: Vec<AccountId> = [Bob, Charlie, Dave, Eve].into_iter().map(account).collect();
 		assert_eq!(pallet_session::Validators::<Runtime>::get(), expected);
 		let aura = pallet_aura::Authorities::<Runtime>::get();
 		assert_eq!(aura.len(), 4);
@@ -210,7 +215,10 @@ fn item5_byte_fee_and_fee_multiplier() {
 		frame_system::Pallet::<Runtime>::set_block_consumed_resources(normal, 0);
 		let raised = Update::convert(Multiplier::one());
 		assert!(raised > Multiplier::one(), "full blocks raise the multiplier: {raised}");
-		frame_system::Pallet::<Runtime>::set_block_consumed_resources(frame_support::weights::Weight::zero(), 0);
+		frame_system::Pallet::<Runtime>::set_block_consumed_resources(
+			frame_support::weights::Weight::zero(),
+			0,
+		);
 		let lowered = Update::convert(raised);
 		assert!(lowered < raised, "empty blocks lower it: {lowered}");
 		assert_eq!(Update::convert(Multiplier::one()), Multiplier::one());

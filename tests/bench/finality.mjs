@@ -14,7 +14,14 @@
 // TIPS (default 200) tips per scenario at RATE per second (default 8), LOAD transfers per second
 // (default 10) in the background; FLOOD (default 3,000) tips for the throughput.
 import { Keyring } from '@polkadot/keyring';
-import { startNode, connect, ALICE_NODE_KEY, aliceBootnode, waitFinalized, sleep } from '../lib/node.mjs';
+import {
+  startNode,
+  connect,
+  ALICE_NODE_KEY,
+  aliceBootnode,
+  waitFinalized,
+  sleep,
+} from '../lib/node.mjs';
 import { UNIT, submitAndWaitFinalized, percentile } from '../lib/chain.mjs';
 
 const TIPS = Number(process.env.TIPS ?? 200);
@@ -57,7 +64,10 @@ async function measure(api, tippers, loaders) {
     while (loading) {
       const from = loaders[i++ % loaders.length];
       pending.push(
-        api.tx.balances.transferKeepAlive(sink, UNIT).signAndSend(from, { nonce: nonce(from) }).catch(() => {}),
+        api.tx.balances
+          .transferKeepAlive(sink, UNIT)
+          .signAndSend(from, { nonce: nonce(from) })
+          .catch(() => {}),
       );
       await sleep(1000 / LOAD);
     }
@@ -89,7 +99,9 @@ function report(name, { toInclusion, toFinality }) {
   const f = (x) => `${(x / 1000).toFixed(2)} s`;
   const line = (label, v) =>
     `  ${label}: p50 ${f(percentile(v, 50))}, p95 ${f(percentile(v, 95))}, p99 ${f(percentile(v, 99))}, max ${f(Math.max(...v))}`;
-  console.log(`${name}: ${toFinality.length} tips at ${RATE}/s with ${LOAD} transfers/s of background load`);
+  console.log(
+    `${name}: ${toFinality.length} tips at ${RATE}/s with ${LOAD} transfers/s of background load`,
+  );
   console.log(line('submission -> inclusion   ', toInclusion));
   console.log(line('submission -> finalization', toFinality));
   return percentile(toFinality, 95);
@@ -99,13 +111,33 @@ function report(name, { toInclusion, toFinality }) {
 async function startLocal(tag, extra) {
   const common = ['--chain', 'local', '--tmp', ...extra];
   const key = (n) => n.toString(16).padStart(64, '0');
-  const alice = await startNode(`bench-${tag}-alice`, [...common, '--alice', '--node-key', ALICE_NODE_KEY]);
+  const alice = await startNode(`bench-${tag}-alice`, [
+    ...common,
+    '--alice',
+    '--node-key',
+    ALICE_NODE_KEY,
+  ]);
   const nodes = [alice];
   const boot = ['--bootnodes', aliceBootnode(alice)];
   for (const [i, who] of ['bob', 'charlie', 'dave'].entries()) {
-    nodes.push(await startNode(`bench-${tag}-${who}`, [...common, `--${who}`, '--node-key', key(i + 2), ...boot]));
+    nodes.push(
+      await startNode(`bench-${tag}-${who}`, [
+        ...common,
+        `--${who}`,
+        '--node-key',
+        key(i + 2),
+        ...boot,
+      ]),
+    );
   }
-  const rpc = await startNode(`bench-${tag}-rpc`, ['--chain', 'local', '--tmp', '--node-key', key(9), ...boot]);
+  const rpc = await startNode(`bench-${tag}-rpc`, [
+    '--chain',
+    'local',
+    '--tmp',
+    '--node-key',
+    key(9),
+    ...boot,
+  ]);
   nodes.push(rpc);
   return { nodes, rpc };
 }
@@ -135,14 +167,24 @@ async function flood(api) {
     const from = senders[i % senders.length];
     const tx = api.tx.olcToken.tip(broadcaster, UNIT, 1, 'flood', `#${i}`);
     // Immortal and signed offline: no RPC call per transaction.
-    signed.push(tx.sign(from, { nonce: nonce(from), era: 0, blockHash: genesisHash, genesisHash, runtimeVersion }));
+    signed.push(
+      tx.sign(from, {
+        nonce: nonce(from),
+        era: 0,
+        blockHash: genesisHash,
+        genesisHash,
+        runtimeVersion,
+      }),
+    );
   }
   const perBlock = [];
   let seen = 0;
   const done = new Promise((resolve) => {
     const unsub = api.rpc.chain.subscribeNewHeads(async (header) => {
       const events = await (await api.at(header.hash)).query.system.events();
-      const tips = events.filter(({ event }) => event.section === 'olcToken' && event.method === 'Tipped').length;
+      const tips = events.filter(
+        ({ event }) => event.section === 'olcToken' && event.method === 'Tipped',
+      ).length;
       if (tips > 0 || seen > 0) perBlock.push({ number: header.number.toNumber(), tips });
       seen += tips;
       if (seen >= FLOOD || (seen > 0 && tips === 0)) {
@@ -169,10 +211,16 @@ async function flood(api) {
   // began mid-slot) and the last (the flood's remainder).
   const body = full.length > 2 ? full.slice(1, -1) : full;
   const sustained = body.reduce((a, b) => a + b.tips, 0) / ((body.length * BLOCK_MS) / 1000);
-  console.log(`throughput (dev): ${FLOOD} tips from ${senders.length} accounts submitted in ${submitSeconds.toFixed(1)} s` +
-    `${rejected.length ? ` (${rejected.length} refused by the pool: ${rejected[0]})` : ''}`);
-  console.log(`  tips per block: ${full.map((b) => b.tips).join(', ')} (max ${max}, ${BLOCK_MS / 1000} s blocks)`);
-  console.log(`  sustained: ${sustained.toFixed(0)} tips/s; peak block ${(max / (BLOCK_MS / 1000)).toFixed(0)} tips/s`);
+  console.log(
+    `throughput (dev): ${FLOOD} tips from ${senders.length} accounts submitted in ${submitSeconds.toFixed(1)} s` +
+      `${rejected.length ? ` (${rejected.length} refused by the pool: ${rejected[0]})` : ''}`,
+  );
+  console.log(
+    `  tips per block: ${full.map((b) => b.tips).join(', ')} (max ${max}, ${BLOCK_MS / 1000} s blocks)`,
+  );
+  console.log(
+    `  sustained: ${sustained.toFixed(0)} tips/s; peak block ${(max / (BLOCK_MS / 1000)).toFixed(0)} tips/s`,
+  );
   return sustained;
 }
 
@@ -182,34 +230,67 @@ const KNOWN_MISSES = (process.env.KNOWN_MISSES ?? '').split(',').filter(Boolean)
 const misses = [];
 const p95s = {};
 if (SCENARIOS.includes('local')) {
-  p95s.local = await withNetwork(() => startLocal('local', []), async (api) => {
-    const authorities = (await api.query.aura.authorities()).length;
-    const p95 = report(`local (${authorities} validators + 1 RPC node, OLC voting rule)`, await measure(
-      api, ['//Alice', '//Bob', '//Charlie', '//Dave'].map(account), ['//Eve', '//Ferdie'].map(account)));
-    if (p95 > TARGET_P95_MS) misses.push(`finality: local p95 ${(p95 / 1000).toFixed(2)} s > ${TARGET_P95_MS / 1000} s`);
-    return p95;
-  });
+  p95s.local = await withNetwork(
+    () => startLocal('local', []),
+    async (api) => {
+      const authorities = (await api.query.aura.authorities()).length;
+      const p95 = report(
+        `local (${authorities} validators + 1 RPC node, OLC voting rule)`,
+        await measure(
+          api,
+          ['//Alice', '//Bob', '//Charlie', '//Dave'].map(account),
+          ['//Eve', '//Ferdie'].map(account),
+        ),
+      );
+      if (p95 > TARGET_P95_MS)
+        misses.push(`finality: local p95 ${(p95 / 1000).toFixed(2)} s > ${TARGET_P95_MS / 1000} s`);
+      return p95;
+    },
+  );
 }
 if (SCENARIOS.includes('local-default')) {
-  p95s.default = await withNetwork(() => startLocal('default', ['--grandpa-voting-rule', 'default']), async (api) =>
-    report('local-default (the same network, GRANDPA default voting rules)', await measure(
-      api, ['//Alice', '//Bob', '//Charlie', '//Dave'].map(account), ['//Eve', '//Ferdie'].map(account))));
+  p95s.default = await withNetwork(
+    () => startLocal('default', ['--grandpa-voting-rule', 'default']),
+    async (api) =>
+      report(
+        'local-default (the same network, GRANDPA default voting rules)',
+        await measure(
+          api,
+          ['//Alice', '//Bob', '//Charlie', '//Dave'].map(account),
+          ['//Eve', '//Ferdie'].map(account),
+        ),
+      ),
+  );
 }
 if (SCENARIOS.includes('dev')) {
-  await withNetwork(async () => {
-    const node = await startNode('bench-finality-dev', ['--dev', '--tmp']);
-    return { nodes: [node], rpc: node };
-  }, async (api) => {
-    p95s.dev = report('dev (1 validator)', await measure(
-      api, ['//Alice', '//Bob', '//Charlie', '//Dave'].map(account), ['//Eve', '//Ferdie'].map(account)));
-    const sustained = await flood(api);
-    if (sustained < TARGET_TIPS_PER_S) misses.push(`throughput: ${sustained.toFixed(0)} tips/s < ${TARGET_TIPS_PER_S}`);
-  });
+  await withNetwork(
+    async () => {
+      const node = await startNode('bench-finality-dev', ['--dev', '--tmp']);
+      return { nodes: [node], rpc: node };
+    },
+    async (api) => {
+      p95s.dev = report(
+        'dev (1 validator)',
+        await measure(
+          api,
+          ['//Alice', '//Bob', '//Charlie', '//Dave'].map(account),
+          ['//Eve', '//Ferdie'].map(account),
+        ),
+      );
+      const sustained = await flood(api);
+      if (sustained < TARGET_TIPS_PER_S)
+        misses.push(`throughput: ${sustained.toFixed(0)} tips/s < ${TARGET_TIPS_PER_S}`);
+    },
+  );
 }
 if (p95s.local !== undefined && p95s.default !== undefined) {
-  console.log(`A/B: finality p95 with OLC's rule / with the default rules = ${(p95s.local / p95s.default).toFixed(2)}`);
+  console.log(
+    `A/B: finality p95 with OLC's rule / with the default rules = ${(p95s.local / p95s.default).toFixed(2)}`,
+  );
 }
-console.log(`targets: finality p95 <= ${TARGET_P95_MS / 1000} s on the local network; >= ${TARGET_TIPS_PER_S} tips/s sustained`);
+console.log(
+  `targets: finality p95 <= ${TARGET_P95_MS / 1000} s on the local network; >= ${TARGET_TIPS_PER_S} tips/s sustained`,
+);
 if (misses.length) {
   console.log(`TARGETS MISSED: ${misses.join('; ')}`);
   const gating = misses.filter((m) => !KNOWN_MISSES.includes(m.split(':')[0]));

@@ -15,7 +15,15 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
-import { startNode, connect, waitFor, freePort, metrics, sleep, ALICE_NODE_KEY } from '../lib/node.mjs';
+import {
+  startNode,
+  connect,
+  waitFor,
+  freePort,
+  metrics,
+  sleep,
+  ALICE_NODE_KEY,
+} from '../lib/node.mjs';
 import { startBroadcast, startWorkerNode, DEFAULT_LADDER as PROFILES } from '../lib/transcoder.mjs';
 import { UNIT, submitOk, percentile, recordEvents } from '../lib/chain.mjs';
 import { rpcCall } from '../lib/rpc.mjs';
@@ -34,20 +42,50 @@ function cpuSeconds(pid) {
 
 /** Peak resident memory of process `pid`, in MiB. */
 function peakMiB(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
 // The source: SEGMENTS × 2 s of 720p30 with grain, and a tone.
 const sourceDir = mkdtempSync(join(tmpdir(), 'olc-bench-source-'));
 const SOURCE = join(sourceDir, 'source.ts');
-execFileSync('ffmpeg', ['-v', 'error', '-y',
-  '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30,noise=alls=12:allf=t+u',
-  '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-  '-t', String(SEGMENTS * SEGMENT_MS / 1000 + 1), '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '4000k',
-  '-g', '60', '-c:a', 'aac', '-f', 'mpegts', SOURCE]);
+execFileSync('ffmpeg', [
+  '-v',
+  'error',
+  '-y',
+  '-f',
+  'lavfi',
+  '-i',
+  'testsrc2=size=1280x720:rate=30,noise=alls=12:allf=t+u',
+  '-f',
+  'lavfi',
+  '-i',
+  'sine=frequency=440:sample_rate=48000',
+  '-t',
+  String((SEGMENTS * SEGMENT_MS) / 1000 + 1),
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-b:v',
+  '4000k',
+  '-g',
+  '60',
+  '-c:a',
+  'aac',
+  '-f',
+  'mpegts',
+  SOURCE,
+]);
 
-const alice = await startNode('bench-worker-alice', ['--dev', '--tmp', '--node-key', ALICE_NODE_KEY]);
+const alice = await startNode('bench-worker-alice', [
+  '--dev',
+  '--tmp',
+  '--node-key',
+  ALICE_NODE_KEY,
+]);
 const nodes = {};
 const dirs = [];
 let api;
@@ -63,50 +101,109 @@ try {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), `olc-bench-${name}-`));
     dirs.push(dir);
-    const node = await startWorkerNode(name, { alice, port, basePath: dir, log: `bench-worker-${name.toLowerCase()}` });
+    const node = await startWorkerNode(name, {
+      alice,
+      port,
+      basePath: dir,
+      log: `bench-worker-${name.toLowerCase()}`,
+    });
     nodes[name] = { node, url: `http://127.0.0.1:${port}` };
   }
   const ok = (tx, signer) => submitOk(api, tx, signer);
-  await Promise.all(Object.entries(prices).map(async ([name, price]) => {
-    await ok(api.tx.stakingDelegation.bond(2_000n * UNIT, key(name).address), key(name));
-    await ok(api.tx.stakingDelegation.registerTranscoder(100_000_000, 0, price, nodes[name].url), key(name));
-  }));
+  await Promise.all(
+    Object.entries(prices).map(async ([name, price]) => {
+      await ok(api.tx.stakingDelegation.bond(2_000n * UNIT, key(name).address), key(name));
+      await ok(
+        api.tx.stakingDelegation.registerTranscoder(100_000_000, 0, price, nodes[name].url),
+        key(name),
+      );
+    }),
+  );
   const rpc = (method, ...params) => rpcCall(api, method, ...params);
-  await waitFor('three active transcoders', async () => (await rpc('stakingDelegation_activeSet')).length === 3, 60_000);
+  await waitFor(
+    'three active transcoders',
+    async () => (await rpc('stakingDelegation_activeSet')).length === 3,
+    60_000,
+  );
   const created = await ok(api.tx.jobs.createStream('bench', key('Bob').publicKey), key('Bob'));
-  const streamId = created.events.find(({ event }) => api.events.jobs.StreamCreated.is(event)).event.data.streamId.toHex();
+  const streamId = created.events
+    .find(({ event }) => api.events.jobs.StreamCreated.is(event))
+    .event.data.streamId.toHex();
   const job = await ok(api.tx.jobs.createJob(streamId, PROFILES, PRICE, UNIT), key('Bob'));
-  const jobId = job.events.find(({ event }) => api.events.jobs.JobCreated.is(event)).event.data.jobId.toNumber();
-  await waitFor('the assignment', async () => (await rpc('jobs_job', jobId)).status === 'assigned', 60_000);
+  const jobId = job.events
+    .find(({ event }) => api.events.jobs.JobCreated.is(event))
+    .event.data.jobId.toNumber();
+  await waitFor(
+    'the assignment',
+    async () => (await rpc('jobs_job', jobId)).status === 'assigned',
+    60_000,
+  );
 
   // Idle CPU rate of each node, to subtract from what the stream and the checks cost.
-  const pids = Object.fromEntries(Object.entries(nodes).map(([name, { node }]) => [name, node.process.pid]));
-  const idleFrom = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  const pids = Object.fromEntries(
+    Object.entries(nodes).map(([name, { node }]) => [name, node.process.pid]),
+  );
+  const idleFrom = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]),
+  );
   const idleStart = Date.now();
   await sleep(10_000);
-  const idleRate = Object.fromEntries(Object.entries(pids).map(([name, pid]) =>
-    [name, (cpuSeconds(pid) - idleFrom[name]) / ((Date.now() - idleStart) / 1000)]));
+  const idleRate = Object.fromEntries(
+    Object.entries(pids).map(([name, pid]) => [
+      name,
+      (cpuSeconds(pid) - idleFrom[name]) / ((Date.now() - idleStart) / 1000),
+    ]),
+  );
 
   const cpuAt = (name) => cpuSeconds(pids[name]);
   const streamStart = { time: Date.now(), cpu: cpuAt('Charlie') };
   const broadcast = startBroadcast('bench-worker-broadcast', [
-    '--input', SOURCE, '--seed', '//Bob', '--stream-id', streamId, '--rpc', alice.wsUrl,
-    '--segments', String(SEGMENTS), '--realtime',
+    '--input',
+    SOURCE,
+    '--seed',
+    '//Bob',
+    '--stream-id',
+    streamId,
+    '--rpc',
+    alice.wsUrl,
+    '--segments',
+    String(SEGMENTS),
+    '--realtime',
   ]);
   const { code, stderr } = await broadcast.done;
   if (code !== 0) throw new Error(`the broadcaster failed:\n${stderr}`);
   const streamSeconds = (Date.now() - streamStart.time) / 1000;
   const transcodeCpu = cpuAt('Charlie') - streamStart.cpu - idleRate.Charlie * streamSeconds;
-  const latencies = [...stderr.matchAll(/segment \d+: accepted by \S+ in (\d+) ms/g)].map((m) => Number(m[1]));
-  if (latencies.length !== SEGMENTS) throw new Error(`${latencies.length} of ${SEGMENTS} segments accepted:\n${stderr}`);
+  const latencies = [...stderr.matchAll(/segment \d+: accepted by \S+ in (\d+) ms/g)].map((m) =>
+    Number(m[1]),
+  );
+  if (latencies.length !== SEGMENTS)
+    throw new Error(`${latencies.length} of ${SEGMENTS} segments accepted:\n${stderr}`);
 
   // The verifiers' checks: wait until every claim of the job passed verification.
-  await waitFor('all segments claimed', async () => (await rpc('jobs_job', jobId)).nextClaimableSeq >= SEGMENTS, 120_000);
-  await waitFor('every claim verified', async () => {
-    const claims = record.of('jobs', 'WorkClaimed', (d) => d.jobId.toNumber() === jobId);
-    return claims.length > 0 && claims.every(({ data }) => record.of('verification', 'VerificationPassed',
-      (d) => d.claimId.toNumber() === data.claimId.toNumber()).length === 1);
-  }, 180_000);
+  await waitFor(
+    'all segments claimed',
+    async () => (await rpc('jobs_job', jobId)).nextClaimableSeq >= SEGMENTS,
+    120_000,
+  );
+  await waitFor(
+    'every claim verified',
+    async () => {
+      const claims = record.of('jobs', 'WorkClaimed', (d) => d.jobId.toNumber() === jobId);
+      return (
+        claims.length > 0 &&
+        claims.every(
+          ({ data }) =>
+            record.of(
+              'verification',
+              'VerificationPassed',
+              (d) => d.claimId.toNumber() === data.claimId.toNumber(),
+            ).length === 1,
+        )
+      );
+    },
+    180_000,
+  );
   const charlie = await metrics(nodes.Charlie.node);
   let checks = 0;
   let checkCpu = 0;
@@ -117,7 +214,9 @@ try {
   }
   if (checks === 0) throw new Error('no verifier checked anything');
   const segments = charlie.olc_transcoder_segments_transcoded_total;
-  const meanTranscodeMs = 1000 * charlie.olc_transcoder_transcode_seconds_sum / charlie.olc_transcoder_transcode_seconds_count;
+  const meanTranscodeMs =
+    (1000 * charlie.olc_transcoder_transcode_seconds_sum) /
+    charlie.olc_transcoder_transcode_seconds_count;
   const transcodeCpuPerSegment = transcodeCpu / segments;
   // The workers count the CPU time of the thread that runs a check (hash, decode, compare).
   const checkCpuPerSegment = checkCpu / checks;
@@ -125,15 +224,31 @@ try {
   const p95 = percentile(latencies, 95);
   const latencyTarget = SEGMENT_MS + meanTranscodeMs;
   const f = (x) => `${x.toFixed(0)} ms`;
-  console.log(`worker benchmark: ${SEGMENTS} segments (2 s, ${PROFILES.map((p) => p.name).join(' + ')}) from a 720p30 source with grain`);
+  console.log(
+    `worker benchmark: ${SEGMENTS} segments (2 s, ${PROFILES.map((p) => p.name).join(' + ')}) from a 720p30 source with grain`,
+  );
   for (const profile of PROFILES) {
-    console.log(`  push-to-playlist ${profile.name}: p50 ${f(percentile(latencies, 50))}, p95 ${f(p95)}, max ${f(Math.max(...latencies))} (every rendition is published when the POST returns)`);
+    console.log(
+      `  push-to-playlist ${profile.name}: p50 ${f(percentile(latencies, 50))}, p95 ${f(p95)}, max ${f(Math.max(...latencies))} (every rendition is published when the POST returns)`,
+    );
   }
-  console.log(`  transcode: mean ${f(meanTranscodeMs)} per segment (wall), ${transcodeCpuPerSegment.toFixed(2)} CPU s per segment`);
-  console.log(`  verifier check: ${checks} checks, ${checkCpuPerSegment.toFixed(2)} CPU s per check (the checking thread's CPU time)`);
-  console.log(`  check / transcode CPU = ${share.toFixed(2)} (target <= ${CHECK_SHARE_TARGET}: ${share <= CHECK_SHARE_TARGET ? 'met' : 'NOT met'})`);
-  console.log(`  p95 push-to-playlist / (2 s + mean transcode ${f(meanTranscodeMs)}) = ${(p95 / latencyTarget).toFixed(2)} (target <= 1: ${p95 <= latencyTarget ? 'met' : 'NOT met'})`);
-  console.log(`  peak memory: ${Object.entries(pids).map(([name, pid]) => `${name} ${peakMiB(pid).toFixed(0)} MiB`).join(', ')} (node and worker)`);
+  console.log(
+    `  transcode: mean ${f(meanTranscodeMs)} per segment (wall), ${transcodeCpuPerSegment.toFixed(2)} CPU s per segment`,
+  );
+  console.log(
+    `  verifier check: ${checks} checks, ${checkCpuPerSegment.toFixed(2)} CPU s per check (the checking thread's CPU time)`,
+  );
+  console.log(
+    `  check / transcode CPU = ${share.toFixed(2)} (target <= ${CHECK_SHARE_TARGET}: ${share <= CHECK_SHARE_TARGET ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `  p95 push-to-playlist / (2 s + mean transcode ${f(meanTranscodeMs)}) = ${(p95 / latencyTarget).toFixed(2)} (target <= 1: ${p95 <= latencyTarget ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `  peak memory: ${Object.entries(pids)
+      .map(([name, pid]) => `${name} ${peakMiB(pid).toFixed(0)} MiB`)
+      .join(', ')} (node and worker)`,
+  );
   failed = share > CHECK_SHARE_TARGET || p95 > latencyTarget;
 } finally {
   await record?.stop();

@@ -7,17 +7,24 @@ import { join } from 'node:path';
 import { OUT_DIR } from './node.mjs';
 
 /** Debian's chromium binary (/usr/bin/chromium is a wrapper script around it). */
-export const CHROMIUM = process.env.OLC_CHROMIUM ??
+export const CHROMIUM =
+  process.env.OLC_CHROMIUM ??
   ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((path) => existsSync(path));
 
 export const SHOTS_DIR = join(OUT_DIR, 'web');
 
 export function launchBrowser() {
-  if (!CHROMIUM) throw new Error('chromium is not installed (scripts/setup.sh installs Debian\'s chromium)');
+  if (!CHROMIUM)
+    throw new Error("chromium is not installed (scripts/setup.sh installs Debian's chromium)");
   mkdirSync(SHOTS_DIR, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--disable-gpu', '--mute-audio'],
+    args: [
+      '--no-sandbox',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-gpu',
+      '--mute-audio',
+    ],
   });
 }
 
@@ -39,29 +46,51 @@ export function isLocal(url) {
  * requests; `offLoopback` collects every request URL that left loopback.
  */
 export async function person(browser, api, pairs, { reducedMotion = 'no-preference' } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion, acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    reducedMotion,
+    acceptDownloads: true,
+  });
   const signer = { refuse: false, requests: 0 };
   const offLoopback = [];
-  context.on('request', (request) => { if (!isLocal(request.url())) offLoopback.push(request.url()); });
-  context.on('websocket', (ws) => { if (!isLocal(ws.url().replace(/^ws/, 'http'))) offLoopback.push(ws.url()); });
+  context.on('request', (request) => {
+    if (!isLocal(request.url())) offLoopback.push(request.url());
+  });
+  context.on('websocket', (ws) => {
+    if (!isLocal(ws.url().replace(/^ws/, 'http'))) offLoopback.push(ws.url());
+  });
   await context.exposeBinding('__olcTestSign', async (_source, payload) => {
     signer.requests += 1;
     if (signer.refuse) throw new Error('Cancelled by the user');
     const pair = pairs.find((p) => p.address === payload.address);
     if (!pair) throw new Error(`no key for ${payload.address}`);
-    const extrinsicPayload = api.registry.createType('ExtrinsicPayload', payload, { version: payload.version });
+    const extrinsicPayload = api.registry.createType('ExtrinsicPayload', payload, {
+      version: payload.version,
+    });
     return { id: signer.requests, signature: extrinsicPayload.sign(pair).signature };
   });
-  const accounts = pairs.map((pair) => ({ address: pair.address, name: pair.meta?.name ?? '', type: 'sr25519' }));
+  const accounts = pairs.map((pair) => ({
+    address: pair.address,
+    name: pair.meta?.name ?? '',
+    type: 'sr25519',
+  }));
   await context.addInitScript((offered) => {
     window.injectedWeb3 = {
       'olc-test-signer': {
         version: '0.0.1',
         enable: async () => ({
-          accounts: { get: async () => offered, subscribe: (cb) => { cb(offered); return () => {}; } },
+          accounts: {
+            get: async () => offered,
+            subscribe: (cb) => {
+              cb(offered);
+              return () => {};
+            },
+          },
           signer: {
             signPayload: (payload) => window.__olcTestSign(payload),
-            signRaw: async () => { throw new Error('Cancelled by the user'); },
+            signRaw: async () => {
+              throw new Error('Cancelled by the user');
+            },
           },
         }),
       },
@@ -73,4 +102,5 @@ export async function person(browser, api, pairs, { reducedMotion = 'no-preferen
 }
 
 /** Saves a screenshot of `page` as tests/out/web/<name>.png. */
-export const shot = (page, name) => page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true });
+export const shot = (page, name) =>
+  page.screenshot({ path: join(SHOTS_DIR, `${name}.png`), fullPage: true });

@@ -99,12 +99,14 @@ export async function submitOk(api, tx, signer, options = {}) {
  * the finalized head), as { block, data }.
  */
 export async function eventsInBlocks(api, section, method, from, to) {
-  const last = to ?? (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+  const last =
+    to ?? (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
   const found = [];
   for (let n = from; n <= last; n++) {
     const at = await api.at(await api.rpc.chain.getBlockHash(n));
     for (const { event } of await at.query.system.events()) {
-      if (event.section === section && event.method === method) found.push({ block: n, data: event.data });
+      if (event.section === section && event.method === method)
+        found.push({ block: n, data: event.data });
     }
   }
   return found;
@@ -120,21 +122,30 @@ export function recordEvents(api) {
   let last = null;
   let queue = Promise.resolve();
   const subscription = api.rpc.chain.subscribeFinalizedHeads((header) => {
-    queue = queue.then(async () => {
-      const number = header.number.toNumber();
-      for (let n = last === null ? number : last + 1; n <= number; n++) {
-        const at = await api.at(await api.rpc.chain.getBlockHash(n));
-        for (const { event } of await at.query.system.events()) {
-          events.push({ block: n, section: event.section, method: event.method, data: event.data });
+    queue = queue
+      .then(async () => {
+        const number = header.number.toNumber();
+        for (let n = last === null ? number : last + 1; n <= number; n++) {
+          const at = await api.at(await api.rpc.chain.getBlockHash(n));
+          for (const { event } of await at.query.system.events()) {
+            events.push({
+              block: n,
+              section: event.section,
+              method: event.method,
+              data: event.data,
+            });
+          }
         }
-      }
-      last = number;
-    }).catch((error) => console.error(`recordEvents: ${error}`));
+        last = number;
+      })
+      .catch((error) => console.error(`recordEvents: ${error}`));
   });
   return {
     events,
     of: (section, method, filter = () => true) =>
       events.filter((e) => e.section === section && e.method === method && filter(e.data)),
-    async stop() { (await subscription)(); },
+    async stop() {
+      (await subscription)();
+    },
   };
 }

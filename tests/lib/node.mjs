@@ -45,17 +45,20 @@ process.setMaxListeners(50);
  */
 export async function startNode(name, args, ports = {}) {
   mkdirSync(OUT_DIR, { recursive: true });
-  const rpcPort = ports.rpcPort ?? await freePort();
-  const p2pPort = ports.p2pPort ?? await freePort();
-  const prometheusPort = ports.prometheusPort ?? await freePort();
+  const rpcPort = ports.rpcPort ?? (await freePort());
+  const p2pPort = ports.p2pPort ?? (await freePort());
+  const prometheusPort = ports.prometheusPort ?? (await freePort());
   const log = createWriteStream(join(OUT_DIR, `${name}.log`), { flags: ports.rpcPort ? 'a' : 'w' });
   const child = spawn(
     NODE_BIN,
     [
       ...args,
-      '--rpc-port', String(rpcPort),
-      '--port', String(p2pPort),
-      '--prometheus-port', String(prometheusPort),
+      '--rpc-port',
+      String(rpcPort),
+      '--port',
+      String(p2pPort),
+      '--prometheus-port',
+      String(prometheusPort),
       '--no-telemetry',
       '--no-mdns',
     ],
@@ -64,7 +67,9 @@ export async function startNode(name, args, ports = {}) {
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
   const node = {
     name,
     rpcPort,
@@ -72,7 +77,9 @@ export async function startNode(name, args, ports = {}) {
     prometheusPort,
     wsUrl: `ws://127.0.0.1:${rpcPort}`,
     process: child,
-    get exited() { return exited; },
+    get exited() {
+      return exited;
+    },
     async stop() {
       if (exited) return;
       child.kill('SIGINT');
@@ -86,7 +93,9 @@ export async function startNode(name, args, ports = {}) {
       for (let i = 0; i < 100 && !exited; i++) await sleep(100);
     },
   };
-  process.on('exit', () => { if (!exited) child.kill('SIGKILL'); });
+  process.on('exit', () => {
+    if (!exited) child.kill('SIGKILL');
+  });
   return node;
 }
 
@@ -94,15 +103,23 @@ export async function startNode(name, args, ports = {}) {
 export async function connect(node, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (node.exited) throw new Error(`${node.name} exited early: ${JSON.stringify(node.exited)}; see tests/out/${node.name}.log`);
+    if (node.exited)
+      throw new Error(
+        `${node.name} exited early: ${JSON.stringify(node.exited)}; see tests/out/${node.name}.log`,
+      );
     try {
       const provider = new WsProvider(node.wsUrl, false);
       await provider.connect();
       await Promise.race([
         provider.isReadyOrError,
-        sleep(2_000).then(() => { throw new Error('ws not ready'); }),
+        sleep(2_000).then(() => {
+          throw new Error('ws not ready');
+        }),
       ]);
-      return registerProvider(await ApiPromise.create({ provider, rpc: RPC, noInitWarn: true, throwOnConnect: true }), provider);
+      return registerProvider(
+        await ApiPromise.create({ provider, rpc: RPC, noInitWarn: true, throwOnConnect: true }),
+        provider,
+      );
     } catch {
       await sleep(500);
     }
@@ -114,14 +131,21 @@ export async function connect(node, timeoutMs = 60_000) {
 export async function waitFinalized(api, number, timeoutMs = 60_000) {
   return new Promise((resolve, reject) => {
     let unsub = null;
-    const timer = setTimeout(() => { unsub?.(); reject(new Error(`block #${number} not finalized in ${timeoutMs} ms`)); }, timeoutMs);
-    api.rpc.chain.subscribeFinalizedHeads((header) => {
-      if (header.number.toNumber() >= number) {
-        clearTimeout(timer);
-        unsub?.();
-        resolve(header);
-      }
-    }).then((u) => { unsub = u; });
+    const timer = setTimeout(() => {
+      unsub?.();
+      reject(new Error(`block #${number} not finalized in ${timeoutMs} ms`));
+    }, timeoutMs);
+    api.rpc.chain
+      .subscribeFinalizedHeads((header) => {
+        if (header.number.toNumber() >= number) {
+          clearTimeout(timer);
+          unsub?.();
+          resolve(header);
+        }
+      })
+      .then((u) => {
+        unsub = u;
+      });
   });
 }
 
@@ -138,7 +162,14 @@ export async function metrics(node) {
     const series = line.slice(0, at).replace(/^substrate_/, '');
     const open = series.indexOf('{');
     const name = open < 0 ? series : series.slice(0, open);
-    const labels = open < 0 ? '' : series.slice(open + 1, -1).split(',').filter((l) => l && !l.startsWith('chain=')).join(',');
+    const labels =
+      open < 0
+        ? ''
+        : series
+            .slice(open + 1, -1)
+            .split(',')
+            .filter((l) => l && !l.startsWith('chain='))
+            .join(',');
     values[labels ? `${name}{${labels}}` : name] = Number(line.slice(at + 1));
   }
   return values;

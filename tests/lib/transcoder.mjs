@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { freePort, waitFor, startNode, aliceBootnode, OUT_DIR } from './node.mjs';
 
 /** The transcoder binary: $OLC_TRANSCODER_BIN (set by scripts/test.sh) or the shared target dir. */
-export const TRANSCODER_BIN = process.env.OLC_TRANSCODER_BIN ?? '/var/tmp/olc-target/release/olc-transcoder';
+export const TRANSCODER_BIN =
+  process.env.OLC_TRANSCODER_BIN ?? '/var/tmp/olc-target/release/olc-transcoder';
 
 /** The default rendition ladder (olc-primitives' `default_ladder`) as pallet-jobs takes it. */
 export const DEFAULT_LADDER = [
@@ -18,7 +19,8 @@ export const DEFAULT_LADDER = [
 ];
 
 /** Runs `olc-transcoder args...`; resolves with { stdout, stderr }, rejects on a non-zero exit. */
-export const runTranscoder = (args, options = {}) => promisify(execFile)(TRANSCODER_BIN, args, options);
+export const runTranscoder = (args, options = {}) =>
+  promisify(execFile)(TRANSCODER_BIN, args, options);
 
 /**
  * Starts the transcoding service signing receipts with `seed`, logging to tests/out/<name>.log,
@@ -53,13 +55,26 @@ export async function startTranscoderService(name, seed) {
  */
 export function startBroadcast(name, args) {
   const log = createWriteStream(join(OUT_DIR, `${name}.log`));
-  const child = spawn(TRANSCODER_BIN, ['broadcast', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TRANSCODER_BIN, ['broadcast', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stdout.pipe(log);
-  child.stderr.on('data', (chunk) => { stderr += chunk; log.write(chunk); });
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+    log.write(chunk);
+  });
   process.on('exit', () => child.kill('SIGKILL'));
   const done = new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-  return { done, get stderr() { return stderr; }, stop() { child.kill('SIGINT'); } };
+  return {
+    done,
+    get stderr() {
+      return stderr;
+    },
+    stop() {
+      child.kill('SIGINT');
+    },
+  };
 }
 
 /** Two renditions that are not the default ladder (another size, and half the frame rate). */
@@ -72,13 +87,18 @@ export const TEST_PROFILES = [
 export const TEST_SOURCE = 'testsrc:640x360@30';
 
 /** Resolves once the transcoding service at `url` answers (an unknown receipt is a 404). */
-export const waitForService = (what, url) => waitFor(what, async () => {
-  try {
-    return (await fetch(`${url}/receipts/0x${'00'.repeat(32)}/0`)).status === 404;
-  } catch {
-    return false;
-  }
-}, 60_000);
+export const waitForService = (what, url) =>
+  waitFor(
+    what,
+    async () => {
+      try {
+        return (await fetch(`${url}/receipts/0x${'00'.repeat(32)}/0`)).status === 404;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+  );
 
 /**
  * Starts `olc-node --transcoder` for dev account `name` (e.g. 'Charlie') joined to the dev chain
@@ -86,14 +106,33 @@ export const waitForService = (what, url) => waitFor(what, async () => {
  * withdraws. `ports` restarts it where it was; `fault` is a `--transcoder-fault`. Resolves with
  * the node once its service answers.
  */
-export async function startWorkerNode(name, { alice, port, basePath, ports = {}, fault, extra = [], log = `worker-${name.toLowerCase()}` }) {
-  const node = await startNode(log, [
-    '--chain', 'dev', '--base-path', basePath, '--bootnodes', aliceBootnode(alice),
-    '--transcoder', '--transcoder-key', `//${name}`, '--transcoder-listen', `127.0.0.1:${port}`,
-    '--transcoder-claim-every', '10', '--transcoder-withdraw-every', '0',
-    ...(fault ? ['--transcoder-fault', fault] : []),
-    ...extra,
-  ], ports);
+export async function startWorkerNode(
+  name,
+  { alice, port, basePath, ports = {}, fault, extra = [], log = `worker-${name.toLowerCase()}` },
+) {
+  const node = await startNode(
+    log,
+    [
+      '--chain',
+      'dev',
+      '--base-path',
+      basePath,
+      '--bootnodes',
+      aliceBootnode(alice),
+      '--transcoder',
+      '--transcoder-key',
+      `//${name}`,
+      '--transcoder-listen',
+      `127.0.0.1:${port}`,
+      '--transcoder-claim-every',
+      '10',
+      '--transcoder-withdraw-every',
+      '0',
+      ...(fault ? ['--transcoder-fault', fault] : []),
+      ...extra,
+    ],
+    ports,
+  );
   await waitForService(`${name}'s service`, `http://127.0.0.1:${port}`);
   return node;
 }

@@ -28,7 +28,9 @@ pub struct Post {
 }
 
 fn now() -> std::time::Duration {
-	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+	std::time::SystemTime::now()
+		.duration_since(std::time::UNIX_EPOCH)
+		.unwrap_or_default()
 }
 
 /// The signed statement of `post` on `stream`.
@@ -54,10 +56,21 @@ pub fn statement(pair: &sp_core::sr25519::Pair, stream: StreamId, post: &Post) -
 }
 
 /// Posts and returns the node's answer; an error when the node refuses it.
-pub async fn post(rpc: &str, pair: &sp_core::sr25519::Pair, stream: StreamId, post: &Post) -> anyhow::Result<Value> {
-	let client = WsClientBuilder::default().build(rpc).await.with_context(|| format!("connecting to {rpc}"))?;
+pub async fn post(
+	rpc: &str,
+	pair: &sp_core::sr25519::Pair,
+	stream: StreamId,
+	post: &Post,
+) -> anyhow::Result<Value> {
+	let client = WsClientBuilder::default()
+		.build(rpc)
+		.await
+		.with_context(|| format!("connecting to {rpc}"))?;
 	let encoded = format!("0x{}", hex::encode(statement(pair, stream, post).encode()));
-	let answer: Value = client.request("chat_submit", rpc_params![encoded]).await.context("chat_submit")?;
+	let answer: Value = client
+		.request("chat_submit", rpc_params![encoded])
+		.await
+		.context("chat_submit")?;
 	if !matches!(answer["status"].as_str(), Some("new" | "known")) {
 		bail!("the node refused the message: {answer}");
 	}
@@ -93,7 +106,10 @@ pub fn describe(encoded: &[u8]) -> Option<Value> {
 /// Prints the stream's chat (the stored messages first, then live ones) as JSON lines until the
 /// node closes the subscription.
 pub async fn follow(rpc: &str, stream: StreamId) -> anyhow::Result<()> {
-	let client = WsClientBuilder::default().build(rpc).await.with_context(|| format!("connecting to {rpc}"))?;
+	let client = WsClientBuilder::default()
+		.build(rpc)
+		.await
+		.with_context(|| format!("connecting to {rpc}"))?;
 	let topic = format!("0x{}", hex::encode(stream.0));
 	let mut subscription = client
 		.subscribe::<Value, _>(

@@ -58,7 +58,8 @@ pub use measure::{block_mean_error, plane_ssim as luma_ssim};
 
 use crate::media::{self, MediaError};
 use ffmpeg_next::{
-	codec, codec::discard::Discard, format, frame, media::Type as MediaType, software::scaling, Packet, Rational,
+	codec, codec::discard::Discard, format, frame, media::Type as MediaType, software::scaling,
+	Packet, Rational,
 };
 use measure::Envelope;
 use olc_primitives::Profile;
@@ -112,12 +113,19 @@ pub enum CheckFailure {
 	#[error("output codec is {0}, expected h264")]
 	WrongCodec(String),
 	#[error("output resolution {actual_width}x{actual_height}, expected {expected_width}x{expected_height}")]
-	WrongResolution { expected_width: u32, expected_height: u32, actual_width: u32, actual_height: u32 },
+	WrongResolution {
+		expected_width: u32,
+		expected_height: u32,
+		actual_width: u32,
+		actual_height: u32,
+	},
 	#[error("output pixel format is {0}, expected 8-bit 4:2:0")]
 	WrongPixelFormat(String),
 	#[error("output frame rate {actual:.3} fps, expected {expected:.3}")]
 	WrongFrameRate { expected: f64, actual: f64 },
-	#[error("output lasts {output:.3} s, input {input:.3} s (tolerance one frame, {tolerance:.3} s)")]
+	#[error(
+		"output lasts {output:.3} s, input {input:.3} s (tolerance one frame, {tolerance:.3} s)"
+	)]
 	DurationMismatch { input: f64, output: f64, tolerance: f64 },
 	#[error("output does not start with an IDR frame")]
 	NoIdrAtStart,
@@ -200,10 +208,20 @@ pub enum Sampling {
 /// Checks whether `output` is an honest rendition of `input` for `profile`, picture included.
 /// Errors are about the input (or the environment); everything wrong with the output is a
 /// failure in the report.
-pub fn check_rendition(input: &Path, output: &Path, profile: &Profile) -> Result<CheckReport, MediaError> {
-	let reports =
-		check_segment(input, &[RenditionToCheck { output, profile, picture: true }], Sampling::Spread)?;
-	reports.into_iter().next().ok_or_else(|| MediaError::Encoder("no report".into()))
+pub fn check_rendition(
+	input: &Path,
+	output: &Path,
+	profile: &Profile,
+) -> Result<CheckReport, MediaError> {
+	let reports = check_segment(
+		input,
+		&[RenditionToCheck { output, profile, picture: true }],
+		Sampling::Spread,
+	)?;
+	reports
+		.into_iter()
+		.next()
+		.ok_or_else(|| MediaError::Encoder("no report".into()))
 }
 
 /// A sampled frame scaled to the compare size: Y, U and V planes, packed.
@@ -238,7 +256,10 @@ pub fn check_segment(
 		return Err(MediaError::TooManyFrames { max: MAX_FRAMES as u64 });
 	}
 	if source.times.is_empty() {
-		return Err(source.read_error.take().map_or(MediaError::NoDecodableFrames, MediaError::Demux));
+		return Err(source
+			.read_error
+			.take()
+			.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
 	}
 	source.read_size()?;
 	if u64::from(source.width).saturating_mul(u64::from(source.height)) > media::MAX_INPUT_PIXELS {
@@ -271,7 +292,9 @@ pub fn check_segment(
 		};
 		let mut output = match Demuxed::open(rendition.output) {
 			Ok(output) if output.times.len() > MAX_FRAMES => {
-				report.failures.push(CheckFailure::Undecodable(format!("more than {MAX_FRAMES} frames")));
+				report
+					.failures
+					.push(CheckFailure::Undecodable(format!("more than {MAX_FRAMES} frames")));
 				reports.push(report);
 				outputs.push(None);
 				continue;
@@ -293,7 +316,9 @@ pub fn check_segment(
 		};
 		// Only H.264 is ever decoded.
 		if output.codec != codec::Id::H264 {
-			report.failures.push(CheckFailure::WrongCodec(format!("{:?}", output.codec).to_lowercase()));
+			report
+				.failures
+				.push(CheckFailure::WrongCodec(format!("{:?}", output.codec).to_lowercase()));
 			reports.push(report);
 			outputs.push(None);
 			continue;
@@ -326,7 +351,10 @@ pub fn check_segment(
 		}
 		let expected_fps = input_fps.min(f64::from(profile.fps));
 		if (report.output_fps - expected_fps).abs() > 0.02 * expected_fps {
-			report.failures.push(CheckFailure::WrongFrameRate { expected: expected_fps, actual: report.output_fps });
+			report.failures.push(CheckFailure::WrongFrameRate {
+				expected: expected_fps,
+				actual: report.output_fps,
+			});
 		}
 		let tolerance = source.frame_interval + 1e-3;
 		if (report.output_duration - input_duration).abs() > tolerance {
@@ -386,7 +414,9 @@ pub fn check_segment(
 	input_thumbs.sort_by(|a, b| a.0.total_cmp(&b.0));
 
 	for (index, (rendition, output)) in renditions.iter().zip(outputs.iter_mut()).enumerate() {
-		let (Some(output), Some(report)) = (output.as_mut(), reports.get_mut(index)) else { continue };
+		let (Some(output), Some(report)) = (output.as_mut(), reports.get_mut(index)) else {
+			continue;
+		};
 		if !rendition.picture {
 			continue;
 		}
@@ -396,8 +426,11 @@ pub fn check_segment(
 		}
 		let expected = (report.expected_width, report.expected_height);
 		let size = compare_size(expected.0, expected.1);
-		let my_pairs: Vec<(f64, f64)> =
-			pairs.iter().filter(|(i, ..)| *i == index).map(|&(_, out, inp)| (out, inp)).collect();
+		let my_pairs: Vec<(f64, f64)> = pairs
+			.iter()
+			.filter(|(i, ..)| *i == index)
+			.map(|&(_, out, inp)| (out, inp))
+			.collect();
 		let mut ssim = Vec::with_capacity(my_pairs.len());
 		let mut chroma = Vec::with_capacity(my_pairs.len());
 		let mut thumbs: Vec<(f64, Option<Vec<f32>>)> = Vec::with_capacity(output.times.len());
@@ -413,8 +446,9 @@ pub fn check_segment(
 				return Ok(false);
 			}
 			if !matches!(decoded.format(), format::Pixel::YUV420P | format::Pixel::YUVJ420P) {
-				frame_failure =
-					Some(CheckFailure::WrongPixelFormat(format!("{:?}", decoded.format()).to_lowercase()));
+				frame_failure = Some(CheckFailure::WrongPixelFormat(
+					format!("{:?}", decoded.format()).to_lowercase(),
+				));
 				return Ok(false);
 			}
 			thumbs.push((time, measure::thumbnail(decoded)));
@@ -448,20 +482,31 @@ pub fn check_segment(
 			continue;
 		}
 		report.frames_compared = ssim.len();
-		let mean = |values: &[f64]| if values.is_empty() { 0.0 } else { values.iter().sum::<f64>() / values.len() as f64 };
+		let mean = |values: &[f64]| {
+			if values.is_empty() {
+				0.0
+			} else {
+				values.iter().sum::<f64>() / values.len() as f64
+			}
+		};
 		report.mean_ssim = mean(&ssim);
 		report.worst_ssim = ssim.iter().copied().fold(f64::INFINITY, f64::min).min(1.0);
-		if ssim.is_empty() || report.mean_ssim < MIN_MEAN_SSIM || report.worst_ssim < MIN_FRAME_SSIM {
-			report
-				.failures
-				.push(CheckFailure::PictureMismatch { mean: report.mean_ssim, worst: report.worst_ssim.max(0.0) });
+		if ssim.is_empty() || report.mean_ssim < MIN_MEAN_SSIM || report.worst_ssim < MIN_FRAME_SSIM
+		{
+			report.failures.push(CheckFailure::PictureMismatch {
+				mean: report.mean_ssim,
+				worst: report.worst_ssim.max(0.0),
+			});
 		}
 		report.chroma_error = if chroma.is_empty() { 255.0 } else { mean(&chroma) };
 		report.worst_chroma_error = chroma.iter().copied().fold(report.chroma_error, f64::max);
-		if report.chroma_error > MAX_CHROMA_ERROR || report.worst_chroma_error > MAX_FRAME_CHROMA_ERROR {
-			report
-				.failures
-				.push(CheckFailure::ColourMismatch { mean: report.chroma_error, worst: report.worst_chroma_error });
+		if report.chroma_error > MAX_CHROMA_ERROR
+			|| report.worst_chroma_error > MAX_FRAME_CHROMA_ERROR
+		{
+			report.failures.push(CheckFailure::ColourMismatch {
+				mean: report.chroma_error,
+				worst: report.worst_chroma_error,
+			});
 		}
 		thumbs.sort_by(|a, b| a.0.total_cmp(&b.0));
 		let (moving, repeated) = repeated_frames(&input_thumbs, &thumbs);
@@ -492,7 +537,10 @@ fn compare_size(width: u32, height: u32) -> (u32, u32) {
 /// nearest to the two output times differ in at least [`MOVING_CELLS`] cells) and, of those,
 /// the ones where the output did not change at all. Frames without a thumbnail (not 8-bit) are
 /// left out.
-fn repeated_frames(input: &[(f64, Option<Vec<f32>>)], output: &[(f64, Option<Vec<f32>>)]) -> (usize, usize) {
+fn repeated_frames(
+	input: &[(f64, Option<Vec<f32>>)],
+	output: &[(f64, Option<Vec<f32>>)],
+) -> (usize, usize) {
 	let times: Vec<f64> = input.iter().map(|(t, _)| *t).collect();
 	let input_thumb = |time: f64| -> Option<&Vec<f32>> {
 		let nearest_time = nearest(&times, time)?;
@@ -502,7 +550,9 @@ fn repeated_frames(input: &[(f64, Option<Vec<f32>>)], output: &[(f64, Option<Vec
 	let (mut moving, mut repeated) = (0usize, 0usize);
 	for pair in output.windows(2) {
 		let [(previous_time, Some(previous)), (time, Some(current))] = pair else { continue };
-		let (Some(input_previous), Some(input_current)) = (input_thumb(*previous_time), input_thumb(*time)) else {
+		let (Some(input_previous), Some(input_current)) =
+			(input_thumb(*previous_time), input_thumb(*time))
+		else {
 			continue;
 		};
 		if std::ptr::eq(input_previous, input_current)
@@ -519,20 +569,32 @@ fn repeated_frames(input: &[(f64, Option<Vec<f32>>)], output: &[(f64, Option<Vec
 }
 
 /// The audio checks of one output (see the module docs).
-fn check_audio(source: &Demuxed, output: &Demuxed, input_envelope: &mut Option<Envelope>, report: &mut CheckReport) {
+fn check_audio(
+	source: &Demuxed,
+	output: &Demuxed,
+	input_envelope: &mut Option<Envelope>,
+	report: &mut CheckReport,
+) {
 	let Some(input_audio) = source.audio.as_ref().filter(|a| !a.packets.is_empty()) else { return };
 	let Some(output_audio) = output.audio.as_ref().filter(|a| !a.packets.is_empty()) else {
 		report.failures.push(CheckFailure::AudioMissing);
 		return;
 	};
 	let same_packets = input_audio.packets.len() == output_audio.packets.len()
-		&& input_audio.packets.iter().zip(&output_audio.packets).all(|(a, b)| a.data() == b.data());
+		&& input_audio
+			.packets
+			.iter()
+			.zip(&output_audio.packets)
+			.all(|(a, b)| a.data() == b.data());
 	if same_packets {
 		report.audio_level_difference_db = Some(0.0);
 		return;
 	}
 	if output_audio.codec != codec::Id::AAC {
-		report.failures.push(CheckFailure::AudioMismatch(format!("codec {:?}, expected AAC", output_audio.codec)));
+		report.failures.push(CheckFailure::AudioMismatch(format!(
+			"codec {:?}, expected AAC",
+			output_audio.codec
+		)));
 		return;
 	}
 	if input_envelope.is_none() {
@@ -569,7 +631,11 @@ fn same_time(a: f64, b: f64) -> bool {
 fn nearest(times: &[f64], time: f64) -> Option<f64> {
 	let after = times.partition_point(|t| *t < time);
 	let candidates = [after.checked_sub(1).and_then(|i| times.get(i)), times.get(after)];
-	candidates.into_iter().flatten().copied().min_by(|a, b| (a - time).abs().total_cmp(&(b - time).abs()))
+	candidates
+		.into_iter()
+		.flatten()
+		.copied()
+		.min_by(|a, b| (a - time).abs().total_cmp(&(b - time).abs()))
 }
 
 /// Indices of the output frames to compare, in increasing order: up to [`SAMPLED_FRAMES`],
@@ -584,7 +650,8 @@ fn sample_indices(count: usize, sampling: Sampling, rendition: usize) -> Vec<usi
 			let mut all: Vec<usize> = (0..count).collect();
 			for step in 0..samples {
 				let hash = olc_primitives::blake2_256(
-					&[&seed[..], &(rendition as u64).to_le_bytes(), &(step as u64).to_le_bytes()].concat(),
+					&[&seed[..], &(rendition as u64).to_le_bytes(), &(step as u64).to_le_bytes()]
+						.concat(),
 				);
 				let mut word = [0u8; 8];
 				word.copy_from_slice(hash.get(..8).unwrap_or(&[0; 8]));
@@ -646,8 +713,8 @@ impl Demuxed {
 		options.set("format_whitelist", "mpegts");
 		options.set("probesize", "32");
 		options.set("analyzeduration", "0");
-		let mut input =
-			format::input_with_dictionary(path, options).map_err(|e| MediaError::NotMedia(e.to_string()))?;
+		let mut input = format::input_with_dictionary(path, options)
+			.map_err(|e| MediaError::NotMedia(e.to_string()))?;
 		let index = media::best_stream(&input, MediaType::Video).ok_or(MediaError::NoVideo)?;
 		let stream = input.stream(index).ok_or(MediaError::NoVideo)?;
 		let time_base = stream.time_base();
@@ -658,11 +725,16 @@ impl Demuxed {
 		// reading, so this is decided after reading.
 		let audio_index = input.streams().find_map(|stream| {
 			let index = stream.index();
-			(stream.parameters().medium() == MediaType::Audio && all.iter().any(|p| p.stream() == index))
-				.then_some(index)
+			(stream.parameters().medium() == MediaType::Audio
+				&& all.iter().any(|p| p.stream() == index))
+			.then_some(index)
 		});
 		let mut audio = audio_index.and_then(|index| {
-			Some(AudioTrack { index, codec: input.stream(index)?.parameters().id(), packets: Vec::new() })
+			Some(AudioTrack {
+				index,
+				codec: input.stream(index)?.parameters().id(),
+				packets: Vec::new(),
+			})
 		});
 		let mut packets = Vec::new();
 		for packet in all {
@@ -672,13 +744,18 @@ impl Demuxed {
 				track.packets.push(packet);
 			}
 		}
-		let mut stamps: Vec<i64> = packets.iter().filter_map(|p| p.pts().or_else(|| p.dts())).collect();
+		let mut stamps: Vec<i64> =
+			packets.iter().filter_map(|p| p.pts().or_else(|| p.dts())).collect();
 		stamps.sort_unstable();
 		stamps.dedup();
 		let first = stamps.first().copied().unwrap_or(0);
-		let times: Vec<f64> = stamps.iter().map(|&ts| media::seconds(ts.saturating_sub(first), time_base)).collect();
+		let times: Vec<f64> = stamps
+			.iter()
+			.map(|&ts| media::seconds(ts.saturating_sub(first), time_base))
+			.collect();
 		let video_bytes = packets.iter().map(|p| p.size() as u64).sum();
-		let picture_bytes = packets.iter().filter_map(|p| p.data()).map(measure::picture_bytes).sum();
+		let picture_bytes =
+			packets.iter().filter_map(|p| p.data()).map(measure::picture_bytes).sum();
 		let starts_with_idr = packets.first().and_then(|p| p.data()).is_some_and(measure::has_idr);
 		let frame_interval = median_interval(&times);
 		Ok(Self {
@@ -753,7 +830,11 @@ impl Demuxed {
 		let mut handle = |decoded: &frame::Video| -> Result<bool, MediaError> {
 			let (w, h) = (decoded.width(), decoded.height());
 			if u64::from(w).saturating_mul(u64::from(h)) > media::MAX_INPUT_PIXELS {
-				return Err(MediaError::ResolutionTooLarge { width: w, height: h, max_pixels: media::MAX_INPUT_PIXELS });
+				return Err(MediaError::ResolutionTooLarge {
+					width: w,
+					height: h,
+					max_pixels: media::MAX_INPUT_PIXELS,
+				});
 			}
 			frames = frames.saturating_add(1);
 			let ts = decoded.timestamp().or_else(|| decoded.pts()).unwrap_or(first);
@@ -813,7 +894,11 @@ struct Scalers {
 }
 
 impl Scalers {
-	fn yuv(&mut self, decoded: &frame::Video, (width, height): (u32, u32)) -> Result<Planes, MediaError> {
+	fn yuv(
+		&mut self,
+		decoded: &frame::Video,
+		(width, height): (u32, u32),
+	) -> Result<Planes, MediaError> {
 		let fits = |s: &scaling::Context| {
 			s.input().width == decoded.width()
 				&& s.input().height == decoded.height()
@@ -837,7 +922,10 @@ impl Scalers {
 				self.contexts.len().saturating_sub(1)
 			},
 		};
-		let scaler = self.contexts.get_mut(position).ok_or_else(|| MediaError::Scale("no scaler".into()))?;
+		let scaler = self
+			.contexts
+			.get_mut(position)
+			.ok_or_else(|| MediaError::Scale("no scaler".into()))?;
 		let mut scaled = frame::Video::new(format::Pixel::YUV420P, width, height);
 		scaler.run(decoded, &mut scaled).map_err(|e| MediaError::Scale(e.to_string()))?;
 		let (w, h) = (width as usize, height as usize);
@@ -869,8 +957,11 @@ fn packed_plane(frame: &frame::Video, plane: usize, width: usize, height: usize)
 }
 
 fn median_interval(times: &[f64]) -> f64 {
-	let mut intervals: Vec<f64> =
-		times.windows(2).filter_map(|w| Some(w.get(1)? - w.first()?)).filter(|d| *d > 0.0).collect();
+	let mut intervals: Vec<f64> = times
+		.windows(2)
+		.filter_map(|w| Some(w.get(1)? - w.first()?))
+		.filter(|d| *d > 0.0)
+		.collect();
 	if intervals.is_empty() {
 		return 1.0 / 30.0;
 	}
@@ -904,7 +995,11 @@ mod tests {
 		let mut moved = still.clone();
 		moved[..4].fill(90.0);
 		let thumbs = |values: &[&Vec<f32>]| -> Vec<(f64, Option<Vec<f32>>)> {
-			values.iter().enumerate().map(|(i, v)| (i as f64 / 30.0, Some((*v).clone()))).collect()
+			values
+				.iter()
+				.enumerate()
+				.map(|(i, v)| (i as f64 / 30.0, Some((*v).clone())))
+				.collect()
 		};
 		// The input alternates; an output that alternates too repeats nothing, a frozen one
 		// repeats every frame.

@@ -76,7 +76,10 @@ pub fn master_playlist(variants: &[Variant]) -> String {
 			.map(|v| VariantStream {
 				uri: format!("{}/{MEDIA_PLAYLIST_NAME}", v.name),
 				bandwidth: v.bandwidth,
-				resolution: Some(Resolution { width: u64::from(v.width), height: u64::from(v.height) }),
+				resolution: Some(Resolution {
+					width: u64::from(v.width),
+					height: u64::from(v.height),
+				}),
 				// HLS wants the frame rate rounded to three decimals (29.97, not 29.97002997).
 				frame_rate: Some((v.fps * 1000.0).round() / 1000.0),
 				codecs: v.codecs.clone(),
@@ -120,7 +123,13 @@ pub struct SlidingWindow {
 impl SlidingWindow {
 	/// A window keeping the last `capacity` segments (at least one).
 	pub fn new(capacity: usize) -> Self {
-		Self { capacity: capacity.max(1), entries: VecDeque::new(), removed: 0, gaps_removed: 0, last_seq: None }
+		Self {
+			capacity: capacity.max(1),
+			entries: VecDeque::new(),
+			removed: 0,
+			gaps_removed: 0,
+			last_seq: None,
+		}
 	}
 
 	/// Appends a segment published now, dropping the oldest beyond the capacity.
@@ -147,7 +156,8 @@ impl SlidingWindow {
 		let listed = u64::try_from(self.entries.len()).unwrap_or(u64::MAX);
 		self.removed = self.removed.saturating_add(listed);
 		let gaps = self.entries.iter().filter(|entry| entry.gap).count();
-		self.gaps_removed = self.gaps_removed.saturating_add(u64::try_from(gaps).unwrap_or(u64::MAX));
+		self.gaps_removed =
+			self.gaps_removed.saturating_add(u64::try_from(gaps).unwrap_or(u64::MAX));
 		self.entries.clear();
 	}
 
@@ -208,7 +218,8 @@ mod tests {
 			window.push(seq, 2.0);
 		}
 		let text = window.media_playlist(false);
-		let Ok(Playlist::MediaPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes()) else {
+		let Ok(Playlist::MediaPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes())
+		else {
 			panic!("not a media playlist: {text}");
 		};
 		assert_eq!(parsed.media_sequence, 2);
@@ -249,7 +260,8 @@ mod tests {
 			},
 		];
 		let text = master_playlist(&variants);
-		let Ok(Playlist::MasterPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes()) else {
+		let Ok(Playlist::MasterPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes())
+		else {
 			panic!("not a master playlist: {text}");
 		};
 		assert_eq!(parsed.variants.len(), 2);
@@ -280,7 +292,8 @@ mod tests {
 		window.push_at(2, 2.0, start + std::time::Duration::from_secs(2));
 		window.push_at(5, 2.0, start + std::time::Duration::from_secs(8));
 		let text = window.media_playlist(true);
-		let Ok(Playlist::MediaPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes()) else {
+		let Ok(Playlist::MediaPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes())
+		else {
 			panic!("not a media playlist: {text}");
 		};
 		let gaps: Vec<bool> = parsed.segments.iter().map(|s| s.discontinuity).collect();
@@ -295,7 +308,8 @@ mod tests {
 			window.push(seq, 2.0);
 		}
 		let text = window.media_playlist(false);
-		let Ok(Playlist::MediaPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes()) else {
+		let Ok(Playlist::MediaPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes())
+		else {
 			panic!("not a media playlist: {text}");
 		};
 		assert_eq!(parsed.discontinuity_sequence, 1, "{text}");

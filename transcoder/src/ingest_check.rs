@@ -65,18 +65,20 @@ pub fn refusal(error: &MediaError) -> (u16, &'static str) {
 		MediaError::Io(_) | MediaError::Mux(_) | MediaError::Scale(_) => (500, "Internal"),
 		MediaError::EmptyInput => (400, "EmptySegment"),
 		MediaError::UnsupportedContainer(_) => (415, "UnsupportedContainer"),
-		MediaError::UnsupportedVideoCodec(_) | MediaError::UnsupportedAudioCodec(_) => (415, "UnsupportedCodec"),
+		MediaError::UnsupportedVideoCodec(_) | MediaError::UnsupportedAudioCodec(_) => {
+			(415, "UnsupportedCodec")
+		},
 		MediaError::ResolutionAboveLimit { .. } | MediaError::ResolutionTooLarge { .. } => {
 			(422, "ResolutionTooLarge")
 		},
 		MediaError::TooManyFrames { .. } => (422, "TooManyFrames"),
 		MediaError::DurationMismatch { .. } => (422, "DurationMismatch"),
-		MediaError::NotMedia(_) |
-		MediaError::NoVideo |
-		MediaError::InvalidResolution { .. } |
-		MediaError::NoDecodableFrames |
-		MediaError::Demux(_) |
-		MediaError::Encoder(_) => (422, "Untranscodable"),
+		MediaError::NotMedia(_)
+		| MediaError::NoVideo
+		| MediaError::InvalidResolution { .. }
+		| MediaError::NoDecodableFrames
+		| MediaError::Demux(_)
+		| MediaError::Encoder(_) => (422, "Untranscodable"),
 	}
 }
 
@@ -111,11 +113,13 @@ pub fn check_segment_file(path: &Path, limits: &SegmentLimits) -> Result<Segment
 	let has_audio = media::best_stream(&input, MediaType::Audio).is_some();
 	let stream = input.stream(video_index).ok_or(MediaError::NoVideo)?;
 	let time_base = stream.time_base();
-	let fps = media::stream_fps(stream.avg_frame_rate()).or_else(|| media::stream_fps(stream.rate()));
+	let fps =
+		media::stream_fps(stream.avg_frame_rate()).or_else(|| media::stream_fps(stream.rate()));
 	let mut decoder = media::open_h264_decoder(stream.parameters())?;
 	check_picture(decoder.width(), decoder.height(), limits)?;
 	let (packets, read_error) = media::read_all_packets(&mut input);
-	let video: Vec<Packet> = packets.into_iter().filter(|packet| packet.stream() == video_index).collect();
+	let video: Vec<Packet> =
+		packets.into_iter().filter(|packet| packet.stream() == video_index).collect();
 	if video.is_empty() {
 		return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
 	}
@@ -123,7 +127,9 @@ pub fn check_segment_file(path: &Path, limits: &SegmentLimits) -> Result<Segment
 
 	let mut facts = SegmentFacts { width: 0, height: 0, frames: 0, has_audio };
 	let mut frame = ffmpeg_next::frame::Video::empty();
-	let mut receive = |decoder: &mut ffmpeg_next::decoder::Video, facts: &mut SegmentFacts| -> Result<(), MediaError> {
+	let mut receive = |decoder: &mut ffmpeg_next::decoder::Video,
+	                   facts: &mut SegmentFacts|
+	 -> Result<(), MediaError> {
 		while decoder.receive_frame(&mut frame).is_ok() {
 			check_picture(frame.width(), frame.height(), limits)?;
 			facts.frames = facts.frames.saturating_add(1);
@@ -155,7 +161,11 @@ fn check_picture(width: u32, height: u32, limits: &SegmentLimits) -> Result<(), 
 		return Ok(());
 	}
 	if u64::from(width).saturating_mul(u64::from(height)) > media::MAX_INPUT_PIXELS {
-		return Err(MediaError::ResolutionTooLarge { width, height, max_pixels: media::MAX_INPUT_PIXELS });
+		return Err(MediaError::ResolutionTooLarge {
+			width,
+			height,
+			max_pixels: media::MAX_INPUT_PIXELS,
+		});
 	}
 	limits.check_size(width, height)
 }
@@ -179,7 +189,11 @@ pub fn check_fuzz_input(
 ) -> Result<SegmentFacts, SegmentRefusal> {
 	let mut rest = data;
 	let header = SignedSegmentHeader::decode(&mut rest).map_err(|_| {
-		SegmentRefusal::new(400, "MalformedHeader", "the input does not start with a SCALE SignedSegmentHeader")
+		SegmentRefusal::new(
+			400,
+			"MalformedHeader",
+			"the input does not start with a SCALE SignedSegmentHeader",
+		)
 	})?;
 	if rest.is_empty() {
 		return Err(SegmentRefusal::new(400, "EmptySegment", "the body is empty"));
@@ -192,10 +206,13 @@ pub fn check_fuzz_input(
 		));
 	}
 	static NEXT: AtomicU64 = AtomicU64::new(0);
-	let name = format!("segment-{}-{}.ts", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+	let name =
+		format!("segment-{}-{}.ts", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
 	let path = scratch_dir.join(name);
-	std::fs::write(&path, rest).map_err(|e| SegmentRefusal::new(500, "Internal", format!("scratch file: {e}")))?;
-	let limits = SegmentLimits { declared_duration_ms: Some(header.header.duration_ms), ..limits.clone() };
+	std::fs::write(&path, rest)
+		.map_err(|e| SegmentRefusal::new(500, "Internal", format!("scratch file: {e}")))?;
+	let limits =
+		SegmentLimits { declared_duration_ms: Some(header.header.duration_ms), ..limits.clone() };
 	let result = check_segment_file(&path, &limits);
 	let _ = std::fs::remove_file(&path);
 	result.map_err(|error| {

@@ -367,7 +367,8 @@ impl StreamTranscoder {
 			.filter(|packet| packet.stream() == video_index)
 			.take(4)
 			.find_map(|packet| packet.data().and_then(crate::hls::avc1_codec));
-		let mut feed = DecoderFeed { packets: &packets, next: 0, ended: false, video_index, audio_index };
+		let mut feed =
+			DecoderFeed { packets: &packets, next: 0, ended: false, video_index, audio_index };
 
 		// Decode up to the first frame: its size decides the rendition sizes. Audio read before
 		// it is held and written once the outputs exist.
@@ -376,7 +377,9 @@ impl StreamTranscoder {
 			match feed.next_item(&mut decoder) {
 				Some(Decoded::Frame(frame)) => break frame,
 				Some(Decoded::Audio(packet)) => held_audio.push(packet),
-				None => return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux)),
+				None => {
+					return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux))
+				},
 			}
 		};
 		check_resolution(first_frame.width(), first_frame.height(), true)?;
@@ -384,8 +387,15 @@ impl StreamTranscoder {
 			limits.check_size(first_frame.width(), first_frame.height())?;
 		}
 		let source_size = (first_frame.width(), first_frame.height());
-		let audio_stream = audio.as_ref().map(|(_, time_base, params)| (*time_base, params.clone()));
-		let mut muxers = self.open_outputs(source_size, source_fps, video_time_base, output_paths, audio_stream)?;
+		let audio_stream =
+			audio.as_ref().map(|(_, time_base, params)| (*time_base, params.clone()));
+		let mut muxers = self.open_outputs(
+			source_size,
+			source_fps,
+			video_time_base,
+			output_paths,
+			audio_stream,
+		)?;
 		for muxer in &mut muxers {
 			for packet in &held_audio {
 				muxer.write_audio(packet, audio_time_base)?;
@@ -413,15 +423,14 @@ impl StreamTranscoder {
 			while let Some(item) = feed.next_item(&mut decoder) {
 				match item {
 					Decoded::Frame(frame) => {
-						let checked = check_resolution(frame.width(), frame.height(), true).and_then(|()| {
-							match limits {
+						let checked = check_resolution(frame.width(), frame.height(), true)
+							.and_then(|()| match limits {
 								Some(limits) if input_frames >= limits.max_frames => {
 									Err(MediaError::TooManyFrames { max: limits.max_frames })
 								},
 								Some(limits) => limits.check_size(frame.width(), frame.height()),
 								None => Ok(()),
-							}
-						});
+							});
 						if let Err(error) = checked {
 							decode_error = Some(error);
 							break;
@@ -436,9 +445,9 @@ impl StreamTranscoder {
 			let results: Vec<Result<bool, MediaError>> = workers
 				.into_iter()
 				.map(|worker| {
-					worker
-						.join()
-						.unwrap_or_else(|_| Err(MediaError::Encoder("rendition worker panicked".into())))
+					worker.join().unwrap_or_else(|_| {
+						Err(MediaError::Encoder("rendition worker panicked".into()))
+					})
 				})
 				.collect();
 			(results, decode_error)
@@ -651,7 +660,8 @@ fn encode_frame(
 	if is_segment_start {
 		session.segment_origin = pts;
 	}
-	let slot = frame_slot(pts.saturating_sub(session.segment_origin), session.time_base, session.fps);
+	let slot =
+		frame_slot(pts.saturating_sub(session.segment_origin), session.time_base, session.fps);
 	// Keep the segment's first frame always; otherwise at most one frame per slot.
 	if !is_segment_start && session.last_slot.is_some_and(|last| slot <= last) {
 		return Ok(());
@@ -681,7 +691,10 @@ fn encode_frame(
 	}
 	scaled.set_pts(Some(pts));
 	scaled.set_kind(if is_segment_start { picture::Type::I } else { picture::Type::None });
-	session.encoder.send_frame(&scaled).map_err(|e| MediaError::Encoder(e.to_string()))?;
+	session
+		.encoder
+		.send_frame(&scaled)
+		.map_err(|e| MediaError::Encoder(e.to_string()))?;
 	session.frames_sent = session.frames_sent.saturating_add(1);
 	receive_packets(session, muxer)
 }
@@ -760,7 +773,10 @@ fn frame_slot(pts: i64, time_base: Rational, fps: u32) -> i64 {
 }
 
 /// Moves every packet the encoder has ready into the muxer.
-fn receive_packets(session: &mut VideoSession, muxer: &mut RenditionMuxer) -> Result<(), MediaError> {
+fn receive_packets(
+	session: &mut VideoSession,
+	muxer: &mut RenditionMuxer,
+) -> Result<(), MediaError> {
 	let mut packet = Packet::empty();
 	while session.encoder.receive_packet(&mut packet).is_ok() {
 		session.packets_received = session.packets_received.saturating_add(1);
@@ -772,7 +788,10 @@ fn receive_packets(session: &mut VideoSession, muxer: &mut RenditionMuxer) -> Re
 /// Completes a rendition's segment. With a zero-delay encoder every frame is already out and
 /// the session stays open. Otherwise the encoder is drained; returns true when that happened
 /// (the caller then drops the session, since a drained libx264 context cannot be reused).
-fn finish_segment(session: &mut VideoSession, muxer: &mut RenditionMuxer) -> Result<bool, MediaError> {
+fn finish_segment(
+	session: &mut VideoSession,
+	muxer: &mut RenditionMuxer,
+) -> Result<bool, MediaError> {
 	receive_packets(session, muxer)?;
 	if session.packets_received >= session.frames_sent {
 		return Ok(false);
@@ -810,23 +829,34 @@ impl RenditionMuxer {
 		output.write_header().map_err(|e| MediaError::Mux(e.to_string()))?;
 		// The muxer may change the stream time bases in write_header (MPEG-TS uses 1/90000).
 		let video_time_base = output.stream(0).map(|s| s.time_base()).unwrap_or(Rational(1, 90000));
-		let audio_time_base = if has_audio { output.stream(1).map(|s| s.time_base()) } else { None };
+		let audio_time_base =
+			if has_audio { output.stream(1).map(|s| s.time_base()) } else { None };
 		Ok(Self { output, video_time_base, audio_time_base, frames: 0, video_codec: None })
 	}
 
-	fn write_video(&mut self, packet: &mut Packet, encoder_time_base: Rational) -> Result<(), MediaError> {
+	fn write_video(
+		&mut self,
+		packet: &mut Packet,
+		encoder_time_base: Rational,
+	) -> Result<(), MediaError> {
 		if self.video_codec.is_none() && self.frames < 4 {
 			self.video_codec = packet.data().and_then(crate::hls::avc1_codec);
 		}
 		packet.set_stream(0);
 		packet.rescale_ts(encoder_time_base, self.video_time_base);
 		packet.set_position(-1);
-		packet.write_interleaved(&mut self.output).map_err(|e| MediaError::Mux(e.to_string()))?;
+		packet
+			.write_interleaved(&mut self.output)
+			.map_err(|e| MediaError::Mux(e.to_string()))?;
 		self.frames = self.frames.saturating_add(1);
 		Ok(())
 	}
 
-	fn write_audio(&mut self, packet: &Packet, input_time_base: Option<Rational>) -> Result<(), MediaError> {
+	fn write_audio(
+		&mut self,
+		packet: &Packet,
+		input_time_base: Option<Rational>,
+	) -> Result<(), MediaError> {
 		let (Some(out_tb), Some(in_tb)) = (self.audio_time_base, input_time_base) else {
 			return Ok(());
 		};
@@ -834,10 +864,11 @@ impl RenditionMuxer {
 		packet.set_stream(1);
 		packet.rescale_ts(in_tb, out_tb);
 		packet.set_position(-1);
-		packet.write_interleaved(&mut self.output).map_err(|e| MediaError::Mux(e.to_string()))
+		packet
+			.write_interleaved(&mut self.output)
+			.map_err(|e| MediaError::Mux(e.to_string()))
 	}
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -849,7 +880,10 @@ mod tests {
 		assert!(limits.check_size(1920, 1080).is_ok());
 		assert!(limits.check_size(1080, 1920).is_ok());
 		assert!(limits.check_size(1280, 720).is_ok());
-		assert!(matches!(limits.check_size(2048, 1152), Err(MediaError::ResolutionAboveLimit { .. })));
+		assert!(matches!(
+			limits.check_size(2048, 1152),
+			Err(MediaError::ResolutionAboveLimit { .. })
+		));
 		assert!(limits.check_size(1920, 1088).is_err());
 		assert!(limits.check_size(1088, 1920).is_err());
 	}

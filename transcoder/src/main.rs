@@ -8,7 +8,9 @@ use olc_transcoder::{
 	check, keys,
 	ladder::{LadderConfig, StreamTranscoder},
 	media::X264Settings,
-	push::{self, FixedTarget, PushConfig, PushEvent, PushSummary, Pusher, QueuedSegment, RpcLookup},
+	push::{
+		self, FixedTarget, PushConfig, PushEvent, PushSummary, Pusher, QueuedSegment, RpcLookup,
+	},
 	segmenter::{self, SegmenterConfig, Source},
 	server::{self, Fault, ServerConfig},
 };
@@ -315,15 +317,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			let realtime = realtime
 				|| loop_input
 				|| (matches!(source, Source::TestPattern { .. }) && segments.is_none());
-			broadcast(source, pair, stream_id, out_dir, target, SegmenterConfig {
-				segment_seconds,
-				video_bitrate_kbps: bitrate_kbps,
-				x264_preset: preset,
-				max_segments: segments,
-				realtime,
-				loop_input,
-				work_dir: std::env::temp_dir().join(format!("olc-broadcast-{}", std::process::id())),
-			})
+			broadcast(
+				source,
+				pair,
+				stream_id,
+				out_dir,
+				target,
+				SegmenterConfig {
+					segment_seconds,
+					video_bitrate_kbps: bitrate_kbps,
+					x264_preset: preset,
+					max_segments: segments,
+					realtime,
+					loop_input,
+					work_dir: std::env::temp_dir()
+						.join(format!("olc-broadcast-{}", std::process::id())),
+				},
+			)
 		},
 		Command::Serve {
 			listen,
@@ -350,14 +360,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 		} => {
 			let pair = keys::load(key.key_file.as_deref(), &key.seed)?;
 			let mut config = ServerConfig::new(data_dir, pair);
-			config.ladder.x264 = X264Settings {
-				preset,
-				tune: if tune == "none" { None } else { Some(tune) },
-			};
+			config.ladder.x264 =
+				X264Settings { preset, tune: if tune == "none" { None } else { Some(tune) } };
 			config.retention = Duration::from_secs(retention_secs);
 			config.max_segment_bytes = max_segment_bytes;
 			config.playlist_window = playlist_window;
-			config.stream_end_idle = (stream_idle_secs > 0).then(|| Duration::from_secs(stream_idle_secs));
+			config.stream_end_idle =
+				(stream_idle_secs > 0).then(|| Duration::from_secs(stream_idle_secs));
 			config.max_streams = max_streams;
 			config.max_concurrent_uploads = max_uploads;
 			config.web_dir = web_dir;
@@ -401,8 +410,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 		Command::Transcode { input, out_dir, preset } => {
 			let mut ladder = LadderConfig::default_ladder();
 			ladder.x264.preset = preset;
-			let names: Vec<String> =
-				ladder.profiles.iter().map(|p| p.name_str().unwrap_or("unnamed").to_string()).collect();
+			let names: Vec<String> = ladder
+				.profiles
+				.iter()
+				.map(|p| p.name_str().unwrap_or("unnamed").to_string())
+				.collect();
 			std::fs::create_dir_all(&out_dir)?;
 			let single = input.len() == 1;
 			if !single {
@@ -470,7 +482,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			runtime.block_on(async move {
 				if let Some(text) = message {
 					let pair = keys::load(key.key_file.as_deref(), &key.seed)?;
-					let post = chat_cmd::Post { nickname, text, danmaku, system, segment_seq, ttl_secs };
+					let post =
+						chat_cmd::Post { nickname, text, danmaku, system, segment_seq, ttl_secs };
 					let answer = chat_cmd::post(&rpc, &pair, stream, &post).await?;
 					println!("{answer}");
 				}
@@ -522,9 +535,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 		},
 		Command::Check { input, profile, output, picture, seed } => {
 			if profile.len() != output.len() {
-				bail!("{} --profile for {} --output: give them in pairs", profile.len(), output.len());
+				bail!(
+					"{} --profile for {} --output: give them in pairs",
+					profile.len(),
+					output.len()
+				);
 			}
-			let profiles = profile.iter().map(|name| find_profile(name)).collect::<anyhow::Result<Vec<_>>>()?;
+			let profiles = profile
+				.iter()
+				.map(|name| find_profile(name))
+				.collect::<anyhow::Result<Vec<_>>>()?;
 			if let Some(name) = &picture {
 				if !profile.contains(name) {
 					bail!("--picture {name} is not one of the checked profiles");
@@ -532,8 +552,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 			}
 			let sampling = match seed {
 				Some(hex_seed) => {
-					let bytes = hex::decode(hex_seed.trim_start_matches("0x")).context("--seed is not hex")?;
-					check::Sampling::Seeded(bytes.try_into().map_err(|_| anyhow::anyhow!("--seed must be 32 bytes"))?)
+					let bytes = hex::decode(hex_seed.trim_start_matches("0x"))
+						.context("--seed is not hex")?;
+					check::Sampling::Seeded(
+						bytes.try_into().map_err(|_| anyhow::anyhow!("--seed must be 32 bytes"))?,
+					)
 				},
 				None => check::Sampling::Spread,
 			};
@@ -613,7 +636,9 @@ fn fetch_receipts(
 			.send()
 			.with_context(|| format!("cannot reach {service}"))?;
 		let status = response.status();
-		let body = response.text().with_context(|| format!("receipt {seq}: cannot read the body"))?;
+		let body = response
+			.text()
+			.with_context(|| format!("receipt {seq}: cannot read the body"))?;
 		if !status.is_success() {
 			bail!("receipt {seq}: {status}: {body}");
 		}
@@ -622,11 +647,19 @@ fn fetch_receipts(
 			.with_context(|| format!("receipt {seq}: not a SCALE receipt"))?;
 		receipt.verify().map_err(|error| anyhow::anyhow!("receipt {seq}: {error:?}"))?;
 		if receipt.stream_id() != stream_id || receipt.seq() != seq {
-			bail!("receipt {seq}: it is for stream {:?} segment {}", receipt.stream_id(), receipt.seq());
+			bail!(
+				"receipt {seq}: it is for stream {:?} segment {}",
+				receipt.stream_id(),
+				receipt.seq()
+			);
 		}
 		let signer = *transcoder.get_or_insert(receipt.body.transcoder);
 		if receipt.body.transcoder != signer {
-			bail!("receipt {seq}: signed by 0x{}, not 0x{}", hex::encode(receipt.body.transcoder.0), hex::encode(signer.0));
+			bail!(
+				"receipt {seq}: signed by 0x{}, not 0x{}",
+				hex::encode(receipt.body.transcoder.0),
+				hex::encode(signer.0)
+			);
 		}
 		receipts.push(receipt);
 	}
@@ -641,14 +674,18 @@ fn find_profile(name: &str) -> anyhow::Result<Profile> {
 }
 
 fn parse_stream_id(text: &str) -> anyhow::Result<StreamId> {
-	let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text)).context("stream id is not hex")?;
-	let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("stream id must be 32 bytes"))?;
+	let bytes =
+		hex::decode(text.strip_prefix("0x").unwrap_or(text)).context("stream id is not hex")?;
+	let bytes: [u8; 32] =
+		bytes.try_into().map_err(|_| anyhow::anyhow!("stream id must be 32 bytes"))?;
 	Ok(StreamId(bytes))
 }
 
 fn parse_public(text: &str) -> anyhow::Result<sp_core::sr25519::Public> {
-	let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text)).context("public key is not hex")?;
-	let bytes: [u8; 32] = bytes.try_into().map_err(|_| anyhow::anyhow!("public key must be 32 bytes"))?;
+	let bytes =
+		hex::decode(text.strip_prefix("0x").unwrap_or(text)).context("public key is not hex")?;
+	let bytes: [u8; 32] =
+		bytes.try_into().map_err(|_| anyhow::anyhow!("public key must be 32 bytes"))?;
 	Ok(sp_core::sr25519::Public::from_raw(bytes))
 }
 
@@ -681,12 +718,16 @@ fn broadcast(
 	eprintln!("stream id 0x{}", hex::encode(stream_id.0));
 	// Pushing runs on its own runtime so a slow or restarting transcoder does not stall
 	// encoding; the queue drops nothing and applies back-pressure only when it is full.
-	let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+	let runtime = tokio::runtime::Builder::new_multi_thread()
+		.worker_threads(2)
+		.enable_all()
+		.build()?;
 	let (sender, receiver) = tokio::sync::mpsc::channel::<QueuedSegment>(push::QUEUE_SEGMENTS);
 	let pusher = match target {
 		Some(PushTarget::Rpc(url)) => {
 			eprintln!("following the stream's jobs through {url}");
-			let pusher = Pusher::new(RpcLookup::new(url, stream_id), stream_id, PushConfig::default())?;
+			let pusher =
+				Pusher::new(RpcLookup::new(url, stream_id), stream_id, PushConfig::default())?;
 			Some(runtime.spawn(pusher.run(receiver, |event| print_push_event(event, true))))
 		},
 		Some(PushTarget::Fixed(url)) => {
@@ -697,13 +738,26 @@ fn broadcast(
 	};
 	let pushing = pusher.is_some();
 	let mut sink = |segment: segmenter::CutSegment| -> Result<(), String> {
-		let signed = SignedSegmentHeader::sign(&pair, stream_id, segment.seq, segment.duration_ms, &segment.bytes);
+		let signed = SignedSegmentHeader::sign(
+			&pair,
+			stream_id,
+			segment.seq,
+			segment.duration_ms,
+			&segment.bytes,
+		);
 		let header_hex = hex::encode(signed.encode());
 		if let Some(dir) = &out_dir {
-			std::fs::write(dir.join(format!("{}.ts", segment.seq)), &segment.bytes).map_err(|e| e.to_string())?;
-			std::fs::write(dir.join(format!("{}.header", segment.seq)), &header_hex).map_err(|e| e.to_string())?;
+			std::fs::write(dir.join(format!("{}.ts", segment.seq)), &segment.bytes)
+				.map_err(|e| e.to_string())?;
+			std::fs::write(dir.join(format!("{}.header", segment.seq)), &header_hex)
+				.map_err(|e| e.to_string())?;
 		}
-		eprintln!("segment {}: {} bytes, {} ms", segment.seq, segment.bytes.len(), segment.duration_ms);
+		eprintln!(
+			"segment {}: {} bytes, {} ms",
+			segment.seq,
+			segment.bytes.len(),
+			segment.duration_ms
+		);
 		if pushing {
 			let queued = QueuedSegment {
 				seq: segment.seq,
@@ -766,7 +820,9 @@ fn print_push_event(event: PushEvent, chain: bool) {
 
 fn print_push_summary(summary: &PushSummary) {
 	let millis = |p: f64| {
-		summary.latency_percentile(p).map_or_else(|| "-".to_string(), |d| format!("{} ms", d.as_millis()))
+		summary
+			.latency_percentile(p)
+			.map_or_else(|| "-".to_string(), |d| format!("{} ms", d.as_millis()))
 	};
 	eprintln!(
 		"pushed: {} segments sent, {} accepted, {} refused, {} given up; push latency p50 {}, p95 {}",

@@ -1,6 +1,8 @@
 //! Small building blocks over ffmpeg-next shared by the ladder, the segmenter and the checker.
 
-use ffmpeg_next::{codec, decoder, encoder, format, media, threading, Dictionary, Packet, Rational};
+use ffmpeg_next::{
+	codec, decoder, encoder, format, media, threading, Dictionary, Packet, Rational,
+};
 use std::path::Path;
 
 /// Largest input picture accepted, in pixels (4096 × 2304). Bigger inputs are rejected before
@@ -134,7 +136,10 @@ pub fn open_video_decoder(params: codec::Parameters) -> Result<decoder::Video, M
 	let mut context = codec::context::Context::from_parameters(params)
 		.map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))?;
 	context.set_threading(threading::Config { kind: threading::Type::Frame, ..Default::default() });
-	context.decoder().video().map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))
+	context
+		.decoder()
+		.video()
+		.map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))
 }
 
 /// Opens an H.264 video decoder, whatever the stream parameters claim (ingest segments: no
@@ -176,7 +181,11 @@ pub fn open_segment_input(path: &Path) -> Result<format::context::Input, MediaEr
 		Ok(format::Context::Output(_)) => {
 			return Err(MediaError::Demux("FFmpeg opened an output context".into()));
 		},
-		Err(error) => return Err(MediaError::UnsupportedContainer(format!("the mpegts demuxer refuses it: {error}"))),
+		Err(error) => {
+			return Err(MediaError::UnsupportedContainer(format!(
+				"the mpegts demuxer refuses it: {error}"
+			)))
+		},
 	};
 	let name = input.format().name().to_string();
 	if name != "mpegts" {
@@ -232,7 +241,10 @@ fn mpegts_demuxer() -> Result<format::Input, MediaError> {
 		.map_err(|e| MediaError::Demux(format!("cannot find the mpegts demuxer: {e}")))?;
 	let demuxer = probe.format();
 	if demuxer.name() != "mpegts" {
-		return Err(MediaError::Demux(format!("found {} instead of the mpegts demuxer", demuxer.name())));
+		return Err(MediaError::Demux(format!(
+			"found {} instead of the mpegts demuxer",
+			demuxer.name()
+		)));
 	}
 	Ok(demuxer)
 }

@@ -114,7 +114,9 @@ impl AssignmentLookup for RpcLookup {
 		let answer: Result<serde_json::Value, _> =
 			client.request("jobs_openJobsOfStream", jsonrpsee::rpc_params![stream]).await;
 		self.client = Some(client);
-		parse_open_jobs(answer.map_err(|e| LookupError::Rpc(format!("jobs_openJobsOfStream: {e}")))?)
+		parse_open_jobs(
+			answer.map_err(|e| LookupError::Rpc(format!("jobs_openJobsOfStream: {e}")))?,
+		)
 	}
 }
 
@@ -289,7 +291,10 @@ enum Attempt {
 	/// Permanent: do not send this segment to this transcoder again.
 	Refused(u16, String),
 	/// Transient; `reread` when the assignment may have moved.
-	Failed { reason: String, reread: bool },
+	Failed {
+		reason: String,
+		reread: bool,
+	},
 }
 
 /// Pushes a stream's segments to its transcoders (see the module docs).
@@ -356,7 +361,8 @@ impl<L: AssignmentLookup> Pusher<L> {
 		on_event: &mut (dyn FnMut(PushEvent) + Send),
 	) -> SegmentOutcome {
 		// Only an absurd give-up time overflows; then give up at once rather than never.
-		let deadline = segment.produced.checked_add(self.config.give_up).unwrap_or(segment.produced);
+		let deadline =
+			segment.produced.checked_add(self.config.give_up).unwrap_or(segment.produced);
 		// (job, transcoder) pairs that accepted or permanently refused this segment.
 		let mut done: HashSet<(u64, String)> = HashSet::new();
 		let mut refused = false;
@@ -410,11 +416,20 @@ impl<L: AssignmentLookup> Pusher<L> {
 				};
 				match result {
 					Attempt::Accepted(latency) => {
-						on_event(PushEvent::Accepted { seq: segment.seq, uri: uri.clone(), latency });
+						on_event(PushEvent::Accepted {
+							seq: segment.seq,
+							uri: uri.clone(),
+							latency,
+						});
 						done.insert((job_id, uri));
 					},
 					Attempt::Refused(status, reason) => {
-						on_event(PushEvent::Refused { seq: segment.seq, uri: uri.clone(), status, reason });
+						on_event(PushEvent::Refused {
+							seq: segment.seq,
+							uri: uri.clone(),
+							status,
+							reason,
+						});
 						refused = true;
 						done.insert((job_id, uri));
 					},
@@ -436,7 +451,8 @@ impl<L: AssignmentLookup> Pusher<L> {
 	}
 
 	fn request(&self, uri: &str, segment: &QueuedSegment) -> reqwest::RequestBuilder {
-		let url = format!("{}/live/0x{}/{}.ts", uri.trim_end_matches('/'), self.stream_hex, segment.seq);
+		let url =
+			format!("{}/live/0x{}/{}.ts", uri.trim_end_matches('/'), self.stream_hex, segment.seq);
 		self.client
 			.post(url)
 			.header(crate::server::SEGMENT_HEADER_FIELD, segment.header_hex.as_str())
@@ -478,7 +494,9 @@ async fn attempt(request: reqwest::RequestBuilder, follows: bool) -> Attempt {
 	let response = match request.send().await {
 		Ok(response) => response,
 		// A URI that cannot even make a request will not work later either.
-		Err(error) if error.is_builder() => return Attempt::Refused(0, format!("bad service URI: {error}")),
+		Err(error) if error.is_builder() => {
+			return Attempt::Refused(0, format!("bad service URI: {error}"))
+		},
 		Err(error) => {
 			let reason = if error.is_timeout() { "timed out" } else { "connection failed" };
 			return Attempt::Failed { reason: format!("{reason}: {error}"), reread: true };
@@ -495,11 +513,15 @@ async fn attempt(request: reqwest::RequestBuilder, follows: bool) -> Attempt {
 	let reason = text.split(':').next().unwrap_or_default();
 	let code = status.as_u16();
 	match code {
-		403 if follows && reason == "NotAssigned" =>
-			Attempt::Failed { reason: format!("{code} {text}"), reread: true },
-		404 if follows && reason == "UnknownStream" =>
-			Attempt::Failed { reason: format!("{code} {text}"), reread: true },
-		408 | 429 | 500..=599 => Attempt::Failed { reason: format!("{code} {text}"), reread: false },
+		403 if follows && reason == "NotAssigned" => {
+			Attempt::Failed { reason: format!("{code} {text}"), reread: true }
+		},
+		404 if follows && reason == "UnknownStream" => {
+			Attempt::Failed { reason: format!("{code} {text}"), reread: true }
+		},
+		408 | 429 | 500..=599 => {
+			Attempt::Failed { reason: format!("{code} {text}"), reread: false }
+		},
 		_ => Attempt::Refused(code, text),
 	}
 }
@@ -524,7 +546,10 @@ mod tests {
 				JobTarget { job_id: 4, service_uri: None },
 			]
 		);
-		assert!(matches!(parse_open_jobs(serde_json::json!({"id": 1})), Err(LookupError::BadResponse(_))));
+		assert!(matches!(
+			parse_open_jobs(serde_json::json!({"id": 1})),
+			Err(LookupError::BadResponse(_))
+		));
 		assert_eq!(parse_open_jobs(serde_json::json!([])).unwrap(), vec![]);
 	}
 

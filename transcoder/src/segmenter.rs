@@ -40,7 +40,8 @@ impl Source {
 			}
 			let (size, fps) = spec.split_once('@').unwrap_or((spec, "30"));
 			let (w, h) = size.split_once('x').ok_or("testsrc size must be WxH")?;
-			let parse = |v: &str| v.parse::<u32>().map_err(|_| format!("bad number {v:?} in testsrc spec"));
+			let parse =
+				|v: &str| v.parse::<u32>().map_err(|_| format!("bad number {v:?} in testsrc spec"));
 			return Ok(Self::TestPattern { width: parse(w)?, height: parse(h)?, fps: parse(fps)? });
 		}
 		if text.starts_with("rtmp://") {
@@ -135,7 +136,8 @@ pub fn run(
 			return Ok(RunSummary { segments, mode: CutMode::Copy });
 		}
 	}
-	let x264 = X264Settings { preset: config.x264_preset.clone(), tune: Some("zerolatency".into()) };
+	let x264 =
+		X264Settings { preset: config.x264_preset.clone(), tune: Some("zerolatency".into()) };
 
 	let mut state = RunState {
 		config,
@@ -157,7 +159,10 @@ pub fn run(
 	loop {
 		let mut input = open_source(source)?;
 		let covered = state.run_input(&mut input, loop_offset, sink)?;
-		if state.done() || !(config.loop_input && matches!(source, Source::File(_))) || covered <= 0.0 {
+		if state.done()
+			|| !(config.loop_input && matches!(source, Source::File(_)))
+			|| covered <= 0.0
+		{
 			break;
 		}
 		loop_offset += covered;
@@ -168,7 +173,10 @@ pub fn run(
 
 /// True when a file can be cut without re-encoding: H.264 video whose keyframes fall on every
 /// segment boundary (within half a frame), and AAC or no audio. Reads the file's packets once.
-pub fn keyframes_allow_copy(path: &std::path::Path, segment_seconds: u32) -> Result<bool, MediaError> {
+pub fn keyframes_allow_copy(
+	path: &std::path::Path,
+	segment_seconds: u32,
+) -> Result<bool, MediaError> {
 	let mut input = media::open_input(path)?;
 	let Some(video_index) = media::best_stream(&input, MediaType::Video) else {
 		return Ok(false);
@@ -179,7 +187,8 @@ pub fn keyframes_allow_copy(path: &std::path::Path, segment_seconds: u32) -> Res
 	if video.parameters().id() != codec::Id::H264 {
 		return Ok(false);
 	}
-	if let Some(audio) = media::best_stream(&input, MediaType::Audio).and_then(|i| input.stream(i)) {
+	if let Some(audio) = media::best_stream(&input, MediaType::Audio).and_then(|i| input.stream(i))
+	{
 		if audio.parameters().id() != codec::Id::AAC {
 			return Ok(false);
 		}
@@ -224,7 +233,8 @@ fn run_copy(
 	let done = |emitted: u64| config.max_segments.is_some_and(|max| emitted >= max);
 	loop {
 		let mut input = media::open_input(path)?;
-		let video_index = media::best_stream(&input, MediaType::Video).ok_or(MediaError::NoVideo)?;
+		let video_index =
+			media::best_stream(&input, MediaType::Video).ok_or(MediaError::NoVideo)?;
 		let audio_index = media::best_stream(&input, MediaType::Audio);
 		let video = input.stream(video_index).ok_or(MediaError::NoVideo)?;
 		let (video_tb, video_params) = (video.time_base(), video.parameters());
@@ -273,7 +283,9 @@ fn run_copy(
 				}
 				let boundary = match &segment {
 					None => packet.is_key(),
-					Some(open) => packet.is_key() && time + frame_seconds / 2.0 >= open.first_time + step,
+					Some(open) => {
+						packet.is_key() && time + frame_seconds / 2.0 >= open.first_time + step
+					},
 				};
 				if boundary {
 					if let Some(open) = segment.take() {
@@ -284,7 +296,14 @@ fn run_copy(
 					}
 					let seq = next_seq;
 					next_seq = next_seq.saturating_add(1);
-					segment = Some(open_copy_segment(config, seq, time, frame_seconds, &video_params, audio.as_ref())?);
+					segment = Some(open_copy_segment(
+						config,
+						seq,
+						time,
+						frame_seconds,
+						&video_params,
+						audio.as_ref(),
+					)?);
 				}
 				if let Some(open) = segment.as_mut() {
 					open.last_time = open.last_time.max(time);
@@ -294,13 +313,17 @@ fn run_copy(
 			let Some(open) = segment.as_mut() else { continue };
 			let out_tb = if out_index == 0 { Some(open.video_tb) } else { open.audio_tb };
 			let Some(out_tb) = out_tb else { continue };
-			let offset = (loop_offset * f64::from(in_tb.denominator()) / f64::from(in_tb.numerator().max(1))).round() as i64;
+			let offset = (loop_offset * f64::from(in_tb.denominator())
+				/ f64::from(in_tb.numerator().max(1)))
+			.round() as i64;
 			packet.set_pts(packet.pts().map(|t| t.saturating_add(offset)));
 			packet.set_dts(packet.dts().map(|t| t.saturating_add(offset)));
 			packet.set_stream(out_index);
 			packet.rescale_ts(in_tb, out_tb);
 			packet.set_position(-1);
-			packet.write_interleaved(&mut open.output).map_err(|e| MediaError::Mux(e.to_string()))?;
+			packet
+				.write_interleaved(&mut open.output)
+				.map_err(|e| MediaError::Mux(e.to_string()))?;
 		}
 		let covered = raw_end - first_raw.unwrap_or(raw_end);
 		if done(emitted) || !config.loop_input || covered <= 0.0 {
@@ -309,7 +332,9 @@ fn run_copy(
 		loop_offset += covered;
 	}
 	match segment.take() {
-		Some(open) if !done(emitted) => emitted = emitted.saturating_add(close_copy_segment(open, sink)?),
+		Some(open) if !done(emitted) => {
+			emitted = emitted.saturating_add(close_copy_segment(open, sink)?)
+		},
 		Some(open) => {
 			drop(open.output);
 			let _ = std::fs::remove_file(&open.path);
@@ -328,7 +353,8 @@ fn open_copy_segment(
 	audio: Option<&(Rational, codec::Parameters)>,
 ) -> Result<OpenSegment, MediaError> {
 	let path = config.work_dir.join(format!("segment-{seq}.ts"));
-	let mut output = format::output_as(&path, "mpegts").map_err(|e| MediaError::Mux(e.to_string()))?;
+	let mut output =
+		format::output_as(&path, "mpegts").map_err(|e| MediaError::Mux(e.to_string()))?;
 	{
 		let mut stream = output
 			.add_stream(encoder::find(codec::Id::None))
@@ -344,7 +370,16 @@ fn open_copy_segment(
 	output.write_header().map_err(|e| MediaError::Mux(e.to_string()))?;
 	let video_tb = output.stream(0).map_or(Rational(1, 90000), |s| s.time_base());
 	let audio_tb = if audio.is_some() { output.stream(1).map(|s| s.time_base()) } else { None };
-	Ok(OpenSegment { seq, path, output, video_tb, audio_tb, first_time: time, last_time: time, frame_seconds })
+	Ok(OpenSegment {
+		seq,
+		path,
+		output,
+		video_tb,
+		audio_tb,
+		first_time: time,
+		last_time: time,
+		frame_seconds,
+	})
 }
 
 fn close_copy_segment(
@@ -367,13 +402,15 @@ fn open_source(source: &Source) -> Result<format::context::Input, MediaError> {
 		Source::RtmpListen(url) => {
 			let mut options = ffmpeg_next::Dictionary::new();
 			options.set("listen", "1");
-			format::input_with_dictionary(url, options).map_err(|e| MediaError::NotMedia(e.to_string()))
+			format::input_with_dictionary(url, options)
+				.map_err(|e| MediaError::NotMedia(e.to_string()))
 		},
 		Source::TestPattern { width, height, fps } => {
 			ffmpeg_next::device::register_all();
-			let lavfi = ffmpeg_next::device::input::video()
-				.find(|f| f.name() == "lavfi")
-				.ok_or_else(|| MediaError::NotMedia("FFmpeg lacks the lavfi input device".into()))?;
+			let lavfi =
+				ffmpeg_next::device::input::video().find(|f| f.name() == "lavfi").ok_or_else(
+					|| MediaError::NotMedia("FFmpeg lacks the lavfi input device".into()),
+				)?;
 			let graph = format!(
 				"testsrc2=size={width}x{height}:rate={fps}[out0];sine=frequency=440:sample_rate=48000[out1]"
 			);
@@ -459,7 +496,8 @@ impl RunState<'_> {
 					raw_end = raw_end.max(raw + 1.0 / f64::from(fps));
 					self.video_frame(&decoded, raw + time_offset, fps, sink)?;
 				}
-			} else if let Some(audio) = audio.as_mut().filter(|a| a.stream_index == packet.stream()) {
+			} else if let Some(audio) = audio.as_mut().filter(|a| a.stream_index == packet.stream())
+			{
 				if audio.decoder.send_packet(&packet).is_err() {
 					continue;
 				}
@@ -519,9 +557,10 @@ impl RunState<'_> {
 			layout.bits()
 		);
 		let graph_error = |e: ffmpeg_next::Error| MediaError::Encoder(format!("audio filter: {e}"));
-		let abuffer = filter::find("abuffer").ok_or_else(|| MediaError::Encoder("no abuffer".into()))?;
-		let abuffersink =
-			filter::find("abuffersink").ok_or_else(|| MediaError::Encoder("no abuffersink".into()))?;
+		let abuffer =
+			filter::find("abuffer").ok_or_else(|| MediaError::Encoder("no abuffer".into()))?;
+		let abuffersink = filter::find("abuffersink")
+			.ok_or_else(|| MediaError::Encoder("no abuffersink".into()))?;
 		graph.add(&abuffer, "in", &args).map_err(graph_error)?;
 		graph.add(&abuffersink, "out", "").map_err(graph_error)?;
 		if let Some(mut out) = graph.get("out") {
@@ -559,7 +598,8 @@ impl RunState<'_> {
 				.add(decoded)
 				.map_err(|e| MediaError::Encoder(format!("audio filter: {e}")))?;
 		}
-		let sink_tb = audio.graph.get("out").map_or(Rational(1, 48000), |mut s| s.sink().time_base());
+		let sink_tb =
+			audio.graph.get("out").map_or(Rational(1, 48000), |mut s| s.sink().time_base());
 		let mut filtered = frame::Audio::empty();
 		loop {
 			let got = match audio.graph.get("out") {
@@ -626,7 +666,9 @@ impl RunState<'_> {
 		let half_frame = 0.5 / f64::from(self.video_fps);
 		let starts_segment = match &self.segment {
 			None => true,
-			Some(segment) => time + half_frame >= segment.first_time + f64::from(self.config.segment_seconds),
+			Some(segment) => {
+				time + half_frame >= segment.first_time + f64::from(self.config.segment_seconds)
+			},
 		};
 		if starts_segment {
 			self.close_segment(sink)?;
@@ -637,9 +679,10 @@ impl RunState<'_> {
 		}
 
 		let key = (decoded.format(), decoded.width(), decoded.height());
-		let rebuild = self.scaler.as_ref().is_none_or(|s| {
-			(s.input().format, s.input().width, s.input().height) != key
-		});
+		let rebuild = self
+			.scaler
+			.as_ref()
+			.is_none_or(|s| (s.input().format, s.input().width, s.input().height) != key);
 		if rebuild {
 			self.scaler = Some(
 				scaling::Context::get(
@@ -654,13 +697,15 @@ impl RunState<'_> {
 				.map_err(|e| MediaError::Scale(e.to_string()))?,
 			);
 		}
-		let mut scaled = frame::Video::new(format::Pixel::YUV420P, self.video_size.0, self.video_size.1);
+		let mut scaled =
+			frame::Video::new(format::Pixel::YUV420P, self.video_size.0, self.video_size.1);
 		if let Some(scaler) = self.scaler.as_mut() {
 			scaler.run(decoded, &mut scaled).map_err(|e| MediaError::Scale(e.to_string()))?;
 		}
 		scaled.set_pts(Some((time * 90000.0).round() as i64));
 		scaled.set_kind(if starts_segment { picture::Type::I } else { picture::Type::None });
-		let (Some(encoder), Some(segment)) = (self.video_encoder.as_mut(), self.segment.as_mut()) else {
+		let (Some(encoder), Some(segment)) = (self.video_encoder.as_mut(), self.segment.as_mut())
+		else {
 			return Ok(());
 		};
 		encoder.send_frame(&scaled).map_err(|e| MediaError::Encoder(e.to_string()))?;
@@ -670,7 +715,9 @@ impl RunState<'_> {
 		while encoder.receive_packet(&mut packet).is_ok() {
 			packet.set_stream(0);
 			packet.rescale_ts(self.encoder_tb, segment.video_tb);
-			packet.write_interleaved(&mut segment.output).map_err(|e| MediaError::Mux(e.to_string()))?;
+			packet
+				.write_interleaved(&mut segment.output)
+				.map_err(|e| MediaError::Mux(e.to_string()))?;
 		}
 		Ok(())
 	}
@@ -679,7 +726,8 @@ impl RunState<'_> {
 		let seq = self.next_seq;
 		self.next_seq = self.next_seq.saturating_add(1);
 		let path = self.config.work_dir.join(format!("segment-{seq}.ts"));
-		let mut output = format::output_as(&path, "mpegts").map_err(|e| MediaError::Mux(e.to_string()))?;
+		let mut output =
+			format::output_as(&path, "mpegts").map_err(|e| MediaError::Mux(e.to_string()))?;
 		let encoder = self
 			.video_encoder
 			.as_ref()
@@ -717,7 +765,10 @@ impl RunState<'_> {
 		Ok(())
 	}
 
-	fn close_segment(&mut self, sink: &mut dyn FnMut(CutSegment) -> Result<(), String>) -> Result<(), SegmentError> {
+	fn close_segment(
+		&mut self,
+		sink: &mut dyn FnMut(CutSegment) -> Result<(), String>,
+	) -> Result<(), SegmentError> {
 		let Some(mut segment) = self.segment.take() else { return Ok(()) };
 		segment.output.write_trailer().map_err(|e| MediaError::Mux(e.to_string()))?;
 		drop(segment.output);
@@ -730,7 +781,10 @@ impl RunState<'_> {
 		Ok(())
 	}
 
-	fn finish(&mut self, sink: &mut dyn FnMut(CutSegment) -> Result<(), String>) -> Result<(), SegmentError> {
+	fn finish(
+		&mut self,
+		sink: &mut dyn FnMut(CutSegment) -> Result<(), String>,
+	) -> Result<(), SegmentError> {
 		if self.done() {
 			// The limit was reached with a segment possibly half written: discard it.
 			if let Some(segment) = self.segment.take() {

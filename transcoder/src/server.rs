@@ -504,13 +504,22 @@ impl AppState {
 	pub fn metrics_text(&self) -> String {
 		use std::fmt::Write as _;
 		let mut text = String::new();
-		let _ = writeln!(text, "# HELP olc_service_segments_refused_total Segments refused, by named reason.");
+		let _ = writeln!(
+			text,
+			"# HELP olc_service_segments_refused_total Segments refused, by named reason."
+		);
 		let _ = writeln!(text, "# TYPE olc_service_segments_refused_total counter");
 		for (reason, count) in self.refusal_counts() {
-			let _ = writeln!(text, "olc_service_segments_refused_total{{reason=\"{reason}\"}} {count}");
+			let _ =
+				writeln!(text, "olc_service_segments_refused_total{{reason=\"{reason}\"}} {count}");
 		}
 		for (name, help, value, limit) in [
-			("live_streams", "Streams live in this process", self.live_streams(), self.config.max_streams),
+			(
+				"live_streams",
+				"Streams live in this process",
+				self.live_streams(),
+				self.config.max_streams,
+			),
 			(
 				"uploads_in_progress",
 				"Segment uploads being received or transcoded",
@@ -527,7 +536,10 @@ impl AppState {
 			let _ = writeln!(text, "# HELP olc_service_{name} {help}.");
 			let _ = writeln!(text, "# TYPE olc_service_{name} gauge");
 			let _ = writeln!(text, "olc_service_{name} {value}");
-			let _ = writeln!(text, "# HELP olc_service_{name}_limit The configured limit of olc_service_{name}.");
+			let _ = writeln!(
+				text,
+				"# HELP olc_service_{name}_limit The configured limit of olc_service_{name}."
+			);
 			let _ = writeln!(text, "# TYPE olc_service_{name}_limit gauge");
 			let _ = writeln!(text, "olc_service_{name}_limit {limit}");
 		}
@@ -554,15 +566,18 @@ impl AppState {
 			// Full: make room by forgetting streams idle for a while (not just for the
 			// retention time, which is when they are forgotten otherwise).
 			streams.retain(|_, stream| {
-				Arc::strong_count(stream) > 1 ||
-					stream.view.read().last_activity.elapsed() <= IDLE_BEFORE_MAKING_ROOM
+				Arc::strong_count(stream) > 1
+					|| stream.view.read().last_activity.elapsed() <= IDLE_BEFORE_MAKING_ROOM
 			});
 		}
 		if streams.len() >= self.config.max_streams {
 			return Err(reject(
 				StatusCode::SERVICE_UNAVAILABLE,
 				"MaxStreams",
-				format!("this transcoder serves at most {} streams at once", self.config.max_streams),
+				format!(
+					"this transcoder serves at most {} streams at once",
+					self.config.max_streams
+				),
 			));
 		}
 		let stream = Arc::new(Stream::new(self.config.playlist_window));
@@ -572,9 +587,16 @@ impl AppState {
 
 	/// Whether a stream's playlists end: explicitly, by the authority, or by idleness.
 	fn stream_ended(&self, stream_id: &StreamId, view: &StreamView) -> bool {
-		view.ended ||
-			self.config.stream_end_idle.is_some_and(|idle| view.last_activity.elapsed() > idle) ||
-			self.config.authority.as_ref().is_some_and(|authority| authority.ended(stream_id))
+		view.ended
+			|| self
+				.config
+				.stream_end_idle
+				.is_some_and(|idle| view.last_activity.elapsed() > idle)
+			|| self
+				.config
+				.authority
+				.as_ref()
+				.is_some_and(|authority| authority.ended(stream_id))
 	}
 }
 
@@ -649,7 +671,8 @@ pub async fn serve(listener: tokio::net::TcpListener, config: ServerConfig) -> s
 		loop {
 			tokio::time::sleep(period).await;
 			let dir = data_dir.clone();
-			let removed = tokio::task::spawn_blocking(move || remove_expired(&dir, retention)).await;
+			let removed =
+				tokio::task::spawn_blocking(move || remove_expired(&dir, retention)).await;
 			if let Ok(removed @ 1..) = removed {
 				tracing::debug!(removed, "expired files deleted");
 			}
@@ -685,7 +708,10 @@ pub async fn serve_router(
 		let service = TowerToHyperService::new(router.clone());
 		tokio::spawn(async move {
 			let mut builder = Builder::new(TokioExecutor::new());
-			builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+			builder
+				.http1()
+				.timer(TokioTimer::new())
+				.header_read_timeout(header_read_timeout);
 			if let Err(error) = builder.serve_connection(TokioIo::new(socket), service).await {
 				tracing::trace!("connection ended: {error}");
 			}
@@ -716,7 +742,11 @@ fn text_response(mime: &'static str, body: impl Into<axum::body::Body>) -> Respo
 	cached_response(mime, CACHE_PLAYLIST, body)
 }
 
-fn cached_response(mime: &'static str, cache: &'static str, body: impl Into<axum::body::Body>) -> Response {
+fn cached_response(
+	mime: &'static str,
+	cache: &'static str,
+	body: impl Into<axum::body::Body>,
+) -> Response {
 	(StatusCode::OK, [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache)], body.into())
 		.into_response()
 }
@@ -767,7 +797,11 @@ async fn rendition_file(
 	let seq = parse_seq_file(&file)?;
 	let path = store::segment_path(&state.config.data_dir, &stream_id, &rendition, seq);
 	let bytes = tokio::fs::read(&path).await.map_err(|_| {
-		reject(StatusCode::NOT_FOUND, "NoSuchSegment", format!("no {rendition} segment {seq} (or it expired)"))
+		reject(
+			StatusCode::NOT_FOUND,
+			"NoSuchSegment",
+			format!("no {rendition} segment {seq} (or it expired)"),
+		)
 	})?;
 	Ok(cached_response(hls::SEGMENT_MIME, CACHE_SEGMENT, bytes))
 }
@@ -782,7 +816,11 @@ async fn receipt(
 		.map_err(|_| reject(StatusCode::BAD_REQUEST, "BadPath", "bad sequence number"))?;
 	let path = store::receipt_path(&state.config.data_dir, &stream_id, seq);
 	let bytes = tokio::fs::read(&path).await.map_err(|_| {
-		reject(StatusCode::NOT_FOUND, "NoSuchReceipt", format!("no receipt for segment {seq} (or it expired)"))
+		reject(
+			StatusCode::NOT_FOUND,
+			"NoSuchReceipt",
+			format!("no receipt for segment {seq} (or it expired)"),
+		)
 	})?;
 	Ok(text_response("text/plain; charset=utf-8", hex::encode(bytes)))
 }
@@ -816,7 +854,11 @@ fn header_of(headers: &axum::http::HeaderMap) -> Result<SignedSegmentHeader, Rej
 	let text = headers
 		.get(SEGMENT_HEADER_FIELD)
 		.ok_or_else(|| {
-			reject(StatusCode::BAD_REQUEST, "MissingHeader", format!("missing {SEGMENT_HEADER_FIELD}"))
+			reject(
+				StatusCode::BAD_REQUEST,
+				"MissingHeader",
+				format!("missing {SEGMENT_HEADER_FIELD}"),
+			)
 		})?
 		.to_str()
 		.map_err(|_| malformed("segment header is not text"))?;
@@ -842,7 +884,11 @@ mod tests {
 
 	#[test]
 	fn auth_errors_start_with_their_reason() {
-		for error in [AuthError::UnknownStream, AuthError::NotAssigned, AuthError::Unavailable("down".into())] {
+		for error in [
+			AuthError::UnknownStream,
+			AuthError::NotAssigned,
+			AuthError::Unavailable("down".into()),
+		] {
 			assert!(error.to_string().starts_with(&format!("{}: ", error.reason())), "{error}");
 		}
 		assert_eq!(AuthError::Unavailable("x".into()).status(), StatusCode::SERVICE_UNAVAILABLE);

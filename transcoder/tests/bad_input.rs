@@ -44,10 +44,55 @@ fn each_bad_segment_has_its_own_error_and_the_stream_goes_on() {
 	let empty = d.join("empty.ts");
 	std::fs::write(&empty, b"").unwrap();
 	let garbage = d.join("garbage.ts");
-	std::fs::write(&garbage, (0..50_000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>()).unwrap();
-	let audio_only = ffmpeg(d, "audio.ts", &["-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "1", "-c:a", "aac", "-f", "mpegts"]);
-	let mp2_audio = ffmpeg(d, "mp2.ts", &["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "1", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "mp2", "-f", "mpegts"]);
-	let huge = ffmpeg(d, "huge.ts", &["-f", "lavfi", "-i", "color=size=5000x3000:rate=30", "-frames:v", "1", "-c:v", "libx264", "-preset", "ultrafast", "-f", "mpegts"]);
+	std::fs::write(&garbage, (0..50_000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<_>>())
+		.unwrap();
+	let audio_only = ffmpeg(
+		d,
+		"audio.ts",
+		&["-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "1", "-c:a", "aac", "-f", "mpegts"],
+	);
+	let mp2_audio = ffmpeg(
+		d,
+		"mp2.ts",
+		&[
+			"-f",
+			"lavfi",
+			"-i",
+			"testsrc2=size=320x180:rate=30",
+			"-f",
+			"lavfi",
+			"-i",
+			"sine=sample_rate=48000",
+			"-t",
+			"1",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"ultrafast",
+			"-c:a",
+			"mp2",
+			"-f",
+			"mpegts",
+		],
+	);
+	let huge = ffmpeg(
+		d,
+		"huge.ts",
+		&[
+			"-f",
+			"lavfi",
+			"-i",
+			"color=size=5000x3000:rate=30",
+			"-frames:v",
+			"1",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"ultrafast",
+			"-f",
+			"mpegts",
+		],
+	);
 	let no_frames = d.join("headers-only.ts");
 	std::fs::write(&no_frames, &std::fs::read(&good).unwrap()[..188 * 3]).unwrap();
 
@@ -58,7 +103,12 @@ fn each_bad_segment_has_its_own_error_and_the_stream_goes_on() {
 		(&audio_only, |e| matches!(e, MediaError::NoVideo)),
 		(&mp2_audio, |e| matches!(e, MediaError::UnsupportedAudioCodec(_))),
 		(&huge, |e| matches!(e, MediaError::ResolutionTooLarge { width: 5000, height: 3000, .. })),
-		(&no_frames, |e| matches!(e, MediaError::NoVideo | MediaError::NoDecodableFrames | MediaError::NotMedia(_))),
+		(&no_frames, |e| {
+			matches!(
+				e,
+				MediaError::NoVideo | MediaError::NoDecodableFrames | MediaError::NotMedia(_)
+			)
+		}),
 	];
 	for (index, (path, expected)) in cases.into_iter().enumerate() {
 		let outs = outputs(d, &format!("bad{index}"));

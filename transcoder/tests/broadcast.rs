@@ -23,7 +23,8 @@ fn check_segments(dir: &Path, count: u64, last_may_be_short: bool) {
 	for seq in 0..count {
 		let bytes = std::fs::read(dir.join(format!("{seq}.ts"))).unwrap();
 		let header_hex = std::fs::read_to_string(dir.join(format!("{seq}.header"))).unwrap();
-		let header = SignedSegmentHeader::decode(&mut &hex::decode(header_hex.trim()).unwrap()[..]).unwrap();
+		let header =
+			SignedSegmentHeader::decode(&mut &hex::decode(header_hex.trim()).unwrap()[..]).unwrap();
 		assert_eq!(header.verify_segment(&bytes), Ok(()));
 		assert_eq!(header.header.seq, seq);
 		assert_eq!(header.header.broadcaster, alice);
@@ -36,11 +37,18 @@ fn check_segments(dir: &Path, count: u64, last_may_be_short: bool) {
 		let is_last = seq + 1 == count;
 		if !(is_last && last_may_be_short) {
 			assert!((probed.duration - 2.0).abs() < 0.05, "segment {seq}: {probed:?}");
-			assert!((f64::from(header.header.duration_ms) - 2000.0).abs() <= 34.0, "{}", header.header.duration_ms);
+			assert!(
+				(f64::from(header.header.duration_ms) - 2000.0).abs() <= 34.0,
+				"{}",
+				header.header.duration_ms
+			);
 		}
 		let start = first_pts(&path);
 		if let Some(end) = previous_end {
-			assert!((start - end).abs() < 0.05, "segment {seq} starts at {start}, previous ended {end}");
+			assert!(
+				(start - end).abs() < 0.05,
+				"segment {seq} starts at {start}, previous ended {end}"
+			);
 		}
 		previous_end = Some(start + probed.duration);
 	}
@@ -48,15 +56,40 @@ fn check_segments(dir: &Path, count: u64, last_may_be_short: bool) {
 }
 
 fn first_pts(path: &Path) -> f64 {
-	let out = run(Command::new("ffprobe").args(["-v", "error", "-select_streams", "v:0", "-show_entries",
-		"frame=pts_time", "-read_intervals", "%+#1", "-of", "csv=p=0"]).arg(path));
+	let out = run(Command::new("ffprobe")
+		.args([
+			"-v",
+			"error",
+			"-select_streams",
+			"v:0",
+			"-show_entries",
+			"frame=pts_time",
+			"-read_intervals",
+			"%+#1",
+			"-of",
+			"csv=p=0",
+		])
+		.arg(path));
 	out.lines().next().unwrap().trim().trim_end_matches(',').parse().unwrap()
 }
 
 #[test]
 fn test_pattern_broadcast_writes_signed_segments() {
 	let dir = tempfile::tempdir().unwrap();
-	run(Command::new(BIN).args(["broadcast", "--input", "testsrc:320x180@30", "--segments", "3", "--seed", "//Alice", "--bitrate-kbps", "500", "--out-dir"]).arg(dir.path()));
+	run(Command::new(BIN)
+		.args([
+			"broadcast",
+			"--input",
+			"testsrc:320x180@30",
+			"--segments",
+			"3",
+			"--seed",
+			"//Alice",
+			"--bitrate-kbps",
+			"500",
+			"--out-dir",
+		])
+		.arg(dir.path()));
 	check_segments(dir.path(), 3, false);
 }
 
@@ -65,11 +98,39 @@ fn file_broadcast_cuts_two_second_segments() {
 	let dir = tempfile::tempdir().unwrap();
 	// A source whose keyframes (every 5 s) do not allow 2 s cuts: it is re-encoded.
 	let source = dir.path().join("source.mp4");
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
-		"-f", "lavfi", "-i", "sine=sample_rate=44100", "-t", "5", "-c:v", "libx264", "-preset", "ultrafast",
-		"-g", "150", "-c:a", "aac"]).arg(&source));
+	run(Command::new("ffmpeg")
+		.args([
+			"-v",
+			"error",
+			"-y",
+			"-f",
+			"lavfi",
+			"-i",
+			"testsrc2=size=320x180:rate=30",
+			"-f",
+			"lavfi",
+			"-i",
+			"sine=sample_rate=44100",
+			"-t",
+			"5",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"ultrafast",
+			"-g",
+			"150",
+			"-c:a",
+			"aac",
+		])
+		.arg(&source));
 	let out = dir.path().join("out");
-	let stderr = broadcast_stderr(Command::new(BIN).args(["broadcast", "--bitrate-kbps", "500", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+	let stderr = broadcast_stderr(
+		Command::new(BIN)
+			.args(["broadcast", "--bitrate-kbps", "500", "--input"])
+			.arg(&source)
+			.arg("--out-dir")
+			.arg(&out),
+	);
 	assert!(stderr.contains("3 segments, re-encoded"), "{stderr}");
 	check_segments(&out, 3, true);
 	assert!((probe(&out.join("2.ts")).duration - 1.0).abs() < 0.05);
@@ -86,21 +147,60 @@ fn broadcast_stderr(command: &mut Command) -> String {
 fn file_with_two_second_keyframes_is_cut_without_reencoding() {
 	let dir = tempfile::tempdir().unwrap();
 	let source = dir.path().join("source.mp4");
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
-		"-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "6", "-c:v", "libx264", "-preset", "ultrafast",
-		"-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-c:a", "aac"]).arg(&source));
+	run(Command::new("ffmpeg")
+		.args([
+			"-v",
+			"error",
+			"-y",
+			"-f",
+			"lavfi",
+			"-i",
+			"testsrc2=size=320x180:rate=30",
+			"-f",
+			"lavfi",
+			"-i",
+			"sine=sample_rate=48000",
+			"-t",
+			"6",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"ultrafast",
+			"-g",
+			"60",
+			"-keyint_min",
+			"60",
+			"-sc_threshold",
+			"0",
+			"-c:a",
+			"aac",
+		])
+		.arg(&source));
 	let out = dir.path().join("out");
-	let stderr = broadcast_stderr(Command::new(BIN).args(["broadcast", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+	let stderr = broadcast_stderr(
+		Command::new(BIN)
+			.args(["broadcast", "--input"])
+			.arg(&source)
+			.arg("--out-dir")
+			.arg(&out),
+	);
 	assert!(stderr.contains("3 segments, copied"), "{stderr}");
 	check_segments(&out, 3, false);
 	// Copied, not re-encoded: the first segment decodes to exactly the source's first 60 frames.
 	let frame_hashes = |path: &Path| -> Vec<String> {
-		run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(path)
-			.args(["-map", "0:v", "-frames:v", "60", "-f", "framemd5", "-"]))
-			.lines()
-			.filter(|l| !l.starts_with('#'))
-			.map(|l| l.rsplit(',').next().unwrap().trim().to_string())
-			.collect()
+		run(Command::new("ffmpeg").args(["-v", "error", "-i"]).arg(path).args([
+			"-map",
+			"0:v",
+			"-frames:v",
+			"60",
+			"-f",
+			"framemd5",
+			"-",
+		]))
+		.lines()
+		.filter(|l| !l.starts_with('#'))
+		.map(|l| l.rsplit(',').next().unwrap().trim().to_string())
+		.collect()
 	};
 	let copied = frame_hashes(&out.join("0.ts"));
 	assert_eq!(copied.len(), 60);
@@ -113,13 +213,51 @@ fn looped_file_continues_timestamps_in_real_time() {
 	// One source cut by copying (2 s keyframes), one re-encoded (1.5 s keyframes).
 	let copyable = make_clip(dir.path(), "two.ts", 320, 180, 30, 2.0);
 	let odd_gop = dir.path().join("odd.ts");
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
-		"-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "3", "-c:v", "libx264", "-preset", "ultrafast",
-		"-g", "45", "-c:a", "aac", "-f", "mpegts"]).arg(&odd_gop));
+	run(Command::new("ffmpeg")
+		.args([
+			"-v",
+			"error",
+			"-y",
+			"-f",
+			"lavfi",
+			"-i",
+			"testsrc2=size=320x180:rate=30",
+			"-f",
+			"lavfi",
+			"-i",
+			"sine=sample_rate=48000",
+			"-t",
+			"3",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"ultrafast",
+			"-g",
+			"45",
+			"-c:a",
+			"aac",
+			"-f",
+			"mpegts",
+		])
+		.arg(&odd_gop));
 	for (source, mode) in [(copyable, "copied"), (odd_gop, "re-encoded")] {
 		let out = dir.path().join(format!("out-{mode}"));
 		let started = std::time::Instant::now();
-		let stderr = broadcast_stderr(Command::new(BIN).args(["broadcast", "--loop", "--segments", "3", "--bitrate-kbps", "500", "--input"]).arg(&source).arg("--out-dir").arg(&out));
+		let stderr = broadcast_stderr(
+			Command::new(BIN)
+				.args([
+					"broadcast",
+					"--loop",
+					"--segments",
+					"3",
+					"--bitrate-kbps",
+					"500",
+					"--input",
+				])
+				.arg(&source)
+				.arg("--out-dir")
+				.arg(&out),
+		);
 		assert!(stderr.contains(&format!("3 segments, {mode}")), "{stderr}");
 		// Three 2 s segments in real time take at least ~4 s (the last is emitted when complete).
 		assert!(started.elapsed().as_secs_f64() > 3.9, "{:?}", started.elapsed());
@@ -130,7 +268,10 @@ fn looped_file_continues_timestamps_in_real_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn broadcast_pushes_to_the_transcoder() {
 	let dir = tempfile::tempdir().unwrap();
-	let mut config = ServerConfig::new(dir.path().join("data"), sr25519::Pair::from_string("//Bob", None).unwrap());
+	let mut config = ServerConfig::new(
+		dir.path().join("data"),
+		sr25519::Pair::from_string("//Bob", None).unwrap(),
+	);
 	config.ladder = LadderConfig {
 		profiles: vec![olc_primitives::Profile::new(b"144p", 256, 144, 120, 30).unwrap()],
 		x264: X264Settings::default(),
@@ -147,7 +288,16 @@ async fn broadcast_pushes_to_the_transcoder() {
 	let stream_arg = stream_hex.clone();
 	let output = tokio::task::spawn_blocking(move || {
 		Command::new(BIN)
-			.args(["broadcast", "--input", "testsrc:320x180@30", "--segments", "2", "--bitrate-kbps", "400", "--stream-id"])
+			.args([
+				"broadcast",
+				"--input",
+				"testsrc:320x180@30",
+				"--segments",
+				"2",
+				"--bitrate-kbps",
+				"400",
+				"--stream-id",
+			])
 			.arg(&stream_arg)
 			.args(["--push", &push_base])
 			.output()
@@ -159,11 +309,26 @@ async fn broadcast_pushes_to_the_transcoder() {
 	assert!(output.status.success(), "{stderr}");
 	// One progress line per accepted segment, and the summary.
 	assert_eq!(stderr.matches(&format!(": accepted by {base} in ")).count(), 2, "{stderr}");
-	assert!(stderr.contains("pushed: 2 segments sent, 2 accepted, 0 refused, 0 given up; push latency p50 "), "{stderr}");
+	assert!(
+		stderr.contains(
+			"pushed: 2 segments sent, 2 accepted, 0 refused, 0 given up; push latency p50 "
+		),
+		"{stderr}"
+	);
 
-	let playlist = reqwest::get(format!("{base}/hls/{stream_hex}/144p/index.m3u8")).await.unwrap().text().await.unwrap();
+	let playlist = reqwest::get(format!("{base}/hls/{stream_hex}/144p/index.m3u8"))
+		.await
+		.unwrap()
+		.text()
+		.await
+		.unwrap();
 	assert!(playlist.contains("0.ts") && playlist.contains("1.ts"), "{playlist}");
-	let segment = reqwest::get(format!("{base}/hls/{stream_hex}/144p/1.ts")).await.unwrap().bytes().await.unwrap();
+	let segment = reqwest::get(format!("{base}/hls/{stream_hex}/144p/1.ts"))
+		.await
+		.unwrap()
+		.bytes()
+		.await
+		.unwrap();
 	let path = dir.path().join("pulled.ts");
 	std::fs::write(&path, &segment).unwrap();
 	let probed = probe(&path);
@@ -174,15 +339,29 @@ async fn broadcast_pushes_to_the_transcoder() {
 #[test]
 fn broadcast_needs_somewhere_to_send_segments() {
 	let run = |args: &[&str]| {
-		let output = Command::new(BIN).args(["broadcast", "--input", "testsrc", "--segments", "1"]).args(args).output().unwrap();
+		let output = Command::new(BIN)
+			.args(["broadcast", "--input", "testsrc", "--segments", "1"])
+			.args(args)
+			.output()
+			.unwrap();
 		(output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
 	};
 	let (ok, stderr) = run(&[]);
-	assert!(!ok && stderr.contains("nothing to do: give --rpc or --push, and/or --out-dir"), "{stderr}");
+	assert!(
+		!ok && stderr.contains("nothing to do: give --rpc or --push, and/or --out-dir"),
+		"{stderr}"
+	);
 	// The chain's stream id is needed to look up its jobs.
 	let (ok, stderr) = run(&["--rpc", "ws://127.0.0.1:1"]);
 	assert!(!ok && stderr.contains("--stream-id"), "{stderr}");
-	let (ok, stderr) = run(&["--rpc", "ws://127.0.0.1:1", "--push", "http://127.0.0.1:1", "--stream-id", &"ab".repeat(32)]);
+	let (ok, stderr) = run(&[
+		"--rpc",
+		"ws://127.0.0.1:1",
+		"--push",
+		"http://127.0.0.1:1",
+		"--stream-id",
+		&"ab".repeat(32),
+	]);
 	assert!(!ok && stderr.contains("cannot be used with"), "{stderr}");
 }
 
@@ -190,9 +369,31 @@ fn broadcast_needs_somewhere_to_send_segments() {
 fn rtmp_publisher_is_segmented() {
 	let dir = tempfile::tempdir().unwrap();
 	let source = dir.path().join("source.mp4");
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30",
-		"-f", "lavfi", "-i", "sine=sample_rate=44100", "-t", "5", "-c:v", "libx264", "-preset", "ultrafast",
-		"-g", "30", "-c:a", "aac"]).arg(&source));
+	run(Command::new("ffmpeg")
+		.args([
+			"-v",
+			"error",
+			"-y",
+			"-f",
+			"lavfi",
+			"-i",
+			"testsrc2=size=320x180:rate=30",
+			"-f",
+			"lavfi",
+			"-i",
+			"sine=sample_rate=44100",
+			"-t",
+			"5",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"ultrafast",
+			"-g",
+			"30",
+			"-c:a",
+			"aac",
+		])
+		.arg(&source));
 	let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
 	let url = format!("rtmp://127.0.0.1:{port}/live/test");
 	let out = dir.path().join("out");

@@ -33,8 +33,12 @@ fn honest_pair(dir: &Path) -> (PathBuf, PathBuf) {
 /// Re-encodes `input` with extra ffmpeg arguments (video filter, bitrate, ...).
 fn ffmpeg_variant(dir: &Path, input: &Path, name: &str, args: &[&str]) -> PathBuf {
 	let output = dir.join(name);
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(input).args(args)
-		.args(["-c:v", "libx264", "-preset", "veryfast", "-c:a", "copy", "-f", "mpegts"]).arg(&output));
+	run(Command::new("ffmpeg")
+		.args(["-v", "error", "-y", "-i"])
+		.arg(input)
+		.args(args)
+		.args(["-c:v", "libx264", "-preset", "veryfast", "-c:a", "copy", "-f", "mpegts"])
+		.arg(&output));
 	output
 }
 
@@ -60,7 +64,8 @@ fn honest_ffmpeg_rendition_passes_too() {
 	// An independent honest encoder (the ffmpeg CLI at the profile's bitrate) must pass.
 	let dir = tempfile::tempdir().unwrap();
 	let input = make_clip(dir.path(), "input.ts", 640, 360, 30, 2.0);
-	let output = ffmpeg_variant(dir.path(), &input, "cli.ts", &["-vf", "scale=426:240", "-b:v", "250k"]);
+	let output =
+		ffmpeg_variant(dir.path(), &input, "cli.ts", &["-vf", "scale=426:240", "-b:v", "250k"]);
 	assert_eq!(failures(&input, &output), vec![]);
 }
 
@@ -68,10 +73,14 @@ fn honest_ffmpeg_rendition_passes_too() {
 fn wrong_resolution_fails() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "small.ts", &["-vf", "scale=320:180", "-b:v", "250k"]);
+	let output =
+		ffmpeg_variant(dir.path(), &input, "small.ts", &["-vf", "scale=320:180", "-b:v", "250k"]);
 	let found = failures(&input, &output);
 	assert!(
-		found.iter().any(|f| matches!(f, CheckFailure::WrongResolution { actual_width: 320, actual_height: 180, .. })),
+		found.iter().any(|f| matches!(
+			f,
+			CheckFailure::WrongResolution { actual_width: 320, actual_height: 180, .. }
+		)),
 		"{found:?}"
 	);
 }
@@ -82,9 +91,29 @@ fn other_content_fails() {
 	let (input, _) = honest_pair(dir.path());
 	// Same size, rate and length, different picture (mandelbrot instead of testsrc2).
 	let output = dir.path().join("other.ts");
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i",
-		"mandelbrot=size=426x240:rate=30", "-t", "2", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-		"-b:v", "250k", "-f", "mpegts"]).arg(&output));
+	run(Command::new("ffmpeg")
+		.args([
+			"-v",
+			"error",
+			"-y",
+			"-f",
+			"lavfi",
+			"-i",
+			"mandelbrot=size=426x240:rate=30",
+			"-t",
+			"2",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"veryfast",
+			"-pix_fmt",
+			"yuv420p",
+			"-b:v",
+			"250k",
+			"-f",
+			"mpegts",
+		])
+		.arg(&output));
 	let found = failures(&input, &output);
 	assert!(found.iter().any(|f| matches!(f, CheckFailure::PictureMismatch { .. })), "{found:?}");
 }
@@ -93,7 +122,12 @@ fn other_content_fails() {
 fn black_frames_fail() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "black.ts", &["-vf", "scale=426:240,drawbox=color=black:t=fill", "-b:v", "250k"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"black.ts",
+		&["-vf", "scale=426:240,drawbox=color=black:t=fill", "-b:v", "250k"],
+	);
 	let found = failures(&input, &output);
 	assert!(found.iter().any(|f| matches!(f, CheckFailure::PictureMismatch { .. })), "{found:?}");
 }
@@ -102,7 +136,12 @@ fn black_frames_fail() {
 fn truncated_output_fails() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "short.ts", &["-vf", "scale=426:240", "-b:v", "250k", "-t", "1.2"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"short.ts",
+		&["-vf", "scale=426:240", "-b:v", "250k", "-t", "1.2"],
+	);
 	let found = failures(&input, &output);
 	assert!(found.iter().any(|f| matches!(f, CheckFailure::DurationMismatch { .. })), "{found:?}");
 }
@@ -111,7 +150,12 @@ fn truncated_output_fails() {
 fn far_too_low_bitrate_fails() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "starved.ts", &["-vf", "scale=426:240", "-b:v", "20k", "-maxrate", "20k", "-bufsize", "40k"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"starved.ts",
+		&["-vf", "scale=426:240", "-b:v", "20k", "-maxrate", "20k", "-bufsize", "40k"],
+	);
 	let found = failures(&input, &output);
 	assert!(found.iter().any(|f| matches!(f, CheckFailure::BitrateTooLow { .. })), "{found:?}");
 }
@@ -120,7 +164,12 @@ fn far_too_low_bitrate_fails() {
 fn wrong_frame_rate_fails() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "15fps.ts", &["-vf", "scale=426:240", "-r", "15", "-b:v", "250k"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"15fps.ts",
+		&["-vf", "scale=426:240", "-r", "15", "-b:v", "250k"],
+	);
 	let found = failures(&input, &output);
 	assert!(found.iter().any(|f| matches!(f, CheckFailure::WrongFrameRate { .. })), "{found:?}");
 }
@@ -154,7 +203,13 @@ fn tampered_rendition_fails_on_the_picture_alone() {
 	eprintln!("{report:?}");
 	assert_eq!((report.output_width, report.output_height), (426, 240));
 	assert!(!report.failures.is_empty());
-	assert!(report.failures.iter().all(|f| matches!(f, CheckFailure::PictureMismatch { .. })), "{report:?}");
+	assert!(
+		report
+			.failures
+			.iter()
+			.all(|f| matches!(f, CheckFailure::PictureMismatch { .. })),
+		"{report:?}"
+	);
 	assert!(report.mean_ssim < 0.5, "{report:?}");
 }
 
@@ -164,10 +219,20 @@ fn check_cli_exit_codes() {
 	let input = make_clip(dir.path(), "input.ts", 640, 360, 30, 2.0);
 	let honest = dir.path().join("out");
 	let bin = env!("CARGO_BIN_EXE_olc-transcoder");
-	run(Command::new(bin).args(["transcode", "--input"]).arg(&input).arg("--out-dir").arg(&honest));
+	run(Command::new(bin)
+		.args(["transcode", "--input"])
+		.arg(&input)
+		.arg("--out-dir")
+		.arg(&honest));
 	let status = |output: &Path| {
-		Command::new(bin).args(["check", "--profile", "240p", "--input"]).arg(&input)
-			.arg("--output").arg(output).status().unwrap().code()
+		Command::new(bin)
+			.args(["check", "--profile", "240p", "--input"])
+			.arg(&input)
+			.arg("--output")
+			.arg(output)
+			.status()
+			.unwrap()
+			.code()
 	};
 	assert_eq!(status(&honest.join("240p.ts")), Some(0));
 	assert_eq!(status(&honest.join("360p.ts")), Some(1), "a 360p output is not an honest 240p one");
@@ -179,12 +244,16 @@ fn segment_check_runs_the_container_checks_on_every_rendition_and_the_picture_on
 	use olc_transcoder::check::{check_segment, RenditionToCheck, Sampling};
 	let dir = tempfile::tempdir().unwrap();
 	let (input, honest) = honest_pair(dir.path());
-	let small = ffmpeg_variant(dir.path(), &input, "small.ts", &["-vf", "scale=320:180", "-b:v", "250k"]);
+	let small =
+		ffmpeg_variant(dir.path(), &input, "small.ts", &["-vf", "scale=320:180", "-b:v", "250k"]);
 	let tampered = dir.path().join("tampered.ts");
-	StreamTranscoder::new(LadderConfig { tamper: true, ..LadderConfig::with_profiles(vec![profile()]) })
-		.unwrap()
-		.transcode_segment(&input, std::slice::from_ref(&tampered))
-		.unwrap();
+	StreamTranscoder::new(LadderConfig {
+		tamper: true,
+		..LadderConfig::with_profiles(vec![profile()])
+	})
+	.unwrap()
+	.transcode_segment(&input, std::slice::from_ref(&tampered))
+	.unwrap();
 	let profile = profile();
 	let check = |outputs: &[(&Path, bool)], sampling| {
 		let renditions: Vec<RenditionToCheck> = outputs
@@ -199,14 +268,21 @@ fn segment_check_runs_the_container_checks_on_every_rendition_and_the_picture_on
 	let reports = check(&[(&honest, true), (&tampered, true)], seed);
 	assert!(reports[0].passed(), "{:?}", reports[0]);
 	assert_eq!(reports[0].frames_compared, 12);
-	assert!(matches!(reports[1].failures.as_slice(), [CheckFailure::PictureMismatch { .. }]), "{:?}", reports[1]);
+	assert!(
+		matches!(reports[1].failures.as_slice(), [CheckFailure::PictureMismatch { .. }]),
+		"{:?}",
+		reports[1]
+	);
 	let reports = check(&[(&honest, true), (&tampered, false)], seed);
 	assert!(reports[1].passed() && !reports[1].picture_checked && reports[1].frames_compared == 0);
 
 	// Size, rate and duration are checked on every rendition, pictured or not.
 	let reports = check(&[(&small, false), (&honest, true)], Sampling::Spread);
 	assert!(
-		reports[0].failures.iter().any(|f| matches!(f, CheckFailure::WrongResolution { actual_width: 320, .. })),
+		reports[0]
+			.failures
+			.iter()
+			.any(|f| matches!(f, CheckFailure::WrongResolution { actual_width: 320, .. })),
 		"{:?}",
 		reports[0]
 	);
@@ -224,7 +300,12 @@ fn has(found: &[CheckFailure], what: impl Fn(&CheckFailure) -> bool) -> bool {
 fn item3_grayscale_rendition_fails_on_colour() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "gray.ts", &["-vf", "scale=426:240,hue=s=0", "-b:v", "250k"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"gray.ts",
+		&["-vf", "scale=426:240,hue=s=0", "-b:v", "250k"],
+	);
 	let found = failures(&input, &output);
 	assert!(has(&found, |f| matches!(f, CheckFailure::ColourMismatch { .. })), "{found:?}");
 }
@@ -233,11 +314,21 @@ fn item3_grayscale_rendition_fails_on_colour() {
 fn item3_colour_shifted_rendition_fails_on_colour() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "hue.ts", &["-vf", "scale=426:240,hue=h=60", "-b:v", "250k"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"hue.ts",
+		&["-vf", "scale=426:240,hue=h=60", "-b:v", "250k"],
+	);
 	let found = failures(&input, &output);
 	assert!(has(&found, |f| matches!(f, CheckFailure::ColourMismatch { .. })), "{found:?}");
 	// A tint that keeps the luma exactly: only the colour check can see it.
-	let output = ffmpeg_variant(dir.path(), &input, "tint.ts", &["-vf", "scale=426:240,lutyuv=u=val+24:v=val-24", "-b:v", "250k"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"tint.ts",
+		&["-vf", "scale=426:240,lutyuv=u=val+24:v=val-24", "-b:v", "250k"],
+	);
 	let found = failures(&input, &output);
 	assert!(has(&found, |f| matches!(f, CheckFailure::ColourMismatch { .. })), "{found:?}");
 	assert!(!has(&found, |f| matches!(f, CheckFailure::PictureMismatch { .. })), "{found:?}");
@@ -247,17 +338,65 @@ fn item3_colour_shifted_rendition_fails_on_colour() {
 fn item3_audio_dropped_or_replaced_fails() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "mute.ts", &["-vf", "scale=426:240", "-b:v", "250k", "-an"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"mute.ts",
+		&["-vf", "scale=426:240", "-b:v", "250k", "-an"],
+	);
 	assert_eq!(failures(&input, &output), vec![CheckFailure::AudioMissing]);
 	// Re-encoded audio of the same sound passes; silence in its place does not.
 	let reencoded = dir.path().join("aac.ts");
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(&input).args(["-vf", "scale=426:240",
-		"-c:v", "libx264", "-preset", "veryfast", "-b:v", "250k", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts"]).arg(&reencoded));
+	run(Command::new("ffmpeg")
+		.args(["-v", "error", "-y", "-i"])
+		.arg(&input)
+		.args([
+			"-vf",
+			"scale=426:240",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"veryfast",
+			"-b:v",
+			"250k",
+			"-c:a",
+			"aac",
+			"-b:a",
+			"64k",
+			"-f",
+			"mpegts",
+		])
+		.arg(&reencoded));
 	assert_eq!(failures(&input, &reencoded), vec![]);
 	let silent = dir.path().join("silent.ts");
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(&input)
-		.args(["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-map", "0:v", "-map", "1:a", "-t", "2", "-vf", "scale=426:240",
-		"-c:v", "libx264", "-preset", "veryfast", "-b:v", "250k", "-c:a", "aac", "-f", "mpegts"]).arg(&silent));
+	run(Command::new("ffmpeg")
+		.args(["-v", "error", "-y", "-i"])
+		.arg(&input)
+		.args([
+			"-f",
+			"lavfi",
+			"-i",
+			"anullsrc=r=48000:cl=stereo",
+			"-map",
+			"0:v",
+			"-map",
+			"1:a",
+			"-t",
+			"2",
+			"-vf",
+			"scale=426:240",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"veryfast",
+			"-b:v",
+			"250k",
+			"-c:a",
+			"aac",
+			"-f",
+			"mpegts",
+		])
+		.arg(&silent));
 	let found = failures(&input, &silent);
 	assert!(matches!(found.as_slice(), [CheckFailure::AudioMismatch(_)]), "{found:?}");
 }
@@ -268,20 +407,57 @@ fn item3_padded_rendition_fails_the_floor_on_picture_bytes() {
 	// profile's bitrate: the container sees ~250 kbps, the picture bytes are far below.
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "padded.ts", &["-vf", "scale=426:240", "-b:v", "250k",
-		"-minrate", "250k", "-maxrate", "250k", "-bufsize", "250k", "-x264-params", "nal-hrd=cbr:qpmin=51"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"padded.ts",
+		&[
+			"-vf",
+			"scale=426:240",
+			"-b:v",
+			"250k",
+			"-minrate",
+			"250k",
+			"-maxrate",
+			"250k",
+			"-bufsize",
+			"250k",
+			"-x264-params",
+			"nal-hrd=cbr:qpmin=51",
+		],
+	);
 	let report = check_rendition(&input, &output, &profile()).unwrap();
 	eprintln!("{report:?}");
 	assert!(report.output_kbps > 200.0, "{report:?}");
-	assert!(has(&report.failures, |f| matches!(f, CheckFailure::BitrateTooLow { .. })), "{report:?}");
+	assert!(
+		has(&report.failures, |f| matches!(f, CheckFailure::BitrateTooLow { .. })),
+		"{report:?}"
+	);
 }
 
 #[test]
 fn item3_over_bitrate_rendition_fails_the_ceiling() {
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "fat.ts", &["-vf", "scale=426:240", "-b:v", "1500k",
-		"-minrate", "1500k", "-maxrate", "1500k", "-bufsize", "1500k", "-x264-params", "nal-hrd=cbr"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"fat.ts",
+		&[
+			"-vf",
+			"scale=426:240",
+			"-b:v",
+			"1500k",
+			"-minrate",
+			"1500k",
+			"-maxrate",
+			"1500k",
+			"-bufsize",
+			"1500k",
+			"-x264-params",
+			"nal-hrd=cbr",
+		],
+	);
 	let found = failures(&input, &output);
 	assert!(has(&found, |f| matches!(f, CheckFailure::BitrateTooHigh { .. })), "{found:?}");
 }
@@ -291,11 +467,21 @@ fn item3_frame_duplicated_rendition_fails() {
 	// 15 fps sent as 30: every other frame repeats the previous one.
 	let dir = tempfile::tempdir().unwrap();
 	let (input, _) = honest_pair(dir.path());
-	let output = ffmpeg_variant(dir.path(), &input, "dup.ts", &["-vf", "scale=426:240,fps=15,fps=30", "-b:v", "250k"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"dup.ts",
+		&["-vf", "scale=426:240,fps=15,fps=30", "-b:v", "250k"],
+	);
 	let found = failures(&input, &output);
 	assert!(has(&found, |f| matches!(f, CheckFailure::RepeatedFrames { .. })), "{found:?}");
 	// A frozen picture: one frame repeated for the whole segment.
-	let output = ffmpeg_variant(dir.path(), &input, "frozen.ts", &["-vf", "scale=426:240,trim=end_frame=1,tpad=stop=59:stop_mode=clone", "-b:v", "250k"]);
+	let output = ffmpeg_variant(
+		dir.path(),
+		&input,
+		"frozen.ts",
+		&["-vf", "scale=426:240,trim=end_frame=1,tpad=stop=59:stop_mode=clone", "-b:v", "250k"],
+	);
 	let found = failures(&input, &output);
 	assert!(has(&found, |f| matches!(f, CheckFailure::RepeatedFrames { .. })), "{found:?}");
 }

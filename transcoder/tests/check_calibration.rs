@@ -43,15 +43,47 @@ fn contents() -> Vec<(&'static str, String)> {
 /// A broadcaster's 2 s segment of a lavfi graph, H.264 + AAC (a tone) in MPEG-TS.
 fn source(dir: &Path, name: &str, graph: &str) -> PathBuf {
 	let path = dir.join(format!("{name}.ts"));
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", graph, "-f", "lavfi", "-i",
-		"sine=frequency=330:sample_rate=48000", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "16",
-		"-pix_fmt", "yuv420p", "-g", "60", "-c:a", "aac", "-b:a", "96k", "-f", "mpegts"]).arg(&path));
+	run(Command::new("ffmpeg")
+		.args([
+			"-v",
+			"error",
+			"-y",
+			"-f",
+			"lavfi",
+			"-i",
+			graph,
+			"-f",
+			"lavfi",
+			"-i",
+			"sine=frequency=330:sample_rate=48000",
+			"-t",
+			"2",
+			"-c:v",
+			"libx264",
+			"-preset",
+			"ultrafast",
+			"-crf",
+			"16",
+			"-pix_fmt",
+			"yuv420p",
+			"-g",
+			"60",
+			"-c:a",
+			"aac",
+			"-b:a",
+			"96k",
+			"-f",
+			"mpegts",
+		])
+		.arg(&path));
 	path
 }
 
 fn check_all(input: &Path, outputs: &[(PathBuf, olc_primitives::Profile)]) -> Vec<CheckReport> {
-	let renditions: Vec<RenditionToCheck> =
-		outputs.iter().map(|(output, profile)| RenditionToCheck { output, profile, picture: true }).collect();
+	let renditions: Vec<RenditionToCheck> = outputs
+		.iter()
+		.map(|(output, profile)| RenditionToCheck { output, profile, picture: true })
+		.collect();
 	check_segment(input, &renditions, Sampling::Seeded([0x5e; 32])).unwrap()
 }
 
@@ -87,23 +119,32 @@ fn item3_calibration_honest_pass_dishonest_fail_with_a_margin() {
 	let mut honest_reports: Vec<(String, CheckReport, u32)> = Vec::new();
 	let mut wrongly_passed = Vec::new();
 	let mut dishonest_scores: Vec<(String, CheckReport, u32)> = Vec::new();
-	let sources: Vec<(&str, PathBuf)> =
-		contents().iter().map(|(name, graph)| (*name, source(dir.path(), name, graph))).collect();
+	let sources: Vec<(&str, PathBuf)> = contents()
+		.iter()
+		.map(|(name, graph)| (*name, source(dir.path(), name, graph)))
+		.collect();
 	for (name, input) in &sources {
 		for preset in ["ultrafast", "veryfast", "medium"] {
-			let outputs: Vec<PathBuf> =
-				ladder.iter().map(|p| dir.path().join(format!("{name}-{preset}-{}.ts", p.name_str().unwrap()))).collect();
+			let outputs: Vec<PathBuf> = ladder
+				.iter()
+				.map(|p| dir.path().join(format!("{name}-{preset}-{}.ts", p.name_str().unwrap())))
+				.collect();
 			let mut transcoder = StreamTranscoder::new(LadderConfig {
 				x264: X264Settings { preset: preset.into(), ..X264Settings::default() },
 				..LadderConfig::default_ladder()
 			})
 			.unwrap();
 			transcoder.transcode_segment(input, &outputs).unwrap();
-			let pairs: Vec<(PathBuf, olc_primitives::Profile)> = outputs.into_iter().zip(ladder.iter().cloned()).collect();
+			let pairs: Vec<(PathBuf, olc_primitives::Profile)> =
+				outputs.into_iter().zip(ladder.iter().cloned()).collect();
 			for ((_, profile), report) in pairs.iter().zip(check_all(input, &pairs)) {
 				let rung = profile.name_str().unwrap();
 				table.push(row(name, &format!("honest {preset}"), rung, &report));
-				honest_reports.push((format!("{name} {preset} {rung}"), report, profile.bitrate_kbps));
+				honest_reports.push((
+					format!("{name} {preset} {rung}"),
+					report,
+					profile.bitrate_kbps,
+				));
 			}
 		}
 		// Dishonest renditions of the 240p and 480p rungs (the ffmpeg CLI, veryfast).
@@ -118,40 +159,89 @@ fn item3_calibration_honest_pass_dishonest_fail_with_a_margin() {
 			let substitute_name = if *name == "fractal" { "text" } else { "fractal" };
 			let other = &sources.iter().find(|(other, _)| *other == substitute_name).unwrap().1;
 			let cases: Vec<Case> = vec![
-				("grayscale", vec!["-vf".into(), format!("{scale},hue=s=0"), "-b:v".into(), rate.clone()], |f| {
-					matches!(f, CheckFailure::ColourMismatch { .. })
-				}),
-				("hue shift", vec!["-vf".into(), format!("{scale},hue=h=60"), "-b:v".into(), rate.clone()], |f| {
-					matches!(f, CheckFailure::ColourMismatch { .. })
-				}),
-				("tint", vec!["-vf".into(), format!("{scale},lutyuv=u=val+16:v=val-16"), "-b:v".into(), rate.clone()], |f| {
-					matches!(f, CheckFailure::ColourMismatch { .. })
-				}),
-				("audio dropped", vec!["-vf".into(), scale.clone(), "-b:v".into(), rate.clone(), "-an".into()], |f| {
-					matches!(f, CheckFailure::AudioMissing)
-				}),
+				(
+					"grayscale",
+					vec!["-vf".into(), format!("{scale},hue=s=0"), "-b:v".into(), rate.clone()],
+					|f| matches!(f, CheckFailure::ColourMismatch { .. }),
+				),
+				(
+					"hue shift",
+					vec!["-vf".into(), format!("{scale},hue=h=60"), "-b:v".into(), rate.clone()],
+					|f| matches!(f, CheckFailure::ColourMismatch { .. }),
+				),
+				(
+					"tint",
+					vec![
+						"-vf".into(),
+						format!("{scale},lutyuv=u=val+16:v=val-16"),
+						"-b:v".into(),
+						rate.clone(),
+					],
+					|f| matches!(f, CheckFailure::ColourMismatch { .. }),
+				),
+				(
+					"audio dropped",
+					vec!["-vf".into(), scale.clone(), "-b:v".into(), rate.clone(), "-an".into()],
+					|f| matches!(f, CheckFailure::AudioMissing),
+				),
 				(
 					"padded",
-					vec!["-vf".into(), scale.clone(), "-b:v".into(), rate.clone(), "-minrate".into(), rate.clone(),
-						"-maxrate".into(), rate.clone(), "-bufsize".into(), rate.clone(), "-x264-params".into(),
-						"nal-hrd=cbr:qpmin=51".into()],
+					vec![
+						"-vf".into(),
+						scale.clone(),
+						"-b:v".into(),
+						rate.clone(),
+						"-minrate".into(),
+						rate.clone(),
+						"-maxrate".into(),
+						rate.clone(),
+						"-bufsize".into(),
+						rate.clone(),
+						"-x264-params".into(),
+						"nal-hrd=cbr:qpmin=51".into(),
+					],
 					|f| matches!(f, CheckFailure::BitrateTooLow { .. }),
 				),
 				(
 					"over bitrate",
-					vec!["-vf".into(), scale.clone(), "-b:v".into(), over.clone(), "-minrate".into(), over.clone(),
-						"-maxrate".into(), over.clone(), "-bufsize".into(), over.clone(), "-x264-params".into(),
-						"nal-hrd=cbr".into()],
+					vec![
+						"-vf".into(),
+						scale.clone(),
+						"-b:v".into(),
+						over.clone(),
+						"-minrate".into(),
+						over.clone(),
+						"-maxrate".into(),
+						over.clone(),
+						"-bufsize".into(),
+						over.clone(),
+						"-x264-params".into(),
+						"nal-hrd=cbr".into(),
+					],
 					|f| matches!(f, CheckFailure::BitrateTooHigh { .. }),
 				),
-				("15 fps as 30", vec!["-vf".into(), format!("{scale},fps=15,fps=30"), "-b:v".into(), rate.clone()], |f| {
-					matches!(f, CheckFailure::RepeatedFrames { .. })
-				}),
+				(
+					"15 fps as 30",
+					vec![
+						"-vf".into(),
+						format!("{scale},fps=15,fps=30"),
+						"-b:v".into(),
+						rate.clone(),
+					],
+					|f| matches!(f, CheckFailure::RepeatedFrames { .. }),
+				),
 			];
 			for (case, args, expected) in cases {
-				let output = dir.path().join(format!("{name}-{rung}-{}.ts", case.replace(' ', "_")));
-				run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(input).args(&args)
-					.args(["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "copy", "-f", "mpegts"])
+				let output =
+					dir.path().join(format!("{name}-{rung}-{}.ts", case.replace(' ', "_")));
+				run(Command::new("ffmpeg")
+					.args(["-v", "error", "-y", "-i"])
+					.arg(input)
+					.args(&args)
+					.args([
+						"-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a",
+						"copy", "-f", "mpegts",
+					])
 					.arg(&output));
 				let report = check_all(input, &[(output, profile.clone())]).remove(0);
 				table.push(row(name, case, rung, &report));
@@ -165,11 +255,21 @@ fn item3_calibration_honest_pass_dishonest_fail_with_a_margin() {
 			}
 			// Other content: the same rung of another source, honestly encoded.
 			let substitute = dir.path().join(format!("{name}-{rung}-other.ts"));
-			run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(other).args(["-vf", &scale, "-b:v", &rate,
-				"-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "copy", "-f", "mpegts"]).arg(&substitute));
+			run(Command::new("ffmpeg")
+				.args(["-v", "error", "-y", "-i"])
+				.arg(other)
+				.args([
+					"-vf", &scale, "-b:v", &rate, "-c:v", "libx264", "-preset", "veryfast",
+					"-pix_fmt", "yuv420p", "-c:a", "copy", "-f", "mpegts",
+				])
+				.arg(&substitute));
 			let report = check_all(input, &[(substitute, profile.clone())]).remove(0);
 			table.push(row(name, "other content", rung, &report));
-			if !report.failures.iter().any(|f| matches!(f, CheckFailure::PictureMismatch { .. })) {
+			if !report
+				.failures
+				.iter()
+				.any(|f| matches!(f, CheckFailure::PictureMismatch { .. }))
+			{
 				wrongly_passed.push(format!("{name} {rung} other content: {report:?}"));
 			}
 			dishonest_scores.push(("other content".into(), report, kbps));
@@ -181,7 +281,9 @@ fn item3_calibration_honest_pass_dishonest_fail_with_a_margin() {
 	let honest = || honest_reports.iter().map(|(_, r, _)| r);
 	let min = |values: &mut dyn Iterator<Item = f64>| values.fold(f64::INFINITY, f64::min);
 	let max = |values: &mut dyn Iterator<Item = f64>| values.fold(f64::NEG_INFINITY, f64::max);
-	let dishonest = |case: &'static str| dishonest_scores.iter().filter(move |(c, ..)| c == case).map(|(_, r, _)| r);
+	let dishonest = |case: &'static str| {
+		dishonest_scores.iter().filter(move |(c, ..)| c == case).map(|(_, r, _)| r)
+	};
 	use olc_transcoder::check::*;
 	let summary = [
 		format!("| SSIM mean (min {MIN_MEAN_SSIM}) | honest min {:.3} | other content max {:.3} |",
@@ -206,7 +308,11 @@ fn item3_calibration_honest_pass_dishonest_fail_with_a_margin() {
 		format!("| audio level difference dB (max {MAX_AUDIO_LEVEL_DB}) | honest max {:.1} | audio dropped: no audio |",
 			max(&mut honest().filter_map(|r| r.audio_level_difference_db))),
 	];
-	println!("\nChecker calibration: {} honest renditions, {} dishonest\n", honest_reports.len(), dishonest_scores.len());
+	println!(
+		"\nChecker calibration: {} honest renditions, {} dishonest\n",
+		honest_reports.len(),
+		dishonest_scores.len()
+	);
 	println!("| measure (threshold) | honest | dishonest |\n|---|---|---|");
 	for line in &summary {
 		println!("{line}");
@@ -220,7 +326,17 @@ fn item3_calibration_honest_pass_dishonest_fail_with_a_margin() {
 		.filter(|(_, r, _)| !r.passed())
 		.map(|(label, r, _)| format!("{label}: {:?}", r.failures))
 		.collect();
-	println!("\nhonest rejected: {} of {}; dishonest passed: {} of {}", rejected.len(), honest_reports.len(), wrongly_passed.len(), dishonest_scores.len());
+	println!(
+		"\nhonest rejected: {} of {}; dishonest passed: {} of {}",
+		rejected.len(),
+		honest_reports.len(),
+		wrongly_passed.len(),
+		dishonest_scores.len()
+	);
 	assert!(rejected.is_empty(), "honest renditions rejected:\n{}", rejected.join("\n"));
-	assert!(wrongly_passed.is_empty(), "dishonest renditions not caught:\n{}", wrongly_passed.join("\n"));
+	assert!(
+		wrongly_passed.is_empty(),
+		"dishonest renditions not caught:\n{}",
+		wrongly_passed.join("\n")
+	);
 }

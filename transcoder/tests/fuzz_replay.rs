@@ -53,7 +53,12 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
 	let mut files: Vec<_> = std::fs::read_dir(&dir)
 		.unwrap()
 		.map(|entry| entry.unwrap().path())
-		.map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()))
+		.map(|path| {
+			(
+				path.file_name().unwrap().to_string_lossy().into_owned(),
+				std::fs::read(&path).unwrap(),
+			)
+		})
 		.collect();
 	files.sort();
 	assert!(files.len() >= 10, "corpus missing in {}", dir.display());
@@ -169,7 +174,9 @@ fn item1_fuzz_replay_through_the_fuzz_entry_point() {
 			(None, Ok(facts)) => assert!(facts.frames > 0, "{name}: {facts:?}"),
 			(None, Err(refusal)) => panic!("{name} refused: {refusal}"),
 			(Some("any"), Ok(_)) => {},
-			(Some("any"), Err(refusal)) => assert!(MEDIA_REASONS.contains(&refusal.reason), "{name}: {refusal}"),
+			(Some("any"), Err(refusal)) => {
+				assert!(MEDIA_REASONS.contains(&refusal.reason), "{name}: {refusal}")
+			},
 			(Some(reason), Err(refusal)) => assert_eq!(refusal.reason, reason, "{name}: {refusal}"),
 			(Some(reason), Ok(facts)) => panic!("{name} accepted ({facts:?}); expected {reason}"),
 		}
@@ -187,7 +194,10 @@ fn item1_fuzz_replay_through_the_fuzz_entry_point() {
 		};
 		let reason = match check_fuzz_input(&input, &limits, scratch.path()) {
 			Ok(facts) => {
-				assert!(facts.frames > 0 && facts.frames <= limits.max_frames, "case {case}: {facts:?}");
+				assert!(
+					facts.frames > 0 && facts.frames <= limits.max_frames,
+					"case {case}: {facts:?}"
+				);
 				"accepted"
 			},
 			Err(refusal) => {
@@ -237,11 +247,21 @@ async fn item1_fuzz_replay_through_the_service() {
 		let mut id = [0u8; 32];
 		id[..8].copy_from_slice(&(index as u64).to_le_bytes());
 		let stream = StreamId(id);
-		let header = SignedSegmentHeader::sign(&pair("//Alice"), stream, 0, declared.header.duration_ms, &body);
+		let header = SignedSegmentHeader::sign(
+			&pair("//Alice"),
+			stream,
+			0,
+			declared.header.duration_ms,
+			&body,
+		);
 		let (status, text) = post_segment(&service.base, stream, 0, body, Some(&header)).await;
 		// Forget the stream (and its encoder sessions) at once.
 		service.state.evict_idle_streams(std::time::Duration::ZERO);
-		let reason = if status == 200 { "accepted".to_string() } else { text.split(':').next().unwrap_or_default().to_string() };
+		let reason = if status == 200 {
+			"accepted".to_string()
+		} else {
+			text.split(':').next().unwrap_or_default().to_string()
+		};
 		*outcomes.entry(reason.clone()).or_default() += 1;
 		if status != 200 {
 			assert!(MEDIA_REASONS.contains(&reason.as_str()), "{name}: {status} {text}");
@@ -255,8 +275,16 @@ async fn item1_fuzz_replay_through_the_service() {
 		}
 		// A good stream keeps being served between the hostile ones.
 		if index % 10 == 0 {
-			let header = SignedSegmentHeader::sign(&pair("//Alice"), good_stream, good_seq, 500, &good_body);
-			let (status, text) = post_segment(&service.base, good_stream, good_seq, good_body.clone(), Some(&header)).await;
+			let header =
+				SignedSegmentHeader::sign(&pair("//Alice"), good_stream, good_seq, 500, &good_body);
+			let (status, text) = post_segment(
+				&service.base,
+				good_stream,
+				good_seq,
+				good_body.clone(),
+				Some(&header),
+			)
+			.await;
 			assert_eq!(status, 200, "good stream after {name}: {text}");
 			good_seq += 1;
 		}
@@ -289,21 +317,140 @@ fn regenerate_corpus() {
 		std::fs::read(path).unwrap()
 	};
 	let small = "testsrc2=size=160x90:rate=30";
-	let h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "30", "-b:v", "200k"];
+	let h264 = [
+		"-c:v",
+		"libx264",
+		"-preset",
+		"ultrafast",
+		"-pix_fmt",
+		"yuv420p",
+		"-g",
+		"30",
+		"-b:v",
+		"200k",
+	];
 	let ts_aac = ["-c:a", "aac", "-b:a", "32k", "-f", "mpegts"];
 	let valid = clip("valid.ts", small, "0.5", &[&h264[..], &ts_aac[..]].concat());
 	write("valid.ts", 500, &valid);
-	write("video_only.ts", 500, &clip("video_only.ts", small, "0.5", &[&h264[..], &["-an", "-f", "mpegts"]].concat()));
-	write("hevc_video.ts", 500, &clip("hevc.ts", small, "0.5", &["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-c:a", "aac", "-b:a", "32k", "-f", "mpegts"]));
-	write("mpeg2_video.ts", 300, &clip("mpeg2.ts", small, "0.3", &["-c:v", "mpeg2video", "-c:a", "aac", "-b:a", "32k", "-f", "mpegts"]));
-	write("mp2_audio.ts", 300, &clip("mp2.ts", small, "0.3", &[&h264[..], &["-c:a", "mp2", "-f", "mpegts"]].concat()));
-	write("mp3_audio.ts", 300, &clip("mp3.ts", small, "0.3", &[&h264[..], &["-c:a", "libmp3lame", "-b:a", "32k", "-f", "mpegts"]].concat()));
-	write("mp4_container.mp4", 300, &clip("clip.mp4", small, "0.3", &[&h264[..], &["-c:a", "aac", "-b:a", "32k", "-f", "mp4"]].concat()));
-	write("mkv_container.mkv", 300, &clip("clip.mkv", small, "0.3", &[&h264[..], &["-c:a", "aac", "-b:a", "32k", "-f", "matroska"]].concat()));
+	write(
+		"video_only.ts",
+		500,
+		&clip("video_only.ts", small, "0.5", &[&h264[..], &["-an", "-f", "mpegts"]].concat()),
+	);
+	write(
+		"hevc_video.ts",
+		500,
+		&clip(
+			"hevc.ts",
+			small,
+			"0.5",
+			&[
+				"-c:v",
+				"libx265",
+				"-preset",
+				"ultrafast",
+				"-x265-params",
+				"log-level=error",
+				"-c:a",
+				"aac",
+				"-b:a",
+				"32k",
+				"-f",
+				"mpegts",
+			],
+		),
+	);
+	write(
+		"mpeg2_video.ts",
+		300,
+		&clip(
+			"mpeg2.ts",
+			small,
+			"0.3",
+			&["-c:v", "mpeg2video", "-c:a", "aac", "-b:a", "32k", "-f", "mpegts"],
+		),
+	);
+	write(
+		"mp2_audio.ts",
+		300,
+		&clip("mp2.ts", small, "0.3", &[&h264[..], &["-c:a", "mp2", "-f", "mpegts"]].concat()),
+	);
+	write(
+		"mp3_audio.ts",
+		300,
+		&clip(
+			"mp3.ts",
+			small,
+			"0.3",
+			&[&h264[..], &["-c:a", "libmp3lame", "-b:a", "32k", "-f", "mpegts"]].concat(),
+		),
+	);
+	write(
+		"mp4_container.mp4",
+		300,
+		&clip(
+			"clip.mp4",
+			small,
+			"0.3",
+			&[&h264[..], &["-c:a", "aac", "-b:a", "32k", "-f", "mp4"]].concat(),
+		),
+	);
+	write(
+		"mkv_container.mkv",
+		300,
+		&clip(
+			"clip.mkv",
+			small,
+			"0.3",
+			&[&h264[..], &["-c:a", "aac", "-b:a", "32k", "-f", "matroska"]].concat(),
+		),
+	);
 	// 4 s of media whose header claims 0.5 s.
-	write("duration_lie.ts", 500, &clip("long.ts", "testsrc2=size=64x36:rate=10", "4", &["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "40", "-b:v", "20k", "-an", "-f", "mpegts"]));
+	write(
+		"duration_lie.ts",
+		500,
+		&clip(
+			"long.ts",
+			"testsrc2=size=64x36:rate=10",
+			"4",
+			&[
+				"-c:v",
+				"libx264",
+				"-preset",
+				"ultrafast",
+				"-pix_fmt",
+				"yuv420p",
+				"-g",
+				"40",
+				"-b:v",
+				"20k",
+				"-an",
+				"-f",
+				"mpegts",
+			],
+		),
+	);
 	// One frame above the default 1920x1080 box.
-	write("too_large_picture.ts", 100, &clip("big.ts", "color=c=gray:size=2048x1152:rate=10", "0.1", &["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-an", "-f", "mpegts"]));
+	write(
+		"too_large_picture.ts",
+		100,
+		&clip(
+			"big.ts",
+			"color=c=gray:size=2048x1152:rate=10",
+			"0.1",
+			&[
+				"-c:v",
+				"libx264",
+				"-preset",
+				"ultrafast",
+				"-pix_fmt",
+				"yuv420p",
+				"-an",
+				"-f",
+				"mpegts",
+			],
+		),
+	);
 	// Malformed: sync bytes around garbage, a cut-off segment, a header that does not decode, no body.
 	let mut garbage = vec![0x5a_u8; 188 * 20];
 	for packet in garbage.chunks_mut(188) {

@@ -19,7 +19,16 @@ fn alice() -> sp_core::sr25519::Pair {
 /// the constraint byte is not printed by ffprobe).
 fn probed_profile_level(path: &Path) -> (u8, u8) {
 	let out = run(Command::new("ffprobe")
-		.args(["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=profile,level", "-of", "csv=p=0"])
+		.args([
+			"-v",
+			"error",
+			"-select_streams",
+			"v:0",
+			"-show_entries",
+			"stream=profile,level",
+			"-of",
+			"csv=p=0",
+		])
 		.arg(path));
 	let line = out.lines().map(str::trim).find(|l| !l.is_empty()).unwrap();
 	let (profile, level) = line.rsplit_once(',').unwrap();
@@ -38,9 +47,14 @@ fn codec_profile_level(codecs: &str) -> (u8, u8) {
 	(bytes[0], bytes[2])
 }
 
-async fn media_playlist(base: &str, rendition: &str) -> (reqwest::header::HeaderMap, m3u8_rs::MediaPlaylist) {
+async fn media_playlist(
+	base: &str,
+	rendition: &str,
+) -> (reqwest::header::HeaderMap, m3u8_rs::MediaPlaylist) {
 	let response =
-		reqwest::get(format!("{base}/hls/{}/{rendition}/index.m3u8", hex::encode(STREAM.0))).await.unwrap();
+		reqwest::get(format!("{base}/hls/{}/{rendition}/index.m3u8", hex::encode(STREAM.0)))
+			.await
+			.unwrap();
 	let headers = response.headers().clone();
 	let text = response.bytes().await.unwrap();
 	match m3u8_rs::parse_playlist_res(&text) {
@@ -86,13 +100,21 @@ async fn codecs_dates_gaps_end_and_cache_headers() {
 		assert_eq!(variant.frame_rate, Some(30.0), "{text}");
 	}
 	let source_codecs = master.variants[0].codecs.as_deref().unwrap();
-	assert_eq!(codec_profile_level(source_codecs), probed_profile_level(&segment_paths[0]), "{text}");
+	assert_eq!(
+		codec_profile_level(source_codecs),
+		probed_profile_level(&segment_paths[0]),
+		"{text}"
+	);
 	let (status, rendition) = get(&service.base, &format!("{hls}/240p/0.ts")).await;
 	assert_eq!(status, 200);
 	let rendition_path = media.path().join("rendition.ts");
 	std::fs::write(&rendition_path, rendition).unwrap();
 	let rendition_codecs = master.variants[1].codecs.as_deref().unwrap();
-	assert_eq!(codec_profile_level(rendition_codecs), probed_profile_level(&rendition_path), "{text}");
+	assert_eq!(
+		codec_profile_level(rendition_codecs),
+		probed_profile_level(&rendition_path),
+		"{text}"
+	);
 	// The source (ultrafast: Constrained Baseline) and the rendition (veryfast: High) differ,
 	// so nothing is hard-coded.
 	assert_ne!(source_codecs, rendition_codecs, "{text}");
@@ -108,7 +130,13 @@ async fn codecs_dates_gaps_end_and_cache_headers() {
 		let mut previous = chrono::DateTime::<chrono::Utc>::from(before).fixed_offset();
 		for segment in &playlist.segments {
 			let date = segment.program_date_time.expect("EXT-X-PROGRAM-DATE-TIME on every segment");
-			assert!(date >= previous && date <= chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).fixed_offset(), "{date}");
+			assert!(
+				date >= previous
+					&& date
+						<= chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+							.fixed_offset(),
+				"{date}"
+			);
 			previous = date;
 		}
 		assert!(!playlist.end_list);
@@ -140,12 +168,14 @@ async fn item4_each_variant_has_its_own_frame_rate() {
 	let dir = tempfile::tempdir().unwrap();
 	let mut fast = profile("180p60", 320, 180, 300);
 	fast.fps = 60;
-	let config = service_config(dir.path().join("data"), vec![profile("144p", 256, 144, 150), fast]);
+	let config =
+		service_config(dir.path().join("data"), vec![profile("144p", 256, 144, 150), fast]);
 	let service = start_service(config).await;
 	let header = SignedSegmentHeader::sign(&alice(), STREAM, 0, 2000, &body);
 	let (status, text) = post_segment(&service.base, STREAM, 0, body, Some(&header)).await;
 	assert_eq!(status, 200, "{text}");
-	let (_, text) = get(&service.base, &format!("/hls/{}/master.m3u8", hex::encode(STREAM.0))).await;
+	let (_, text) =
+		get(&service.base, &format!("/hls/{}/master.m3u8", hex::encode(STREAM.0))).await;
 	let Ok(m3u8_rs::Playlist::MasterPlaylist(master)) = m3u8_rs::parse_playlist_res(&text) else {
 		panic!("bad master playlist {}", String::from_utf8_lossy(&text));
 	};

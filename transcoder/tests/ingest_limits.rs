@@ -18,7 +18,13 @@ fn base_config(dir: &Path) -> ServerConfig {
 	service_config(dir.join("data"), vec![profile("144p", 256, 144, 150)])
 }
 
-async fn post(base: &str, stream: StreamId, seq: u64, body: &[u8], duration_ms: u32) -> (u16, String) {
+async fn post(
+	base: &str,
+	stream: StreamId,
+	seq: u64,
+	body: &[u8],
+	duration_ms: u32,
+) -> (u16, String) {
 	let header = SignedSegmentHeader::sign(&pair("//Alice"), stream, seq, duration_ms, body);
 	post_segment(base, stream, seq, body.to_vec(), Some(&header)).await
 }
@@ -32,7 +38,21 @@ fn assert_refused((status, text): (u16, String), expected_status: u16, reason: &
 fn ffmpeg_file(dir: &Path, name: &str, video: &str, seconds: &str, args: &[&str]) -> Vec<u8> {
 	let path = dir.join(name);
 	run(Command::new("ffmpeg")
-		.args(["-v", "error", "-y", "-f", "lavfi", "-i", video, "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", seconds])
+		.args([
+			"-v",
+			"error",
+			"-y",
+			"-f",
+			"lavfi",
+			"-i",
+			video,
+			"-f",
+			"lavfi",
+			"-i",
+			"sine=sample_rate=48000",
+			"-t",
+			seconds,
+		])
 		.args(args)
 		.arg(&path));
 	std::fs::read(path).unwrap()
@@ -50,19 +70,66 @@ async fn media_other_than_h264_aac_mpeg_ts_is_refused_by_name() {
 	assert_eq!(status, 200, "{text}");
 
 	let h264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "60"];
-	let mp4 = ffmpeg_file(m, "clip.mp4", "testsrc2=size=320x180:rate=30", "2", &[&h264[..], &["-c:a", "aac", "-f", "mp4"]].concat());
+	let mp4 = ffmpeg_file(
+		m,
+		"clip.mp4",
+		"testsrc2=size=320x180:rate=30",
+		"2",
+		&[&h264[..], &["-c:a", "aac", "-f", "mp4"]].concat(),
+	);
 	assert_refused(post(base, STREAM, 1, &mp4, 2000).await, 415, "UnsupportedContainer");
-	let mkv = ffmpeg_file(m, "clip.mkv", "testsrc2=size=320x180:rate=30", "2", &[&h264[..], &["-c:a", "aac", "-f", "matroska"]].concat());
+	let mkv = ffmpeg_file(
+		m,
+		"clip.mkv",
+		"testsrc2=size=320x180:rate=30",
+		"2",
+		&[&h264[..], &["-c:a", "aac", "-f", "matroska"]].concat(),
+	);
 	assert_refused(post(base, STREAM, 1, &mkv, 2000).await, 415, "UnsupportedContainer");
-	let mpeg2 = ffmpeg_file(m, "mpeg2.ts", "testsrc2=size=320x180:rate=30", "2", &["-c:v", "mpeg2video", "-c:a", "aac", "-f", "mpegts"]);
+	let mpeg2 = ffmpeg_file(
+		m,
+		"mpeg2.ts",
+		"testsrc2=size=320x180:rate=30",
+		"2",
+		&["-c:v", "mpeg2video", "-c:a", "aac", "-f", "mpegts"],
+	);
 	assert_refused(post(base, STREAM, 1, &mpeg2, 2000).await, 415, "UnsupportedCodec");
-	let mp3 = ffmpeg_file(m, "mp3.ts", "testsrc2=size=320x180:rate=30", "2", &[&h264[..], &["-c:a", "libmp3lame", "-f", "mpegts"]].concat());
+	let mp3 = ffmpeg_file(
+		m,
+		"mp3.ts",
+		"testsrc2=size=320x180:rate=30",
+		"2",
+		&[&h264[..], &["-c:a", "libmp3lame", "-f", "mpegts"]].concat(),
+	);
 	assert_refused(post(base, STREAM, 1, &mp3, 2000).await, 415, "UnsupportedCodec");
-	let hevc = ffmpeg_file(m, "hevc.ts", "testsrc2=size=320x180:rate=30", "2", &["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error", "-c:a", "aac", "-f", "mpegts"]);
+	let hevc = ffmpeg_file(
+		m,
+		"hevc.ts",
+		"testsrc2=size=320x180:rate=30",
+		"2",
+		&[
+			"-c:v",
+			"libx265",
+			"-preset",
+			"ultrafast",
+			"-x265-params",
+			"log-level=error",
+			"-c:a",
+			"aac",
+			"-f",
+			"mpegts",
+		],
+	);
 	assert_refused(post(base, STREAM, 1, &hevc, 2000).await, 415, "UnsupportedCodec");
 
 	// Above the default 1920x1080 box.
-	let big = ffmpeg_file(m, "big.ts", "testsrc2=size=2048x1152:rate=30", "1", &[&h264[..], &["-c:a", "aac", "-f", "mpegts"]].concat());
+	let big = ffmpeg_file(
+		m,
+		"big.ts",
+		"testsrc2=size=2048x1152:rate=30",
+		"1",
+		&[&h264[..], &["-c:a", "aac", "-f", "mpegts"]].concat(),
+	);
 	assert_refused(post(base, STREAM, 1, &big, 1000).await, 422, "ResolutionTooLarge");
 
 	// A 6 s segment whose header says 2 s, and a 2 s one that says 6 s: liars, refused before
@@ -78,7 +145,12 @@ async fn media_other_than_h264_aac_mpeg_ts_is_refused_by_name() {
 	let (status, text) = post(base, STREAM, 2, &good[0], 2000).await;
 	assert_eq!(status, 200, "{text}");
 	let counts = service.state.refusal_counts();
-	for (reason, count) in [("UnsupportedContainer", 2), ("UnsupportedCodec", 3), ("ResolutionTooLarge", 1), ("DurationMismatch", 2)] {
+	for (reason, count) in [
+		("UnsupportedContainer", 2),
+		("UnsupportedCodec", 3),
+		("ResolutionTooLarge", 1),
+		("DurationMismatch", 2),
+	] {
 		assert!(counts.contains(&(reason, count)), "{counts:?}");
 	}
 }
@@ -119,7 +191,10 @@ async fn stream_count_and_rate_limits() {
 	assert_refused(post(base, STREAM, 1, &good[1], 2000).await, 429, "StreamRateExceeded");
 	assert_eq!(service.state.live_streams(), 1);
 	let counts = service.state.refusal_counts();
-	assert!(counts.contains(&("MaxStreams", 1)) && counts.contains(&("StreamRateExceeded", 1)), "{counts:?}");
+	assert!(
+		counts.contains(&("MaxStreams", 1)) && counts.contains(&("StreamRateExceeded", 1)),
+		"{counts:?}"
+	);
 	// A stream idle for a while is forgotten to make room (not tested: two minutes).
 	assert_eq!(olc_transcoder::server::IDLE_BEFORE_MAKING_ROOM, Duration::from_secs(120));
 
@@ -137,7 +212,12 @@ fn config_defaults(dir: &Path) -> ServerConfig {
 }
 
 /// Sends a POST's head and the first `sent` bytes of a `total`-byte body, then stalls.
-async fn stalled_upload(base: &str, stream: StreamId, body: &[u8], sent: usize) -> tokio::net::TcpStream {
+async fn stalled_upload(
+	base: &str,
+	stream: StreamId,
+	body: &[u8],
+	sent: usize,
+) -> tokio::net::TcpStream {
 	let header = SignedSegmentHeader::sign(&pair("//Alice"), stream, 0, 2000, body);
 	let address = base.strip_prefix("http://").unwrap();
 	let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
@@ -170,14 +250,20 @@ async fn uploads_at_once_and_stalled_uploads() {
 	assert_refused(post(&service.base, STREAM, 0, &good[0], 2000).await, 503, "TooManyUploads");
 	// The stalled upload times out and frees the slot.
 	let mut response = Vec::new();
-	tokio::time::timeout(Duration::from_secs(10), stalled.read_to_end(&mut response)).await.unwrap().unwrap();
+	tokio::time::timeout(Duration::from_secs(10), stalled.read_to_end(&mut response))
+		.await
+		.unwrap()
+		.unwrap();
 	let response = String::from_utf8_lossy(&response);
 	assert!(response.starts_with("HTTP/1.1 408"), "{response}");
 	assert!(response.contains("UploadTimeout: "), "{response}");
 	let (status, text) = post(&service.base, STREAM, 0, &good[0], 2000).await;
 	assert_eq!(status, 200, "{text}");
 	let counts = service.state.refusal_counts();
-	assert!(counts.contains(&("TooManyUploads", 1)) && counts.contains(&("UploadTimeout", 1)), "{counts:?}");
+	assert!(
+		counts.contains(&("TooManyUploads", 1)) && counts.contains(&("UploadTimeout", 1)),
+		"{counts:?}"
+	);
 }
 
 /// Sends a POST's head (chunked, no Content-Length, unless `length` is given), then `pieces` of
@@ -231,7 +317,10 @@ async fn slow_upload(
 		tokio::time::sleep(Duration::from_secs(30)).await;
 	});
 	let mut response = vec![0u8; 4096];
-	let read = tokio::time::timeout(Duration::from_secs(20), reader.read(&mut response)).await.unwrap().unwrap();
+	let read = tokio::time::timeout(Duration::from_secs(20), reader.read(&mut response))
+		.await
+		.unwrap()
+		.unwrap();
 	sender.abort();
 	String::from_utf8_lossy(&response[..read]).into_owned()
 }
@@ -250,16 +339,23 @@ async fn item2_body_size_checked_before_and_while_buffering_and_body_timeout() {
 
 	// A Content-Length far above the limit: refused from the head alone, no body byte sent.
 	let started = std::time::Instant::now();
-	let response = slow_upload(&service.base, STREAM, &[], Some(50 * 1024 * 1024), 1, Duration::ZERO).await;
+	let response =
+		slow_upload(&service.base, STREAM, &[], Some(50 * 1024 * 1024), 1, Duration::ZERO).await;
 	assert!(response.starts_with("HTTP/1.1 413"), "{response}");
 	assert!(response.contains("SegmentTooLarge: "), "{response}");
-	assert!(started.elapsed() < Duration::from_secs(3), "waited for the body: {:?}", started.elapsed());
+	assert!(
+		started.elapsed() < Duration::from_secs(3),
+		"waited for the body: {:?}",
+		started.elapsed()
+	);
 	// Chunked, no length: cut off once the bytes received pass the limit.
-	let response = slow_upload(&service.base, STREAM, &big, None, 64 * 1024, Duration::from_millis(5)).await;
+	let response =
+		slow_upload(&service.base, STREAM, &big, None, 64 * 1024, Duration::from_millis(5)).await;
 	assert!(response.starts_with("HTTP/1.1 413"), "{response}");
 	assert!(response.contains("SegmentTooLarge: "), "{response}");
 	// A body trickling in, each piece in time but the whole too slow: BodyTimeout.
-	let response = slow_upload(&service.base, STREAM, &good[0], None, 1024, Duration::from_millis(200)).await;
+	let response =
+		slow_upload(&service.base, STREAM, &good[0], None, 1024, Duration::from_millis(200)).await;
 	assert!(response.starts_with("HTTP/1.1 408"), "{response}");
 	assert!(response.contains("BodyTimeout: "), "{response}");
 
@@ -267,7 +363,10 @@ async fn item2_body_size_checked_before_and_while_buffering_and_body_timeout() {
 	let (status, text) = post(&service.base, STREAM, 0, &good[0], 2000).await;
 	assert_eq!(status, 200, "{text}");
 	let counts = service.state.refusal_counts();
-	assert!(counts.contains(&("SegmentTooLarge", 2)) && counts.contains(&("BodyTimeout", 1)), "{counts:?}");
+	assert!(
+		counts.contains(&("SegmentTooLarge", 2)) && counts.contains(&("BodyTimeout", 1)),
+		"{counts:?}"
+	);
 	let (status, metrics) = get(&service.base, "/metrics").await;
 	assert_eq!(status, 200);
 	let metrics = String::from_utf8(metrics).unwrap();
@@ -342,5 +441,9 @@ async fn item2_a_request_head_that_never_ends_is_cut_off() {
 	let mut rest = Vec::new();
 	let closed = tokio::time::timeout(Duration::from_secs(8), slow.read_to_end(&mut rest)).await;
 	assert!(closed.is_ok(), "the connection with an unfinished head is still open after 8 s");
-	assert!(started.elapsed() >= Duration::from_millis(900), "closed after {:?}", started.elapsed());
+	assert!(
+		started.elapsed() >= Duration::from_millis(900),
+		"closed after {:?}",
+		started.elapsed()
+	);
 }

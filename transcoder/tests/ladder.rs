@@ -8,7 +8,12 @@ use olc_transcoder::media::{MediaError, X264Settings};
 use std::path::PathBuf;
 
 fn config() -> LadderConfig {
-	LadderConfig { profiles: test_profiles(), x264: X264Settings::default(), segment_seconds: 2, tamper: false }
+	LadderConfig {
+		profiles: test_profiles(),
+		x264: X264Settings::default(),
+		segment_seconds: 2,
+		tamper: false,
+	}
 }
 
 fn output_paths(dir: &std::path::Path, seq: usize) -> Vec<PathBuf> {
@@ -40,12 +45,24 @@ fn ladder_outputs_match_profiles_and_sessions_stay_open() {
 			let probed = probe(&output.path);
 			assert_eq!(probed.codec, "h264");
 			// Never upscale: the 720p profile stays at the 640x360 source size.
-			assert_eq!((probed.width, probed.height), expected_sizes[index], "{}", output.profile_name);
+			assert_eq!(
+				(probed.width, probed.height),
+				expected_sizes[index],
+				"{}",
+				output.profile_name
+			);
 			assert_eq!((output.width, output.height), expected_sizes[index]);
-			assert!(probed.first_frame_is_key, "segment {seq} {} starts with {probed:?}", output.profile_name);
+			assert!(
+				probed.first_frame_is_key,
+				"segment {seq} {} starts with {probed:?}",
+				output.profile_name
+			);
 			assert_eq!(probed.first_frame_type, "I");
 			assert_eq!(probed.frames, input.frames, "{}", output.profile_name);
-			assert!((probed.duration - input.duration).abs() < 1.0 / 30.0 + 1e-3, "{probed:?} vs {input:?}");
+			assert!(
+				(probed.duration - input.duration).abs() < 1.0 / 30.0 + 1e-3,
+				"{probed:?} vs {input:?}"
+			);
 			assert!(probed.has_audio, "AAC audio is carried");
 			assert!(decodes_cleanly(&output.path), "{} decodes", output.path.display());
 			video_bytes[index] += probed.video_bytes;
@@ -55,7 +72,11 @@ fn ladder_outputs_match_profiles_and_sessions_stay_open() {
 	for (profile, bytes) in test_profiles().iter().zip(&video_bytes) {
 		let kbps = *bytes as f64 * 8.0 / total_duration / 1000.0;
 		let target = f64::from(profile.bitrate_kbps);
-		assert!((kbps - target).abs() <= 0.25 * target, "{}: {kbps:.0} kbps vs {target}", profile.name_str().unwrap());
+		assert!(
+			(kbps - target).abs() <= 0.25 * target,
+			"{}: {kbps:.0} kbps vs {target}",
+			profile.name_str().unwrap()
+		);
 	}
 	// One encoder per rendition for the whole stream: sessions were kept alive.
 	let stats = transcoder.stats();
@@ -115,12 +136,20 @@ fn aspect_ratio_is_kept_and_the_checker_expects_the_same_size() {
 	// being stretched, and the checker expects exactly that size.
 	let dir = tempfile::tempdir().unwrap();
 	let rung = olc_primitives::Profile::new(b"240p", 426, 240, 250, 30).unwrap();
-	for (width, height, expected) in [(640, 360, (426, 240)), (640, 480, (320, 240)), (360, 640, (136, 240))] {
-		let clip = make_clip(dir.path(), &format!("src{width}x{height}.ts"), width, height, 30, 2.0);
+	for (width, height, expected) in
+		[(640, 360, (426, 240)), (640, 480, (320, 240)), (360, 640, (136, 240))]
+	{
+		let clip =
+			make_clip(dir.path(), &format!("src{width}x{height}.ts"), width, height, 30, 2.0);
 		let out = dir.path().join(format!("out{width}x{height}.ts"));
-		let mut transcoder = StreamTranscoder::new(LadderConfig::with_profiles(vec![rung.clone()])).unwrap();
+		let mut transcoder =
+			StreamTranscoder::new(LadderConfig::with_profiles(vec![rung.clone()])).unwrap();
 		let result = transcoder.transcode_segment(&clip, std::slice::from_ref(&out)).unwrap();
-		assert_eq!((result.outputs[0].width, result.outputs[0].height), expected, "{width}x{height}");
+		assert_eq!(
+			(result.outputs[0].width, result.outputs[0].height),
+			expected,
+			"{width}x{height}"
+		);
 		let probed = probe(&out);
 		assert_eq!((probed.width, probed.height), expected, "{width}x{height}");
 		let report = olc_transcoder::check::check_rendition(&clip, &out, &rung).unwrap();

@@ -9,7 +9,10 @@ use codec::Encode;
 use common::*;
 use olc_primitives::{SignedSegmentHeader, StreamId};
 use olc_transcoder::{
-	push::{AssignmentLookup, FixedTarget, JobTarget, LookupError, PushConfig, PushEvent, Pusher, QueuedSegment},
+	push::{
+		AssignmentLookup, FixedTarget, JobTarget, LookupError, PushConfig, PushEvent, Pusher,
+		QueuedSegment,
+	},
 	server::StreamAuthority,
 };
 use sp_core::Pair;
@@ -33,8 +36,10 @@ struct FakeLookup {
 
 impl FakeLookup {
 	fn set(&self, jobs: Vec<(u64, Option<&str>)>) {
-		*self.jobs.lock().unwrap() =
-			jobs.into_iter().map(|(job_id, uri)| JobTarget { job_id, service_uri: uri.map(String::from) }).collect();
+		*self.jobs.lock().unwrap() = jobs
+			.into_iter()
+			.map(|(job_id, uri)| JobTarget { job_id, service_uri: uri.map(String::from) })
+			.collect();
 	}
 }
 
@@ -57,7 +62,12 @@ fn fast() -> PushConfig {
 
 fn queued(seq: u64, body: &[u8], header_seq: u64) -> QueuedSegment {
 	let header = SignedSegmentHeader::sign(&pair("//Alice"), STREAM, header_seq, 2000, body);
-	QueuedSegment { seq, bytes: body.to_vec(), header_hex: hex::encode(header.encode()), produced: Instant::now() }
+	QueuedSegment {
+		seq,
+		bytes: body.to_vec(),
+		header_hex: hex::encode(header.encode()),
+		produced: Instant::now(),
+	}
 }
 
 async fn chain_service(dir: &std::path::Path, chain: &Arc<FakeChain>) -> Service {
@@ -85,7 +95,10 @@ fn spawn_pusher<L: AssignmentLookup + 'static>(
 }
 
 /// Waits for an event matching `wanted`, returning every event seen up to it.
-async fn wait_for(events: &mut mpsc::UnboundedReceiver<PushEvent>, wanted: impl Fn(&PushEvent) -> bool) -> Vec<PushEvent> {
+async fn wait_for(
+	events: &mut mpsc::UnboundedReceiver<PushEvent>,
+	wanted: impl Fn(&PushEvent) -> bool,
+) -> Vec<PushEvent> {
 	let mut seen = Vec::new();
 	loop {
 		let event = tokio::time::timeout(Duration::from_secs(60), events.recv())
@@ -153,13 +166,16 @@ async fn the_pusher_follows_a_reelection_to_a_new_transcoder() {
 		seen.iter().any(|e| matches!(e, PushEvent::Retrying { seq: 2, reasons, .. } if reasons.iter().any(|r| r.contains("403 NotAssigned")))),
 		"{seen:?}"
 	);
-	assert!(seen.contains(&PushEvent::Assignments { jobs: vec![JobTarget { job_id: 7, service_uri: Some(b.base.clone()) }] }));
+	assert!(seen.contains(&PushEvent::Assignments {
+		jobs: vec![JobTarget { job_id: 7, service_uri: Some(b.base.clone()) }]
+	}));
 	assert_eq!((summary.sent, summary.accepted, summary.refused, summary.given_up), (4, 4, 0, 0));
 	assert_eq!(summary.latencies.len(), 4);
 	assert!(lookup.calls.load(Ordering::SeqCst) >= 2);
 	assert_eq!(chain_a.transcoded_seqs(), [0, 1]);
 	assert_eq!(chain_b.transcoded_seqs(), [2, 3]);
-	let (_, playlist) = get(&b.base, &format!("/hls/{}/144p/index.m3u8", hex::encode(STREAM.0))).await;
+	let (_, playlist) =
+		get(&b.base, &format!("/hls/{}/144p/index.m3u8", hex::encode(STREAM.0))).await;
 	assert_eq!(playlist_uris(&playlist), ["2.ts", "3.ts"]);
 }
 
@@ -168,8 +184,10 @@ async fn a_ladder_split_over_two_transcoders_gets_every_segment_at_both() {
 	let media = tempfile::tempdir().unwrap();
 	let segments = segment_bytes(media.path(), 4.0);
 	let alice = pair("//Alice").public();
-	let chain_a = FakeChain::new(STREAM, alice, 1, ChainMode::Assigned, vec![profile("144p", 256, 144, 120)]);
-	let chain_b = FakeChain::new(STREAM, alice, 2, ChainMode::Assigned, vec![profile("72p", 128, 72, 60)]);
+	let chain_a =
+		FakeChain::new(STREAM, alice, 1, ChainMode::Assigned, vec![profile("144p", 256, 144, 120)]);
+	let chain_b =
+		FakeChain::new(STREAM, alice, 2, ChainMode::Assigned, vec![profile("72p", 128, 72, 60)]);
 	let dir = tempfile::tempdir().unwrap();
 	let a = chain_service(&dir.path().join("a"), &chain_a).await;
 	let b = chain_service(&dir.path().join("b"), &chain_b).await;
@@ -188,7 +206,8 @@ async fn a_ladder_split_over_two_transcoders_gets_every_segment_at_both() {
 	let mut delivered = accepted(&seen);
 	delivered.sort();
 	// Sorted the same way: which service's URI sorts first depends on the ports it got.
-	let mut expected = vec![(0, a.base.clone()), (0, b.base.clone()), (1, a.base.clone()), (1, b.base.clone())];
+	let mut expected =
+		vec![(0, a.base.clone()), (0, b.base.clone()), (1, a.base.clone()), (1, b.base.clone())];
 	expected.sort();
 	assert_eq!(delivered, expected, "{seen:?}");
 	assert_eq!((summary.sent, summary.accepted), (2, 2));
@@ -214,7 +233,10 @@ async fn the_pusher_waits_out_a_down_transcoder_and_skips_permanent_refusals() {
 	// The transcoder comes up: segment 0 gets through.
 	let dir = tempfile::tempdir().unwrap();
 	let listener = tokio::net::TcpListener::bind(address).await.unwrap();
-	let _service = serve_on(listener, service_config(dir.path().join("data"), vec![profile("144p", 256, 144, 120)]));
+	let _service = serve_on(
+		listener,
+		service_config(dir.path().join("data"), vec![profile("144p", 256, 144, 120)]),
+	);
 	wait_for(&mut events, |e| matches!(e, PushEvent::Accepted { seq: 0, .. })).await;
 
 	// A segment whose header names another seq is refused for good and skipped; the next one
@@ -250,7 +272,13 @@ async fn a_segment_nobody_takes_is_given_up_on_time() {
 	while let Ok(event) = events.try_recv() {
 		seen.push(event);
 	}
-	assert!(seen.contains(&PushEvent::GaveUp { seq: 0, missing: vec!["job 4 (awaiting a transcoder)".into()] }), "{seen:?}");
+	assert!(
+		seen.contains(&PushEvent::GaveUp {
+			seq: 0,
+			missing: vec!["job 4 (awaiting a transcoder)".into()]
+		}),
+		"{seen:?}"
+	);
 	assert_eq!((summary.sent, summary.given_up), (1, 1));
 	assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 	// A job awaiting a transcoder makes the pusher re-read the assignment on every round.

@@ -22,7 +22,10 @@ struct TestServer {
 
 async fn start(max_segment_bytes: usize) -> TestServer {
 	let dir = tempfile::tempdir().unwrap();
-	let mut config = ServerConfig::new(dir.path().join("data"), sr25519::Pair::from_string("//Bob", None).unwrap());
+	let mut config = ServerConfig::new(
+		dir.path().join("data"),
+		sr25519::Pair::from_string("//Bob", None).unwrap(),
+	);
 	config.ladder = LadderConfig {
 		profiles: vec![
 			olc_primitives::Profile::new(b"240p", 426, 240, 250, 30).unwrap(),
@@ -39,7 +42,12 @@ async fn start(max_segment_bytes: usize) -> TestServer {
 	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 	let address = listener.local_addr().unwrap();
 	tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-	TestServer { base: format!("http://{address}"), client: reqwest::Client::new(), state, _dir: dir }
+	TestServer {
+		base: format!("http://{address}"),
+		client: reqwest::Client::new(),
+		state,
+		_dir: dir,
+	}
 }
 
 fn alice() -> sr25519::Pair {
@@ -49,7 +57,12 @@ fn alice() -> sr25519::Pair {
 const STREAM: StreamId = StreamId([0xab; 32]);
 
 impl TestServer {
-	async fn post(&self, seq: u64, body: Vec<u8>, header: Option<SignedSegmentHeader>) -> (u16, String) {
+	async fn post(
+		&self,
+		seq: u64,
+		body: Vec<u8>,
+		header: Option<SignedSegmentHeader>,
+	) -> (u16, String) {
 		let mut request = self
 			.client
 			.post(format!("{}/live/{}/{seq}.ts", self.base, hex::encode(STREAM.0)))
@@ -78,7 +91,10 @@ impl TestServer {
 
 fn segments(dir: &Path) -> Vec<Vec<u8>> {
 	let clip = make_clip(dir, "clip.ts", 640, 360, 30, 8.0);
-	split_segments(dir, &clip, "seg").iter().map(|p| std::fs::read(p).unwrap()).collect()
+	split_segments(dir, &clip, "seg")
+		.iter()
+		.map(|p| std::fs::read(p).unwrap())
+		.collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,11 +106,15 @@ async fn segments_become_hls_and_receipts() {
 	for (seq, body) in segments.iter().take(3).enumerate() {
 		let (status, text) = server.post_signed(seq as u64, body.clone()).await;
 		assert_eq!(status, 200, "{text}");
-		let receipt = TranscodeReceipt::decode(&mut &hex::decode(text.trim()).unwrap()[..]).unwrap();
+		let receipt =
+			TranscodeReceipt::decode(&mut &hex::decode(text.trim()).unwrap()[..]).unwrap();
 		assert_eq!(receipt.verify(), Ok(()));
 		assert_eq!(receipt.seq(), seq as u64);
 		assert_eq!(receipt.input_hash(), olc_primitives::blake2_256(body));
-		assert_eq!(receipt.body.transcoder, sr25519::Pair::from_string("//Bob", None).unwrap().public());
+		assert_eq!(
+			receipt.body.transcoder,
+			sr25519::Pair::from_string("//Bob", None).unwrap().public()
+		);
 		// The receipt's output hashes are those of the served segments.
 		for (index, rendition) in ["240p", "144p"].iter().enumerate() {
 			let bytes = server.get(&format!("{rendition}/{seq}.ts")).await.bytes().await.unwrap();
@@ -108,7 +128,9 @@ async fn segments_become_hls_and_receipts() {
 	assert_eq!(master.headers()["content-type"], "application/vnd.apple.mpegurl");
 	assert_eq!(master.headers()["access-control-allow-origin"], "*");
 	let text = master.text().await.unwrap();
-	let Ok(m3u8_rs::Playlist::MasterPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes()) else {
+	let Ok(m3u8_rs::Playlist::MasterPlaylist(parsed)) =
+		m3u8_rs::parse_playlist_res(text.as_bytes())
+	else {
 		panic!("bad master playlist {text}");
 	};
 	let uris: Vec<_> = parsed.variants.iter().map(|v| v.uri.as_str()).collect();
@@ -120,7 +142,9 @@ async fn segments_become_hls_and_receipts() {
 		let playlist = server.get(&format!("{rendition}/index.m3u8")).await;
 		assert_eq!(playlist.headers()["content-type"], "application/vnd.apple.mpegurl");
 		let text = playlist.text().await.unwrap();
-		let Ok(m3u8_rs::Playlist::MediaPlaylist(parsed)) = m3u8_rs::parse_playlist_res(text.as_bytes()) else {
+		let Ok(m3u8_rs::Playlist::MediaPlaylist(parsed)) =
+			m3u8_rs::parse_playlist_res(text.as_bytes())
+		else {
 			panic!("bad media playlist {text}");
 		};
 		// Window of 2: the first segment slid out.
@@ -141,7 +165,8 @@ async fn segments_become_hls_and_receipts() {
 		.unwrap();
 	assert_eq!(response.status(), 200);
 	let receipt =
-		TranscodeReceipt::decode(&mut &hex::decode(response.text().await.unwrap()).unwrap()[..]).unwrap();
+		TranscodeReceipt::decode(&mut &hex::decode(response.text().await.unwrap()).unwrap()[..])
+			.unwrap();
 	assert_eq!(receipt.seq(), 1);
 
 	// A retry of a transcoded segment (same header content, even re-signed) gets its receipt
@@ -159,7 +184,10 @@ async fn segments_become_hls_and_receipts() {
 	assert_eq!(status, 200, "{text}");
 	let (status, text) = server.post_signed(3, segments[2].clone()).await;
 	assert_eq!(status, 409, "{text}");
-	assert!(text.starts_with("StaleSequence: segment 3 is at or below the highest received (4)"), "{text}");
+	assert!(
+		text.starts_with("StaleSequence: segment 3 is at or below the highest received (4)"),
+		"{text}"
+	);
 
 	// Another key cannot publish to a stream bound to Alice.
 	let body = segments[0].clone();
@@ -239,7 +267,23 @@ async fn bad_requests_get_clear_4xx() {
 	assert_eq!(status, 415, "{text}");
 	assert!(text.starts_with("UnsupportedContainer: segment 0: "), "{text}");
 	let audio_only = media.path().join("audio.ts");
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i", "sine=sample_rate=48000", "-t", "1", "-c:a", "aac", "-f", "mpegts"]).arg(&audio_only));
+	run(Command::new("ffmpeg")
+		.args([
+			"-v",
+			"error",
+			"-y",
+			"-f",
+			"lavfi",
+			"-i",
+			"sine=sample_rate=48000",
+			"-t",
+			"1",
+			"-c:a",
+			"aac",
+			"-f",
+			"mpegts",
+		])
+		.arg(&audio_only));
 	let (status, text) = server.post_signed(0, std::fs::read(&audio_only).unwrap()).await;
 	assert_eq!(status, 422, "{text}");
 	assert!(text.contains("no video stream"), "{text}");
@@ -249,7 +293,12 @@ async fn bad_requests_get_clear_4xx() {
 	assert_eq!(status, 200, "{text}");
 
 	// Unknown stream and rendition.
-	let response = server.client.get(format!("{}/hls/{}/master.m3u8", server.base, "00".repeat(32))).send().await.unwrap();
+	let response = server
+		.client
+		.get(format!("{}/hls/{}/master.m3u8", server.base, "00".repeat(32)))
+		.send()
+		.await
+		.unwrap();
 	assert_eq!(response.status(), 404);
 	assert!(response.text().await.unwrap().starts_with("UnknownStream: "));
 	let response = server.get("1080p/index.m3u8").await;
@@ -276,15 +325,26 @@ async fn playlists_answer_while_a_segment_is_transcoding() {
 	let big = std::fs::read(make_clip(media.path(), "big.ts", 1280, 720, 30, 2.0)).unwrap();
 	let dir = tempfile::tempdir().unwrap();
 	let data = dir.path().join("data");
-	let mut config = service_config(data.clone(), vec![profile("720p", 1280, 720, 3000), profile("480p", 854, 480, 1600)]);
+	let mut config = service_config(
+		data.clone(),
+		vec![profile("720p", 1280, 720, 3000), profile("480p", 854, 480, 1600)],
+	);
 	config.ladder.x264.preset = "veryslow".into();
 	let service = start_service(config).await;
-	let (status, text) = post_segment(&service.base, STREAM, 0, small.clone(), Some(&SignedSegmentHeader::sign(&alice(), STREAM, 0, 1000, &small))).await;
+	let (status, text) = post_segment(
+		&service.base,
+		STREAM,
+		0,
+		small.clone(),
+		Some(&SignedSegmentHeader::sign(&alice(), STREAM, 0, 1000, &small)),
+	)
+	.await;
 	assert_eq!(status, 200, "{text}");
 
 	let base = service.base.clone();
 	let header = SignedSegmentHeader::sign(&alice(), STREAM, 1, 2000, &big);
-	let slow_post = tokio::spawn(async move { post_segment(&base, STREAM, 1, big, Some(&header)).await });
+	let slow_post =
+		tokio::spawn(async move { post_segment(&base, STREAM, 1, big, Some(&header)).await });
 	// The input is stored right before the transcode starts.
 	let stream_dir = data.join("streams").join(hex::encode(STREAM.0));
 	let started = std::time::Instant::now();

@@ -34,7 +34,8 @@ async fn the_chain_decides_who_publishes_and_into_which_profiles() {
 	);
 	let dir = tempfile::tempdir().unwrap();
 	// The configured ladder is the default one; the job's profiles must be used instead.
-	let mut config = olc_transcoder::server::ServerConfig::new(dir.path().join("data"), pair("//Bob"));
+	let mut config =
+		olc_transcoder::server::ServerConfig::new(dir.path().join("data"), pair("//Bob"));
 	config.max_segment_bytes = 1 << 20;
 	config.authority = Some(chain.clone() as Arc<dyn StreamAuthority>);
 	let service = start_service(config).await;
@@ -43,7 +44,10 @@ async fn the_chain_decides_who_publishes_and_into_which_profiles() {
 	// Not assigned here. The header is checked before the body: an oversized body is refused
 	// for the assignment, not for its size.
 	let (status, text) = post_as(base, "//Alice", STREAM, 0, &segments[0]).await;
-	assert_eq!((status, text.as_str()), (403, "NotAssigned: no open job of this stream is assigned to this transcoder"));
+	assert_eq!(
+		(status, text.as_str()),
+		(403, "NotAssigned: no open job of this stream is assigned to this transcoder")
+	);
 	let (status, text) = post_as(base, "//Alice", STREAM, 0, &vec![0x47; 3 << 19]).await;
 	assert!(status == 403 && text.starts_with("NotAssigned: "), "{status} {text}");
 	// The chain cannot be read.
@@ -80,7 +84,12 @@ async fn the_chain_decides_who_publishes_and_into_which_profiles() {
 	}
 	let (_, master) = get(base, &hls("master.m3u8")).await;
 	let master = String::from_utf8(master).unwrap();
-	assert!(master.contains("source/index.m3u8") && master.contains("240p/index.m3u8") && master.contains("144p/index.m3u8"), "{master}");
+	assert!(
+		master.contains("source/index.m3u8")
+			&& master.contains("240p/index.m3u8")
+			&& master.contains("144p/index.m3u8"),
+		"{master}"
+	);
 	assert!(!master.contains("720p"), "{master}");
 	assert_eq!(*chain.transcoded.lock().unwrap(), vec![(3, 0, 2), (3, 1, 2)]);
 	assert_eq!(
@@ -131,7 +140,10 @@ async fn a_faulty_service_signs_receipts_for_the_wrong_picture() {
 	let report = olc_transcoder::check::check_rendition(&input, &output, &rung).unwrap();
 	assert!(!report.passed(), "{report:?}");
 	assert!(
-		report.failures.iter().all(|f| matches!(f, olc_transcoder::check::CheckFailure::PictureMismatch { .. })),
+		report
+			.failures
+			.iter()
+			.all(|f| matches!(f, olc_transcoder::check::CheckFailure::PictureMismatch { .. })),
 		"{report:?}"
 	);
 	assert_eq!((report.output_width, report.output_height), (426, 240));
@@ -141,9 +153,16 @@ async fn a_faulty_service_signs_receipts_for_the_wrong_picture() {
 async fn the_chain_ends_a_stream_in_its_playlists() {
 	let media = tempfile::tempdir().unwrap();
 	let segments = segment_bytes(media.path(), 2.0);
-	let chain = FakeChain::new(STREAM, pair("//Alice").public(), 1, ChainMode::Assigned, vec![profile("144p", 256, 144, 120)]);
+	let chain = FakeChain::new(
+		STREAM,
+		pair("//Alice").public(),
+		1,
+		ChainMode::Assigned,
+		vec![profile("144p", 256, 144, 120)],
+	);
 	let dir = tempfile::tempdir().unwrap();
-	let mut config = olc_transcoder::server::ServerConfig::new(dir.path().join("data"), pair("//Bob"));
+	let mut config =
+		olc_transcoder::server::ServerConfig::new(dir.path().join("data"), pair("//Bob"));
 	config.authority = Some(chain.clone() as Arc<dyn StreamAuthority>);
 	let service = start_service(config).await;
 	let (status, text) = post_as(&service.base, "//Alice", STREAM, 0, &segments[0]).await;

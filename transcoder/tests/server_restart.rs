@@ -26,7 +26,14 @@ async fn a_restarted_service_serves_stored_files_and_answers_retries() {
 	let first = start_service(config()).await;
 	let mut receipts = Vec::new();
 	for seq in 0..2 {
-		let (status, text) = post_segment(&first.base, STREAM, seq as u64, segments[seq].clone(), Some(&headers[seq])).await;
+		let (status, text) = post_segment(
+			&first.base,
+			STREAM,
+			seq as u64,
+			segments[seq].clone(),
+			Some(&headers[seq]),
+		)
+		.await;
 		assert_eq!(status, 200, "{text}");
 		receipts.push(text);
 	}
@@ -58,7 +65,8 @@ async fn a_restarted_service_serves_stored_files_and_answers_retries() {
 	assert!(text.starts_with("WrongBroadcasterKey: "), "{text}");
 
 	// A retry of a stored segment (the same header) gets the stored receipt.
-	let (status, text) = post_segment(base, STREAM, 1, segments[1].clone(), Some(&headers[1])).await;
+	let (status, text) =
+		post_segment(base, STREAM, 1, segments[1].clone(), Some(&headers[1])).await;
 	assert_eq!((status, &text), (200, &receipts[1]));
 	// Another header for a transcoded seq is a conflict.
 	let other = SignedSegmentHeader::sign(&alice, STREAM, 1, 2000, &segments[2]);
@@ -67,7 +75,8 @@ async fn a_restarted_service_serves_stored_files_and_answers_retries() {
 	assert!(text.starts_with("AlreadyTranscoded: "), "{text}");
 
 	// New segments go on; the playlist starts empty and fills.
-	let (status, text) = post_segment(base, STREAM, 2, segments[2].clone(), Some(&headers[2])).await;
+	let (status, text) =
+		post_segment(base, STREAM, 2, segments[2].clone(), Some(&headers[2])).await;
 	assert_eq!(status, 200, "{text}");
 	let (_, playlist) = get(base, &path("144p/index.m3u8")).await;
 	assert_eq!(playlist_uris(&playlist), ["2.ts"]);

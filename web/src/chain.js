@@ -48,7 +48,8 @@ export function publicKeyOf(address) {
 export const sameAccount = (a, b) => a != null && b != null && publicKeyOf(a) === publicKeyOf(b);
 
 /** "5Grw…utQY" */
-export const shortAddress = (address) => (address ? `${address.slice(0, 6)}…${address.slice(-4)}` : '');
+export const shortAddress = (address) =>
+  address ? `${address.slice(0, 6)}…${address.slice(-4)}` : '';
 
 /** UTF-8 length in bytes. */
 export const byteLength = (text) => new TextEncoder().encode(text).length;
@@ -56,7 +57,8 @@ export const byteLength = (text) => new TextEncoder().encode(text).length;
 /** blake2b-256 of `bytes` as hex. */
 export const blake2 = (bytes) => Binary.toHex(Blake2256(bytes));
 
-export const text = (bytes) => (bytes instanceof Uint8Array ? Binary.toText(bytes) : String(bytes ?? ''));
+export const text = (bytes) =>
+  bytes instanceof Uint8Array ? Binary.toText(bytes) : String(bytes ?? '');
 export const fromText = (value) => Binary.fromText(value);
 
 /**
@@ -110,27 +112,36 @@ export function watchFinalizedTips(client, api, recipient, onTip) {
  */
 export function watchBestTips(client, api, recipient, onTip) {
   let seen = new Set();
-  const best$ = { subscribe: (observer) => client.bestBlocks$.subscribe((blocks) => {
-    // blocks: [best, …, finalized]; report the ones not seen yet, oldest first.
-    const fresh = blocks.slice(0, -1).filter((block) => !seen.has(block.hash)).reverse();
-    for (const block of fresh) {
-      seen.add(block.hash);
-      observer(block);
-    }
-    if (seen.size > 1000) seen = new Set(blocks.map((block) => block.hash));
-  }) };
+  const best$ = {
+    subscribe: (observer) =>
+      client.bestBlocks$.subscribe((blocks) => {
+        // blocks: [best, …, finalized]; report the ones not seen yet, oldest first.
+        const fresh = blocks
+          .slice(0, -1)
+          .filter((block) => !seen.has(block.hash))
+          .reverse();
+        for (const block of fresh) {
+          seen.add(block.hash);
+          observer(block);
+        }
+        if (seen.size > 1000) seen = new Set(blocks.map((block) => block.hash));
+      }),
+  };
   return watchBlocks(best$, api, recipient, onTip);
 }
 
 function watchBlocks(block$, api, recipient, onTip) {
   let queue = Promise.resolve();
   const subscription = block$.subscribe((block) => {
-    queue = queue.then(async () => {
-      const events = await eventsAt(api, block.hash);
-      for (const tip of tippedEvents(events)) {
-        if (!recipient || sameAccount(tip.to, recipient)) onTip(tip, { hash: block.hash, number: block.number });
-      }
-    }).catch((error) => console.warn('reading tips of a block failed', error));
+    queue = queue
+      .then(async () => {
+        const events = await eventsAt(api, block.hash);
+        for (const tip of tippedEvents(events)) {
+          if (!recipient || sameAccount(tip.to, recipient))
+            onTip(tip, { hash: block.hash, number: block.number });
+        }
+      })
+      .catch((error) => console.warn('reading tips of a block failed', error));
   });
   return () => subscription.unsubscribe();
 }
@@ -170,8 +181,13 @@ export async function loadRecentTips(client, api, recipient, count, onTip) {
 export async function verifyTip(client, api, hash, tip) {
   const [events, header] = await Promise.all([eventsAt(api, hash), client.getBlockHeader(hash)]);
   const found = tippedEvents(events).find((e) => e.index === tip.index);
-  const ok = !!found && sameAccount(found.from, tip.from) && sameAccount(found.to, tip.to) &&
-    found.amount === tip.amount && found.gift === tip.gift && found.nickname === tip.nickname &&
+  const ok =
+    !!found &&
+    sameAccount(found.from, tip.from) &&
+    sameAccount(found.to, tip.to) &&
+    found.amount === tip.amount &&
+    found.gift === tip.gift &&
+    found.nickname === tip.nickname &&
     found.message === tip.message;
   return { ok, number: header.number };
 }

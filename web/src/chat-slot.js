@@ -8,7 +8,17 @@
 // account has no allowance, then `Chat.set_chat_key(public key)`. After that, sending signs with
 // the chat key in the page: no wallet prompt.
 import * as sr25519 from '@scure/sr25519';
-import { MAX_NICKNAME_LEN, wsRpc, buildStatement, decodeStatement, encodePayload, submitStatement, subscribeChat, toHex, fromHex } from './chat.js';
+import {
+  MAX_NICKNAME_LEN,
+  wsRpc,
+  buildStatement,
+  decodeStatement,
+  encodePayload,
+  submitStatement,
+  subscribeChat,
+  toHex,
+  fromHex,
+} from './chat.js';
 import { rpcUrl } from './config.js';
 import { submit, sameAccount } from './chain.js';
 
@@ -21,12 +31,21 @@ export function chatKeyOf(address) {
   try {
     const stored = localStorage.getItem(name);
     if (stored && /^0x[0-9a-f]{128}$/.test(stored)) secret = fromHex(stored);
-  } catch { /* no storage: a key for this page only */ }
+  } catch {
+    /* no storage: a key for this page only */
+  }
   if (!secret) {
     secret = sr25519.secretFromSeed(crypto.getRandomValues(new Uint8Array(32)));
-    try { localStorage.setItem(name, toHex(secret)); } catch { /* as above */ }
+    try {
+      localStorage.setItem(name, toHex(secret));
+    } catch {
+      /* as above */
+    }
   }
-  return { publicKey: sr25519.getPublicKey(secret), sign: (message) => sr25519.sign(secret, message) };
+  return {
+    publicKey: sr25519.getPublicKey(secret),
+    sign: (message) => sr25519.sign(secret, message),
+  };
 }
 
 /** `name` cut to the nodes' nickname limit (whole characters). */
@@ -92,13 +111,22 @@ export async function chatTransport({ streamId, chain, account }) {
       const who = account?.();
       if (!who) throw new Error('no wallet account');
       const key = chatKeyOf(who.address);
-      const statement = buildStatement(rpc, key, streamId,
-        encodePayload(rpc, { kind: DANMAKU, nickname: nickname(who.name), text }));
+      const statement = buildStatement(
+        rpc,
+        key,
+        streamId,
+        encodePayload(rpc, { kind: DANMAKU, nickname: nickname(who.name), text }),
+      );
       const answer = await submitStatement(rpc, statement);
       // Shown at once; the subscription's copy has the same id and is not shown twice.
       if (answer?.status === 'new' || answer?.status === 'known') {
         const parts = decodeStatement(rpc, statement);
-        const message = { kind: DANMAKU, nickname: nickname(who.name), text, clientTimestampMs: Date.now() };
+        const message = {
+          kind: DANMAKU,
+          nickname: nickname(who.name),
+          text,
+          clientTimestampMs: Date.now(),
+        };
         onShow(toMessage({ ...parts, message }));
       }
       return answer;
@@ -111,13 +139,21 @@ export async function chatTransport({ streamId, chain, account }) {
       // the panel shows each id once).
       const start = () => {
         if (stopped) return;
-        end = subscribeChat(rpc, streamId, (entry) => {
-          if (entry.message && entry.message.kind !== 'system') onMessage(toMessage(entry));
-        }, () => setTimeout(start, 2000));
+        end = subscribeChat(
+          rpc,
+          streamId,
+          (entry) => {
+            if (entry.message && entry.message.kind !== 'system') onMessage(toMessage(entry));
+          },
+          () => setTimeout(start, 2000),
+        );
         end.catch(() => setTimeout(start, 2000));
       };
       start();
-      return () => { stopped = true; end?.then((stop) => stop()).catch(() => {}); };
+      return () => {
+        stopped = true;
+        end?.then((stop) => stop()).catch(() => {});
+      };
     },
   };
 }

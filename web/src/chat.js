@@ -36,7 +36,11 @@ const POSITIONS = ['scroll', 'top', 'bottom'];
 // sp-statement-store `Field` indices; a statement is a Vec of fields, in this order, each at most once.
 const FIELD = { proof: 0, decryptionKey: 1, expiry: 2, channel: 3, topic1: 4, topic4: 7, data: 8 };
 // sp-statement-store `Proof` variants: [index, signature length, signer length].
-const PROOFS = [[0, 64, 32], [1, 64, 32], [2, 65, 33]];
+const PROOFS = [
+  [0, 64, 32],
+  [1, 64, 32],
+  [2, 65, 33],
+];
 const ON_CHAIN_PROOF = 3; // { who: [u8; 32], blockHash: [u8; 32], eventIndex: u64 }
 
 const utf8 = (value) => (typeof value === 'string' ? new TextEncoder().encode(value) : value);
@@ -57,7 +61,10 @@ export function fromHex(hex) {
 function concat(parts) {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const part of parts) { out.set(part, at); at += part.length; }
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
   return out;
 }
 
@@ -65,7 +72,10 @@ function concat(parts) {
 function uint(value, bytes) {
   const out = new Uint8Array(bytes);
   let v = BigInt(value);
-  for (let i = 0; i < bytes; i++) { out[i] = Number(v & 0xffn); v >>= 8n; }
+  for (let i = 0; i < bytes; i++) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
   return out;
 }
 
@@ -83,15 +93,22 @@ const scaleBytes = (bytes) => concat([compact(bytes.length), bytes]);
 
 // SCALE decoding: a cursor over bytes; every read throws past the end.
 class Reader {
-  constructor(bytes) { this.bytes = bytes; this.at = 0; }
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.at = 0;
+  }
   take(n) {
     if (this.at + n > this.bytes.length) throw new Error('SCALE: input too short');
     const out = this.bytes.subarray(this.at, this.at + n);
     this.at += n;
     return out;
   }
-  u8() { return this.take(1)[0]; }
-  uint(n) { return this.take(n).reduceRight((v, b) => (v << 8n) | BigInt(b), 0n); }
+  u8() {
+    return this.take(1)[0];
+  }
+  uint(n) {
+    return this.take(n).reduceRight((v, b) => (v << 8n) | BigInt(b), 0n);
+  }
   compact() {
     const mode = this.bytes[this.at] & 3;
     if (mode === 0) return this.u8() >> 2;
@@ -100,8 +117,12 @@ class Reader {
     const len = (this.u8() >> 2) + 4;
     return Number(this.uint(len));
   }
-  bytesField() { return this.take(this.compact()); }
-  done() { return this.at === this.bytes.length; }
+  bytesField() {
+    return this.take(this.compact());
+  }
+  done() {
+    return this.at === this.bytes.length;
+  }
 }
 
 /**
@@ -173,8 +194,9 @@ let nextSeq = 0;
  * { ttlSecs, expiry (the raw field, overrides ttlSecs), seq }.
  */
 export function buildStatement(_rpc, keypair, streamId, data, options = {}) {
-  const expiry = options.expiry ?? expiryFor(Date.now() / 1000, options.ttlSecs ?? DEFAULT_TTL_SECS,
-    options.seq ?? nextSeq++);
+  const expiry =
+    options.expiry ??
+    expiryFor(Date.now() / 1000, options.ttlSecs ?? DEFAULT_TTL_SECS, options.seq ?? nextSeq++);
   const topic = fromHex(streamId);
   if (topic.length !== 32) throw new Error('the stream id is not 32 bytes');
   const fields = [
@@ -208,7 +230,10 @@ export function decodeStatement(_rpc, bytes) {
         if (shape) {
           const signature = r.take(shape[1]);
           const signer = r.take(shape[2]);
-          if (variant === 0) { out.signer = toHex(signer); out.signature = toHex(signature); }
+          if (variant === 0) {
+            out.signer = toHex(signer);
+            out.signature = toHex(signature);
+          }
         } else if (variant === ON_CHAIN_PROOF) r.take(32 + 32 + 8);
         else return null;
         continue;
@@ -255,11 +280,16 @@ export function wsRpc(url, WebSocketImpl = globalThis.WebSocket) {
       };
       socket.onmessage = (event) => {
         let message;
-        try { message = JSON.parse(event.data); } catch { return; }
+        try {
+          message = JSON.parse(event.data);
+        } catch {
+          return;
+        }
         if (message.id != null && pending.has(message.id)) {
           const { resolve: done, reject: fail } = pending.get(message.id);
           pending.delete(message.id);
-          if (message.error) fail(new Error(message.error.message ?? JSON.stringify(message.error)));
+          if (message.error)
+            fail(new Error(message.error.message ?? JSON.stringify(message.error)));
           else done(message.result);
         } else if (message.params?.subscription != null) {
           const id = message.params.subscription;
@@ -292,7 +322,9 @@ export function wsRpc(url, WebSocketImpl = globalThis.WebSocket) {
       subscriptions.delete(id);
       return send(method, [id]).catch(() => false);
     },
-    close() { socket?.close(); },
+    close() {
+      socket?.close();
+    },
   };
 }
 
@@ -314,7 +346,10 @@ export function submitStatement(rpc, statement) {
  * the node's answer (see submitStatement). Options as buildStatement's.
  */
 export function postMessage(rpc, keypair, streamId, message, options = {}) {
-  return submitStatement(rpc, buildStatement(rpc, keypair, streamId, encodePayload(rpc, message), options));
+  return submitStatement(
+    rpc,
+    buildStatement(rpc, keypair, streamId, encodePayload(rpc, message), options),
+  );
 }
 
 /**
@@ -330,7 +365,10 @@ export async function subscribeChat(rpc, streamId, onMessage, onError = () => {}
     'statement_subscribeStatement',
     [{ matchAll: [streamId] }],
     (error, event) => {
-      if (error) { onError(error); return; }
+      if (error) {
+        onError(error);
+        return;
+      }
       for (const hex of event?.data?.statements ?? []) {
         const statement = fromHex(hex);
         const parts = decodeStatement(rpc, statement);
@@ -369,7 +407,9 @@ export const setChatKeyTx = (api, publicKey) => api.tx.chat.setChatKey(publicKey
 export async function subscribeTips(api, broadcaster, onTip) {
   const target = api.createType('AccountId', broadcaster);
   let queue = Promise.resolve();
-  const serial = (job) => { queue = queue.then(job).catch(() => {}); };
+  const serial = (job) => {
+    queue = queue.then(job).catch(() => {});
+  };
   const tipsAt = async (hash, number, status) => {
     const events = await (await api.at(hash)).query.system.events();
     for (const { event } of events) {
@@ -404,5 +444,8 @@ export async function subscribeTips(api, broadcaster, onTip) {
       lastFinal = number;
     });
   });
-  return () => { unsubBest(); unsubFinal(); };
+  return () => {
+    unsubBest();
+    unsubFinal();
+  };
 }

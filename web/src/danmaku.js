@@ -27,8 +27,12 @@ export function createChat({ layer, panel }) {
   const seen = new Set();
   let lane = 0;
 
-  const blocked = (text) => settings.blocked.split(',').map((w) => w.trim()).filter(Boolean)
-    .some((word) => text.toLowerCase().includes(word.toLowerCase()));
+  const blocked = (text) =>
+    settings.blocked
+      .split(',')
+      .map((w) => w.trim())
+      .filter(Boolean)
+      .some((word) => text.toLowerCase().includes(word.toLowerCase()));
 
   function applySettings() {
     layer.style.opacity = settings.on ? String(settings.opacity) : '0';
@@ -71,12 +75,19 @@ export function createChat({ layer, panel }) {
     panel.querySelector('[data-testid="chat-send"]').textContent = t('chat.send');
     panel.querySelector('summary').textContent = t('chat.settings');
     const labels = ['chat.on', 'chat.opacity', 'chat.speed', 'chat.area', 'chat.blocked'];
-    panel.querySelectorAll('.chat-settings label span').forEach((span, i) => { span.textContent = t(labels[i]); });
+    panel.querySelectorAll('.chat-settings label span').forEach((span, i) => {
+      span.textContent = t(labels[i]);
+    });
     for (const field of panel.querySelectorAll('.chat-settings input')) {
       if (field.type === 'checkbox') field.checked = settings[field.name];
       else field.value = settings[field.name];
       field.addEventListener('input', () => {
-        settings[field.name] = field.type === 'checkbox' ? field.checked : field.type === 'range' ? Number(field.value) : field.value;
+        settings[field.name] =
+          field.type === 'checkbox'
+            ? field.checked
+            : field.type === 'range'
+              ? Number(field.value)
+              : field.value;
         applySettings();
       });
     }
@@ -143,8 +154,13 @@ export function createChat({ layer, panel }) {
     const note = panel.querySelector('.chat-note');
     if (now === 'watch') note.textContent = t('chat.needWallet');
     else if (now === 'enable') note.textContent = t('chat.needEnable');
-    else if (note.textContent === t('chat.needWallet') || note.textContent === t('chat.needEnable') ||
-      note.textContent === t('chat.unavailable') || note.textContent === t('chat.enabling')) note.textContent = '';
+    else if (
+      note.textContent === t('chat.needWallet') ||
+      note.textContent === t('chat.needEnable') ||
+      note.textContent === t('chat.unavailable') ||
+      note.textContent === t('chat.enabling')
+    )
+      note.textContent = '';
   }
 
   return {

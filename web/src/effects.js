@@ -49,13 +49,17 @@ export function createEffects(layer, verify) {
       link.textContent = t('effect.verifying');
       try {
         const result = await verify(tip, block);
-        link.textContent = result.ok ? t('effect.verified', { block: result.number }) : t('effect.notVerified');
+        link.textContent = result.ok
+          ? t('effect.verified', { block: result.number })
+          : t('effect.notVerified');
         link.dataset.verified = result.ok ? 'yes' : 'no';
       } catch (error) {
         link.textContent = t('common.error', { error: error.message });
         link.dataset.verified = 'no';
       }
-      setTimeout(() => { entry.hold = false; }, 4000);
+      setTimeout(() => {
+        entry.hold = false;
+      }, 4000);
     };
     return el;
   }

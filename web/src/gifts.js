@@ -12,6 +12,12 @@ export const GIFTS = [
 
 /** The gift with id `id`; unknown ids (sent by other apps) show as a plain tier-1 gift. */
 export const giftById = (id) =>
-  GIFTS.find((gift) => gift.id === id) ?? { id, name: { en: `Gift ${id}`, 'zh-CN': `礼物 ${id}` }, icon: '🎁', min: 0n, tier: 1 };
+  GIFTS.find((gift) => gift.id === id) ?? {
+    id,
+    name: { en: `Gift ${id}`, 'zh-CN': `礼物 ${id}` },
+    icon: '🎁',
+    min: 0n,
+    tier: 1,
+  };
 
 export const giftName = (gift, lang) => gift.name[lang] ?? gift.name.en;

@@ -20,7 +20,8 @@ const en = {
   'player.ended': 'The stream has ended.',
   'player.waiting': 'Waiting for the broadcast to start…',
   'wallet.connect': 'Connect wallet',
-  'wallet.none': 'No polkadot.js-compatible extension found. Watching needs none; tipping and reporting do.',
+  'wallet.none':
+    'No polkadot.js-compatible extension found. Watching needs none; tipping and reporting do.',
   'wallet.noAccounts': 'The extension shares no account with this page.',
   'wallet.account': 'Account',
   'wallet.balance': 'balance {amount}',
@@ -40,7 +41,8 @@ const en = {
   'tip.failed': 'failed: {error}',
   'tip.belowMin': 'The {gift} needs at least {min}.',
   'tip.badAmount': 'Enter an amount in OLC, e.g. 5 or 0.5.',
-  'tip.tooMuch': 'Not enough OLC: the tip plus the fee is {need}, your spendable balance is {have}.',
+  'tip.tooMuch':
+    'Not enough OLC: the tip plus the fee is {need}, your spendable balance is {have}.',
   'tip.nickTooLong': 'The nickname is longer than 32 bytes.',
   'tip.msgTooLong': 'The message is longer than 140 bytes.',
   'tip.ownStream': 'This is your stream: you cannot tip yourself.',
@@ -70,7 +72,8 @@ const en = {
   'chat.enable': 'Enable chat',
   'chat.enabling': 'Enabling chat: confirm in your wallet…',
   'chat.needWallet': 'Connect a wallet to chat (watching needs none).',
-  'chat.needEnable': 'Enable chat once (a refundable deposit and a chat key kept in this browser); then messages need no wallet prompt.',
+  'chat.needEnable':
+    'Enable chat once (a refundable deposit and a chat key kept in this browser); then messages need no wallet prompt.',
   'chat.enableFailed': 'Chat not enabled: {error}',
   'chat.refused': 'Not sent: {reason}',
   'chat.settings': 'Danmaku',
@@ -106,9 +109,11 @@ const en = {
   'studio.overlay': 'OBS overlay',
   'studio.none': 'No stream yet.',
   'studio.status': 'status {status}',
-  'studio.report': 'Under review: report #{id} ({reason}), {status}, {votes}/{group} votes; evidence: {evidence}',
+  'studio.report':
+    'Under review: report #{id} ({reason}), {status}, {votes}/{group} votes; evidence: {evidence}',
   'studio.moderation': 'Chat moderation',
-  'studio.moderationNote': 'The stream\'s live chat. Muting is a transaction: from its block on, every node refuses the account\'s messages on this stream.',
+  'studio.moderationNote':
+    "The stream's live chat. Muting is a transaction: from its block on, every node refuses the account's messages on this stream.",
   'studio.mute': 'mute',
   'studio.unmute': 'unmute',
   'studio.muted': 'Muted accounts',
@@ -185,7 +190,8 @@ const zh = {
   'chat.enable': '开启聊天',
   'chat.enabling': '正在开启聊天：请在钱包中确认…',
   'chat.needWallet': '连接钱包即可聊天（观看无需钱包）。',
-  'chat.needEnable': '开启一次聊天（可退还的押金和保存在本浏览器的聊天密钥），之后发消息无需钱包确认。',
+  'chat.needEnable':
+    '开启一次聊天（可退还的押金和保存在本浏览器的聊天密钥），之后发消息无需钱包确认。',
   'chat.enableFailed': '未能开启聊天：{error}',
   'chat.refused': '未发送：{reason}',
   'chat.settings': '弹幕',
@@ -223,7 +229,8 @@ const zh = {
   'studio.status': '状态 {status}',
   'studio.report': '审核中：举报 #{id}（{reason}），{status}，{votes}/{group} 票；证据：{evidence}',
   'studio.moderation': '聊天管理',
-  'studio.moderationNote': '直播的实时聊天。禁言是一笔交易：从其所在区块起，所有节点都拒绝该账户在本直播的消息。',
+  'studio.moderationNote':
+    '直播的实时聊天。禁言是一笔交易：从其所在区块起，所有节点都拒绝该账户在本直播的消息。',
   'studio.mute': '禁言',
   'studio.unmute': '解除禁言',
   'studio.muted': '已禁言的账户',
@@ -251,7 +258,8 @@ export function t(key, vars = {}) {
 export function applyI18n(root = document) {
   document.documentElement.lang = lang;
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]'))
+    el.placeholder = t(el.dataset.i18nPlaceholder);
 }
 
 /** A button that switches language (stored for next time) and reloads the page. */

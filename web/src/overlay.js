@@ -13,8 +13,12 @@ async function main() {
   const chain = connectChain();
   const stream = await chain.rpc('jobs_stream', streamId);
   if (!stream) return;
-  const effects = createEffects(document.querySelector('#effects'), (tip, block) => verifyTip(chain.client, chain.api, block.hash, tip));
-  watchFinalizedTips(chain.client, chain.api, stream.owner, (tip, block) => effects.show(tip, block));
+  const effects = createEffects(document.querySelector('#effects'), (tip, block) =>
+    verifyTip(chain.client, chain.api, block.hash, tip),
+  );
+  watchFinalizedTips(chain.client, chain.api, stream.owner, (tip, block) =>
+    effects.show(tip, block),
+  );
   document.body.dataset.ready = 'yes';
   const chat = createChat({ layer: document.querySelector('#danmaku'), panel: null });
   const transport = await chatTransport({ streamId, chain, account: () => null });

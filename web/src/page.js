@@ -8,7 +8,9 @@ import { formatOlc, spendable, shortAddress } from './chain.js';
 
 /** Connects to the chain at ?rpc= and marks the page with the connection status. */
 export function connectChain() {
-  return connect(rpcUrl, (status) => { document.body.dataset.rpc = String(status.type); });
+  return connect(rpcUrl, (status) => {
+    document.body.dataset.rpc = String(status.type);
+  });
 }
 
 /**
@@ -40,8 +42,12 @@ export function setupHeader(chain, onAccount = () => {}) {
   async function showBalance() {
     if (!current) return;
     try {
-      balance.textContent = t('wallet.balance', { amount: formatOlc(await spendable(chain.api, current.address)) });
-    } catch { /* shown on the next block */ }
+      balance.textContent = t('wallet.balance', {
+        amount: formatOlc(await spendable(chain.api, current.address)),
+      });
+    } catch {
+      /* shown on the next block */
+    }
   }
   function choose(index) {
     current = accounts[index] ?? null;
@@ -51,12 +57,24 @@ export function setupHeader(chain, onAccount = () => {}) {
   }
   button.onclick = async () => {
     const connected = await connectWallet();
-    if (!connected) { note.textContent = t('wallet.none'); return; }
+    if (!connected) {
+      note.textContent = t('wallet.none');
+      return;
+    }
     accounts = connected.accounts;
-    if (!accounts.length) { note.textContent = t('wallet.noAccounts'); return; }
+    if (!accounts.length) {
+      note.textContent = t('wallet.noAccounts');
+      return;
+    }
     select.innerHTML = '';
     accounts.forEach((account, index) =>
-      select.append(new Option(`${account.name || t('wallet.account')} ${shortAddress(account.address)}`, String(index))));
+      select.append(
+        new Option(
+          `${account.name || t('wallet.account')} ${shortAddress(account.address)}`,
+          String(index),
+        ),
+      ),
+    );
     select.hidden = false;
     button.hidden = true;
     select.onchange = () => choose(Number(select.value));

@@ -67,7 +67,13 @@ export function createPlayer(root, { src, profiles = [], onState = () => {}, onR
     if (state === next) return;
     state = next;
     root.dataset.state = next;
-    stateEl.textContent = { connecting: t('player.connecting'), offline: t('player.offline'), ended: t('player.ended'), live: '' }[next] ?? '';
+    stateEl.textContent =
+      {
+        connecting: t('player.connecting'),
+        offline: t('player.offline'),
+        ended: t('player.ended'),
+        live: '',
+      }[next] ?? '';
     stateEl.hidden = next === 'live';
     onState(next);
   }
@@ -131,7 +137,9 @@ export function createPlayer(root, { src, profiles = [], onState = () => {}, onR
     if (hls?.liveSyncPosition != null) video.currentTime = hls.liveSyncPosition;
     video.play().catch(() => {});
   };
-  video.addEventListener('playing', () => { if (state !== 'ended') setState('live'); });
+  video.addEventListener('playing', () => {
+    if (state !== 'ended') setState('live');
+  });
   video.addEventListener('ended', () => setState('ended'));
 
   const ticker = setInterval(() => {
@@ -152,7 +160,9 @@ export function createPlayer(root, { src, profiles = [], onState = () => {}, onR
   return {
     video,
     hls: () => hls,
-    get state() { return state; },
+    get state() {
+      return state;
+    },
     /** The sequence number of the segment on screen (its file name), or null. */
     currentSegment() {
       const match = /(\d+)\.ts(?:\?|$)/.exec(currentFrag?.relurl ?? currentFrag?.url ?? '');

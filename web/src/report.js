@@ -70,8 +70,13 @@ export function createReport(root, { chain, streamId, owner, account, evidence }
     await submit(tx, who.signer, (progress) => {
       status.dataset.kind = progress.kind;
       if (progress.kind === 'final') {
-        const reported = progress.events.find((e) => e.type === 'Reporting' && e.value.type === 'Reported');
-        status.textContent = t('report.sent', { id: reported?.value.value.report_id ?? '?', block: progress.block.number });
+        const reported = progress.events.find(
+          (e) => e.type === 'Reporting' && e.value.type === 'Reported',
+        );
+        status.textContent = t('report.sent', {
+          id: reported?.value.value.report_id ?? '?',
+          block: progress.block.number,
+        });
       } else if (progress.kind === 'pending') {
         status.textContent = t('tip.pending', { block: progress.block.number });
       } else if (progress.kind === 'cancelled') {

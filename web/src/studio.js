@@ -9,7 +9,16 @@
 import { connectChain, setupHeader } from './page.js';
 import { rpcUrl, pageUrl } from './config.js';
 import {
-  formatOlc, parseOlc, fromText, publicKeyOf, submit, watchBestTips, watchFinalizedTips, loadRecentTips, shortAddress, sameAccount,
+  formatOlc,
+  parseOlc,
+  fromText,
+  publicKeyOf,
+  submit,
+  watchBestTips,
+  watchFinalizedTips,
+  loadRecentTips,
+  shortAddress,
+  sameAccount,
 } from './chain.js';
 import { giftById, giftName } from './gifts.js';
 import { wsRpc, subscribeChat, fromHex } from './chat.js';
@@ -97,7 +106,7 @@ async function select(streamId) {
   $('#overlay-link').href = pageUrl('overlay', { stream: streamId });
   $('#ingest').textContent = [
     '# OBS: Settings → Stream → Service "Custom", Server rtmp://127.0.0.1:1935/live, key "obs".',
-    '# my-key.txt holds this account\'s secret (or use --input testsrc for a test pattern).',
+    "# my-key.txt holds this account's secret (or use --input testsrc for a test pattern).",
     'olc-transcoder broadcast --input rtmp://127.0.0.1:1935/live/obs --key-file my-key.txt \\',
     `  --stream-id ${streamId} \\`,
     `  --rpc ${rpcUrl} --realtime`,
@@ -114,9 +123,12 @@ const ss58 = AccountId();
 const senders = new Map(); // signer hex → Promise<account address>
 function accountOfSigner(signer) {
   if (!senders.has(signer)) {
-    senders.set(signer, chain.api.query.Chat.ChatKeys.getValue(signer)
-      .then((owner) => owner ?? ss58.dec(fromHex(signer)))
-      .catch(() => ss58.dec(fromHex(signer))));
+    senders.set(
+      signer,
+      chain.api.query.Chat.ChatKeys.getValue(signer)
+        .then((owner) => owner ?? ss58.dec(fromHex(signer)))
+        .catch(() => ss58.dec(fromHex(signer))),
+    );
   }
   return senders.get(signer);
 }
@@ -158,7 +170,10 @@ function startModeration(streamId) {
     end.catch(() => setTimeout(start, 2000));
   };
   start();
-  stopChat = () => { stopped = true; end?.then((stop) => stop()).catch(() => {}); };
+  stopChat = () => {
+    stopped = true;
+    end?.then((stop) => stop()).catch(() => {});
+  };
 }
 
 async function moderate(tx) {
@@ -217,10 +232,20 @@ async function drawHealth() {
   const reportId = await chain.rpc('reporting_streamReview', streamId).catch(() => null);
   if (reportId != null) {
     const report = await chain.rpc('reporting_report', reportId);
-    const evidence = report.evidence.replace(/^0x/, '').match(/../g)?.map((b) => String.fromCharCode(parseInt(b, 16))).join('') ?? '';
+    const evidence =
+      report.evidence
+        .replace(/^0x/, '')
+        .match(/../g)
+        ?.map((b) => String.fromCharCode(parseInt(b, 16)))
+        .join('') ?? '';
     const votes = report.group.filter((m) => m.vote != null).length;
     reportLine.textContent = t('studio.report', {
-      id: report.id, reason: t(`report.reasons.${report.reason}`), status: report.status, evidence, votes, group: report.group.length,
+      id: report.id,
+      reason: t(`report.reasons.${report.reason}`),
+      status: report.status,
+      evidence,
+      votes,
+      group: report.group.length,
     });
   } else {
     reportLine.textContent = '';
@@ -232,11 +257,16 @@ async function drawHealth() {
     const names = job.profiles.map((p) => p.name).join(', ');
     let age = t('studio.noSegment');
     if (job.assignment && job.status !== 'ended') {
-      const seconds = await lastSegmentAge(job.assignment.serviceUri.replace(/\/$/, ''), streamId, job.profiles[0]?.name);
+      const seconds = await lastSegmentAge(
+        job.assignment.serviceUri.replace(/\/$/, ''),
+        streamId,
+        job.profiles[0]?.name,
+      );
       if (seconds != null) age = t('studio.lastSegment', { s: seconds.toFixed(0) });
     }
     row.dataset.deposit = job.deposit;
-    row.querySelector('.job-text').textContent = `#${job.id} · ${t('studio.status', { status: job.status })} · ${names} · ${age} · ${t('studio.depositLeft', { amount: formatOlc(job.deposit) })}`;
+    row.querySelector('.job-text').textContent =
+      `#${job.id} · ${t('studio.status', { status: job.status })} · ${names} · ${age} · ${t('studio.depositLeft', { amount: formatOlc(job.deposit) })}`;
     for (const button of row.querySelectorAll('button')) button.disabled = job.status === 'ended';
   }
 }
@@ -260,7 +290,14 @@ function jobRow(job, health) {
   const result = document.createElement('span');
   result.className = 'status';
   result.dataset.testid = 'job-action-status';
-  topUp.onclick = () => send(chain.api.tx.Jobs.top_up({ job_id: BigInt(job.id), amount: parseOlc(topUpAmount.value) ?? 0n }), result);
+  topUp.onclick = () =>
+    send(
+      chain.api.tx.Jobs.top_up({
+        job_id: BigInt(job.id),
+        amount: parseOlc(topUpAmount.value) ?? 0n,
+      }),
+      result,
+    );
   end.onclick = () => send(chain.api.tx.Jobs.end_job({ job_id: BigInt(job.id) }), result);
   row.append(text, ' ', topUpAmount, topUp, end, result);
   health.append(row);
@@ -300,9 +337,13 @@ function setupForms() {
     if (!account) return;
     // The stream records the key that signs its segments (transcoders refuse any other): this
     // account's own sr25519 key, whose secret the ingest command below signs with.
-    const result = await send(chain.api.tx.Jobs.create_stream({
-      title: fromText(title), segment_key: publicKeyOf(account.address),
-    }), $('#stream-status'));
+    const result = await send(
+      chain.api.tx.Jobs.create_stream({
+        title: fromText(title),
+        segment_key: publicKeyOf(account.address),
+      }),
+      $('#stream-status'),
+    );
     const created = result && eventOf(result, 'Jobs', 'StreamCreated');
     if (created) {
       await refreshStreams();
@@ -322,14 +363,21 @@ function setupForms() {
   }
   $('[data-testid="job-create"]').onclick = async () => {
     if (!selected) return;
-    const chosen = LADDER.filter((p) => profiles.querySelector(`[value="${p.name}"]`).checked)
-      .map((p) => ({ ...p, name: fromText(p.name) }));
+    const chosen = LADDER.filter((p) => profiles.querySelector(`[value="${p.name}"]`).checked).map(
+      (p) => ({ ...p, name: fromText(p.name) }),
+    );
     const price = parseOlc($('#job-price').value);
     const deposit = parseOlc($('#job-deposit').value);
     if (!chosen.length || price == null || deposit == null) return;
-    const result = await send(chain.api.tx.Jobs.create_job({
-      stream_id: selected, profiles: chosen, max_price_per_segment: price, deposit,
-    }), $('#job-status'));
+    const result = await send(
+      chain.api.tx.Jobs.create_job({
+        stream_id: selected,
+        profiles: chosen,
+        max_price_per_segment: price,
+        deposit,
+      }),
+      $('#job-status'),
+    );
     const created = result && eventOf(result, 'Jobs', 'JobCreated');
     if (created) $('#job-status').dataset.jobId = String(created.job_id);
   };
@@ -349,22 +397,33 @@ function startTipsFeed(owner) {
 
   function render() {
     // Newest first, whatever order rows arrived in (history loads after live blocks start).
-    const ordered = [...rows.values()].sort((a, b) => b.block.number - a.block.number || b.tip.index - a.tip.index);
+    const ordered = [...rows.values()].sort(
+      (a, b) => b.block.number - a.block.number || b.tip.index - a.tip.index,
+    );
     for (const row of ordered) feed.append(row.el);
     const finals = ordered.filter((row) => row.status === 'final');
     const total = finals.reduce((sum, row) => sum + row.tip.amount, 0n);
-    $('[data-testid="tips-total"]').textContent = t('studio.total', { amount: formatOlc(total), count: finals.length });
+    $('[data-testid="tips-total"]').textContent = t('studio.total', {
+      amount: formatOlc(total),
+      count: finals.length,
+    });
     $('[data-testid="tips-total"]').dataset.total = String(total);
     const bySender = new Map();
     for (const row of finals) {
-      const entry = bySender.get(row.tip.from) ?? { from: row.tip.from, nickname: row.tip.nickname, amount: 0n };
+      const entry = bySender.get(row.tip.from) ?? {
+        from: row.tip.from,
+        nickname: row.tip.nickname,
+        amount: 0n,
+      };
       entry.amount += row.tip.amount;
       entry.nickname = row.tip.nickname || entry.nickname;
       bySender.set(row.tip.from, entry);
     }
     const board = $('[data-testid="leaderboard"]');
     board.innerHTML = '';
-    for (const entry of [...bySender.values()].sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0)).slice(0, 10)) {
+    for (const entry of [...bySender.values()]
+      .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0))
+      .slice(0, 10)) {
       const item = document.createElement('li');
       item.textContent = `${entry.nickname || shortAddress(entry.from)} · ${formatOlc(entry.amount)}`;
       board.append(item);
@@ -397,15 +456,36 @@ function startTipsFeed(owner) {
     watchFinalizedTips(chain.client, chain.api, owner, (tip, block) => upsert(tip, block, true)),
   ];
   render();
-  loadRecentTips(chain.client, chain.api, owner, HISTORY_BLOCKS, (tip, block) => upsert(tip, block, true))
-    .finally(() => { feed.dataset.history = 'loaded'; });
+  loadRecentTips(chain.client, chain.api, owner, HISTORY_BLOCKS, (tip, block) =>
+    upsert(tip, block, true),
+  ).finally(() => {
+    feed.dataset.history = 'loaded';
+  });
 
   $('[data-testid="csv-export"]').onclick = () => {
-    const header = 'block_number,block_hash,event_index,from,to,amount_planck,amount_olc,gift,nickname,message,status';
+    const header =
+      'block_number,block_hash,event_index,from,to,amount_planck,amount_olc,gift,nickname,message,status';
     const quote = (value) => `"${String(value).replace(/"/g, '""')}"`;
-    const lines = [...rows.values()].sort((a, b) => a.block.number - b.block.number || a.tip.index - b.tip.index).map(({ tip, block, status: s }) =>
-      [block.number, block.hash, tip.index, tip.from, tip.to, tip.amount, formatOlc(tip.amount).replace(' OLC', ''), tip.gift, quote(tip.nickname), quote(tip.message), s].join(','));
-    const blob = new Blob([[header, ...lines].join('\n') + '\n'], { type: 'text/csv;charset=utf-8' });
+    const lines = [...rows.values()]
+      .sort((a, b) => a.block.number - b.block.number || a.tip.index - b.tip.index)
+      .map(({ tip, block, status: s }) =>
+        [
+          block.number,
+          block.hash,
+          tip.index,
+          tip.from,
+          tip.to,
+          tip.amount,
+          formatOlc(tip.amount).replace(' OLC', ''),
+          tip.gift,
+          quote(tip.nickname),
+          quote(tip.message),
+          s,
+        ].join(','),
+      );
+    const blob = new Blob([[header, ...lines].join('\n') + '\n'], {
+      type: 'text/csv;charset=utf-8',
+    });
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
     link.download = `olc-tips-${owner.slice(0, 8)}.csv`;

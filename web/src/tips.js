@@ -3,7 +3,15 @@
 // that can be made before signing is made here (amount format, gift minimum, byte lengths,
 // balance including the fee), so the extension is only asked to sign a tip that can succeed.
 import { GIFTS, giftById, giftName } from './gifts.js';
-import { formatOlc, parseOlc, byteLength, fromText, spendable, submit, sameAccount } from './chain.js';
+import {
+  formatOlc,
+  parseOlc,
+  byteLength,
+  fromText,
+  spendable,
+  submit,
+  sameAccount,
+} from './chain.js';
 import { t, lang } from './i18n.js';
 
 /**
@@ -33,12 +41,18 @@ export function createTipForm(root, { chain, recipient, account }) {
   nickInput.value = localStorage.getItem('olc.nickname') ?? '';
 
   for (const gift of GIFTS) {
-    giftSelect.append(new Option(`${gift.icon} ${giftName(gift, lang)} · ${t('tip.min', { min: formatOlc(gift.min) })}`, String(gift.id)));
+    giftSelect.append(
+      new Option(
+        `${gift.icon} ${giftName(gift, lang)} · ${t('tip.min', { min: formatOlc(gift.min) })}`,
+        String(gift.id),
+      ),
+    );
   }
   giftSelect.onchange = () => {
     const gift = giftById(Number(giftSelect.value));
     const amount = parseOlc(amountInput.value);
-    if (amount == null || amount < gift.min) amountInput.value = formatOlc(gift.min).replace(' OLC', '');
+    if (amount == null || amount < gift.min)
+      amountInput.value = formatOlc(gift.min).replace(' OLC', '');
     updateFee();
   };
 
@@ -52,7 +66,8 @@ export function createTipForm(root, { chain, recipient, account }) {
     const gift = giftById(Number(giftSelect.value));
     const amount = parseOlc(amountInput.value);
     if (amount == null || amount === 0n) throw new Error(t('tip.badAmount'));
-    if (amount < gift.min) throw new Error(t('tip.belowMin', { gift: giftName(gift, lang), min: formatOlc(gift.min) }));
+    if (amount < gift.min)
+      throw new Error(t('tip.belowMin', { gift: giftName(gift, lang), min: formatOlc(gift.min) }));
     if (byteLength(nickInput.value) > 32) throw new Error(t('tip.nickTooLong'));
     if (byteLength(msgInput.value) > 140) throw new Error(t('tip.msgTooLong'));
     const tx = chain.api.tx.OlcToken.tip({
@@ -69,7 +84,10 @@ export function createTipForm(root, { chain, recipient, account }) {
   async function updateFee() {
     const who = account();
     const seq = ++feeSeq;
-    if (!who) { feeEl.textContent = ''; return; }
+    if (!who) {
+      feeEl.textContent = '';
+      return;
+    }
     try {
       const { tx } = buildTx();
       const fee = await tx.getEstimatedFees(who.address);
@@ -81,7 +99,8 @@ export function createTipForm(root, { chain, recipient, account }) {
       if (seq === feeSeq) feeEl.textContent = '';
     }
   }
-  for (const input of [amountInput, nickInput, msgInput]) input.addEventListener('input', () => updateFee());
+  for (const input of [amountInput, nickInput, msgInput])
+    input.addEventListener('input', () => updateFee());
   giftSelect.value = '1';
   giftSelect.onchange();
 
@@ -97,10 +116,16 @@ export function createTipForm(root, { chain, recipient, account }) {
     }
     send.disabled = true;
     try {
-      const [fee, have] = await Promise.all([built.tx.getEstimatedFees(who.address), spendable(chain.api, who.address)]);
+      const [fee, have] = await Promise.all([
+        built.tx.getEstimatedFees(who.address),
+        spendable(chain.api, who.address),
+      ]);
       feeEl.textContent = t('tip.fee', { fee: formatOlc(fee) });
       if (built.amount + fee > have) {
-        return setStatus('error', t('tip.tooMuch', { need: formatOlc(built.amount + fee), have: formatOlc(have) }));
+        return setStatus(
+          'error',
+          t('tip.tooMuch', { need: formatOlc(built.amount + fee), have: formatOlc(have) }),
+        );
       }
       localStorage.setItem('olc.nickname', nickInput.value);
       await submit(built.tx, who.signer, (progress) => {

@@ -21,13 +21,23 @@ async function main() {
   let report = null;
   let tipForm = null;
   let chat = null;
-  const wallet = setupHeader(chain, () => { report?.refresh(); tipForm?.updateFee(); chat?.refresh(); });
+  const wallet = setupHeader(chain, () => {
+    report?.refresh();
+    tipForm?.updateFee();
+    chat?.refresh();
+  });
   const info = $('#stream-info');
-  if (!streamId) { info.textContent = t('watch.noStream'); return; }
+  if (!streamId) {
+    info.textContent = t('watch.noStream');
+    return;
+  }
   info.textContent = t('watch.loading');
 
   let found = await lookupStream(chain.rpc, streamId);
-  if (!found.stream) { info.textContent = t('watch.unknown'); return; }
+  if (!found.stream) {
+    info.textContent = t('watch.unknown');
+    return;
+  }
   const { stream } = found;
   document.title = `${stream.title} · OpenLive`;
   $('#stream-title').textContent = stream.title;
@@ -44,7 +54,10 @@ async function main() {
   let serviceUri = job.assignment.serviceUri.replace(/\/$/, '');
   let player = null;
   const showJob = () => {
-    $('#job-info').textContent = t('watch.job', { job: job.id, transcoder: shortAddress(job.assignment.transcoder) });
+    $('#job-info').textContent = t('watch.job', {
+      job: job.id,
+      transcoder: shortAddress(job.assignment.transcoder),
+    });
     $('#job-info').title = `${job.assignment.transcoder} ${serviceUri}`;
   };
   // While offline, and when the playlist ends, look the assignment up again: a transcoder that
@@ -65,13 +78,19 @@ async function main() {
       src: `${serviceUri}/hls/${streamId}/master.m3u8`,
       profiles: job.profiles,
       onRetry,
-      onState: (state) => { if (state === 'ended') onRetry(); },
+      onState: (state) => {
+        if (state === 'ended') onRetry();
+      },
     });
   }
   startPlayer();
 
-  const effects = createEffects($('#effects'), (tip, block) => verifyTip(chain.client, chain.api, block.hash, tip));
-  watchFinalizedTips(chain.client, chain.api, stream.owner, (tip, block) => effects.show(tip, block));
+  const effects = createEffects($('#effects'), (tip, block) =>
+    verifyTip(chain.client, chain.api, block.hash, tip),
+  );
+  watchFinalizedTips(chain.client, chain.api, stream.owner, (tip, block) =>
+    effects.show(tip, block),
+  );
 
   tipForm = createTipForm($('#tip'), { chain, recipient: stream.owner, account: wallet.account });
   report = createReport($('#report'), {

@@ -85,8 +85,9 @@ impl ChatApiServer for Chat {
 			ChatSubmitOutcome::New(account) => ChatSubmitted::New { account },
 			ChatSubmitOutcome::Known(account) => ChatSubmitted::Known { account },
 			ChatSubmitOutcome::Refused(reason) => ChatSubmitted::Refused { reason: reason.name() },
-			ChatSubmitOutcome::Rejected(reason) =>
-				ChatSubmitted::Rejected { reason: reason.label() },
+			ChatSubmitOutcome::Rejected(reason) => {
+				ChatSubmitted::Rejected { reason: reason.label() }
+			},
 			ChatSubmitOutcome::Error(e) => return Err(Error::StatementStore.with(e)),
 		})
 	}

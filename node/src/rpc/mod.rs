@@ -79,7 +79,8 @@ where
 	>,
 	C::Api: pallet_jobs_runtime_api::JobsApi<Block, AccountId, Balance, BlockNumber>,
 	C::Api: pallet_reporting_runtime_api::ReportingApi<Block, AccountId, Balance, BlockNumber>,
-	C::Api: pallet_verification_runtime_api::VerificationApi<Block, AccountId, Balance, BlockNumber>,
+	C::Api:
+		pallet_verification_runtime_api::VerificationApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
 	use chat::ChatApiServer;
@@ -103,11 +104,9 @@ where
 
 	// polkadot-sdk's statement RPC for `statement_subscribeStatement`; its `statement_submit`
 	// is replaced by ours, which passes the chat check first.
-	let mut statement = sc_rpc::statement::StatementStore::new(
-		chat_store.inner().clone(),
-		subscription_executor,
-	)
-	.into_rpc();
+	let mut statement =
+		sc_rpc::statement::StatementStore::new(chat_store.inner().clone(), subscription_executor)
+			.into_rpc();
 	statement.remove_method("statement_submit");
 	module.merge(statement)?;
 	module.merge(chat::Chat::new(chat_store).into_rpc())?;
@@ -189,8 +188,10 @@ pub fn page_of<T, K: PartialEq>(
 ) -> Vec<T> {
 	let skip = match start_after {
 		None => 0,
-		Some(after) =>
-			items.iter().position(|item| cursor(item) == after).map_or(items.len(), |i| i + 1),
+		Some(after) => items
+			.iter()
+			.position(|item| cursor(item) == after)
+			.map_or(items.len(), |i| i + 1),
 	};
 	items.into_iter().skip(skip).take(limit as usize).collect()
 }

@@ -64,7 +64,8 @@ pub trait ReportingApi {
 
 	/// One report with its group and votes, or null.
 	#[method(name = "reporting_report")]
-	async fn report(&self, report_id: ReportId, at: Option<BlockHash>) -> RpcResult<Option<Report>>;
+	async fn report(&self, report_id: ReportId, at: Option<BlockHash>)
+		-> RpcResult<Option<Report>>;
 
 	/// The open report of a stream, or null when it is not under review.
 	#[method(name = "reporting_streamReview")]
@@ -128,8 +129,9 @@ impl From<MaintainerView<AccountId, Balance, BlockNumber>> for Maintainer {
 			full: view.full,
 			status: match view.status {
 				MaintainerStatus::Active => MaintainerState::Active(None),
-				MaintainerStatus::Leaving { withdrawable_at } =>
-					MaintainerState::Leaving { withdrawable_at },
+				MaintainerStatus::Leaving { withdrawable_at } => {
+					MaintainerState::Leaving { withdrawable_at }
+				},
 			},
 		}
 	}
@@ -300,14 +302,20 @@ where
 	) -> RpcResult<Vec<Report>> {
 		let limit = page_limit(limit, MAX_PAGE)?;
 		read_at(&self.client, at, move |client, at| {
-			let reports =
-				client.runtime_api().reports(at, from.unwrap_or(0), limit).map_err(runtime_error)?;
+			let reports = client
+				.runtime_api()
+				.reports(at, from.unwrap_or(0), limit)
+				.map_err(runtime_error)?;
 			Ok(reports.into_iter().map(|(id, report)| Report::new(id, report)).collect())
 		})
 		.await
 	}
 
-	async fn report(&self, report_id: ReportId, at: Option<BlockHash>) -> RpcResult<Option<Report>> {
+	async fn report(
+		&self,
+		report_id: ReportId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<Report>> {
 		read_at(&self.client, at, move |client, at| {
 			let report = client.runtime_api().report(at, report_id).map_err(runtime_error)?;
 			Ok(report.map(|report| Report::new(report_id, report)))

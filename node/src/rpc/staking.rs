@@ -23,8 +23,11 @@ pub trait StakingDelegationApi {
 	/// `who`'s bond as a claim now would settle it (stake with rewards, pending part, fees), or
 	/// null when the account never bonded.
 	#[method(name = "stakingDelegation_delegator")]
-	async fn delegator(&self, who: AccountId, at: Option<BlockHash>)
-		-> RpcResult<Option<Delegator>>;
+	async fn delegator(
+		&self,
+		who: AccountId,
+		at: Option<BlockHash>,
+	) -> RpcResult<Option<Delegator>>;
 
 	/// A transcoder's terms, price, service URI, stake and whether it is active, or null.
 	#[method(name = "stakingDelegation_transcoder")]

@@ -172,7 +172,11 @@ where
 						deadline,
 						members: members
 							.into_iter()
-							.map(|m| Member { account: m.who, stake: Amount(m.stake), vote: m.vote })
+							.map(|m| Member {
+								account: m.who,
+								stake: Amount(m.stake),
+								vote: m.vote,
+							})
 							.collect(),
 					})
 					.collect(),
@@ -190,8 +194,10 @@ where
 	) -> RpcResult<Vec<Duty>> {
 		let limit = page_limit(limit, MAX_PAGE)?;
 		read_at(&self.client, at, move |client, at| {
-			let duties =
-				client.runtime_api().duties(at, who, start_after, limit).map_err(runtime_error)?;
+			let duties = client
+				.runtime_api()
+				.duties(at, who, start_after, limit)
+				.map_err(runtime_error)?;
 			Ok(duties
 				.into_iter()
 				.map(|duty| Duty {

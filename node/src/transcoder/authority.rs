@@ -43,9 +43,9 @@ impl ChainAuthority {
 		for job_id in stream.open_jobs.iter().copied() {
 			let Some(job) = self.chain.job(at, job_id).map_err(unavailable)? else { continue };
 			let Some(assignment) = &job.assignment else { continue };
-			if job.status == JobStatus::Assigned &&
-				assignment.transcoder == self.me &&
-				assignment.price_per_segment <= job.max_price_per_segment
+			if job.status == JobStatus::Assigned
+				&& assignment.transcoder == self.me
+				&& assignment.price_per_segment <= job.max_price_per_segment
 			{
 				return Ok(Answer::Terms(StreamTerms {
 					job_id,
@@ -88,7 +88,12 @@ impl StreamAuthority for ChainAuthority {
 		}
 	}
 
-	fn transcoded(&self, terms: &StreamTerms, receipt: &TranscodeReceipt, transcode_time: Duration) {
+	fn transcoded(
+		&self,
+		terms: &StreamTerms,
+		receipt: &TranscodeReceipt,
+		transcode_time: Duration,
+	) {
 		self.metrics.segments_transcoded.inc();
 		self.metrics.transcode_seconds.observe(transcode_time.as_secs_f64());
 		log::debug!(

@@ -11,9 +11,7 @@ use olc_runtime::{
 };
 use pallet_jobs::{ClaimId, ClaimInfo, JobId, JobInfo, StreamInfo};
 use pallet_jobs_runtime_api::JobsApi;
-use pallet_staking_delegation_runtime_api::{
-	DelegatorView, StakingDelegationApi, TranscoderView,
-};
+use pallet_staking_delegation_runtime_api::{DelegatorView, StakingDelegationApi, TranscoderView};
 use pallet_verification::{ClaimCheckView, VerifierDuty};
 use pallet_verification_runtime_api::VerificationApi;
 use sc_client_api::StorageProvider;
@@ -86,7 +84,11 @@ impl Chain {
 		self.client.info().genesis_hash
 	}
 
-	pub fn jobs_of_transcoder(&self, at: H256, who: &AccountId) -> Result<Vec<(JobId, Job)>, ApiError> {
+	pub fn jobs_of_transcoder(
+		&self,
+		at: H256,
+		who: &AccountId,
+	) -> Result<Vec<(JobId, Job)>, ApiError> {
 		self.client.runtime_api().jobs_of_transcoder(at, who.clone()).map_err(api_error)
 	}
 
@@ -94,14 +96,27 @@ impl Chain {
 		self.client.runtime_api().job(at, job_id).map_err(api_error)
 	}
 
-	pub fn stream(&self, at: H256, stream_id: olc_primitives::StreamId) -> Result<Option<Stream>, ApiError> {
+	pub fn stream(
+		&self,
+		at: H256,
+		stream_id: olc_primitives::StreamId,
+	) -> Result<Option<Stream>, ApiError> {
 		self.client.runtime_api().stream(at, stream_id).map_err(api_error)
 	}
 
 	/// Every unsettled claim of a job, read a page at a time.
-	pub fn claims_of_job(&self, at: H256, job_id: JobId) -> Result<Vec<(ClaimId, Claim)>, ApiError> {
+	pub fn claims_of_job(
+		&self,
+		at: H256,
+		job_id: JobId,
+	) -> Result<Vec<(ClaimId, Claim)>, ApiError> {
 		all_pages(
-			|after| self.client.runtime_api().claims_of_job(at, job_id, after, PAGE).map_err(api_error),
+			|after| {
+				self.client
+					.runtime_api()
+					.claims_of_job(at, job_id, after, PAGE)
+					.map_err(api_error)
+			},
 			|(claim_id, _)| *claim_id,
 		)
 	}
@@ -119,14 +134,27 @@ impl Chain {
 	}
 
 	/// Every segment `who` has to vote on, read a page at a time.
-	pub fn duties(&self, at: H256, who: &AccountId) -> Result<Vec<VerifierDuty<BlockNumber>>, ApiError> {
+	pub fn duties(
+		&self,
+		at: H256,
+		who: &AccountId,
+	) -> Result<Vec<VerifierDuty<BlockNumber>>, ApiError> {
 		all_pages(
-			|after| self.client.runtime_api().duties(at, who.clone(), after, PAGE).map_err(api_error),
+			|after| {
+				self.client
+					.runtime_api()
+					.duties(at, who.clone(), after, PAGE)
+					.map_err(api_error)
+			},
 			|duty| (duty.claim_id, duty.seq),
 		)
 	}
 
-	pub fn transcoder(&self, at: H256, who: &AccountId) -> Result<Option<TranscoderView<Balance>>, ApiError> {
+	pub fn transcoder(
+		&self,
+		at: H256,
+		who: &AccountId,
+	) -> Result<Option<TranscoderView<Balance>>, ApiError> {
 		self.client.runtime_api().transcoder(at, who.clone()).map_err(api_error)
 	}
 
@@ -150,7 +178,8 @@ impl Chain {
 	/// How long ago block `at` was authored (its timestamp), if it has one.
 	pub fn block_age(&self, at: H256) -> Option<std::time::Duration> {
 		let key = StorageKey(
-			[sp_crypto_hashing::twox_128(b"Timestamp"), sp_crypto_hashing::twox_128(b"Now")].concat(),
+			[sp_crypto_hashing::twox_128(b"Timestamp"), sp_crypto_hashing::twox_128(b"Now")]
+				.concat(),
 		);
 		let data = self.client.storage(at, &key).ok()??;
 		let millis = u64::decode(&mut data.0.as_slice()).ok()?;
@@ -163,7 +192,8 @@ impl Chain {
 	/// upgrade changed the event types: the worker then learns from state alone).
 	pub fn events(&self, at: H256) -> Vec<(Option<u32>, RuntimeEvent)> {
 		let key = StorageKey(
-			[sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")].concat(),
+			[sp_crypto_hashing::twox_128(b"System"), sp_crypto_hashing::twox_128(b"Events")]
+				.concat(),
 		);
 		let Ok(Some(data)) = self.client.storage(at, &key) else { return Vec::new() };
 		let Ok(records) =
@@ -225,10 +255,19 @@ impl Submitter {
 
 	/// Whether transactions were submitted that the best block has not included yet.
 	pub fn outstanding(&self, chain_nonce: Nonce) -> bool {
-		self.next_nonce.lock().ok().and_then(|next| *next).is_some_and(|next| next > chain_nonce)
+		self.next_nonce
+			.lock()
+			.ok()
+			.and_then(|next| *next)
+			.is_some_and(|next| next > chain_nonce)
 	}
 
-	fn sign(&self, call: RuntimeCall, nonce: Nonce, best: H256) -> Result<UncheckedExtrinsic, String> {
+	fn sign(
+		&self,
+		call: RuntimeCall,
+		nonce: Nonce,
+		best: H256,
+	) -> Result<UncheckedExtrinsic, String> {
 		let version = self
 			.chain
 			.client
@@ -299,26 +338,23 @@ impl Submitter {
 				return Outcome::NotIncluded(error);
 			},
 		};
-		let mut watcher = match self
-			.pool
-			.submit_and_watch(best, TransactionSource::Local, xt.into())
-			.await
-		{
-			Ok(watcher) => watcher,
-			Err(error) => {
-				self.reset_nonce();
-				return Outcome::NotIncluded(format!("refused by the pool: {error}"));
-			},
-		};
+		let mut watcher =
+			match self.pool.submit_and_watch(best, TransactionSource::Local, xt.into()).await {
+				Ok(watcher) => watcher,
+				Err(error) => {
+					self.reset_nonce();
+					return Outcome::NotIncluded(format!("refused by the pool: {error}"));
+				},
+			};
 		while let Some(status) = watcher.next().await {
 			match status {
 				TransactionStatus::InBlock((block, index)) => {
 					return self.outcome_in_block(block, index as u32)
 				},
-				TransactionStatus::Invalid |
-				TransactionStatus::Dropped |
-				TransactionStatus::Usurped(_) |
-				TransactionStatus::FinalityTimeout(_) => {
+				TransactionStatus::Invalid
+				| TransactionStatus::Dropped
+				| TransactionStatus::Usurped(_)
+				| TransactionStatus::FinalityTimeout(_) => {
 					self.reset_nonce();
 					return Outcome::NotIncluded(format!("{status:?}"));
 				},
@@ -335,13 +371,16 @@ impl Submitter {
 			if phase != Some(index) {
 				continue;
 			}
-			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. }) =
-				&event
+			if let RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+				dispatch_error,
+				..
+			}) = &event
 			{
-				error = Some(match olc_runtime::RuntimeError::from_dispatch_error(*dispatch_error) {
-					Some(named) => format!("{named:?}"),
-					None => format!("{dispatch_error:?}"),
-				});
+				error =
+					Some(match olc_runtime::RuntimeError::from_dispatch_error(*dispatch_error) {
+						Some(named) => format!("{named:?}"),
+						None => format!("{dispatch_error:?}"),
+					});
 			}
 			events.push(event);
 		}

@@ -61,7 +61,10 @@ impl Metrics {
 				&["outcome"],
 			)?,
 			verdicts: CounterVec::new(
-				Opts::new("olc_transcoder_verdicts_total", "Verdicts submitted as a verifier, by vote"),
+				Opts::new(
+					"olc_transcoder_verdicts_total",
+					"Verdicts submitted as a verifier, by vote",
+				),
 				&["vote"],
 			)?,
 			checks: Counter::new(
@@ -84,7 +87,10 @@ impl Metrics {
 				"olc_transcoder_withdrawn_fees_olc_total",
 				"Fees withdrawn by the worker, in OLC",
 			)?,
-			slashes: Counter::new("olc_transcoder_slashes_total", "Slashes of this transcoder seen on chain")?,
+			slashes: Counter::new(
+				"olc_transcoder_slashes_total",
+				"Slashes of this transcoder seen on chain",
+			)?,
 			missed_reported: Counter::new(
 				"olc_transcoder_missed_verifications_reported_total",
 				"Other transcoders' missed verifications reported by this worker (finder fee)",

@@ -179,7 +179,9 @@ fn transcoder_pair(
 	let pair = sr25519::Pair::from_string(&suri, password.as_deref())
 		.map_err(|e| other(format!("the olct key in {} does not parse: {e:?}", file.display())))?;
 	if pair.public() != *public {
-		return Err(other("the olct key file does not hold the key its name says (wrong keystore password?)"));
+		return Err(other(
+			"the olct key file does not hold the key its name says (wrong keystore password?)",
+		));
 	}
 	Ok(pair)
 }
@@ -189,8 +191,9 @@ fn apply_limits(
 	params: &TranscoderParams,
 	service: &mut olc_transcoder::server::ServerConfig,
 ) -> Result<(), sc_service::Error> {
-	let (width, height) = olc_transcoder::server::parse_resolution(&params.transcoder_max_resolution)
-		.map_err(|e| other(format!("--transcoder-max-resolution: {e}")))?;
+	let (width, height) =
+		olc_transcoder::server::parse_resolution(&params.transcoder_max_resolution)
+			.map_err(|e| other(format!("--transcoder-max-resolution: {e}")))?;
 	if params.transcoder_max_stream_rate.is_nan() || params.transcoder_max_stream_rate <= 0.0 {
 		return Err(other("--transcoder-max-stream-rate must be positive"));
 	}
@@ -224,7 +227,10 @@ pub fn start(
 	}
 	olc_transcoder::init_ffmpeg().map_err(|e| other(format!("cannot initialise FFmpeg: {e}")))?;
 	let pair = transcoder_pair(params, config, keystore)?;
-	let dir = params.transcoder_dir.clone().unwrap_or_else(|| config.data_path.join("transcoder"));
+	let dir = params
+		.transcoder_dir
+		.clone()
+		.unwrap_or_else(|| config.data_path.join("transcoder"));
 	let service_dir = dir.join("service");
 	std::fs::create_dir_all(&service_dir)
 		.map_err(|e| other(format!("cannot create {}: {e}", service_dir.display())))?;
@@ -237,18 +243,17 @@ pub fn start(
 	let mut service = olc_transcoder::server::ServerConfig::new(service_dir.clone(), pair);
 	service.ladder.x264.preset = params.transcoder_preset.clone();
 	apply_limits(params, &mut service)?;
-	service.authority = Some(Arc::new(authority::ChainAuthority::new(
-		chain.clone(),
-		me.clone(),
-		metrics.clone(),
-	)));
+	service.authority =
+		Some(Arc::new(authority::ChainAuthority::new(chain.clone(), me.clone(), metrics.clone())));
 	if params.transcoder_fault == Some(FaultArg::WrongContent) {
 		log::warn!(target: "olc-transcoder", "FAULT wrong-content: serving renditions of other content");
 		service.fault = Some(olc_transcoder::server::Fault::WrongContent);
 	}
 	let listener = std::net::TcpListener::bind(params.transcoder_listen)
 		.and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
-		.map_err(|e| other(format!("the transcoder cannot listen on {}: {e}", params.transcoder_listen)))?;
+		.map_err(|e| {
+			other(format!("the transcoder cannot listen on {}: {e}", params.transcoder_listen))
+		})?;
 	log::info!(
 		target: "olc-transcoder",
 		"transcoder {me}: service on http://{}, data in {}",

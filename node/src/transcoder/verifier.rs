@@ -66,7 +66,9 @@ impl Verifier {
 	pub fn check(&self, duty: &Duty) -> CheckResult {
 		let started = Instant::now();
 		let cpu_before = thread_cpu();
-		let dir = self.work_dir.join(format!("{}-{}", hex::encode(&duty.stream_id.0[..8]), duty.seq));
+		let dir =
+			self.work_dir
+				.join(format!("{}-{}", hex::encode(&duty.stream_id.0[..8]), duty.seq));
 		let outcome = self.check_in(duty, &dir);
 		let _ = std::fs::remove_dir_all(&dir);
 		let (ok, reason) = match outcome {
@@ -92,7 +94,8 @@ impl Verifier {
 		if duty.service_uri.is_empty() {
 			return Err("the claimant has no service URI".into());
 		}
-		std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+		std::fs::create_dir_all(dir)
+			.map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
 		let base = format!(
 			"{}/hls/0x{}",
 			duty.service_uri.trim_end_matches('/'),
@@ -134,7 +137,8 @@ impl Verifier {
 			.map_err(|e| format!("not checkable: {e}"))?;
 		for ((name, _), report) in outputs.iter().zip(&reports) {
 			if !report.passed() {
-				let failures: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+				let failures: Vec<String> =
+					report.failures.iter().map(ToString::to_string).collect();
 				return Err(format!("{name}: {}", failures.join("; ")));
 			}
 		}

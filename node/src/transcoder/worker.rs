@@ -132,8 +132,8 @@ impl Worker {
 	/// Runs the duties for new best block `hash` (`number`), unless the node is still catching
 	/// up with the network: what it would submit then would rest on an old state.
 	pub fn on_best_block(&mut self, hash: H256, number: BlockNumber) {
-		let behind = self.sync.is_major_syncing() ||
-			self.chain.block_age(hash).is_some_and(|age| age > MAX_BEST_BLOCK_AGE);
+		let behind = self.sync.is_major_syncing()
+			|| self.chain.block_age(hash).is_some_and(|age| age > MAX_BEST_BLOCK_AGE);
 		if behind {
 			if !self.waiting_for_sync {
 				log::info!(target: LOG, "waiting for the node to catch up with the network before working");
@@ -230,20 +230,25 @@ impl Worker {
 			let Ok(claims) = self.chain.claims_of_job(hash, *job_id) else { return };
 			for (claim_id, claim) in claims {
 				if claim.transcoder == self.me {
-					found.push((claim_id, ClaimRecord {
-						job_id: *job_id,
-						stream_id: format!("0x{}", hex::encode(job.stream_id.0)),
-						start_seq: claim.start_seq,
-						end_seq: claim.end_seq,
-						merkle_root: format!("0x{}", hex::encode(claim.merkle_root)),
-					}));
+					found.push((
+						claim_id,
+						ClaimRecord {
+							job_id: *job_id,
+							stream_id: format!("0x{}", hex::encode(job.stream_id.0)),
+							start_seq: claim.start_seq,
+							end_seq: claim.end_seq,
+							merkle_root: format!("0x{}", hex::encode(claim.merkle_root)),
+						},
+					));
 				}
 			}
 		}
 		let added = match self.state.lock() {
 			Ok(mut state) => found
 				.into_iter()
-				.filter(|(claim_id, record)| state.claims.insert(*claim_id, record.clone()).is_none())
+				.filter(|(claim_id, record)| {
+					state.claims.insert(*claim_id, record.clone()).is_none()
+				})
 				.count(),
 			Err(_) => 0,
 		};
@@ -259,20 +264,35 @@ impl Worker {
 	}
 
 	/// Records a claim of this transcoder seen in a block's events (whoever submitted it).
-	fn note_claim(&self, hash: H256, claim_id: ClaimId, job_id: JobId, start_seq: u64, end_seq: u64, root: [u8; 32]) {
-		let known = self.state.lock().map(|state| state.claims.contains_key(&claim_id)).unwrap_or(true);
+	fn note_claim(
+		&self,
+		hash: H256,
+		claim_id: ClaimId,
+		job_id: JobId,
+		start_seq: u64,
+		end_seq: u64,
+		root: [u8; 32],
+	) {
+		let known = self
+			.state
+			.lock()
+			.map(|state| state.claims.contains_key(&claim_id))
+			.unwrap_or(true);
 		if known {
 			return;
 		}
 		let Ok(Some(job)) = self.chain.job(hash, job_id) else { return };
 		if let Ok(mut state) = self.state.lock() {
-			state.claims.insert(claim_id, ClaimRecord {
-				job_id,
-				stream_id: format!("0x{}", hex::encode(job.stream_id.0)),
-				start_seq,
-				end_seq,
-				merkle_root: format!("0x{}", hex::encode(root)),
-			});
+			state.claims.insert(
+				claim_id,
+				ClaimRecord {
+					job_id,
+					stream_id: format!("0x{}", hex::encode(job.stream_id.0)),
+					start_seq,
+					end_seq,
+					merkle_root: format!("0x{}", hex::encode(root)),
+				},
+			);
 		}
 		Self::save_state(&self.state, &self.state_file);
 	}
@@ -321,9 +341,10 @@ impl Worker {
 				}) if transcoder == self.me => {
 					self.note_claim(hash, claim_id, job_id, start_seq, end_seq, merkle_root);
 				},
-				RuntimeEvent::Jobs(pallet_jobs::Event::TranscoderUnassigned { job_id, transcoder })
-					if transcoder == self.me =>
-				{
+				RuntimeEvent::Jobs(pallet_jobs::Event::TranscoderUnassigned {
+					job_id,
+					transcoder,
+				}) if transcoder == self.me => {
 					log::warn!(target: LOG, "job {job_id} was taken from me (deactivated or slashed)");
 				},
 				_ => {},
@@ -339,8 +360,11 @@ impl Worker {
 		if let Some(delegator) = &delegator {
 			self.metrics.pending_fees.set(olc(delegator.fees));
 		}
-		self.metrics.active.set(u64::from(transcoder.as_ref().is_some_and(|t| t.active)));
-		let status = describe_status(&self.me, transcoder.as_ref(), delegator.as_ref(), &self.config.listen);
+		self.metrics
+			.active
+			.set(u64::from(transcoder.as_ref().is_some_and(|t| t.active)));
+		let status =
+			describe_status(&self.me, transcoder.as_ref(), delegator.as_ref(), &self.config.listen);
 		if status != self.last_status {
 			log::info!(target: LOG, "{status}");
 			self.last_status = status;
@@ -353,7 +377,8 @@ impl Worker {
 		let Ok(nonce) = self.chain.account_nonce(hash, &self.me) else { return };
 		if nonce != self.nonce_seen.0 {
 			self.nonce_seen = (nonce, number);
-		} else if self.submitter.outstanding(nonce) && number.saturating_sub(self.nonce_seen.1) > 10 {
+		} else if self.submitter.outstanding(nonce) && number.saturating_sub(self.nonce_seen.1) > 10
+		{
 			log::warn!(target: LOG, "transactions from nonce {nonce} are not being included; resubmitting from it");
 			self.submitter.reset_nonce();
 			self.nonce_seen = (nonce, number);
@@ -378,8 +403,8 @@ impl Worker {
 		if assigned {
 			let terms = (assignment.price_per_segment, job.next_claimable_seq, job.deposit);
 			let since = self.last_claim.get(&job_id).copied().unwrap_or(assignment.assigned_at);
-			let due = number.saturating_sub(since) >= self.config.claim_every ||
-				number.saturating_add(EXPIRY_MARGIN) >= job.expires_at;
+			let due = number.saturating_sub(since) >= self.config.claim_every
+				|| number.saturating_add(EXPIRY_MARGIN) >= job.expires_at;
 			self.claim_range(number, job_id, job, terms, due, job.expires_at);
 		} else if let Some(grace) = job.grace_of(&self.me) {
 			let terms = (grace.price_per_segment, grace.next_claimable_seq, grace.reserved);
@@ -411,7 +436,9 @@ impl Worker {
 		let affordable = if per_segment == 0 {
 			MAX_SEGMENTS_PER_CLAIM
 		} else {
-			u64::try_from(budget / per_segment).unwrap_or(u64::MAX).min(MAX_SEGMENTS_PER_CLAIM)
+			u64::try_from(budget / per_segment)
+				.unwrap_or(u64::MAX)
+				.min(MAX_SEGMENTS_PER_CLAIM)
 		};
 		if affordable == 0 {
 			log::warn!(
@@ -520,7 +547,9 @@ impl Worker {
 				}
 				continue;
 			};
-			if check.status != CheckStatus::AwaitingProofs || self.is_pending(Pending::Proofs(claim_id)) {
+			if check.status != CheckStatus::AwaitingProofs
+				|| self.is_pending(Pending::Proofs(claim_id))
+			{
 				continue;
 			}
 			let challenged: Vec<u64> = check
@@ -625,7 +654,9 @@ impl Worker {
 						(result.ok, result.reason)
 					},
 					Ok(Err(_)) => (false, "the check panicked".to_string()),
-					Err(_) => (false, format!("the check took longer than {} s", CHECK_TIMEOUT.as_secs())),
+					Err(_) => {
+						(false, format!("the check took longer than {} s", CHECK_TIMEOUT.as_secs()))
+					},
 				};
 				// The next check may start while this vote is being included.
 				drop(permit);
@@ -652,13 +683,18 @@ impl Worker {
 				});
 				match tokio::time::timeout(SUBMIT_TIMEOUT, submitter.submit(call)).await {
 					Ok(Outcome::Included { error: None, .. }) => {
-						metrics.verdicts.with_label_values(&[if ok { "true" } else { "false" }]).inc();
+						metrics
+							.verdicts
+							.with_label_values(&[if ok { "true" } else { "false" }])
+							.inc();
 						log::info!(target: LOG, "claim {claim_id} segment {seq}: voted {ok} ({reason})");
 					},
-					Ok(Outcome::Included { error: Some(error), .. }) =>
-						log::warn!(target: LOG, "claim {claim_id} segment {seq}: vote failed: {error}"),
-					Ok(Outcome::NotIncluded(why)) =>
-						log::warn!(target: LOG, "claim {claim_id} segment {seq}: vote not included: {why}"),
+					Ok(Outcome::Included { error: Some(error), .. }) => {
+						log::warn!(target: LOG, "claim {claim_id} segment {seq}: vote failed: {error}")
+					},
+					Ok(Outcome::NotIncluded(why)) => {
+						log::warn!(target: LOG, "claim {claim_id} segment {seq}: vote not included: {why}")
+					},
 					Err(_) => {
 						submitter.reset_nonce();
 						log::warn!(target: LOG, "claim {claim_id} segment {seq}: vote not included within 60 s");
@@ -730,7 +766,8 @@ impl Worker {
 				self.watched.remove(&claim_id);
 				continue;
 			}
-			let call = RuntimeCall::Verification(pallet_verification::Call::report_missed { claim_id });
+			let call =
+				RuntimeCall::Verification(pallet_verification::Call::report_missed { claim_id });
 			let metrics = self.metrics.clone();
 			self.submit(Pending::ReportMissed(claim_id), number, call, move |outcome| {
 				match outcome {
@@ -765,8 +802,9 @@ impl Worker {
 		if fees == 0 {
 			return;
 		}
-		let call =
-			RuntimeCall::StakingDelegation(pallet_staking_delegation::Call::withdraw_fees { amount: fees });
+		let call = RuntimeCall::StakingDelegation(pallet_staking_delegation::Call::withdraw_fees {
+			amount: fees,
+		});
 		let metrics = self.metrics.clone();
 		let state = self.state.clone();
 		let file = self.state_file.clone();
@@ -831,7 +869,9 @@ fn build_proofs(
 	let stream_bytes = hex::decode(record.stream_id.trim_start_matches("0x"))
 		.map_err(|e| format!("bad stream id in the state file: {e}"))?;
 	let stream_id = StreamId(
-		stream_bytes.try_into().map_err(|_| "bad stream id in the state file".to_string())?,
+		stream_bytes
+			.try_into()
+			.map_err(|_| "bad stream id in the state file".to_string())?,
 	);
 	let receipts = load_receipts(dir, &stream_id, record.start_seq, record.end_seq)?;
 	let root = merkle::root(&receipts).map_err(|e| format!("{e:?}"))?;

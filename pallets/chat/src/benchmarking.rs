@@ -89,8 +89,7 @@ mod benchmarks {
 		let owner = funded::<T>("broadcaster");
 		let stream = T::BenchmarkHelper::create_stream(&owner);
 		let target: T::AccountId = account("viewer", 0, 0);
-		Pallet::<T>::mute(RawOrigin::Signed(owner.clone()).into(), stream, target.clone())
-			.unwrap();
+		Pallet::<T>::mute(RawOrigin::Signed(owner.clone()).into(), stream, target.clone()).unwrap();
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), stream, target.clone());

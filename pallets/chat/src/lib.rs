@@ -426,7 +426,8 @@ pub mod pallet {
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			for (key, who) in ChatKeys::<T>::iter() {
-				let info = Allowances::<T>::get(&who).ok_or("a chat key of an account without allowance")?;
+				let info = Allowances::<T>::get(&who)
+					.ok_or("a chat key of an account without allowance")?;
 				ensure!(info.chat_key == Some(key), "a chat key its account does not list");
 				ensure!(
 					frame_support::storage::unhashed::exists(&allowance_storage_key(&key)),

@@ -67,7 +67,9 @@ fn check_state() {
 		let verdict = Pallet::<Test>::validate_chat_statement(key_bytes, STREAM, &data());
 		match owner {
 			None => assert_eq!(verdict, Err(ChatRefusal::NoAllowance)),
-			Some(who) if BannedList::get().contains(&who) => assert_eq!(verdict, Err(ChatRefusal::Banned)),
+			Some(who) if BannedList::get().contains(&who) => {
+				assert_eq!(verdict, Err(ChatRefusal::Banned))
+			},
 			Some(who) => assert_eq!(verdict, Ok(who)),
 		}
 	}

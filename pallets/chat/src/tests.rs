@@ -49,9 +49,7 @@ fn take_allowance_holds_the_deposit_and_grants_the_store_allowance() {
 			store_allowance_of(alice().as_ref()),
 			Some(StatementAllowance { max_count: 16, max_size: 4096 })
 		);
-		System::assert_last_event(
-			Event::AllowanceTaken { who: alice(), deposit: DEPOSIT }.into(),
-		);
+		System::assert_last_event(Event::AllowanceTaken { who: alice(), deposit: DEPOSIT }.into());
 		assert_noop!(Chat::take_allowance(origin(&alice())), Error::<Test>::AlreadyHasAllowance);
 	});
 }
@@ -211,10 +209,7 @@ fn validation_refuses_unknown_streams_mutes_and_foreign_system_notices() {
 #[test]
 fn only_the_stream_owner_mutes_and_unmutes() {
 	run(|| {
-		assert_noop!(
-			Chat::mute(origin(&alice()), STREAM, bob()),
-			Error::<Test>::NotStreamOwner
-		);
+		assert_noop!(Chat::mute(origin(&alice()), STREAM, bob()), Error::<Test>::NotStreamOwner);
 		assert_noop!(
 			Chat::mute(origin(&broadcaster()), StreamId([8; 32]), bob()),
 			Error::<Test>::UnknownStream
@@ -230,10 +225,7 @@ fn only_the_stream_owner_mutes_and_unmutes() {
 			Chat::mute(origin(&broadcaster()), STREAM, bob()),
 			Error::<Test>::AlreadyMuted
 		);
-		assert_noop!(
-			Chat::unmute(origin(&alice()), STREAM, bob()),
-			Error::<Test>::NotStreamOwner
-		);
+		assert_noop!(Chat::unmute(origin(&alice()), STREAM, bob()), Error::<Test>::NotStreamOwner);
 		assert_ok!(Chat::unmute(origin(&broadcaster()), STREAM, bob()));
 		assert!(!Muted::<Test>::contains_key(STREAM, bob()));
 	});

@@ -9,8 +9,9 @@ impl<T: Config> Pallet<T> {
 	pub fn streams_view(start_after: Option<StreamId>, limit: u32) -> Vec<(StreamId, StreamOf<T>)> {
 		let limit = limit as usize;
 		match start_after {
-			Some(after) =>
-				Streams::<T>::iter_from(Streams::<T>::hashed_key_for(after)).take(limit).collect(),
+			Some(after) => Streams::<T>::iter_from(Streams::<T>::hashed_key_for(after))
+				.take(limit)
+				.collect(),
 			None => Streams::<T>::iter().take(limit).collect(),
 		}
 	}
@@ -37,13 +38,17 @@ impl<T: Config> Pallet<T> {
 			.collect(),
 			None => StreamJobs::<T>::iter_key_prefix(stream_id).take(limit as usize).collect(),
 		};
-		ids.into_iter().filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job))).collect()
+		ids.into_iter()
+			.filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job)))
+			.collect()
 	}
 
 	/// Up to `limit` jobs with ids from `from` on (ids are dense: 0, 1, 2, ...).
 	pub fn jobs_view(from: JobId, limit: u32) -> Vec<(JobId, JobOf<T>)> {
 		let end = NextJobId::<T>::get().min(from.saturating_add(u64::from(limit)));
-		(from..end).filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job))).collect()
+		(from..end)
+			.filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job)))
+			.collect()
 	}
 
 	/// One job.
@@ -80,7 +85,9 @@ impl<T: Config> Pallet<T> {
 		ids.extend(GraceJobs::<T>::iter_key_prefix(&who));
 		ids.sort_unstable();
 		ids.dedup();
-		ids.into_iter().filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job))).collect()
+		ids.into_iter()
+			.filter_map(|job_id| Jobs::<T>::get(job_id).map(|job| (job_id, job)))
+			.collect()
 	}
 
 	/// One unsettled claim.

@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::arithmetic_side_effects)]
 
 use super::*;
+use crate::pallet::{
+	Claims, Jobs, NextClaimId, NextJobId, NextStreamNonce, Streams, TranscoderJobs,
+};
 use alloc::vec::Vec;
-use crate::pallet::{Claims, Jobs, NextClaimId, NextJobId, NextStreamNonce, Streams, TranscoderJobs};
 use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
@@ -53,8 +55,12 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 fn new_stream<T: Config>(owner: &T::AccountId) -> StreamId {
 	let nonce = NextStreamNonce::<T>::get();
 	let title: StreamTitle = alloc::vec![b't'; MAX_TITLE_LEN as usize].try_into().unwrap();
-	Pallet::<T>::create_stream(RawOrigin::Signed(owner.clone()).into(), title, insecure_segment_key())
-		.unwrap();
+	Pallet::<T>::create_stream(
+		RawOrigin::Signed(owner.clone()).into(),
+		title,
+		insecure_segment_key(),
+	)
+	.unwrap();
 	StreamId(olc_primitives::blake2_256(&(STREAM_ID_CONTEXT, owner, nonce).encode()))
 }
 
@@ -135,7 +141,13 @@ mod benchmarks {
 		let stream_id = new_stream::<T>(&owner);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner.clone()), stream_id, profiles::<T>(), price::<T>(), deposit::<T>());
+		_(
+			RawOrigin::Signed(owner.clone()),
+			stream_id,
+			profiles::<T>(),
+			price::<T>(),
+			deposit::<T>(),
+		);
 
 		assert!(Jobs::<T>::contains_key(0));
 	}
@@ -223,7 +235,8 @@ mod benchmarks {
 		let jobs: Vec<JobId> = (0..j).map(|_| new_job::<T>(&owner, stream_id)).collect();
 		let now = next_block::<T>();
 		Pallet::<T>::run_elections(now);
-		let origin = T::BanOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::BanOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, stream_id);

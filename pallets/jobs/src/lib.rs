@@ -279,7 +279,9 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use olc_primitives::ProfileError;
 	use sp_runtime::{
-		traits::{AccountIdConversion, CheckedAdd, CheckedSub, Saturating, UniqueSaturatedInto, Zero},
+		traits::{
+			AccountIdConversion, CheckedAdd, CheckedSub, Saturating, UniqueSaturatedInto, Zero,
+		},
 		ArithmeticError,
 	};
 
@@ -572,7 +574,12 @@ pub mod pallet {
 			payable_at: BlockNumberFor<T>,
 		},
 		/// A claim's fee was credited to its transcoder.
-		FeesPaid { claim_id: ClaimId, job_id: JobId, transcoder: T::AccountId, amount: BalanceOf<T> },
+		FeesPaid {
+			claim_id: ClaimId,
+			job_id: JobId,
+			transcoder: T::AccountId,
+			amount: BalanceOf<T>,
+		},
 		/// A claim failed verification; its fee went back to the job's deposit (`to_deposit`) or
 		/// to the broadcaster.
 		ClaimRefunded { claim_id: ClaimId, job_id: JobId, amount: BalanceOf<T>, to_deposit: bool },
@@ -691,7 +698,9 @@ pub mod pallet {
 			let payouts = Self::run_payouts(now);
 			let graces = Self::run_grace_expiries(now);
 			T::WeightInfo::on_initialize_idle()
-				.saturating_add(T::WeightInfo::on_initialize_grace_expiry().saturating_mul(graces.into()))
+				.saturating_add(
+					T::WeightInfo::on_initialize_grace_expiry().saturating_mul(graces.into()),
+				)
 				.saturating_add(T::DbWeight::get().reads(skipped.into()))
 				.saturating_add(
 					T::WeightInfo::on_initialize_election(candidates)
@@ -711,8 +720,8 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(
-				T::MaxProfilesPerJob::get() >= 1 &&
-					T::MaxProfilesPerJob::get() <= olc_primitives::MAX_PROFILES,
+				T::MaxProfilesPerJob::get() >= 1
+					&& T::MaxProfilesPerJob::get() <= olc_primitives::MAX_PROFILES,
 				"MaxProfilesPerJob must be within 1..=MAX_PROFILES"
 			);
 			assert!(T::MaxElectionsPerBlock::get() >= 1, "elections must make progress");
@@ -738,7 +747,9 @@ pub mod pallet {
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			ensure!(
-				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(&owner),
+				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(
+					&owner
+				),
 				Error::<T>::BroadcasterBanned
 			);
 			ensure!(is_valid_segment_key(&segment_key), Error::<T>::InvalidSegmentKey);
@@ -785,10 +796,7 @@ pub mod pallet {
 			ensure!(stream.owner == broadcaster, Error::<T>::NotStreamOwner);
 			ensure!(stream.status.is_open(), Error::<T>::StreamClosed);
 			Self::validate_profiles(&profiles)?;
-			ensure!(
-				max_price_per_segment >= T::MinPricePerSegment::get(),
-				Error::<T>::PriceTooLow
-			);
+			ensure!(max_price_per_segment >= T::MinPricePerSegment::get(), Error::<T>::PriceTooLow);
 			let required = Self::fee_for(
 				u64::from(T::MinSegmentsCovered::get()),
 				profiles.len(),
@@ -805,8 +813,12 @@ pub mod pallet {
 
 			let now = frame_system::Pallet::<T>::block_number();
 			let expires_at = now.saturating_add(T::JobLifetime::get());
-			let slot =
-				Self::push_election(ElectionQueue::Fresh, job_id, now.saturating_add(1u32.into()), None)?;
+			let slot = Self::push_election(
+				ElectionQueue::Fresh,
+				job_id,
+				now.saturating_add(1u32.into()),
+				None,
+			)?;
 			Jobs::<T>::insert(
 				job_id,
 				JobInfo {
@@ -921,8 +933,8 @@ pub mod pallet {
 				Error::<T>::BroadcasterUnderReview
 			);
 			let now = frame_system::Pallet::<T>::block_number();
-			let assigned = job.status == JobStatus::Assigned &&
-				matches!(&job.assignment, Some(a) if a.transcoder == transcoder);
+			let assigned = job.status == JobStatus::Assigned
+				&& matches!(&job.assignment, Some(a) if a.transcoder == transcoder);
 			// The assigned transcoder claims from the deposit with the job's cursor; one that
 			// left the job claims from its grace reservation with its own cursor.
 			let grace = if assigned {
@@ -942,8 +954,9 @@ pub mod pallet {
 					(grace.price_per_segment, grace.next_claimable_seq, grace.reserved)
 				},
 				None => match (&job.assignment, grace) {
-					(Some(assignment), None) =>
-						(assignment.price_per_segment, job.next_claimable_seq, job.deposit),
+					(Some(assignment), None) => {
+						(assignment.price_per_segment, job.next_claimable_seq, job.deposit)
+					},
 					_ => return Err(Error::<T>::NotAssignedTranscoder.into()),
 				},
 			};
@@ -1143,8 +1156,7 @@ pub mod pallet {
 			let units = segments
 				.checked_mul(u64::try_from(profiles).map_err(|_| Error::<T>::Overflow)?)
 				.ok_or(Error::<T>::Overflow)?;
-			let units: BalanceOf<T> =
-				units.try_into().map_err(|_| Error::<T>::Overflow)?;
+			let units: BalanceOf<T> = units.try_into().map_err(|_| Error::<T>::Overflow)?;
 			units.checked_mul(&price).ok_or(Error::<T>::Overflow)
 		}
 
@@ -1174,8 +1186,8 @@ pub mod pallet {
 		fn ensure_spendable(who: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
 			// Polite: frozen funds may not be committed to a job.
 			ensure!(
-				T::Currency::reducible_balance(who, Preservation::Preserve, Fortitude::Polite) >=
-					amount,
+				T::Currency::reducible_balance(who, Preservation::Preserve, Fortitude::Polite)
+					>= amount,
 				Error::<T>::InsufficientBalance
 			);
 			Ok(())
@@ -1281,8 +1293,9 @@ pub mod pallet {
 			let Some(assignment) = &job.assignment else { return };
 			let transcoder = assignment.transcoder.clone();
 			let price = assignment.price_per_segment;
-			let cap = Self::fee_for(u64::from(T::MinSegmentsCovered::get()), job.profiles.len(), price)
-				.unwrap_or(job.deposit);
+			let cap =
+				Self::fee_for(u64::from(T::MinSegmentsCovered::get()), job.profiles.len(), price)
+					.unwrap_or(job.deposit);
 			let reserved = job.deposit.min(cap);
 			if reserved.is_zero() {
 				return;
@@ -1320,7 +1333,10 @@ pub mod pallet {
 				return;
 			};
 			bounds.tail = tail;
-			GraceQueue::<T>::insert(index, GraceExpiry { job_id, transcoder: transcoder.clone(), until });
+			GraceQueue::<T>::insert(
+				index,
+				GraceExpiry { job_id, transcoder: transcoder.clone(), until },
+			);
 			GraceBounds::<T>::put(bounds);
 			job.deposit = job.deposit.saturating_sub(reserved);
 			GraceJobs::<T>::insert(&transcoder, job_id, ());
@@ -1446,7 +1462,8 @@ pub mod pallet {
 					ElectionBounds::<T>::mutate(queue, |bounds| bounds.head = head);
 				}
 			}
-			let considered = candidates.map_or(0, |all| u32::try_from(all.len()).unwrap_or(u32::MAX));
+			let considered =
+				candidates.map_or(0, |all| u32::try_from(all.len()).unwrap_or(u32::MAX));
 			(used, considered, skipped)
 		}
 
@@ -1469,14 +1486,16 @@ pub mod pallet {
 			let eligible: Vec<&CandidateOf<T>> = candidates
 				.iter()
 				.filter(|candidate| {
-					candidate.price_per_segment <= job.max_price_per_segment &&
-						!candidate.stake.is_zero() &&
-						exclude.as_ref() != Some(&candidate.who) &&
-						TranscoderJobs::<T>::decode_len(&candidate.who).unwrap_or(0) < max_jobs
+					candidate.price_per_segment <= job.max_price_per_segment
+						&& !candidate.stake.is_zero()
+						&& exclude.as_ref() != Some(&candidate.who)
+						&& TranscoderJobs::<T>::decode_len(&candidate.who).unwrap_or(0) < max_jobs
 				})
 				.collect();
-			let stakes: Vec<u128> =
-				eligible.iter().map(|candidate| candidate.stake.unique_saturated_into()).collect();
+			let stakes: Vec<u128> = eligible
+				.iter()
+				.map(|candidate| candidate.stake.unique_saturated_into())
+				.collect();
 			let chosen = select_weighted(&Self::election_seed(job_id), &stakes)
 				.and_then(|index| eligible.get(index));
 			let Some(chosen) = chosen else {
@@ -1551,14 +1570,14 @@ pub mod pallet {
 		fn settle(claim_id: ClaimId, claim: ClaimOf<T>) -> Result<(), DeferReason> {
 			match T::Verification::verdict(claim_id, &claim) {
 				Verdict::Hold => Err(DeferReason::OnHold),
-				Verdict::Pay => frame_support::storage::with_storage_layer(|| {
-					Self::pay(claim_id, &claim)
-				})
-				.map_err(|_| DeferReason::PayoutFailed),
-				Verdict::Fail => frame_support::storage::with_storage_layer(|| {
-					Self::refund(claim_id, &claim)
-				})
-				.map_err(|_| DeferReason::PayoutFailed),
+				Verdict::Pay => {
+					frame_support::storage::with_storage_layer(|| Self::pay(claim_id, &claim))
+						.map_err(|_| DeferReason::PayoutFailed)
+				},
+				Verdict::Fail => {
+					frame_support::storage::with_storage_layer(|| Self::refund(claim_id, &claim))
+						.map_err(|_| DeferReason::PayoutFailed)
+				},
 			}
 		}
 
@@ -1630,16 +1649,18 @@ pub mod pallet {
 		fn refund(claim_id: ClaimId, claim: &ClaimOf<T>) -> DispatchResult {
 			let to_verifiers = Self::pay_verifiers(claim_id, claim);
 			let refunded = claim.fee.saturating_sub(to_verifiers);
-			let to_deposit = Jobs::<T>::try_mutate(claim.job_id, |job| -> Result<bool, DispatchError> {
-				let job = job.as_mut().ok_or(Error::<T>::UnknownJob)?;
-				job.escrow = job.escrow.saturating_sub(claim.fee);
-				job.paid = job.paid.checked_add(&to_verifiers).ok_or(Error::<T>::Overflow)?;
-				let open = job.status != JobStatus::Ended;
-				if open {
-					job.deposit = job.deposit.checked_add(&refunded).ok_or(Error::<T>::Overflow)?;
-				}
-				Ok(open)
-			})?;
+			let to_deposit =
+				Jobs::<T>::try_mutate(claim.job_id, |job| -> Result<bool, DispatchError> {
+					let job = job.as_mut().ok_or(Error::<T>::UnknownJob)?;
+					job.escrow = job.escrow.saturating_sub(claim.fee);
+					job.paid = job.paid.checked_add(&to_verifiers).ok_or(Error::<T>::Overflow)?;
+					let open = job.status != JobStatus::Ended;
+					if open {
+						job.deposit =
+							job.deposit.checked_add(&refunded).ok_or(Error::<T>::Overflow)?;
+					}
+					Ok(open)
+				})?;
 			if !refunded.is_zero() {
 				T::Currency::release(
 					&HoldReason::ClaimEscrow.into(),
@@ -1648,7 +1669,11 @@ pub mod pallet {
 					Precision::Exact,
 				)?;
 				if to_deposit {
-					T::Currency::hold(&HoldReason::JobDeposit.into(), &claim.broadcaster, refunded)?;
+					T::Currency::hold(
+						&HoldReason::JobDeposit.into(),
+						&claim.broadcaster,
+						refunded,
+					)?;
 				}
 			}
 			Claims::<T>::remove(claim_id);

@@ -9,11 +9,7 @@ use crate::{
 use codec::Encode;
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{
-		fungible::Mutate,
-		tokens::Preservation,
-		ConstU32, ConstU64, Hooks,
-	},
+	traits::{fungible::Mutate, tokens::Preservation, ConstU32, ConstU64, Hooks},
 	weights::Weight,
 	PalletId,
 };
@@ -270,7 +266,9 @@ pub fn raw_test_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
-	pallet_jobs::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+	pallet_jobs::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

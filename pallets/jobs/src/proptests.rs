@@ -11,10 +11,7 @@
 //!   existential deposit.
 
 use crate::{mock::*, Claims, HoldReason, JobId, JobStatus, Jobs as JobsStorage, Verdict};
-use frame_support::traits::{
-	fungible::InspectHold,
-	Hooks,
-};
+use frame_support::traits::{fungible::InspectHold, Hooks};
 use proptest::prelude::*;
 
 const BROADCASTERS: [u64; 2] = [ALICE, BOB];
@@ -37,8 +34,11 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
 	prop_oneof![
-		(0..2usize, 1..20u64, 0..5_000u64)
-			.prop_map(|(broadcaster, price, extra)| Op::CreateJob { broadcaster, price, extra }),
+		(0..2usize, 1..20u64, 0..5_000u64).prop_map(|(broadcaster, price, extra)| Op::CreateJob {
+			broadcaster,
+			price,
+			extra
+		}),
 		(any::<u8>(), 0..3_000u64).prop_map(|(job, amount)| Op::TopUp { job, amount }),
 		(any::<u8>(), any::<bool>()).prop_map(|(job, by_other)| Op::EndJob { job, by_other }),
 		any::<u8>().prop_map(|job| Op::CancelJob { job }),
@@ -46,8 +46,11 @@ fn op() -> impl Strategy<Value = Op> {
 		(any::<u8>(), 0..15u64).prop_map(|(job, len)| Op::GraceClaim { job, len }),
 		any::<u8>().prop_map(|claim| Op::Distribute { claim }),
 		(any::<u8>(), 0..3u8).prop_map(|(claim, verdict)| Op::Verdict { claim, verdict }),
-		(0..3usize, 0..1_000u64, 1..20u64)
-			.prop_map(|(transcoder, stake, price)| Op::Activate { transcoder, stake, price }),
+		(0..3usize, 0..1_000u64, 1..20u64).prop_map(|(transcoder, stake, price)| Op::Activate {
+			transcoder,
+			stake,
+			price
+		}),
 		(0..3usize).prop_map(|transcoder| Op::Deactivate { transcoder }),
 		(1..8u64).prop_map(|blocks| Op::Advance { blocks }),
 	]
@@ -74,8 +77,11 @@ fn check_invariants(issuance: u64) {
 			.sum();
 		let escrow: u64 = mine.clone().map(|job| job.escrow).sum();
 		let paid: u64 = mine.clone().map(|job| job.paid).sum();
-		let claimed: u64 =
-			claims.iter().filter(|claim| claim.broadcaster == who).map(|claim| claim.fee).sum();
+		let claimed: u64 = claims
+			.iter()
+			.filter(|claim| claim.broadcaster == who)
+			.map(|claim| claim.fee)
+			.sum();
 		let held_deposit = Balances::balance_on_hold(&HoldReason::JobDeposit.into(), &who);
 		let held_escrow = Balances::balance_on_hold(&HoldReason::ClaimEscrow.into(), &who);
 		assert_eq!(held_deposit, deposits);
@@ -103,7 +109,10 @@ fn check_invariants(issuance: u64) {
 			.filter(|(_, who, _)| *who == transcoder)
 			.map(|(_, _, fee)| fee)
 			.sum::<u64>();
-		assert!(amount <= credited && credited <= claimed, "fees credited to a transcoder that did not claim them");
+		assert!(
+			amount <= credited && credited <= claimed,
+			"fees credited to a transcoder that did not claim them"
+		);
 	}
 	Jobs::do_try_state().unwrap();
 }
@@ -133,23 +142,26 @@ fn apply(op: Op) {
 				deposit,
 			);
 		},
-		Op::TopUp { job, amount } =>
+		Op::TopUp { job, amount } => {
 			if let Some(job_id) = pick(&jobs, job) {
 				let who = JobsStorage::<Test>::get(job_id).unwrap().broadcaster;
 				let _ = Jobs::top_up(RuntimeOrigin::signed(who), job_id, amount);
-			},
-		Op::EndJob { job, by_other } =>
+			}
+		},
+		Op::EndJob { job, by_other } => {
 			if let Some(job_id) = pick(&jobs, job) {
 				let owner = JobsStorage::<Test>::get(job_id).unwrap().broadcaster;
 				let who = if by_other { CHARLIE } else { owner };
 				let _ = Jobs::end_job(RuntimeOrigin::signed(who), job_id);
-			},
-		Op::CancelJob { job } =>
+			}
+		},
+		Op::CancelJob { job } => {
 			if let Some(job_id) = pick(&jobs, job) {
 				let who = JobsStorage::<Test>::get(job_id).unwrap().broadcaster;
 				let _ = Jobs::cancel_job(RuntimeOrigin::signed(who), job_id);
-			},
-		Op::Claim { job, gap, len } =>
+			}
+		},
+		Op::Claim { job, gap, len } => {
 			if let Some(job_id) = pick(&jobs, job) {
 				let stored = JobsStorage::<Test>::get(job_id).unwrap();
 				let next = stored.next_claimable_seq;
@@ -158,30 +170,48 @@ fn apply(op: Op) {
 				let start = if gap == 0 { next.saturating_sub(1) } else { next + gap - 1 };
 				note_claim(
 					who,
-					Jobs::claim_work(RuntimeOrigin::signed(who), job_id, start, start + len, [0; 32]),
+					Jobs::claim_work(
+						RuntimeOrigin::signed(who),
+						job_id,
+						start,
+						start + len,
+						[0; 32],
+					),
 				);
-			},
-		Op::GraceClaim { job, len } =>
+			}
+		},
+		Op::GraceClaim { job, len } => {
 			if let Some(job_id) = pick(&jobs, job) {
 				let stored = JobsStorage::<Test>::get(job_id).unwrap();
 				if let Some(grace) = stored.graces.first() {
 					let (who, start) = (grace.transcoder, grace.next_claimable_seq);
 					note_claim(
 						who,
-						Jobs::claim_work(RuntimeOrigin::signed(who), job_id, start, start + len, [0; 32]),
+						Jobs::claim_work(
+							RuntimeOrigin::signed(who),
+							job_id,
+							start,
+							start + len,
+							[0; 32],
+						),
 					);
 				}
-			},
-		Op::Distribute { claim } =>
+			}
+		},
+		Op::Distribute { claim } => {
 			if let Some(claim_id) = pick(&claims, claim) {
 				let _ = Jobs::distribute_fees(RuntimeOrigin::signed(CHARLIE), claim_id);
-			},
-		Op::Verdict { claim, verdict } =>
+			}
+		},
+		Op::Verdict { claim, verdict } => {
 			if let Some(claim_id) = pick(&claims, claim) {
 				let verdict = [Verdict::Pay, Verdict::Hold, Verdict::Fail][usize::from(verdict)];
 				set_verdict(claim_id, verdict);
-			},
-		Op::Activate { transcoder, stake, price } => activate(TRANSCODERS[transcoder], stake, price),
+			}
+		},
+		Op::Activate { transcoder, stake, price } => {
+			activate(TRANSCODERS[transcoder], stake, price)
+		},
 		Op::Deactivate { transcoder } => {
 			deactivate(TRANSCODERS[transcoder]);
 			let _ = Jobs::on_transcoder_deactivated(&TRANSCODERS[transcoder]);

@@ -162,10 +162,8 @@ fn create_job_holds_the_deposit_makes_the_stream_live_and_queues_an_election() {
 		assert_eq!(stream.status, StreamStatus::Live);
 		assert_eq!(stream.open_jobs.to_vec(), vec![job_id]);
 		assert_eq!(ElectionBounds::<Test>::get(ElectionQueue::Fresh).tail, 1);
-		assert!(events().contains(&Event::StreamStatusChanged {
-			stream_id,
-			status: StreamStatus::Live
-		}));
+		assert!(events()
+			.contains(&Event::StreamStatusChanged { stream_id, status: StreamStatus::Live }));
 		assert_eq!(
 			events().last(),
 			Some(&Event::JobCreated {
@@ -527,7 +525,10 @@ fn cancel_job_releases_the_deposit_of_a_waiting_job() {
 	new_test_ext().execute_with(|| {
 		let stream_id = new_stream(ALICE);
 		let job_id = new_job(ALICE, stream_id, 10, 1_000);
-		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(BOB), job_id), Error::<Test>::NotBroadcaster);
+		assert_noop!(
+			Jobs::cancel_job(RuntimeOrigin::signed(BOB), job_id),
+			Error::<Test>::NotBroadcaster
+		);
 		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(ALICE), 77), Error::<Test>::UnknownJob);
 		assert_ok!(Jobs::cancel_job(RuntimeOrigin::signed(ALICE), job_id));
 		assert_eq!(held_deposit(ALICE), 0);
@@ -539,7 +540,10 @@ fn cancel_job_releases_the_deposit_of_a_waiting_job() {
 			reason: EndReason::Cancelled,
 			released: 1_000
 		}));
-		assert_noop!(Jobs::cancel_job(RuntimeOrigin::signed(ALICE), job_id), Error::<Test>::JobEnded);
+		assert_noop!(
+			Jobs::cancel_job(RuntimeOrigin::signed(ALICE), job_id),
+			Error::<Test>::JobEnded
+		);
 		// The queued election finds the job ended and does nothing.
 		activate(T1, 100, 1);
 		run_to_block(2);
@@ -569,15 +573,24 @@ fn top_up_adds_to_the_deposit() {
 			events().last(),
 			Some(&Event::DepositToppedUp { job_id, amount: 500, deposit: 10_500 })
 		);
-		assert_noop!(Jobs::top_up(RuntimeOrigin::signed(ALICE), job_id, 0), Error::<Test>::ZeroAmount);
-		assert_noop!(Jobs::top_up(RuntimeOrigin::signed(BOB), job_id, 5), Error::<Test>::NotBroadcaster);
+		assert_noop!(
+			Jobs::top_up(RuntimeOrigin::signed(ALICE), job_id, 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			Jobs::top_up(RuntimeOrigin::signed(BOB), job_id, 5),
+			Error::<Test>::NotBroadcaster
+		);
 		assert_noop!(Jobs::top_up(RuntimeOrigin::signed(ALICE), 9, 5), Error::<Test>::UnknownJob);
 		assert_noop!(
 			Jobs::top_up(RuntimeOrigin::signed(ALICE), job_id, INITIAL),
 			Error::<Test>::InsufficientBalance
 		);
 		assert_ok!(Jobs::end_job(RuntimeOrigin::signed(ALICE), job_id));
-		assert_noop!(Jobs::top_up(RuntimeOrigin::signed(ALICE), job_id, 5), Error::<Test>::JobEnded);
+		assert_noop!(
+			Jobs::top_up(RuntimeOrigin::signed(ALICE), job_id, 5),
+			Error::<Test>::JobEnded
+		);
 	});
 }
 
@@ -733,11 +746,11 @@ fn anyone_may_end_a_job_once_it_expired() {
 		let (_, job_id) = assigned_job();
 		let expires_at = job(job_id).expires_at;
 		run_to_block(expires_at);
-		assert_noop!(Jobs::end_job(RuntimeOrigin::signed(BOB), job_id), Error::<Test>::NotBroadcaster);
 		assert_noop!(
-			Jobs::end_job(RuntimeOrigin::signed(BOB), 42),
-			Error::<Test>::UnknownJob
+			Jobs::end_job(RuntimeOrigin::signed(BOB), job_id),
+			Error::<Test>::NotBroadcaster
 		);
+		assert_noop!(Jobs::end_job(RuntimeOrigin::signed(BOB), 42), Error::<Test>::UnknownJob);
 		run_to_block(expires_at + 1);
 		assert_noop!(
 			Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 0, [0; 32]),
@@ -894,7 +907,13 @@ fn item3_each_job_has_its_own_claim_cursor() {
 			Error::<Test>::DoubleClaim
 		);
 		// Claiming far ahead moves only the claimant's own cursor.
-		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(first)), first, 1_000, 1_009, [4; 32]));
+		assert_ok!(Jobs::claim_work(
+			RuntimeOrigin::signed(by(first)),
+			first,
+			1_000,
+			1_009,
+			[4; 32]
+		));
 		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(by(second)), second, 20, 29, [5; 32]));
 		assert_eq!(job(first).next_claimable_seq, 1_010);
 		assert_eq!(job(second).next_claimable_seq, 30);
@@ -921,7 +940,10 @@ fn claim_work_weight_does_not_depend_on_the_number_of_segments() {
 		};
 		let ten = call(0, 9);
 		let ten_thousand = call(10, 10_009);
-		assert_eq!(ten.get_dispatch_info().call_weight, ten_thousand.get_dispatch_info().call_weight);
+		assert_eq!(
+			ten.get_dispatch_info().call_weight,
+			ten_thousand.get_dispatch_info().call_weight
+		);
 		assert!(ten.get_dispatch_info().call_weight.ref_time() > 0);
 		use frame_support::traits::UnfilteredDispatchable;
 		let post_ten = ten.dispatch_bypass_filter(RuntimeOrigin::signed(T1)).unwrap();
@@ -957,7 +979,10 @@ fn fees_are_paid_automatically_when_the_window_closes() {
 			events(),
 			vec![Event::FeesPaid { claim_id: 0, job_id, transcoder: T1, amount: 200 }]
 		);
-		assert_noop!(Jobs::distribute_fees(RuntimeOrigin::signed(BOB), 0), Error::<Test>::UnknownClaim);
+		assert_noop!(
+			Jobs::distribute_fees(RuntimeOrigin::signed(BOB), 0),
+			Error::<Test>::UnknownClaim
+		);
 	});
 }
 
@@ -1012,8 +1037,14 @@ fn a_held_claim_waits_for_the_verifier() {
 		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, 0, 9, [1; 32]));
 		set_verdict(0, Verdict::Hold);
 		run_to_block(2 + WINDOW);
-		assert_eq!(events(), vec![Event::PayoutDeferred { claim_id: 0, reason: DeferReason::OnHold }]);
-		assert_noop!(Jobs::distribute_fees(RuntimeOrigin::signed(BOB), 0), Error::<Test>::ClaimOnHold);
+		assert_eq!(
+			events(),
+			vec![Event::PayoutDeferred { claim_id: 0, reason: DeferReason::OnHold }]
+		);
+		assert_noop!(
+			Jobs::distribute_fees(RuntimeOrigin::signed(BOB), 0),
+			Error::<Test>::ClaimOnHold
+		);
 		set_verdict(0, Verdict::Pay);
 		assert_ok!(Jobs::distribute_fees(RuntimeOrigin::signed(BOB), 0));
 		assert_eq!(job(job_id).paid, 200);
@@ -1067,7 +1098,13 @@ fn payouts_per_block_are_bounded_and_continue_in_the_next_block() {
 	new_test_ext().execute_with(|| {
 		let (_, job_id) = assigned_job();
 		for i in 0..5u64 {
-			assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, i * 10, i * 10 + 9, [1; 32]));
+			assert_ok!(Jobs::claim_work(
+				RuntimeOrigin::signed(T1),
+				job_id,
+				i * 10,
+				i * 10 + 9,
+				[1; 32]
+			));
 		}
 		run_to_block(2 + WINDOW);
 		assert_eq!(CreditedFees::get().len(), MAX_PAYOUTS as usize);
@@ -1091,10 +1128,7 @@ fn on_initialize_reports_the_work_it_did() {
 		new_job(ALICE, stream_id, 10, 10_000);
 		System::set_block_number(2);
 		let busy = Jobs::on_initialize(2);
-		assert_eq!(
-			busy,
-			idle + <W as WeightInfo>::on_initialize_election(2).saturating_mul(2)
-		);
+		assert_eq!(busy, idle + <W as WeightInfo>::on_initialize_election(2).saturating_mul(2));
 	});
 }
 
@@ -1243,7 +1277,10 @@ fn ban_stream_needs_the_ban_origin_and_ends_the_jobs() {
 			reason: EndReason::StreamBanned,
 			released: 9_800
 		}));
-		assert_noop!(Jobs::ban_stream(RuntimeOrigin::root(), stream_id), Error::<Test>::AlreadyBanned);
+		assert_noop!(
+			Jobs::ban_stream(RuntimeOrigin::root(), stream_id),
+			Error::<Test>::AlreadyBanned
+		);
 		assert_noop!(
 			Jobs::ban_stream(RuntimeOrigin::root(), StreamId([0; 32])),
 			Error::<Test>::UnknownStream
@@ -1277,8 +1314,10 @@ fn views_list_streams_jobs_and_claims() {
 		assert_eq!(ids, expected);
 		assert_eq!(Jobs::stream_view(stream_id).unwrap().status, StreamStatus::Live);
 
-		let mut of_stream: Vec<JobId> =
-			Jobs::jobs_of_stream_view(stream_id, None, 10).into_iter().map(|(id, _)| id).collect();
+		let mut of_stream: Vec<JobId> = Jobs::jobs_of_stream_view(stream_id, None, 10)
+			.into_iter()
+			.map(|(id, _)| id)
+			.collect();
 		of_stream.sort();
 		assert_eq!(of_stream, vec![job_id, second]);
 		assert!(Jobs::jobs_of_stream_view(bobs, None, 10).is_empty());
@@ -1286,8 +1325,10 @@ fn views_list_streams_jobs_and_claims() {
 		assert_eq!(Jobs::jobs_view(1, 10)[0].0, second);
 		assert_eq!(Jobs::jobs_view(0, 1).len(), 1);
 		assert_eq!(Jobs::job_view(job_id).unwrap().assignment.unwrap().transcoder, T1);
-		let claims: Vec<ClaimId> =
-			Jobs::claims_of_job_view(job_id, None, 10).into_iter().map(|(id, _)| id).collect();
+		let claims: Vec<ClaimId> = Jobs::claims_of_job_view(job_id, None, 10)
+			.into_iter()
+			.map(|(id, _)| id)
+			.collect();
 		assert_eq!(claims, vec![0]);
 		assert!(Jobs::claims_of_job_view(second, None, 10).is_empty());
 	});
@@ -1305,11 +1346,19 @@ fn issue12_low_views_page_claims_of_a_job_and_jobs_of_a_stream_through_indexes()
 		run_to_block(3);
 		assert_eq!(assigned(other_job), Some(T1));
 		for start in [0u64, 10, 20, 30, 40] {
-			assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), job_id, start, start + 9, [1; 32]));
+			assert_ok!(Jobs::claim_work(
+				RuntimeOrigin::signed(T1),
+				job_id,
+				start,
+				start + 9,
+				[1; 32]
+			));
 		}
 		assert_ok!(Jobs::claim_work(RuntimeOrigin::signed(T1), other_job, 0, 9, [2; 32]));
-		let ours: Vec<ClaimId> =
-			Claims::<Test>::iter().filter(|(_, c)| c.job_id == job_id).map(|(id, _)| id).collect();
+		let ours: Vec<ClaimId> = Claims::<Test>::iter()
+			.filter(|(_, c)| c.job_id == job_id)
+			.map(|(id, _)| id)
+			.collect();
 		assert_eq!(ours.len(), 5);
 		assert_eq!(JobClaims::<Test>::iter_prefix(job_id).count(), 5);
 

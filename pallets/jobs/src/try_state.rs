@@ -40,11 +40,13 @@ impl<T: Config> Pallet<T> {
 			Elections::<T>::iter().map(|(_, _, request)| request.job_id).collect();
 		for job_id in &queued {
 			ensure!(
-				Jobs::<T>::get(job_id).is_some_and(|job| job.status == JobStatus::AwaitingTranscoder),
+				Jobs::<T>::get(job_id)
+					.is_some_and(|job| job.status == JobStatus::AwaitingTranscoder),
 				"an election entry's job is not waiting"
 			);
 		}
-		let expiries: alloc::vec::Vec<_> = GraceQueue::<T>::iter().map(|(_, entry)| entry).collect();
+		let expiries: alloc::vec::Vec<_> =
+			GraceQueue::<T>::iter().map(|(_, entry)| entry).collect();
 		let mut graces = 0usize;
 		for (job_id, job) in Jobs::<T>::iter() {
 			let reserved = job
@@ -64,7 +66,8 @@ impl<T: Config> Pallet<T> {
 			}
 			if job.status == JobStatus::AwaitingTranscoder {
 				ensure!(queued.contains(&job_id), "a waiting job is in no election queue");
-				let (queue, index) = job.election_slot.ok_or("a waiting job has no election slot")?;
+				let (queue, index) =
+					job.election_slot.ok_or("a waiting job has no election slot")?;
 				ensure!(
 					Elections::<T>::get(queue, index).is_some_and(|entry| entry.job_id == job_id),
 					"a waiting job's election slot holds another entry"
@@ -79,9 +82,9 @@ impl<T: Config> Pallet<T> {
 					"a grace claim is missing from the GraceJobs index"
 				);
 				ensure!(
-					expiries.iter().any(|entry| entry.job_id == job_id &&
-						entry.transcoder == grace.transcoder &&
-						entry.until == grace.until),
+					expiries.iter().any(|entry| entry.job_id == job_id
+						&& entry.transcoder == grace.transcoder
+						&& entry.until == grace.until),
 					"a grace claim has no expiry entry"
 				);
 			}

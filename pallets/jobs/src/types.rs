@@ -88,7 +88,9 @@ pub struct StreamInfo<AccountId, BlockNumber> {
 /// other than the identity (whose signatures anyone can forge).
 pub fn is_valid_segment_key(key: &sp_core::sr25519::Public) -> bool {
 	use curve25519_dalek::{ristretto::CompressedRistretto, traits::IsIdentity};
-	CompressedRistretto(key.0).decompress().is_some_and(|point| !point.is_identity())
+	CompressedRistretto(key.0)
+		.decompress()
+		.is_some_and(|point| !point.is_identity())
 }
 
 /// A valid segment key for tests and benchmarks that sign nothing: the Ristretto basepoint,

@@ -45,7 +45,16 @@ pub const MAX_PAYLOAD_LEN: usize = 1 + 6 + 2 + MAX_NICKNAME_LEN + 2 + MAX_TEXT_L
 
 /// Where a danmaku flies over the video.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum DanmakuPosition {
 	/// Right to left across the video (the usual bullet comment).
@@ -61,7 +70,16 @@ pub enum DanmakuPosition {
 
 /// What a message is.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum ChatKind {
 	/// A line in the chat panel.
@@ -115,7 +133,16 @@ impl ChatPayload {
 /// Why a chat statement is refused. Every refusal has a name; nothing refused is stored or
 /// relayed.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 )]
 pub enum ChatRefusal {
 	/// The statement has no data.
@@ -217,11 +244,11 @@ impl ChatRefusal {
 	pub fn depends_on_chain_state(&self) -> bool {
 		matches!(
 			self,
-			ChatRefusal::UnknownStream |
-				ChatRefusal::NoAllowance |
-				ChatRefusal::Banned |
-				ChatRefusal::Muted |
-				ChatRefusal::SystemNotBroadcaster
+			ChatRefusal::UnknownStream
+				| ChatRefusal::NoAllowance
+				| ChatRefusal::Banned
+				| ChatRefusal::Muted
+				| ChatRefusal::SystemNotBroadcaster
 		)
 	}
 }

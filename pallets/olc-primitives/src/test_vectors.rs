@@ -84,7 +84,10 @@ pub fn receipt_contents(seq: u64) -> Option<(SegmentHeader, Vec<Hash256>)> {
 		segment_hash: blake2_256(&input_segment(seq)),
 		broadcaster: dev_pair(BROADCASTER_SEED)?.public(),
 	};
-	let outputs = PROFILE_NAMES.iter().map(|name| blake2_256(&output_segment(seq, name))).collect();
+	let outputs = PROFILE_NAMES
+		.iter()
+		.map(|name| blake2_256(&output_segment(seq, name)))
+		.collect();
 	Some((header, outputs))
 }
 

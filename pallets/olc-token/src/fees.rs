@@ -19,9 +19,7 @@ where
 	T::Currency: Balanced<T::AccountId>,
 	Author: Get<Option<T::AccountId>>,
 {
-	fn on_unbalanceds(
-		mut fees_then_tips: impl Iterator<Item = Credit<T::AccountId, T::Currency>>,
-	) {
+	fn on_unbalanceds(mut fees_then_tips: impl Iterator<Item = Credit<T::AccountId, T::Currency>>) {
 		if let Some(mut total) = fees_then_tips.next() {
 			for tip in fees_then_tips {
 				tip.merge_into(&mut total);

@@ -34,9 +34,9 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod fees;
-pub mod monetary;
 #[cfg(test)]
 mod mock;
+pub mod monetary;
 #[cfg(test)]
 mod tests;
 // Not gated on try-runtime: the unit tests run these invariants too.
@@ -225,23 +225,27 @@ pub mod pallet {
 			ensure!(amount >= T::MinTip::get(), Error::<T>::TipBelowMinimum);
 			ensure!(from != to, Error::<T>::TipToSelf);
 			ensure!(
-				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(&from),
+				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(
+					&from
+				),
 				Error::<T>::SenderBanned
 			);
 			ensure!(
-				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(&to),
+				!<T::BannedAccounts as frame_support::traits::Contains<T::AccountId>>::contains(
+					&to
+				),
 				Error::<T>::RecipientBanned
 			);
 			ensure!(core::str::from_utf8(&nickname).is_ok(), Error::<T>::NicknameNotUtf8);
 			ensure!(core::str::from_utf8(&message).is_ok(), Error::<T>::MessageNotUtf8);
 			ensure!(
-				T::Currency::total_balance(&to).saturating_add(amount) >=
-					T::Currency::minimum_balance(),
+				T::Currency::total_balance(&to).saturating_add(amount)
+					>= T::Currency::minimum_balance(),
 				Error::<T>::RecipientBelowExistentialDeposit
 			);
 			ensure!(
-				T::Currency::reducible_balance(&from, Preservation::Preserve, Fortitude::Polite) >=
-					amount,
+				T::Currency::reducible_balance(&from, Preservation::Preserve, Fortitude::Polite)
+					>= amount,
 				Error::<T>::InsufficientBalance
 			);
 

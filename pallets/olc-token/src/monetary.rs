@@ -95,13 +95,25 @@ mod tests {
 	fn inflation_moves_toward_the_target_and_never_below_zero() {
 		let next = Pallet::<Test>::next_inflation;
 		// Below target: up by the change.
-		assert_eq!(next(ppb(1_000), ppb(50), Perbill::from_percent(40), Perbill::from_percent(50)), ppb(1_050));
+		assert_eq!(
+			next(ppb(1_000), ppb(50), Perbill::from_percent(40), Perbill::from_percent(50)),
+			ppb(1_050)
+		);
 		// Above target: down by the change.
-		assert_eq!(next(ppb(1_000), ppb(50), Perbill::from_percent(60), Perbill::from_percent(50)), ppb(950));
+		assert_eq!(
+			next(ppb(1_000), ppb(50), Perbill::from_percent(60), Perbill::from_percent(50)),
+			ppb(950)
+		);
 		// On target: unchanged.
-		assert_eq!(next(ppb(1_000), ppb(50), Perbill::from_percent(50), Perbill::from_percent(50)), ppb(1_000));
+		assert_eq!(
+			next(ppb(1_000), ppb(50), Perbill::from_percent(50), Perbill::from_percent(50)),
+			ppb(1_000)
+		);
 		// Never below zero.
-		assert_eq!(next(ppb(30), ppb(50), Perbill::from_percent(90), Perbill::from_percent(50)), ppb(0));
+		assert_eq!(
+			next(ppb(30), ppb(50), Perbill::from_percent(90), Perbill::from_percent(50)),
+			ppb(0)
+		);
 	}
 
 	#[test]

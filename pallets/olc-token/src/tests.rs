@@ -47,7 +47,14 @@ fn tip_moves_exactly_the_amount_and_emits_tipped() {
 #[test]
 fn tip_accepts_empty_nickname_and_message_and_exact_minimum() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(OlcToken::tip(RuntimeOrigin::signed(ALICE), BOB, MIN_TIP, 0, nick(b""), msg(b"")));
+		assert_ok!(OlcToken::tip(
+			RuntimeOrigin::signed(ALICE),
+			BOB,
+			MIN_TIP,
+			0,
+			nick(b""),
+			msg(b"")
+		));
 		assert_eq!(free(BOB), 100 + MIN_TIP);
 	});
 }
@@ -200,7 +207,9 @@ fn fees_split_80_20_between_author_and_pot() {
 	new_test_ext().execute_with(|| {
 		let pot = OlcToken::maintainers_pot();
 		let issuance = Balances::total_issuance();
-		SplitFees::<Test, BlockAuthor>::on_unbalanceds([fee_credit(100), fee_credit(50)].into_iter());
+		SplitFees::<Test, BlockAuthor>::on_unbalanceds(
+			[fee_credit(100), fee_credit(50)].into_iter(),
+		);
 		assert_eq!(free(AUTHOR), 100 + 120);
 		assert_eq!(free(pot), EXISTENTIAL_DEPOSIT + 30);
 		assert_eq!(free(ALICE), 1_000 - 150);
@@ -255,7 +264,14 @@ fn tip_to_a_banned_recipient_fails_with_recipient_banned() {
 		);
 		// Others can still be tipped; the banned account cannot tip (issue 12, "bans
 		// everywhere").
-		assert_ok!(OlcToken::tip(RuntimeOrigin::signed(ALICE), CHARLIE, 50, 0, nick(b""), msg(b"")));
+		assert_ok!(OlcToken::tip(
+			RuntimeOrigin::signed(ALICE),
+			CHARLIE,
+			50,
+			0,
+			nick(b""),
+			msg(b"")
+		));
 		assert_noop!(
 			OlcToken::tip(RuntimeOrigin::signed(BOB), ALICE, 50, 0, nick(b""), msg(b"")),
 			Error::<Test>::SenderBanned
@@ -286,4 +302,3 @@ fn try_state_checks_the_maintainers_pot() {
 		assert!(OlcToken::do_try_state().is_err());
 	});
 }
-

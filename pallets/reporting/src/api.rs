@@ -36,7 +36,9 @@ impl<T: Config> Pallet<T> {
 	/// Up to `limit` reports with ids from `from` on (ids are dense: 0, 1, 2, ...).
 	pub fn reports_view(from: ReportId, limit: u32) -> Vec<(ReportId, ReportOf<T>)> {
 		let end = NextReportId::<T>::get().min(from.saturating_add(u64::from(limit)));
-		(from..end).filter_map(|id| Reports::<T>::get(id).map(|report| (id, report))).collect()
+		(from..end)
+			.filter_map(|id| Reports::<T>::get(id).map(|report| (id, report)))
+			.collect()
 	}
 
 	/// One report.

@@ -488,8 +488,7 @@ pub mod pallet {
 
 	/// Streams under review, with their open report.
 	#[pallet::storage]
-	pub type StreamsUnderReview<T: Config> =
-		StorageMap<_, Blake2_128Concat, StreamId, ReportId>;
+	pub type StreamsUnderReview<T: Config> = StorageMap<_, Blake2_128Concat, StreamId, ReportId>;
 
 	/// The expiry cursor: every report below it is resolved.
 	#[pallet::storage]
@@ -562,7 +561,12 @@ pub mod pallet {
 		},
 		/// A report expired without a guilty quorum; the reporter's deposit, `forfeited`, went to
 		/// the reported account (to the maintainers pot if another report banned it meanwhile).
-		ReportRejected { report_id: ReportId, guilty: u32, not_guilty: u32, forfeited: BalanceOf<T> },
+		ReportRejected {
+			report_id: ReportId,
+			guilty: u32,
+			not_guilty: u32,
+			forfeited: BalanceOf<T>,
+		},
 		/// A broadcaster was banned.
 		BroadcasterBanned { who: T::AccountId, report_id: ReportId },
 		/// A maintainer was expelled for dissenting; `slashed` of its bond went to the pot.
@@ -639,9 +643,7 @@ pub mod pallet {
 			T::WeightInfo::on_initialize_idle()
 				.saturating_add(commission)
 				.saturating_add(draws)
-				.saturating_add(
-					T::DbWeight::get().reads(u64::from(looked_at)),
-				)
+				.saturating_add(T::DbWeight::get().reads(u64::from(looked_at)))
 				.saturating_add(resolved_weight)
 		}
 
@@ -679,8 +681,8 @@ pub mod pallet {
 			ensure!(!Maintainers::<T>::contains_key(&who), Error::<T>::AlreadyMaintainer);
 			let bond = T::MaintainerBond::get();
 			ensure!(
-				T::Currency::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite) >=
-					bond,
+				T::Currency::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite)
+					>= bond,
 				Error::<T>::InsufficientBalance
 			);
 			let counter = JoinCounter::<T>::get();
@@ -764,18 +766,18 @@ pub mod pallet {
 			ensure!(!Banned::<T>::contains_key(&reporter), Error::<T>::AccountBanned);
 			let broadcaster = T::Streams::owner_of(&stream_id).ok_or(Error::<T>::UnknownStream)?;
 			ensure!(broadcaster != reporter, Error::<T>::CannotReportOwnStream);
-			ensure!(
-				!Banned::<T>::contains_key(&broadcaster),
-				Error::<T>::BroadcasterAlreadyBanned
-			);
+			ensure!(!Banned::<T>::contains_key(&broadcaster), Error::<T>::BroadcasterAlreadyBanned);
 			ensure!(
 				!StreamsUnderReview::<T>::contains_key(stream_id),
 				Error::<T>::StreamAlreadyUnderReview
 			);
 			let deposit = T::ReportDeposit::get();
 			ensure!(
-				T::Currency::reducible_balance(&reporter, Preservation::Preserve, Fortitude::Polite) >=
-					deposit,
+				T::Currency::reducible_balance(
+					&reporter,
+					Preservation::Preserve,
+					Fortitude::Polite
+				) >= deposit,
 				Error::<T>::InsufficientBalance
 			);
 
@@ -1132,7 +1134,10 @@ pub mod pallet {
 			if !Banned::<T>::contains_key(&broadcaster) {
 				Banned::<T>::insert(&broadcaster, now);
 				weight = T::Sanctions::ban(&broadcaster);
-				Self::deposit_event(Event::BroadcasterBanned { who: broadcaster.clone(), report_id });
+				Self::deposit_event(Event::BroadcasterBanned {
+					who: broadcaster.clone(),
+					report_id,
+				});
 			}
 			// A banned maintainer's bond is confiscated with the rest.
 			if let Some(info) = Maintainers::<T>::take(&broadcaster) {
@@ -1149,8 +1154,11 @@ pub mod pallet {
 			// all of it can be confiscated, whatever other reports are still open.
 			Self::release_reported(&broadcaster);
 			let _ = T::Currency::thaw(&FreezeReason::UnderReview.into(), &broadcaster);
-			let confiscated =
-				T::Currency::reducible_balance(&broadcaster, Preservation::Expendable, Fortitude::Polite);
+			let confiscated = T::Currency::reducible_balance(
+				&broadcaster,
+				Preservation::Expendable,
+				Fortitude::Polite,
+			);
 			let guilty: Vec<T::AccountId> = report
 				.group
 				.iter()
@@ -1168,8 +1176,12 @@ pub mod pallet {
 			}
 			if !per_voter.is_zero() {
 				for voter in &guilty {
-					let _ =
-						T::Currency::transfer(&broadcaster, voter, per_voter, Preservation::Expendable);
+					let _ = T::Currency::transfer(
+						&broadcaster,
+						voter,
+						per_voter,
+						Preservation::Expendable,
+					);
 				}
 			}
 			if !report.deposit.is_zero() {
@@ -1238,8 +1250,9 @@ pub mod pallet {
 			}
 			// The reporter forfeits its deposit to the account it froze for nothing (to the pot if
 			// another report banned that account meanwhile: confiscated accounts receive nothing).
-			let reason: <T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::Reason =
-				HoldReason::ReportDeposit.into();
+			let reason: <T::Currency as frame_support::traits::fungible::InspectHold<
+				T::AccountId,
+			>>::Reason = HoldReason::ReportDeposit.into();
 			let beneficiary = if Banned::<T>::contains_key(&report.broadcaster) {
 				T::MaintainersPot::get()
 			} else {
@@ -1263,10 +1276,17 @@ pub mod pallet {
 						frame_support::defensive!("a report deposit could not be forfeited");
 					},
 				}
-				let left = <T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::balance_on_hold(&reason, &report.reporter)
-					.min(report.deposit.saturating_sub(forfeited));
+				let left = <T::Currency as frame_support::traits::fungible::InspectHold<
+					T::AccountId,
+				>>::balance_on_hold(&reason, &report.reporter)
+				.min(report.deposit.saturating_sub(forfeited));
 				if !left.is_zero() {
-					let _ = T::Currency::release(&reason, &report.reporter, left, Precision::BestEffort);
+					let _ = T::Currency::release(
+						&reason,
+						&report.reporter,
+						left,
+						Precision::BestEffort,
+					);
 				}
 			}
 			Self::release_reported(&report.broadcaster);

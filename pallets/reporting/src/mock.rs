@@ -228,11 +228,15 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
-	pallet_olc_token::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+	pallet_olc_token::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	pallet_staking_delegation::GenesisConfig::<Test> { round_length: Some(ROUND_LENGTH) }
 		.assimilate_storage(&mut storage)
 		.unwrap();
-	pallet_jobs::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+	pallet_jobs::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::initialize(&1, &parent_hash_of(1), &Default::default());

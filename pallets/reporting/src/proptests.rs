@@ -122,7 +122,8 @@ fn apply(op: Op) {
 		Op::Resolve { report } => {
 			let next = crate::NextReportId::<Test>::get();
 			if next > 0 {
-				let _ = Reporting::resolve_report(RuntimeOrigin::signed(BOB), u64::from(report) % next);
+				let _ =
+					Reporting::resolve_report(RuntimeOrigin::signed(BOB), u64::from(report) % next);
 			}
 		},
 		Op::LiftBan { who } => {

@@ -8,7 +8,10 @@ use codec::Encode;
 use frame_support::{
 	assert_noop, assert_ok,
 	dispatch::GetDispatchInfo,
-	traits::{fungible::{Inspect, InspectHold}, Contains, Hooks},
+	traits::{
+		fungible::{Inspect, InspectHold},
+		Contains, Hooks,
+	},
 };
 use olc_primitives::StreamId;
 use sp_core::{H256, U256};
@@ -57,13 +60,23 @@ fn full(n: u64) {
 fn report_alice() -> (StreamId, u64, Vec<u64>) {
 	let stream_id = new_stream(ALICE);
 	let report_id = crate::NextReportId::<Test>::get();
-	assert_ok!(Reporting::report(origin(BOB), stream_id, 1, b"evidence".to_vec().try_into().unwrap()));
+	assert_ok!(Reporting::report(
+		origin(BOB),
+		stream_id,
+		1,
+		b"evidence".to_vec().try_into().unwrap()
+	));
 	run_to_block(now() + u64::from(GROUP_DELAY));
 	assert!(Reports::<Test>::get(report_id).unwrap().group_drawn_at.is_some());
 	(stream_id, report_id, group(report_id))
 }
 fn group(report_id: u64) -> Vec<u64> {
-	Reports::<Test>::get(report_id).unwrap().group.into_iter().map(|m| m.who).collect()
+	Reports::<Test>::get(report_id)
+		.unwrap()
+		.group
+		.into_iter()
+		.map(|m| m.who)
+		.collect()
 }
 fn status(report_id: u64) -> ReportStatus {
 	Reports::<Test>::get(report_id).unwrap().status
@@ -108,12 +121,15 @@ fn join_holds_the_bond_and_assigns_an_unchosen_address() {
 fn join_needs_the_bond_and_room_in_the_set() {
 	build_and_execute(|| {
 		let poor = 77;
-		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&poor, BOND);
+		let _ =
+			<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&poor, BOND);
 		assert_noop!(Reporting::join_maintainers(origin(poor)), Error::<Test>::InsufficientBalance);
 		for i in 0..MAX_MAINTAINERS as u64 {
 			let who = 1_000 + i;
-			let _ =
-				<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&who, 2 * BOND);
+			let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(
+				&who,
+				2 * BOND,
+			);
 			assert_ok!(Reporting::join_maintainers(origin(who)));
 		}
 		assert_noop!(
@@ -186,7 +202,10 @@ fn brute_force_group(target: [u8; 32], candidates: &[(u64, [u8; 32])], size: usi
 	};
 	let mut chosen = Vec::new();
 	for (who, address) in candidates {
-		let closer = candidates.iter().filter(|(_, other)| distance(other) < distance(address)).count();
+		let closer = candidates
+			.iter()
+			.filter(|(_, other)| distance(other) < distance(address))
+			.count();
 		if closer < size {
 			chosen.push((distance(address), *who));
 		}
@@ -288,7 +307,8 @@ fn report_checks_stream_reporter_and_review() {
 			Error::<Test>::CannotReportOwnStream
 		);
 		let poor = 77;
-		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&poor, DEPOSIT);
+		let _ =
+			<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&poor, DEPOSIT);
 		assert_noop!(
 			Reporting::report(origin(poor), stream_id, 0, Default::default()),
 			Error::<Test>::InsufficientBalance
@@ -339,18 +359,33 @@ fn only_members_vote_once_each_within_the_period() {
 		full(20);
 		let (_, report_id, members) = report_alice();
 		let outsider = (0..20).map(maintainer).find(|who| !members.contains(who)).unwrap();
-		assert_noop!(Reporting::vote(origin(outsider), report_id, true), Error::<Test>::NotGroupMember);
-		assert_noop!(Reporting::vote(origin(CHARLIE), report_id, true), Error::<Test>::NotGroupMember);
+		assert_noop!(
+			Reporting::vote(origin(outsider), report_id, true),
+			Error::<Test>::NotGroupMember
+		);
+		assert_noop!(
+			Reporting::vote(origin(CHARLIE), report_id, true),
+			Error::<Test>::NotGroupMember
+		);
 		assert_noop!(Reporting::vote(origin(members[0]), 99, true), Error::<Test>::UnknownReport);
 		assert_ok!(Reporting::vote(origin(members[0]), report_id, true));
 		assert!(events().contains(&Event::Voted { report_id, who: members[0], guilty: true }));
-		assert_noop!(Reporting::vote(origin(members[0]), report_id, false), Error::<Test>::AlreadyVoted);
-		assert_noop!(Reporting::vote(origin(members[0]), report_id, true), Error::<Test>::AlreadyVoted);
+		assert_noop!(
+			Reporting::vote(origin(members[0]), report_id, false),
+			Error::<Test>::AlreadyVoted
+		);
+		assert_noop!(
+			Reporting::vote(origin(members[0]), report_id, true),
+			Error::<Test>::AlreadyVoted
+		);
 		run_to_block(Reports::<Test>::get(report_id).unwrap().expires_at - 1);
 		assert_ok!(Reporting::vote(origin(members[1]), report_id, false));
 		// The report expires at `expires_at`: resolved by on_initialize, votes are refused.
 		run_to_block(Reports::<Test>::get(report_id).unwrap().expires_at);
-		assert_noop!(Reporting::vote(origin(members[2]), report_id, true), Error::<Test>::ReportClosed);
+		assert_noop!(
+			Reporting::vote(origin(members[2]), report_id, true),
+			Error::<Test>::ReportClosed
+		);
 	});
 }
 
@@ -362,7 +397,10 @@ fn votes_after_expiry_but_before_resolution_are_refused() {
 		let expiry = Reports::<Test>::get(report_id).unwrap().expires_at;
 		// Jump without running hooks: still open, but the period is over.
 		System::set_block_number(expiry);
-		assert_noop!(Reporting::vote(origin(members[0]), report_id, true), Error::<Test>::VotingClosed);
+		assert_noop!(
+			Reporting::vote(origin(members[0]), report_id, true),
+			Error::<Test>::VotingClosed
+		);
 	});
 }
 
@@ -421,7 +459,11 @@ fn guilty_quorum_bans_the_broadcaster_and_confiscates_exactly() {
 				Maintainers::<Test>::get(who).unwrap().status,
 				MaintainerStatus::Leaving { .. }
 			));
-			assert!(events().contains(&Event::Expelled { who: *who, report_id, slashed: BOND / 10 }));
+			assert!(events().contains(&Event::Expelled {
+				who: *who,
+				report_id,
+				slashed: BOND / 10
+			}));
 		}
 		assert_eq!(free(pot()), pot_before + 2 * (BOND / 10));
 		assert_eq!(Balances::total_issuance(), issuance);
@@ -443,7 +485,10 @@ fn guilty_quorum_bans_the_broadcaster_and_confiscates_exactly() {
 		// Members who had not voted are not held to have missed it.
 		assert!(MaintainerSet::<Test>::get().iter().all(|entry| entry.missed_round.is_none()));
 		// No more votes.
-		assert_noop!(Reporting::vote(origin(members[9]), report_id, true), Error::<Test>::ReportClosed);
+		assert_noop!(
+			Reporting::vote(origin(members[9]), report_id, true),
+			Error::<Test>::ReportClosed
+		);
 	});
 }
 
@@ -456,17 +501,11 @@ fn a_ban_blocks_tips_streams_jobs_and_reports() {
 			assert_ok!(Reporting::vote(origin(*who), report_id, true));
 		}
 		assert_noop!(
-			OlcToken::tip(
-				origin(CHARLIE),
-				ALICE,
-				50,
-				0,
-				Default::default(),
-				Default::default()
-			),
+			OlcToken::tip(origin(CHARLIE), ALICE, 50, 0, Default::default(), Default::default()),
 			pallet_olc_token::Error::<Test>::RecipientBanned
 		);
-		let _ = <Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&ALICE, 5_000);
+		let _ =
+			<Balances as frame_support::traits::fungible::Mutate<u64>>::set_balance(&ALICE, 5_000);
 		assert_noop!(
 			Jobs::create_stream(
 				origin(ALICE),
@@ -533,7 +572,10 @@ fn a_banned_maintainer_loses_its_bond_and_its_votes() {
 		// 10 × BOND confiscated: 1_000 + (9_000 / 7 = 1_285, remainder 5) to BOB.
 		assert_eq!(free(BOB), INITIAL - DEPOSIT + 1_005);
 		if group(1).contains(&broadcaster) {
-			assert_noop!(Reporting::vote(origin(broadcaster), 1, false), Error::<Test>::AccountBanned);
+			assert_noop!(
+				Reporting::vote(origin(broadcaster), 1, false),
+				Error::<Test>::AccountBanned
+			);
 		}
 	});
 }
@@ -650,7 +692,10 @@ fn expelled_maintainers_must_rejoin_with_a_new_address_and_probation() {
 			assert_ok!(Reporting::vote(origin(*who), report_id, true));
 		}
 		assert!(!in_set(dissenter));
-		assert_noop!(Reporting::join_maintainers(origin(dissenter)), Error::<Test>::AlreadyMaintainer);
+		assert_noop!(
+			Reporting::join_maintainers(origin(dissenter)),
+			Error::<Test>::AlreadyMaintainer
+		);
 		run_to_block(now() + VOTING);
 		assert_ok!(Reporting::withdraw_bond(origin(dissenter)));
 		assert_eq!(free(dissenter), 10 * BOND - BOND / 10);
@@ -704,7 +749,11 @@ fn each_round_the_pot_goes_to_full_maintainers_that_missed_no_vote() {
 		run_to_block(ROUND_LENGTH + 1);
 		for i in 0..14 {
 			let who = maintainer(i);
-			let expected = if who == members[0] { before[i as usize] + pot_spendable } else { before[i as usize] };
+			let expected = if who == members[0] {
+				before[i as usize] + pot_spendable
+			} else {
+				before[i as usize]
+			};
 			assert_eq!(free(who), expected);
 		}
 		assert_eq!(free(pot()), EXISTENTIAL_DEPOSIT);
@@ -728,7 +777,8 @@ fn commission_is_split_equally_and_paid_a_few_per_block() {
 			recipients: 10,
 			per_member: 100
 		}));
-		let paid = |_: ()| (0..10).filter(|i| free(maintainer(*i)) == 10 * BOND - BOND + 100).count();
+		let paid =
+			|_: ()| (0..10).filter(|i| free(maintainer(*i)) == 10 * BOND - BOND + 100).count();
 		assert_eq!(paid(()), 0);
 		run_to_block(ROUND_LENGTH + 1);
 		assert_eq!(paid(()), MAX_PAYOUTS as usize);
@@ -782,7 +832,10 @@ fn item2_the_group_is_drawn_from_a_later_block_hash() {
 		// Nobody knows the group when the report is filed: there is none yet, nobody may vote.
 		assert!(group(0).is_empty(), "the group was known in the block of the report");
 		for i in 0..30 {
-			assert_noop!(Reporting::vote(origin(maintainer(i)), 0, true), Error::<Test>::GroupNotDrawn);
+			assert_noop!(
+				Reporting::vote(origin(maintainer(i)), 0, true),
+				Error::<Test>::GroupNotDrawn
+			);
 		}
 		assert_noop!(Reporting::resolve_report(origin(CHARLIE), 0), Error::<Test>::GroupNotDrawn);
 		// It is drawn in block report + 2 from the hash of block report + 1: two different
@@ -792,7 +845,9 @@ fn item2_the_group_is_drawn_from_a_later_block_hash() {
 			frame_support::storage::with_transaction(|| {
 				System::initialize(&(filed_at + 2), &hash, &Default::default());
 				Reporting::on_initialize(filed_at + 2);
-				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(group(0)))
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(group(
+					0,
+				)))
 			})
 			.unwrap()
 		};
@@ -922,10 +977,7 @@ fn item2_lift_ban_restores_tips_and_streams_but_nothing_confiscated() {
 #[test]
 fn item7_a_reported_account_cannot_move_out_what_the_ban_would_confiscate() {
 	build_and_execute(|| {
-		use frame_support::traits::{
-			fungible::Mutate,
-			tokens::Preservation,
-		};
+		use frame_support::traits::{fungible::Mutate, tokens::Preservation};
 		full(13);
 		assert_ok!(Staking::bond(origin(ALICE), 5_000, ALICE));
 		let stream_id = new_stream(ALICE);
@@ -943,8 +995,13 @@ fn item7_a_reported_account_cannot_move_out_what_the_ban_would_confiscate() {
 		let members = group(report_id);
 
 		// Escape attempts during the vote.
-		assert!(<Balances as Mutate<u64>>::transfer(&ALICE, &CHARLIE, 10_000, Preservation::Expendable)
-			.is_err());
+		assert!(<Balances as Mutate<u64>>::transfer(
+			&ALICE,
+			&CHARLIE,
+			10_000,
+			Preservation::Expendable
+		)
+		.is_err());
 		assert!(Balances::transfer_allow_death(origin(ALICE), CHARLIE, 10_000).is_err());
 		assert!(OlcToken::tip(
 			origin(ALICE),
@@ -1024,7 +1081,12 @@ fn item7_a_voided_report_refunds_the_reporter_and_releases_the_account() {
 		run_to_block(now() + u64::from(GROUP_DELAY));
 		assert!(events().contains(&Event::ReportVoided { report_id }));
 		assert_eq!(free(BOB), INITIAL);
-		assert_ok!(<Balances as Mutate<u64>>::transfer(&ALICE, &CHARLIE, 1, Preservation::Preserve));
+		assert_ok!(<Balances as Mutate<u64>>::transfer(
+			&ALICE,
+			&CHARLIE,
+			1,
+			Preservation::Preserve
+		));
 	});
 }
 
@@ -1074,4 +1136,3 @@ fn item4_no_claim_moves_a_reported_broadcasters_deposit_during_the_vote() {
 		assert_ok!(Jobs::claim_work(origin(CHARLIE), job_id, 0, 9, [1; 32]));
 	});
 }
-

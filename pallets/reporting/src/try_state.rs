@@ -4,7 +4,10 @@
 
 use crate::{pallet::*, HoldReason, MaintainerStatus, ReportStatus};
 use alloc::collections::BTreeMap;
-use frame_support::{ensure, traits::fungible::{Inspect, InspectHold}};
+use frame_support::{
+	ensure,
+	traits::fungible::{Inspect, InspectHold},
+};
 use sp_runtime::{traits::Zero, Saturating, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
@@ -110,8 +113,8 @@ impl<T: Config> Pallet<T> {
 			);
 			if !Banned::<T>::contains_key(who) {
 				ensure!(
-					!Self::frozen_under_review(who).is_zero() ||
-						T::Currency::total_balance(who).is_zero(),
+					!Self::frozen_under_review(who).is_zero()
+						|| T::Currency::total_balance(who).is_zero(),
 					"a reported account is not frozen"
 				);
 			}

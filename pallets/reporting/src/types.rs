@@ -95,11 +95,13 @@ pub struct ReportInfo<AccountId, Balance, BlockNumber> {
 impl<AccountId, Balance, BlockNumber> ReportInfo<AccountId, Balance, BlockNumber> {
 	/// How many members voted guilty and how many not guilty.
 	pub fn tally(&self) -> (u32, u32) {
-		self.group.iter().fold((0u32, 0u32), |(guilty, innocent), member| match member.vote {
-			Some(true) => (guilty.saturating_add(1), innocent),
-			Some(false) => (guilty, innocent.saturating_add(1)),
-			None => (guilty, innocent),
-		})
+		self.group
+			.iter()
+			.fold((0u32, 0u32), |(guilty, innocent), member| match member.vote {
+				Some(true) => (guilty.saturating_add(1), innocent),
+				Some(false) => (guilty, innocent.saturating_add(1)),
+				None => (guilty, innocent),
+			})
 	}
 }
 

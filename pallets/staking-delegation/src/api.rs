@@ -1,7 +1,7 @@
 //! Read-only views for the runtime API (`pallet-staking-delegation-runtime-api`).
 
 use crate::{
-	ActiveSet, ActiveTranscoderOf, BalanceOf, Config, CurrentRound, Delegators, DelegatorView,
+	ActiveSet, ActiveTranscoderOf, BalanceOf, Config, CurrentRound, DelegatorView, Delegators,
 	LockId, LockOf, Pallet, Pools, RoundLength, RoundView, TranscoderView, Transcoders,
 	UnbondingLocks,
 };

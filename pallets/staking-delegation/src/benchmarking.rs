@@ -58,7 +58,9 @@ fn transcoder<T: Config>(index: u32, stake: u32) -> T::AccountId {
 
 /// Runs blocks to the start of the next round.
 fn next_round<T: Config>() {
-	let start = CurrentRound::<T>::get().start.saturating_add(RoundLength::<T>::get().max(1u32.into()));
+	let start = CurrentRound::<T>::get()
+		.start
+		.saturating_add(RoundLength::<T>::get().max(1u32.into()));
 	frame_system::Pallet::<T>::set_block_number(start);
 	Pallet::<T>::on_initialize(start);
 }
@@ -79,8 +81,12 @@ fn delegator_with_everything_to_settle<T: Config>(
 	let payer = funded::<T>("payer", 0);
 	// Earning stake (the transcoder is not active yet).
 	if !Pallet::<T>::is_active(transcoder) {
-		Pallet::<T>::bond(RawOrigin::Signed(delegator.clone()).into(), unit::<T>(), transcoder.clone())
-			.unwrap();
+		Pallet::<T>::bond(
+			RawOrigin::Signed(delegator.clone()).into(),
+			unit::<T>(),
+			transcoder.clone(),
+		)
+		.unwrap();
 		next_round::<T>();
 	}
 	// Pending stake, earning from the next round.
@@ -91,7 +97,12 @@ fn delegator_with_everything_to_settle<T: Config>(
 	<Pallet<T> as TranscoderFees<_, _>>::add_fees(&payer, transcoder, unit::<T>()).unwrap();
 	// A slash after the pending stake started earning; it resigns the transcoder, so it
 	// registers again.
-	<Pallet<T> as Slashing<_, _>>::slash(transcoder, Perbill::from_percent(1), None, Perbill::zero());
+	<Pallet<T> as Slashing<_, _>>::slash(
+		transcoder,
+		Perbill::from_percent(1),
+		None,
+		Perbill::zero(),
+	);
 	Pallet::<T>::register_transcoder(
 		RawOrigin::Signed(transcoder.clone()).into(),
 		Perbill::from_percent(10),
@@ -149,7 +160,10 @@ mod benchmarks {
 			uri(),
 		);
 
-		assert_eq!(Transcoders::<T>::get(&who).unwrap().terms.reward_cut, Perbill::from_percent(20));
+		assert_eq!(
+			Transcoders::<T>::get(&who).unwrap().terms.reward_cut,
+			Perbill::from_percent(20)
+		);
 	}
 
 	#[benchmark]
@@ -230,7 +244,12 @@ mod benchmarks {
 		let to = transcoder::<T>(1, 1);
 		let delegator = delegator_with_everything_to_settle::<T>(&from, "delegator");
 		Pallet::<T>::unbond(RawOrigin::Signed(delegator.clone()).into(), unit::<T>()).unwrap();
-		<Pallet<T> as Slashing<_, _>>::slash(&from, Perbill::from_percent(1), None, Perbill::zero());
+		<Pallet<T> as Slashing<_, _>>::slash(
+			&from,
+			Perbill::from_percent(1),
+			None,
+			Perbill::zero(),
+		);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(delegator.clone()), to.clone(), 0);

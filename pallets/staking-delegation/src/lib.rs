@@ -171,7 +171,11 @@ pub trait TranscoderFees<AccountId, Balance> {
 	/// to `transcoder`: `fee_share` of it to the stake delegated to it, the rest to the
 	/// transcoder. A transcoder that left the active set is still paid for its past work (see the
 	/// implementation for which terms apply).
-	fn add_fees(payer: &AccountId, transcoder: &AccountId, amount: Balance) -> Result<(), DispatchError>;
+	fn add_fees(
+		payer: &AccountId,
+		transcoder: &AccountId,
+		amount: Balance,
+	) -> Result<(), DispatchError>;
 
 	/// The weight of [`Self::add_fees`], for the caller to charge.
 	fn add_fees_weight() -> frame_support::weights::Weight;
@@ -409,15 +413,8 @@ pub mod pallet {
 	/// The factors a wiped-out epoch of a pool ended with (zero stake and slash factors, the
 	/// final fee factor), for delegators and locks that still refer to it.
 	#[pallet::storage]
-	pub type EpochEnds<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		T::AccountId,
-		Twox64Concat,
-		u32,
-		Factors,
-		OptionQuery,
-	>;
+	pub type EpochEnds<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, T::AccountId, Twox64Concat, u32, Factors, OptionQuery>;
 
 	/// Every account's bond.
 	#[pallet::storage]
@@ -707,7 +704,11 @@ pub mod pallet {
 					registration_index,
 				},
 			);
-			Self::deposit_event(Event::TranscoderRegistered { transcoder: who, terms, service_uri });
+			Self::deposit_event(Event::TranscoderRegistered {
+				transcoder: who,
+				terms,
+				service_uri,
+			});
 			Ok(())
 		}
 
@@ -800,7 +801,10 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
-			ensure!(delegator.lock_count < T::MaxUnbondingLocks::get(), Error::<T>::TooManyUnbondingLocks);
+			ensure!(
+				delegator.lock_count < T::MaxUnbondingLocks::get(),
+				Error::<T>::TooManyUnbondingLocks
+			);
 			if delegator.transcoder == who {
 				ensure!(!T::SlashExposure::exposed(&who), Error::<T>::ExposedToSlash);
 			}
@@ -985,8 +989,9 @@ pub mod pallet {
 			rounding: Rounding,
 		) -> Result<BalanceOf<T>, Error<T>> {
 			let amount: u128 = amount.unique_saturated_into();
-			let product = multiply_by_rational_with_rounding(amount, numerator, denominator, rounding)
-				.ok_or(Error::<T>::Overflow)?;
+			let product =
+				multiply_by_rational_with_rounding(amount, numerator, denominator, rounding)
+					.ok_or(Error::<T>::Overflow)?;
 			product.try_into().map_err(|_| Error::<T>::Overflow)
 		}
 
@@ -1091,11 +1096,13 @@ pub mod pallet {
 					delegator.pending_base = pool.factors;
 					delegator.pending_round = next;
 				}
-				delegator.pending = delegator.pending.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+				delegator.pending =
+					delegator.pending.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 				pool.pending = pool.pending.saturating_add(amount);
 				pool.pending_round = next;
 			} else {
-				delegator.bonded = delegator.bonded.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
+				delegator.bonded =
+					delegator.bonded.checked_add(&amount).ok_or(Error::<T>::Overflow)?;
 				pool.earning = pool.earning.saturating_add(amount);
 			}
 			Self::update_membership(pool, before, Self::membership(delegator));
@@ -1292,12 +1299,22 @@ pub mod pallet {
 			pool: &mut Pool<BalanceOf<T>>,
 		) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
 			let settlement = Self::compute_settlement(delegator, pool)?;
-			let reason: <T::Currency as frame_support::traits::fungible::InspectHold<T::AccountId>>::Reason =
-				HoldReason::Staking.into();
+			let reason: <T::Currency as frame_support::traits::fungible::InspectHold<
+				T::AccountId,
+			>>::Reason = HoldReason::Staking.into();
 			if !settlement.burn.is_zero() {
-				T::Currency::burn_held(&reason, who, settlement.burn, Precision::Exact, Fortitude::Force)
-					.map_err(|_| Error::<T>::HoldMismatch)?;
-				Self::deposit_event(Event::SlashBurned { who: who.clone(), amount: settlement.burn });
+				T::Currency::burn_held(
+					&reason,
+					who,
+					settlement.burn,
+					Precision::Exact,
+					Fortitude::Force,
+				)
+				.map_err(|_| Error::<T>::HoldMismatch)?;
+				Self::deposit_event(Event::SlashBurned {
+					who: who.clone(),
+					amount: settlement.burn,
+				});
 			}
 			if !settlement.reward.is_zero() {
 				T::Currency::transfer_and_hold(
@@ -1313,7 +1330,8 @@ pub mod pallet {
 				pool.unpaid_rewards = pool.unpaid_rewards.saturating_sub(settlement.reward);
 			}
 			pool.unpaid_fees = pool.unpaid_fees.saturating_sub(settlement.fees);
-			delegator.fees = delegator.fees.checked_add(&settlement.fees).ok_or(Error::<T>::Overflow)?;
+			delegator.fees =
+				delegator.fees.checked_add(&settlement.fees).ok_or(Error::<T>::Overflow)?;
 			if let Some(round) = settlement.activated {
 				ActivationFactors::<T>::mutate_exists(&delegator.transcoder, round, |snapshot| {
 					if let Some(s) = snapshot {
@@ -1359,8 +1377,9 @@ pub mod pallet {
 		) -> Result<BalanceOf<T>, DispatchError> {
 			let pool = Pools::<T>::get(&lock.transcoder);
 			let slash_now = Self::factors_of_epoch(&lock.transcoder, &pool, lock.base.epoch).slash;
-			let left = Self::mul_div(lock.amount, slash_now.into_inner(), lock.base.slash.into_inner())?
-				.min(lock.amount);
+			let left =
+				Self::mul_div(lock.amount, slash_now.into_inner(), lock.base.slash.into_inner())?
+					.min(lock.amount);
 			let burn = lock.amount.saturating_sub(left);
 			if !burn.is_zero() {
 				T::Currency::burn_held(
@@ -1378,7 +1397,11 @@ pub mod pallet {
 			Ok(left)
 		}
 
-		fn do_rebond(who: T::AccountId, transcoder: T::AccountId, lock_id: LockId) -> DispatchResult {
+		fn do_rebond(
+			who: T::AccountId,
+			transcoder: T::AccountId,
+			lock_id: LockId,
+		) -> DispatchResult {
 			Self::check_bond_target(&who, &transcoder)?;
 			let lock = UnbondingLocks::<T>::get(&who, lock_id).ok_or(Error::<T>::UnknownLock)?;
 			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
@@ -1459,9 +1482,9 @@ pub mod pallet {
 
 		/// Stores a delegator record, or removes it when nothing is left in it.
 		fn store_or_remove(who: &T::AccountId, delegator: DelegatorOf<T>) {
-			if Self::bond_of(&delegator).is_zero() &&
-				delegator.fees.is_zero() &&
-				delegator.lock_count == 0
+			if Self::bond_of(&delegator).is_zero()
+				&& delegator.fees.is_zero()
+				&& delegator.lock_count == 0
 			{
 				Delegators::<T>::remove(who);
 			} else {
@@ -1499,20 +1522,20 @@ pub mod pallet {
 				<T as frame_system::Config>::AccountId,
 				TranscoderTerms<BalanceOf<T>>,
 			);
-			let mut ranked: Vec<Ranked<T>> =
-				candidates
-					.into_iter()
-					.filter_map(|who| {
-						let info = Transcoders::<T>::get(&who)?;
-						let pool = Pools::<T>::get(&who);
-						let stake = pool.earning.saturating_add(pool.pending);
-						(!stake.is_zero()).then_some((stake, info.registration_index, who, info.terms))
-					})
-					.collect();
+			let mut ranked: Vec<Ranked<T>> = candidates
+				.into_iter()
+				.filter_map(|who| {
+					let info = Transcoders::<T>::get(&who)?;
+					let pool = Pools::<T>::get(&who);
+					let stake = pool.earning.saturating_add(pool.pending);
+					(!stake.is_zero()).then_some((stake, info.registration_index, who, info.terms))
+				})
+				.collect();
 			ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
 			ranked.truncate(T::MaxActiveTranscoders::get() as usize);
-			let active_stake =
-				ranked.iter().fold(BalanceOf::<T>::zero(), |sum, member| sum.saturating_add(member.0));
+			let active_stake = ranked
+				.iter()
+				.fold(BalanceOf::<T>::zero(), |sum, member| sum.saturating_add(member.0));
 
 			// 3. Ask the monetary policy what the round may mint.
 			let mintable = T::MonetaryPolicy::mintable_for_round(TotalBonded::<T>::get());
@@ -1524,8 +1547,12 @@ pub mod pallet {
 				let reward = if active_stake.is_zero() {
 					Zero::zero()
 				} else {
-					Self::mul_div(mintable, stake.unique_saturated_into(), active_stake.unique_saturated_into())
-						.unwrap_or_else(|_| Zero::zero())
+					Self::mul_div(
+						mintable,
+						stake.unique_saturated_into(),
+						active_stake.unique_saturated_into(),
+					)
+					.unwrap_or_else(|_| Zero::zero())
 				};
 				minted = minted.saturating_add(Self::reward(&who, round, &terms, reward));
 				// Cannot fail: `ranked` was truncated to the bound.
@@ -1608,14 +1635,18 @@ pub mod pallet {
 				.filter(|inner| *inner > 0)
 				.map(FixedU128::from_inner);
 				match factor {
-					Some(factor) if T::MonetaryPolicy::mint(&Self::pot(), delegators_reward).is_ok() => {
+					Some(factor)
+						if T::MonetaryPolicy::mint(&Self::pot(), delegators_reward).is_ok() =>
+					{
 						pool.factors.stake = factor;
 						pool.earning = pool.earning.saturating_add(delegators_reward);
 						pool.unpaid_rewards = pool.unpaid_rewards.saturating_add(delegators_reward);
 						// Counted at once: settling the transcoder's own bond below may drop
 						// rounding dust from the pool and from this total, which must include
 						// the reward by then (else the subtraction saturates at zero).
-						TotalBonded::<T>::mutate(|total| *total = total.saturating_add(delegators_reward));
+						TotalBonded::<T>::mutate(|total| {
+							*total = total.saturating_add(delegators_reward)
+						});
 						minted = minted.saturating_add(delegators_reward);
 					},
 					_ => delegators_reward = Zero::zero(),
@@ -1624,7 +1655,9 @@ pub mod pallet {
 			if let (false, Some(mut own)) = (transcoder_reward.is_zero(), own) {
 				match Self::bond_reward_cut(who, &mut own, &mut pool, transcoder_reward) {
 					Ok(()) => {
-						TotalBonded::<T>::mutate(|total| *total = total.saturating_add(transcoder_reward));
+						TotalBonded::<T>::mutate(|total| {
+							*total = total.saturating_add(transcoder_reward)
+						});
 						minted = minted.saturating_add(transcoder_reward);
 						Delegators::<T>::insert(who, own);
 					},
@@ -1737,14 +1770,20 @@ pub mod pallet {
 						Rounding::Down,
 					)
 					.ok_or(Error::<T>::Overflow)?;
-					let fee = pool.factors.fee.into_inner().checked_add(growth).ok_or(Error::<T>::Overflow)?;
+					let fee = pool
+						.factors
+						.fee
+						.into_inner()
+						.checked_add(growth)
+						.ok_or(Error::<T>::Overflow)?;
 					pool.factors.fee = FixedU128::from_inner(fee);
 					pool.unpaid_fees = pool.unpaid_fees.saturating_add(delegators_fees);
 				}
 				let transcoder_fees = amount.saturating_sub(delegators_fees);
 				if !transcoder_fees.is_zero() {
 					let mut own = Self::delegator_or_new(transcoder, transcoder);
-					own.fees = own.fees.checked_add(&transcoder_fees).ok_or(Error::<T>::Overflow)?;
+					own.fees =
+						own.fees.checked_add(&transcoder_fees).ok_or(Error::<T>::Overflow)?;
 					Delegators::<T>::insert(transcoder, own);
 				}
 				Pools::<T>::insert(transcoder, pool);
@@ -1783,7 +1822,8 @@ pub mod pallet {
 				.and_then(|own| Self::compute_settlement(&own, &pool).ok())
 				.map_or_else(Zero::zero, |own| own.bonded.saturating_add(own.pending));
 			let keep = Perbill::one().saturating_sub(fraction);
-			let scale = |factor: FixedU128| FixedU128::from_inner(keep.mul_floor(factor.into_inner()));
+			let scale =
+				|factor: FixedU128| FixedU128::from_inner(keep.mul_floor(factor.into_inner()));
 			let stake_factor = scale(pool.factors.stake);
 			let slash_factor = scale(pool.factors.slash);
 			// Below the smallest factor, what is left is dust: the slash takes everything and
@@ -1845,7 +1885,8 @@ pub mod pallet {
 			}
 			// Proportional: a large slash resigns the transcoder and keeps it out for a while; a
 			// small one (a vote) only costs stake.
-			if fraction >= T::ResignSlashThreshold::get() && Transcoders::<T>::contains_key(transcoder)
+			if fraction >= T::ResignSlashThreshold::get()
+				&& Transcoders::<T>::contains_key(transcoder)
 			{
 				Self::do_resign(transcoder);
 				let cooldown = T::SlashCooldown::get();

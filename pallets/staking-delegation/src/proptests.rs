@@ -196,8 +196,9 @@ fn apply(op: &Op) -> sp_runtime::DispatchResult {
 			Default::default(),
 		),
 		Op::Resign { who } => Staking::resign_transcoder(o(who)),
-		Op::AddFees { to, amount } =>
-			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &to, amount),
+		Op::AddFees { to, amount } => {
+			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &to, amount)
+		},
 		Op::Slash { who, percent, finder_fee } => {
 			let own = || {
 				Delegators::<Test>::get(who)
@@ -247,7 +248,8 @@ fn check_invariants(ledger: &Ledger, genesis_issuance: u64, accounts: &[u64]) {
 	// What the delegators of each pool are owed, before any capping.
 	let mut pool_owed = BTreeMap::<u64, (u64, u64)>::new();
 	for &who in accounts {
-		let locks: u64 = UnbondingLocks::<Test>::iter_prefix(who).map(|(_, lock)| lock.amount).sum();
+		let locks: u64 =
+			UnbondingLocks::<Test>::iter_prefix(who).map(|(_, lock)| lock.amount).sum();
 		let delegator = Delegators::<Test>::get(who);
 		let bond = delegator.as_ref().map(|d| d.bonded + d.pending).unwrap_or(0);
 		assert_eq!(held(who), bond + locks, "hold of {who} = bond + locks");
@@ -268,9 +270,16 @@ fn check_invariants(ledger: &Ledger, genesis_issuance: u64, accounts: &[u64]) {
 		owed += pool.unpaid_rewards + pool.unpaid_fees;
 		total += pool.earning + pool.pending;
 		let delegated = pool_stake.get(&transcoder).copied().unwrap_or(0);
-		assert!(delegated <= pool.earning + pool.pending, "pool {transcoder} covers its delegators");
+		assert!(
+			delegated <= pool.earning + pool.pending,
+			"pool {transcoder} covers its delegators"
+		);
 		let (owed_reward, owed_fees) = pool_owed.get(&transcoder).copied().unwrap_or_default();
-		assert!(owed_reward <= pool.unpaid_rewards, "pool {transcoder} owes more rewards than it has: {owed_reward} > {pool:?} round {}", crate::CurrentRound::<Test>::get().index);
+		assert!(
+			owed_reward <= pool.unpaid_rewards,
+			"pool {transcoder} owes more rewards than it has: {owed_reward} > {pool:?} round {}",
+			crate::CurrentRound::<Test>::get().index
+		);
 		assert!(owed_fees <= pool.unpaid_fees, "pool {transcoder} owes more fees than it has");
 	}
 	assert_eq!(TotalBonded::<Test>::get(), total, "total bonded = sum of pools");
@@ -335,7 +344,10 @@ fn drain(ledger: &mut Ledger, genesis_issuance: u64, accounts: &[u64]) {
 		let left = Delegators::<Test>::get(who);
 		assert!(left.as_ref().is_none_or(|d| d.bonded + d.pending + d.fees == 0), "{left:?}");
 	}
-	assert_eq!(TotalBonded::<Test>::get(), Pools::<Test>::iter().map(|(_, p)| p.earning + p.pending).sum::<u64>());
+	assert_eq!(
+		TotalBonded::<Test>::get(),
+		Pools::<Test>::iter().map(|(_, p)| p.earning + p.pending).sum::<u64>()
+	);
 	// What is left in the pools is rounding dust: every settlement rounds a delegator's stake
 	// and earnings down by less than a unit each; that remainder stays in the pool as stake
 	// nobody owns, grows with the pool's rewards, and its rewards stay in the pot.
@@ -347,8 +359,7 @@ fn drain(ledger: &mut Ledger, genesis_issuance: u64, accounts: &[u64]) {
 }
 
 fn run_case(ops: &[Op], inflation: u32) {
-	let mut balances: Vec<(u64, u64)> =
-		(1..=ACCOUNTS).map(|who| (who, INITIAL_BALANCE)).collect();
+	let mut balances: Vec<(u64, u64)> = (1..=ACCOUNTS).map(|who| (who, INITIAL_BALANCE)).collect();
 	balances.push((PAYER, 100 * INITIAL_BALANCE));
 	ExtBuilder::default()
 		.balances(balances)
@@ -359,7 +370,8 @@ fn run_case(ops: &[Op], inflation: u32) {
 			let mut accounts: Vec<u64> = (1..=ACCOUNTS).collect();
 			accounts.extend([PAYER, FINDER]);
 			let mut ledger = Ledger::default();
-			for &who in accounts.iter().chain([Staking::pot(), OlcToken::maintainers_pot()].iter()) {
+			for &who in accounts.iter().chain([Staking::pot(), OlcToken::maintainers_pot()].iter())
+			{
 				ledger.balances.insert(who, Balances::total_balance(&who).into());
 			}
 			// Two transcoders to start with; the operations add, resign and slash others.
@@ -383,7 +395,10 @@ fn run_case(ops: &[Op], inflation: u32) {
 				if !matches!(op, Op::Slash { .. }) {
 					for (who, stake) in exposed {
 						let view = Staking::delegator_view(&who).expect("an exposed bond stays");
-						assert_eq!(view.transcoder, who, "{who} moved its bond while exposed ({op:?})");
+						assert_eq!(
+							view.transcoder, who,
+							"{who} moved its bond while exposed ({op:?})"
+						);
 						assert!(view.stake >= stake, "{who} took stake out while exposed ({op:?})");
 					}
 				}

@@ -1,6 +1,6 @@
 use crate::{
-	mock::*, ActivationFactors, ActiveSet, Candidates, Delegators, Error, Event, HoldReason,
-	Pools, Slashing, TotalBonded, TranscoderFees, TranscoderTerms, Transcoders, UnbondingLocks,
+	mock::*, ActivationFactors, ActiveSet, Candidates, Delegators, Error, Event, HoldReason, Pools,
+	Slashing, TotalBonded, TranscoderFees, TranscoderTerms, Transcoders, UnbondingLocks,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -220,7 +220,10 @@ fn hand_computed_rewards_fees_and_slash() {
 		FixedMintable::set(Some(1_000));
 		next_round(); // round 2
 		assert_eq!(
-			ActiveSet::<Test>::get().into_iter().map(|m| (m.who, m.stake)).collect::<Vec<_>>(),
+			ActiveSet::<Test>::get()
+				.into_iter()
+				.map(|m| (m.who, m.stake))
+				.collect::<Vec<_>>(),
 			vec![(T1, 5_600), (T2, 2_400)]
 		);
 		assert!(events().contains(&Event::Rewarded {
@@ -255,8 +258,7 @@ fn hand_computed_rewards_fees_and_slash() {
 		let unpaid = Pools::<Test>::get(T1).unpaid_rewards;
 		// Unclaimed in the pot: D3's 80 (T1's and D1's were settled).
 		assert_eq!(unpaid, 80);
-		let slashed =
-			<Staking as Slashing<u64, u64>>::slash(&T1, pct(50), Some(FINDER), pct(10));
+		let slashed = <Staking as Slashing<u64, u64>>::slash(&T1, pct(50), Some(FINDER), pct(10));
 		assert_eq!(slashed, 3_150);
 		assert!(events().contains(&Event::Slashed {
 			transcoder: T1,
@@ -364,7 +366,10 @@ fn register_transcoder_works_and_takes_effect_next_round() {
 		assert_ok!(Staking::bond(origin(T1), MIN_SELF_BOND, T1));
 		assert_ok!(Staking::register_transcoder(origin(T1), pct(10), pct(60), 7, uri(b"u")));
 		let info = Transcoders::<Test>::get(T1).unwrap();
-		assert_eq!(info.terms, TranscoderTerms { reward_cut: pct(10), fee_share: pct(60), price_per_segment: 7 });
+		assert_eq!(
+			info.terms,
+			TranscoderTerms { reward_cut: pct(10), fee_share: pct(60), price_per_segment: 7 }
+		);
 		assert_eq!((info.registered_round, info.registration_index), (0, 0));
 		assert_eq!(Candidates::<Test>::get().into_inner(), vec![T1]);
 		System::assert_last_event(
@@ -435,7 +440,8 @@ fn update_transcoder_takes_effect_next_round() {
 		register(T1, 1_000, 10, 50);
 		next_round();
 		assert_ok!(Staking::update_transcoder(origin(T1), pct(30), pct(20), 9, uri(b"new")));
-		let new_terms = TranscoderTerms { reward_cut: pct(30), fee_share: pct(20), price_per_segment: 9 };
+		let new_terms =
+			TranscoderTerms { reward_cut: pct(30), fee_share: pct(20), price_per_segment: 9 };
 		System::assert_last_event(
 			Event::TranscoderUpdated { transcoder: T1, terms: new_terms, service_uri: uri(b"new") }
 				.into(),
@@ -543,7 +549,10 @@ fn bond_to_an_active_transcoder_is_pending_until_the_next_round() {
 		next_round();
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
 		let pool = Pools::<Test>::get(T1);
-		assert_eq!((pool.earning, pool.pending, pool.pending_round, pool.pending_refs), (2_000, 1_000, 2, 1));
+		assert_eq!(
+			(pool.earning, pool.pending, pool.pending_round, pool.pending_refs),
+			(2_000, 1_000, 2, 1)
+		);
 		next_round();
 		// The snapshot is kept for D1 until it settles.
 		assert!(ActivationFactors::<Test>::contains_key(T1, 2));
@@ -565,7 +574,10 @@ fn bond_errors() {
 		assert_noop!(Staking::bond(origin(T1), 10, T2), Error::<Test>::TranscoderCannotDelegate);
 		register(T2, 1_000, 10, 50);
 		assert_noop!(Staking::bond(origin(T1), 10, T2), Error::<Test>::TranscoderCannotDelegate);
-		assert_noop!(Staking::bond(origin(D1), INITIAL_BALANCE, T1), Error::<Test>::InsufficientBalance);
+		assert_noop!(
+			Staking::bond(origin(D1), INITIAL_BALANCE, T1),
+			Error::<Test>::InsufficientBalance
+		);
 		assert_noop!(Staking::bond(origin(NOBODY), 1, T1), Error::<Test>::InsufficientBalance);
 		// Moving to the same transcoder with nothing added is not a move.
 		assert_ok!(Staking::bond(origin(D1), 10, T1));
@@ -589,7 +601,12 @@ fn bonding_to_another_transcoder_moves_the_whole_bond_after_settling() {
 			rewards: 500,
 			fees: 240
 		}));
-		assert!(events().contains(&Event::BondMoved { delegator: D1, from: T1, to: T2, amount: 2_500 }));
+		assert!(events().contains(&Event::BondMoved {
+			delegator: D1,
+			from: T1,
+			to: T2,
+			amount: 2_500
+		}));
 		assert_eq!(held(D1), 2_600);
 		assert_eq!(Pools::<Test>::get(T1).earning, 1_250);
 		// T2 is active: the moved bond earns there from the next round.
@@ -610,8 +627,14 @@ fn unbond_creates_a_lock_withdrawable_after_the_unbonding_period() {
 		assert_ok!(Staking::bond(origin(D1), 500, T1));
 		assert_ok!(Staking::unbond(origin(D1), 200));
 		System::assert_last_event(
-			Event::Unbonded { delegator: D1, transcoder: T1, amount: 200, lock_id: 0, withdraw_round: 7 }
-				.into(),
+			Event::Unbonded {
+				delegator: D1,
+				transcoder: T1,
+				amount: 200,
+				lock_id: 0,
+				withdraw_round: 7,
+			}
+			.into(),
 		);
 		assert_eq!(held(D1), 500);
 		assert_eq!(stake(D1), 300);
@@ -621,7 +644,9 @@ fn unbond_creates_a_lock_withdrawable_after_the_unbonding_period() {
 		assert_noop!(Staking::withdraw_unbonded(origin(D1), 0), Error::<Test>::LockNotWithdrawable);
 		run_to_round(7);
 		assert_ok!(Staking::withdraw_unbonded(origin(D1), 0));
-		System::assert_last_event(Event::Withdrawn { delegator: D1, lock_id: 0, amount: 200 }.into());
+		System::assert_last_event(
+			Event::Withdrawn { delegator: D1, lock_id: 0, amount: 200 }.into(),
+		);
 		assert_eq!(held(D1), 300);
 		assert_eq!(free(D1), INITIAL_BALANCE - 300);
 		assert!(!UnbondingLocks::<Test>::contains_key(D1, 0));
@@ -818,7 +843,9 @@ fn slash_reaches_unbonding_locks_until_withdrawn() {
 		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(25), None, pct(0)), 350);
 		run_to_round(UNBONDING_PERIOD);
 		assert_ok!(Staking::withdraw_unbonded(origin(D1), 0));
-		System::assert_last_event(Event::Withdrawn { delegator: D1, lock_id: 0, amount: 450 }.into());
+		System::assert_last_event(
+			Event::Withdrawn { delegator: D1, lock_id: 0, amount: 450 }.into(),
+		);
 		assert!(events().contains(&Event::SlashBurned { who: D1, amount: 150 }));
 		assert_eq!(free(D1), INITIAL_BALANCE - 1_000 + 450);
 		assert_eq!(Balances::total_issuance(), issuance - 150);
@@ -856,7 +883,10 @@ fn slash_of_pending_stake_and_without_finder() {
 #[test]
 fn slash_of_an_unknown_account_or_zero_fraction_does_nothing() {
 	build_and_execute(|| {
-		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&NOBODY, pct(50), Some(FINDER), pct(10)), 0);
+		assert_eq!(
+			<Staking as Slashing<u64, u64>>::slash(&NOBODY, pct(50), Some(FINDER), pct(10)),
+			0
+		);
 		register(T1, 1_000, 0, 0);
 		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(0), Some(FINDER), pct(10)), 0);
 		assert!(Transcoders::<Test>::contains_key(T1));
@@ -1005,7 +1035,8 @@ fn rounding_never_owes_delegators_more_rewards_than_the_pool_holds() {
 	let mut failures = Vec::new();
 	for mintable in [77u64, 101, 997, 1_231, 5_003, 20_011] {
 		for fraction in [1u32, 3, 7, 13, 31] {
-			for bonds in [[333u64, 334, 335], [1_001, 7, 999], [17, 19, 23], [3, 5, 11], [101, 203, 307]]
+			for bonds in
+				[[333u64, 334, 335], [1_001, 7, 999], [17, 19, 23], [3, 5, 11], [101, 203, 307]]
 			{
 				for rounds in [1u32, 3, 6] {
 					ExtBuilder::default().fixed_mintable(mintable).build_and_execute(|| {
@@ -1024,7 +1055,14 @@ fn rounding_never_owes_delegators_more_rewards_than_the_pool_holds() {
 							})
 							.sum();
 						if owed > pool.unpaid_rewards {
-							failures.push((mintable, fraction, bonds, rounds, owed, pool.unpaid_rewards));
+							failures.push((
+								mintable,
+								fraction,
+								bonds,
+								rounds,
+								owed,
+								pool.unpaid_rewards,
+							));
 						}
 						// Everyone claims its whole value.
 						for who in [T1, D1, D2, D3] {
@@ -1164,7 +1202,10 @@ fn item1_finder_fee_is_capped_at_the_transcoders_own_slash() {
 		register(T1, 1_000, 0, 0);
 		assert_ok!(Staking::bond(origin(D1), 99_000, T1));
 		let issuance = Balances::total_issuance();
-		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T1, pct(10), Some(FINDER), pct(5)), 10_000);
+		assert_eq!(
+			<Staking as Slashing<u64, u64>>::slash(&T1, pct(10), Some(FINDER), pct(5)),
+			10_000
+		);
 		// T1 itself lost 100 of its 1_000: the finder gets 5% of that, not of the pool's 10_000.
 		assert_eq!(free(FINDER), 5);
 		assert!(events().contains(&Event::Slashed {
@@ -1184,7 +1225,10 @@ fn item1_finder_fee_is_capped_at_the_transcoders_own_slash() {
 		assert_ok!(Staking::register_transcoder(origin(T2), pct(0), pct(0), 1, uri(b"")));
 		assert_ok!(Staking::bond(origin(D2), 5_000, T2));
 		assert_ok!(Staking::unbond(origin(T2), 500));
-		assert_eq!(<Staking as Slashing<u64, u64>>::slash(&T2, pct(50), Some(FINDER), pct(5)), 2_500);
+		assert_eq!(
+			<Staking as Slashing<u64, u64>>::slash(&T2, pct(50), Some(FINDER), pct(5)),
+			2_500
+		);
 		assert_eq!(free(FINDER), 5);
 	});
 }
@@ -1246,13 +1290,20 @@ fn item1_exposure_is_asked_only_about_the_own_bond_and_weighed() {
 		use crate::WeightInfo;
 		let extra = <TestExposure as crate::SlashExposure<u64>>::exposed_weight();
 		let weight = |call: crate::Call<Test>| call.get_dispatch_info().call_weight;
-		assert_eq!(weight(crate::Call::bond { amount: 1, transcoder: T1 }), <() as WeightInfo>::bond() + extra);
-		assert_eq!(weight(crate::Call::rebond { lock_id: 0 }), <() as WeightInfo>::rebond() + extra);
+		assert_eq!(
+			weight(crate::Call::bond { amount: 1, transcoder: T1 }),
+			<() as WeightInfo>::bond() + extra
+		);
+		assert_eq!(
+			weight(crate::Call::rebond { lock_id: 0 }),
+			<() as WeightInfo>::rebond() + extra
+		);
 		assert_eq!(
 			weight(crate::Call::rebond_to { transcoder: T1, lock_id: 0 }),
 			<() as WeightInfo>::rebond_to() + extra
 		);
-		assert!(weight(crate::Call::unbond { amount: 1 }).all_gte(<() as WeightInfo>::unbond(MAX_TRANSCODERS) + extra));
+		assert!(weight(crate::Call::unbond { amount: 1 })
+			.all_gte(<() as WeightInfo>::unbond(MAX_TRANSCODERS) + extra));
 	});
 }
 
@@ -1277,7 +1328,13 @@ fn low_bans_a_banned_account_cannot_bond_rebond_or_register() {
 		);
 		BannedList::set(vec![]);
 		assert_ok!(Staking::rebond(origin(D1), 0));
-		assert_ok!(Staking::register_transcoder(origin(T2), pct(10), pct(50), 5, uri(b"https://t2")));
+		assert_ok!(Staking::register_transcoder(
+			origin(T2),
+			pct(10),
+			pct(50),
+			5,
+			uri(b"https://t2")
+		));
 	});
 }
 

@@ -208,10 +208,7 @@ pub mod pallet {
 			Validators::<T>::try_mutate(|set| -> DispatchResult {
 				let position =
 					set.iter().position(|v| *v == who).ok_or(Error::<T>::NotValidator)?;
-				ensure!(
-					set.len() > T::MinValidators::get() as usize,
-					Error::<T>::TooFewValidators
-				);
+				ensure!(set.len() > T::MinValidators::get() as usize, Error::<T>::TooFewValidators);
 				set.remove(position);
 				Ok(())
 			})?;

@@ -34,7 +34,8 @@ fn price<T: Config>() -> BalanceOf<T> {
 }
 
 fn profiles<T: Config>() -> Profiles {
-	let count = <T as pallet_jobs::Config>::MaxProfilesPerJob::get().min(olc_primitives::MAX_PROFILES);
+	let count =
+		<T as pallet_jobs::Config>::MaxProfilesPerJob::get().min(olc_primitives::MAX_PROFILES);
 	(0..count)
 		.map(|i| {
 			let name = alloc::format!("p{i}");
@@ -54,12 +55,14 @@ fn max_segments<T: Config>() -> u64 {
 fn deposit<T: Config>() -> BalanceOf<T> {
 	JobsPallet::<T>::fee_for(max_segments::<T>() * 4, profiles::<T>().len(), price::<T>())
 		.unwrap()
-		.max(JobsPallet::<T>::fee_for(
-			u64::from(<T as pallet_jobs::Config>::MinSegmentsCovered::get()).max(1) * 4,
-			profiles::<T>().len(),
-			price::<T>(),
+		.max(
+			JobsPallet::<T>::fee_for(
+				u64::from(<T as pallet_jobs::Config>::MinSegmentsCovered::get()).max(1) * 4,
+				profiles::<T>().len(),
+				price::<T>(),
+			)
+			.unwrap(),
 		)
-		.unwrap())
 }
 
 fn fund<T: Config>(who: &T::AccountId) {
@@ -144,7 +147,8 @@ fn receipt<T: Config>(setup: &Setup<T>, seq: u64) -> TranscodeReceipt {
 		segment_hash: olc_primitives::blake2_256(&seq.encode()),
 		broadcaster: T::Keys::public_key(&setup.broadcaster).unwrap(),
 	};
-	let signature = <T as Config>::BenchmarkHelper::sign(&setup.broadcaster, &header.signing_payload());
+	let signature =
+		<T as Config>::BenchmarkHelper::sign(&setup.broadcaster, &header.signing_payload());
 	let outputs = (0..profiles::<T>().len() as u64)
 		.map(|i| olc_primitives::blake2_256(&(seq, i).encode()))
 		.collect::<Vec<_>>();

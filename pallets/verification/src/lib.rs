@@ -416,14 +416,8 @@ pub mod pallet {
 
 	/// The content checks of proven segments, by claim and sequence number.
 	#[pallet::storage]
-	pub type SegmentChecks<T: Config> = StorageDoubleMap<
-		_,
-		Twox64Concat,
-		ClaimId,
-		Twox64Concat,
-		SegmentSeq,
-		SegmentCheckOf<T>,
-	>;
+	pub type SegmentChecks<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, ClaimId, Twox64Concat, SegmentSeq, SegmentCheckOf<T>>;
 
 	/// Index of the committee seats without a vote, by verifier: `(claim, seq)` for each
 	/// segment check in whose committee the account sits and has not voted. Written with the
@@ -441,7 +435,8 @@ pub mod pallet {
 
 	/// The verifier fee shares earned on each claim.
 	#[pallet::storage]
-	pub type FeeShares<T: Config> = StorageMap<_, Twox64Concat, ClaimId, FeeSharesOf<T>, ValueQuery>;
+	pub type FeeShares<T: Config> =
+		StorageMap<_, Twox64Concat, ClaimId, FeeSharesOf<T>, ValueQuery>;
 
 	/// The task queues' entries.
 	#[pallet::storage]
@@ -456,7 +451,8 @@ pub mod pallet {
 
 	/// Head and tail of each task queue.
 	#[pallet::storage]
-	pub type TaskBounds<T: Config> = StorageMap<_, Twox64Concat, TaskQueue, QueueBounds, ValueQuery>;
+	pub type TaskBounds<T: Config> =
+		StorageMap<_, Twox64Concat, TaskQueue, QueueBounds, ValueQuery>;
 
 	/// How many outcomes can still slash each transcoder: its claims whose verification has not
 	/// ended (challenges to prove, segments under review) plus its committee seats without a
@@ -606,13 +602,18 @@ pub mod pallet {
 		pub fn submit_proofs(
 			origin: OriginFor<T>,
 			claim_id: ClaimId,
-			proofs: BoundedVec<(olc_primitives::TranscodeReceipt, merkle::MerkleProof), T::MaxProofs>,
+			proofs: BoundedVec<
+				(olc_primitives::TranscodeReceipt, merkle::MerkleProof),
+				T::MaxProofs,
+			>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut check = Checks::<T>::get(claim_id).ok_or(Error::<T>::UnknownClaim)?;
 			ensure!(check.transcoder == who, Error::<T>::NotClaimant);
 			match check.status {
-				CheckStatus::AwaitingChallenges => return Err(Error::<T>::ChallengesNotIssued.into()),
+				CheckStatus::AwaitingChallenges => {
+					return Err(Error::<T>::ChallengesNotIssued.into())
+				},
 				CheckStatus::AwaitingProofs => {},
 				CheckStatus::AwaitingVerdicts => return Err(Error::<T>::AllProven.into()),
 				_ => return Err(Error::<T>::VerificationClosed.into()),
@@ -623,14 +624,13 @@ pub mod pallet {
 			ensure!(!proofs.is_empty(), Error::<T>::NoProofs);
 			let claim = pallet_jobs::Claims::<T>::get(claim_id).ok_or(Error::<T>::UnknownClaim)?;
 			let job = pallet_jobs::Jobs::<T>::get(claim.job_id).ok_or(Error::<T>::UnknownJob)?;
-			let stream = pallet_jobs::Streams::<T>::get(job.stream_id)
-				.ok_or(Error::<T>::UnknownStream)?;
+			let stream =
+				pallet_jobs::Streams::<T>::get(job.stream_id).ok_or(Error::<T>::UnknownStream)?;
 			let broadcaster_key = stream.segment_key;
 			let transcoder_key = T::Keys::public_key(&who).ok_or(Error::<T>::NoTranscoderKey)?;
-			let leaf_count = u32::try_from(
-				claim.end_seq.saturating_sub(claim.start_seq).saturating_add(1),
-			)
-			.map_err(|_| Error::<T>::ClaimTooLong)?;
+			let leaf_count =
+				u32::try_from(claim.end_seq.saturating_sub(claim.start_seq).saturating_add(1))
+					.map_err(|_| Error::<T>::ClaimTooLong)?;
 			let draw_at = now.saturating_add(1u32.into());
 
 			for (receipt, proof) in proofs {
@@ -680,7 +680,10 @@ pub mod pallet {
 				Self::push_task(TaskQueue::Draw, QueuedTask { claim_id, seq, due: draw_at })?;
 				Self::deposit_event(Event::SegmentProven { claim_id, seq });
 			}
-			if check.challenges.iter().all(|challenge| challenge.status != SegmentStatus::Challenged)
+			if check
+				.challenges
+				.iter()
+				.all(|challenge| challenge.status != SegmentStatus::Challenged)
 			{
 				check.status = CheckStatus::AwaitingVerdicts;
 				Self::deposit_event(Event::ClaimProven { claim_id });
@@ -775,7 +778,8 @@ pub mod pallet {
 			Self::expose(&claim.transcoder);
 			// Pushing fails only when the queue counter overflows u64; the claim would then be
 			// held until settled by governance, which cannot happen in practice.
-			let _ = Self::push_task(TaskQueue::Issue, QueuedTask { claim_id, seq: 0, due: issue_at });
+			let _ =
+				Self::push_task(TaskQueue::Issue, QueuedTask { claim_id, seq: 0, due: issue_at });
 		}
 
 		fn verdict(claim_id: ClaimId, _claim: &ClaimOf<T>) -> Verdict {
@@ -807,10 +811,12 @@ pub mod pallet {
 				.saturating_add(1);
 			T::DbWeight::get()
 				.reads_writes(3, 3)
-				.saturating_add(T::DbWeight::get().reads_writes(
-					u64::from(T::MaxProofs::get()),
-					u64::from(T::MaxProofs::get()),
-				))
+				.saturating_add(
+					T::DbWeight::get().reads_writes(
+						u64::from(T::MaxProofs::get()),
+						u64::from(T::MaxProofs::get()),
+					),
+				)
 				.saturating_add(T::DbWeight::get().reads_writes(seats, seats))
 				.saturating_add(
 					T::DbWeight::get()
@@ -824,7 +830,9 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// One segment in this many is challenged (genesis override or the default).
 		pub fn verification_rate() -> u32 {
-			VerificationRateOverride::<T>::get().unwrap_or_else(T::VerificationRate::get).max(1)
+			VerificationRateOverride::<T>::get()
+				.unwrap_or_else(T::VerificationRate::get)
+				.max(1)
 		}
 
 		/// The score of segment `seq` of claim `claim_id` (see the crate docs): challenged if a
@@ -841,7 +849,8 @@ pub mod pallet {
 		/// The challenge seed of a claim made in block `claimed_at`: the hash of the next block,
 		/// or the parent hash if that one is not available (not yet, or pruned).
 		pub fn challenge_seed(claimed_at: BlockNumberFor<T>) -> [u8; 32] {
-			let next = frame_system::Pallet::<T>::block_hash(claimed_at.saturating_add(1u32.into()));
+			let next =
+				frame_system::Pallet::<T>::block_hash(claimed_at.saturating_add(1u32.into()));
 			let hash = if next == T::Hash::default() {
 				frame_system::Pallet::<T>::parent_hash()
 			} else {
@@ -859,7 +868,8 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 			shares: &[(T::AccountId, u32)],
 		) -> Vec<(T::AccountId, BalanceOf<T>)> {
-			let total_shares = shares.iter().fold(0u32, |sum, (_, count)| sum.saturating_add(*count));
+			let total_shares =
+				shares.iter().fold(0u32, |sum, (_, count)| sum.saturating_add(*count));
 			if total_shares == 0 {
 				return Vec::new();
 			}
@@ -940,7 +950,10 @@ pub mod pallet {
 			}
 		}
 
-		pub(crate) fn push_task(queue: TaskQueue, task: QueuedTask<BlockNumberFor<T>>) -> DispatchResult {
+		pub(crate) fn push_task(
+			queue: TaskQueue,
+			task: QueuedTask<BlockNumberFor<T>>,
+		) -> DispatchResult {
 			let mut bounds = TaskBounds::<T>::get(queue);
 			let index = bounds.tail;
 			bounds.tail = index.checked_add(1).ok_or(ArithmeticError::Overflow)?;
@@ -974,29 +987,38 @@ pub mod pallet {
 			let candidates = <T as pallet_jobs::Config>::MaxCandidates::get();
 			let verifiers = u64::from(T::VerifiersPerSegment::get());
 			match queue {
-				TaskQueue::Issue =>
-					<T as Config>::WeightInfo::on_initialize_issue(T::MaxSamplesPerBlock::get()),
+				TaskQueue::Issue => {
+					<T as Config>::WeightInfo::on_initialize_issue(T::MaxSamplesPerBlock::get())
+				},
 				TaskQueue::Draw => <T as Config>::WeightInfo::on_initialize_draw(candidates),
-				TaskQueue::VerdictDeadline =>
+				TaskQueue::VerdictDeadline => {
 					<T as Config>::WeightInfo::on_initialize_verdict_deadline(candidates)
 						.saturating_add(
 							T::Slashing::slash_weight().saturating_mul(verifiers.saturating_add(1)),
 						)
-						.saturating_add(Self::settle_weight()),
-				TaskQueue::ProofDeadline => <T as Config>::WeightInfo::on_initialize_proof_deadline()
-					.saturating_add(T::Slashing::slash_weight())
-					.saturating_add(Self::settle_weight()),
+						.saturating_add(Self::settle_weight())
+				},
+				TaskQueue::ProofDeadline => {
+					<T as Config>::WeightInfo::on_initialize_proof_deadline()
+						.saturating_add(T::Slashing::slash_weight())
+						.saturating_add(Self::settle_weight())
+				},
 			}
 		}
 
 		/// The heaviest task of any queue: the hook's share of an otherwise empty block must hold
 		/// it and the idle cost, or the queues would stall (`integrity_test` checks it).
 		pub fn worst_task_weight() -> Weight {
-			[TaskQueue::Issue, TaskQueue::Draw, TaskQueue::VerdictDeadline, TaskQueue::ProofDeadline]
-				.into_iter()
-				.map(Self::task_weight)
-				.fold(Weight::zero(), |worst, weight| worst.max(weight))
-				.saturating_add(<T as Config>::WeightInfo::on_initialize_idle())
+			[
+				TaskQueue::Issue,
+				TaskQueue::Draw,
+				TaskQueue::VerdictDeadline,
+				TaskQueue::ProofDeadline,
+			]
+			.into_iter()
+			.map(Self::task_weight)
+			.fold(Weight::zero(), |worst, weight| worst.max(weight))
+			.saturating_add(<T as Config>::WeightInfo::on_initialize_idle())
 		}
 
 		/// Runs the due tasks, at most `MaxTasksPerBlock` and as many as fit in
@@ -1019,9 +1041,10 @@ pub mod pallet {
 							Self::draw_task(task, now);
 							<T as Config>::WeightInfo::on_initialize_draw(candidates)
 						},
-						TaskQueue::VerdictDeadline =>
+						TaskQueue::VerdictDeadline => {
 							<T as Config>::WeightInfo::on_initialize_verdict_deadline(candidates)
-								.saturating_add(Self::verdict_deadline_task(task, now)),
+								.saturating_add(Self::verdict_deadline_task(task, now))
+						},
 						_ => <T as Config>::WeightInfo::on_initialize_proof_deadline()
 							.saturating_add(Self::proof_deadline_task(task, now)),
 					};
@@ -1031,7 +1054,9 @@ pub mod pallet {
 
 			// The claim at the head of the issue queue stays there until its scan is complete.
 			let mut samples = T::MaxSamplesPerBlock::get();
-			while budget > 0 && samples > 0 && meter.can_consume(Self::task_weight(TaskQueue::Issue))
+			while budget > 0
+				&& samples > 0
+				&& meter.can_consume(Self::task_weight(TaskQueue::Issue))
 			{
 				let bounds = TaskBounds::<T>::get(TaskQueue::Issue);
 				if bounds.head >= bounds.tail {
@@ -1119,10 +1144,12 @@ pub mod pallet {
 				if scan.lowest.is_none_or(|(lowest, _)| score < lowest) {
 					scan.lowest = Some((score, seq));
 				}
-				if score.checked_rem(rate) == Some(0) && scan.selected.try_push((score, seq)).is_err()
+				if score.checked_rem(rate) == Some(0)
+					&& scan.selected.try_push((score, seq)).is_err()
 				{
 					// Full: keep the lowest scores (a uniform sample of the selected segments).
-					if let Some(highest) = scan.selected.iter_mut().max_by_key(|(score, _)| *score) {
+					if let Some(highest) = scan.selected.iter_mut().max_by_key(|(score, _)| *score)
+					{
 						if score < highest.0 {
 							*highest = (score, seq);
 						}
@@ -1170,10 +1197,13 @@ pub mod pallet {
 
 		/// Runs a proof deadline task; returns the weight of the slash and settlement it made
 		/// beyond the benchmarked lookup (none if the claim had moved on).
-		fn proof_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) -> Weight {
+		fn proof_deadline_task(
+			task: QueuedTask<BlockNumberFor<T>>,
+			now: BlockNumberFor<T>,
+		) -> Weight {
 			let Some(check) = Checks::<T>::get(task.claim_id) else { return Weight::zero() };
-			if check.status != CheckStatus::AwaitingProofs ||
-				check.proof_deadline.is_none_or(|deadline| now <= deadline)
+			if check.status != CheckStatus::AwaitingProofs
+				|| check.proof_deadline.is_none_or(|deadline| now <= deadline)
 			{
 				return Weight::zero();
 			}
@@ -1188,11 +1218,9 @@ pub mod pallet {
 				return;
 			}
 			let Some(mut segment) = SegmentChecks::<T>::get(claim_id, seq) else { return };
-			let Some(challenge) = check
-				.challenges
-				.iter_mut()
-				.find(|challenge| challenge.seq == seq && challenge.status == SegmentStatus::Proven)
-			else {
+			let Some(challenge) = check.challenges.iter_mut().find(|challenge| {
+				challenge.seq == seq && challenge.status == SegmentStatus::Proven
+			}) else {
 				return;
 			};
 			challenge.status = SegmentStatus::UnderReview;
@@ -1271,7 +1299,11 @@ pub mod pallet {
 					break;
 				}
 				let candidate = pool.swap_remove(chosen);
-				drawn.push(CommitteeMember { who: candidate.who, stake: candidate.stake, vote: None });
+				drawn.push(CommitteeMember {
+					who: candidate.who,
+					stake: candidate.stake,
+					vote: None,
+				});
 			}
 			drawn
 		}
@@ -1279,13 +1311,18 @@ pub mod pallet {
 		/// Runs a verdict deadline task; returns the weight of the slashes (the silent members
 		/// and the claimant) and the settlement it may have made beyond the benchmarked lookup
 		/// (none for a stale task).
-		fn verdict_deadline_task(task: QueuedTask<BlockNumberFor<T>>, now: BlockNumberFor<T>) -> Weight {
+		fn verdict_deadline_task(
+			task: QueuedTask<BlockNumberFor<T>>,
+			now: BlockNumberFor<T>,
+		) -> Weight {
 			let QueuedTask { claim_id, seq, due } = task;
 			let Some(check) = Checks::<T>::get(claim_id) else { return Weight::zero() };
 			if check.status.is_final() {
 				return Weight::zero();
 			}
-			let Some(segment) = SegmentChecks::<T>::get(claim_id, seq) else { return Weight::zero() };
+			let Some(segment) = SegmentChecks::<T>::get(claim_id, seq) else {
+				return Weight::zero();
+			};
 			// A task of an earlier round (its committee decided or was replaced) is stale.
 			if segment.members.is_empty() || segment.deadline.saturating_add(1u32.into()) != due {
 				return Weight::zero();
@@ -1318,8 +1355,10 @@ pub mod pallet {
 				}
 			}
 			let count = |ok: bool| {
-				u32::try_from(segment.members.iter().filter(|member| member.vote == Some(ok)).count())
-					.unwrap_or(u32::MAX)
+				u32::try_from(
+					segment.members.iter().filter(|member| member.vote == Some(ok)).count(),
+				)
+				.unwrap_or(u32::MAX)
 			};
 			let (yes, no) = (count(true), count(false));
 			let outcome = if no >= majority {
@@ -1365,7 +1404,9 @@ pub mod pallet {
 				Some(ok) => {
 					// The losing side pays like a silent member (none on a tie: no side won).
 					if yes != no {
-						for member in segment.members.iter().filter(|member| member.vote == Some(!ok)) {
+						for member in
+							segment.members.iter().filter(|member| member.vote == Some(!ok))
+						{
 							Self::slash_member(member, SlashReason::LosingVote);
 						}
 					}
@@ -1423,12 +1464,16 @@ pub mod pallet {
 			if let Some(segment) = SegmentChecks::<T>::take(claim_id, seq) {
 				Self::unindex_seats(claim_id, seq, &segment);
 			}
-			if let Some(challenge) = check.challenges.iter_mut().find(|challenge| challenge.seq == seq) {
+			if let Some(challenge) =
+				check.challenges.iter_mut().find(|challenge| challenge.seq == seq)
+			{
 				challenge.status = SegmentStatus::Passed;
 			}
 			Self::deposit_event(Event::SegmentPassed { claim_id, seq });
-			let all_passed =
-				check.challenges.iter().all(|challenge| challenge.status == SegmentStatus::Passed);
+			let all_passed = check
+				.challenges
+				.iter()
+				.all(|challenge| challenge.status == SegmentStatus::Passed);
 			if all_passed {
 				check.status = CheckStatus::Passed;
 				let transcoder = check.transcoder.clone();

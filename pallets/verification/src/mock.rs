@@ -157,7 +157,9 @@ impl TranscoderDirectory<u64, u64> for StakingDirectory {
 	fn active_transcoders() -> Vec<Candidate<u64, u64>> {
 		pallet_staking_delegation::ActiveSet::<Test>::get()
 			.into_iter()
-			.filter(|member| pallet_staking_delegation::Transcoders::<Test>::contains_key(member.who))
+			.filter(|member| {
+				pallet_staking_delegation::Transcoders::<Test>::contains_key(member.who)
+			})
 			.map(|member| Candidate {
 				who: member.who,
 				stake: member.stake,
@@ -293,8 +295,11 @@ pub fn activate(who: u64, stake: u64, price: u64) {
 	let own = Staking::delegator_view(&who).map_or(0, |view| view.stake);
 	if own < stake {
 		let more = stake - own;
-		let spendable =
-			<Balances as Inspect<u64>>::reducible_balance(&who, Preservation::Preserve, Fortitude::Polite);
+		let spendable = <Balances as Inspect<u64>>::reducible_balance(
+			&who,
+			Preservation::Preserve,
+			Fortitude::Polite,
+		);
 		if spendable < more {
 			<Balances as Mutate<u64>>::mint_into(&who, more - spendable).unwrap();
 		}
@@ -332,7 +337,9 @@ pub fn activate(who: u64, stake: u64, price: u64) {
 
 /// Takes `who` out of the current active set (it stays registered).
 pub fn deactivate(who: u64) {
-	pallet_staking_delegation::ActiveSet::<Test>::mutate(|set| set.retain(|member| member.who != who));
+	pallet_staking_delegation::ActiveSet::<Test>::mutate(|set| {
+		set.retain(|member| member.who != who)
+	});
 }
 
 /// `who`'s own stake in pallet-staking-delegation now (its bond after slashes).
@@ -352,8 +359,10 @@ pub fn staked(who: u64) -> u64 {
 /// outlive the block.
 pub fn book_events() {
 	for record in System::events() {
-		if let RuntimeEvent::Staking(pallet_staking_delegation::Event::SlashBurned { who, amount }) =
-			record.event
+		if let RuntimeEvent::Staking(pallet_staking_delegation::Event::SlashBurned {
+			who,
+			amount,
+		}) = record.event
 		{
 			SlashBurned::mutate(|all| all.push((who, amount)));
 		}
@@ -362,14 +371,18 @@ pub fn book_events() {
 
 /// OLC burned from `who`'s hold by slashes so far (booked blocks and the current one).
 pub fn burned_from(who: u64) -> u64 {
-	let booked: u64 =
-		SlashBurned::get().iter().filter(|(account, _)| *account == who).map(|(_, amount)| amount).sum();
+	let booked: u64 = SlashBurned::get()
+		.iter()
+		.filter(|(account, _)| *account == who)
+		.map(|(_, amount)| amount)
+		.sum();
 	let current: u64 = System::events()
 		.into_iter()
 		.filter_map(|record| match record.event {
-			RuntimeEvent::Staking(pallet_staking_delegation::Event::SlashBurned { who: account, amount })
-				if account == who =>
-				Some(amount),
+			RuntimeEvent::Staking(pallet_staking_delegation::Event::SlashBurned {
+				who: account,
+				amount,
+			}) if account == who => Some(amount),
 			_ => None,
 		})
 		.sum();
@@ -421,11 +434,15 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
 		.assimilate_storage(&mut storage)
 		.unwrap();
-	pallet_olc_token::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+	pallet_olc_token::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	pallet_staking_delegation::GenesisConfig::<Test>::default()
 		.assimilate_storage(&mut storage)
 		.unwrap();
-	pallet_jobs::GenesisConfig::<Test>::default().assimilate_storage(&mut storage).unwrap();
+	pallet_jobs::GenesisConfig::<Test>::default()
+		.assimilate_storage(&mut storage)
+		.unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| {
 		System::set_block_number(1);

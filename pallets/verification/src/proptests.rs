@@ -55,8 +55,11 @@ frame_support::parameter_types! {
 fn receipts(stream_id: StreamId, transcoder: u64, start: u64, end: u64) -> Vec<TranscodeReceipt> {
 	(start..=end)
 		.map(|seq| {
-			let header = SignedSegmentHeader::sign(&pair(ALICE), stream_id, seq, 2_000, &seq.to_le_bytes());
-			let outputs = (0..4u64).map(|i| olc_primitives::blake2_256(&[seq, i].map(u64::to_le_bytes).concat())).collect();
+			let header =
+				SignedSegmentHeader::sign(&pair(ALICE), stream_id, seq, 2_000, &seq.to_le_bytes());
+			let outputs = (0..4u64)
+				.map(|i| olc_primitives::blake2_256(&[seq, i].map(u64::to_le_bytes).concat()))
+				.collect();
 			TranscodeReceipt::sign(&pair(transcoder), header, outputs).unwrap()
 		})
 		.collect()
@@ -164,24 +167,30 @@ fn apply(op: Op) {
 				})
 				.collect();
 			let proofs: BoundedVec<_, _> = proofs.try_into().unwrap();
-			let _ = Verification::submit_proofs(RuntimeOrigin::signed(check.transcoder), claim_id, proofs);
+			let _ = Verification::submit_proofs(
+				RuntimeOrigin::signed(check.transcoder),
+				claim_id,
+				proofs,
+			);
 		},
 		Op::Vote { claim, member, ok } => {
 			let Some((claim_id, ..)) = pick(&known, claim) else { return };
 			let segments: Vec<_> = SegmentChecks::<Test>::iter_prefix(claim_id).collect();
 			let Some((seq, segment)) = pick(&segments, member) else { return };
 			let Some(voter) = pick(&segment.members, member / 7) else { return };
-			let _ = Verification::submit_verdict(RuntimeOrigin::signed(voter.who), claim_id, seq, ok);
+			let _ =
+				Verification::submit_verdict(RuntimeOrigin::signed(voter.who), claim_id, seq, ok);
 		},
 		Op::Report { claim } => {
 			let Some((claim_id, ..)) = pick(&known, claim) else { return };
 			let _ = Verification::report_missed(RuntimeOrigin::signed(CHARLIE), claim_id);
 		},
 		Op::Activate { transcoder } => activate(TRANSCODERS[transcoder], STAKE, PRICE),
-		Op::Advance { blocks } =>
+		Op::Advance { blocks } => {
 			for _ in 0..blocks {
 				next_block();
-			},
+			}
+		},
 	}
 }
 

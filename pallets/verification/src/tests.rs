@@ -5,13 +5,13 @@ use crate::{
 	SegmentStatus, SlashReason,
 };
 use codec::Encode;
+use frame_support::weights::Weight;
 use frame_support::{
 	assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::fungible::InspectHold, BoundedVec,
 };
 use olc_primitives::{merkle, MerkleProof, SignedSegmentHeader, StreamId, TranscodeReceipt};
 use pallet_jobs::{HoldReason, JobId};
 use sp_core::Pair;
-use frame_support::weights::Weight;
 use sp_runtime::Perbill;
 
 const PRICE: u64 = 10;
@@ -63,10 +63,7 @@ fn setup_with_key(segment_key: sp_core::sr25519::Public) -> (StreamId, JobId) {
 		200_000,
 	));
 	next_block();
-	assert_eq!(
-		pallet_jobs::Jobs::<Test>::get(job_id).unwrap().assignment.unwrap().transcoder,
-		T1
-	);
+	assert_eq!(pallet_jobs::Jobs::<Test>::get(job_id).unwrap().assignment.unwrap().transcoder, T1);
 	for who in [T2, T3, T4, T5] {
 		activate(who, STAKE, PRICE);
 	}
@@ -82,13 +79,17 @@ fn receipt_by(
 ) -> TranscodeReceipt {
 	let input = (b"segment", seq).encode();
 	let header = SignedSegmentHeader::sign(&pair(broadcaster), stream_id, seq, 2_000, &input);
-	let hashes = (0..outputs).map(|i| olc_primitives::blake2_256(&(seq, i as u64).encode())).collect();
+	let hashes = (0..outputs)
+		.map(|i| olc_primitives::blake2_256(&(seq, i as u64).encode()))
+		.collect();
 	TranscodeReceipt::sign(&pair(transcoder), header, hashes).unwrap()
 }
 
 /// Honest receipts of segments `start..=end`.
 fn receipts(stream_id: StreamId, start: u64, end: u64) -> Vec<TranscodeReceipt> {
-	(start..=end).map(|seq| receipt_by(stream_id, seq, ALICE, T1, PROFILES as usize)).collect()
+	(start..=end)
+		.map(|seq| receipt_by(stream_id, seq, ALICE, T1, PROFILES as usize))
+		.collect()
 }
 
 /// T1 claims `start..=end` with the root over `receipts`.
@@ -212,7 +213,8 @@ fn every_claim_gets_at_least_one_challenge() {
 		let claimed_at = System::block_number();
 		let challenged = issue(claim_id);
 		let seed: [u8; 32] = parent_hash_of(claimed_at + 2).0;
-		let lowest = (0..=9u64).min_by_key(|seq| Verification::score(&seed, claim_id, *seq)).unwrap();
+		let lowest =
+			(0..=9u64).min_by_key(|seq| Verification::score(&seed, claim_id, *seq)).unwrap();
 		assert_eq!(challenged, vec![lowest]);
 	});
 }
@@ -228,7 +230,12 @@ fn honest_claim_passes_and_pays_verifiers() {
 			assert_eq!(committee.len(), VERIFIERS as usize);
 			assert!(!committee.contains(&T1));
 			for who in committee {
-				assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(who), claim_id, *seq, true));
+				assert_ok!(Verification::submit_verdict(
+					RuntimeOrigin::signed(who),
+					claim_id,
+					*seq,
+					true
+				));
 				voters.push(who);
 			}
 			assert!(events().contains(&Event::SegmentPassed { claim_id, seq: *seq }));
@@ -410,7 +417,10 @@ fn missed_verification_is_slashed_with_finder_fee_and_refunded() {
 		let finder_fee = Perbill::from_percent(5).mul_floor(slashed);
 		// (The committee of the segment proven may have been slashed for not voting.)
 		let of_t1 = || Slashes::get().into_iter().filter(|slash| slash.0 == T1).collect::<Vec<_>>();
-		assert_eq!(of_t1(), vec![(T1, Perbill::from_percent(10), Some(CHARLIE), slashed, finder_fee)]);
+		assert_eq!(
+			of_t1(),
+			vec![(T1, Perbill::from_percent(10), Some(CHARLIE), slashed, finder_fee)]
+		);
 		assert_eq!(total_balance(CHARLIE), charlie + finder_fee);
 		assert!(events().contains(&Event::Slashed {
 			transcoder: T1,
@@ -462,10 +472,25 @@ fn failed_committee_verdict_slashes_and_refunds() {
 		let deposit_before = held_deposit(ALICE);
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), claim_id, seq, true));
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[1]), claim_id, seq, false));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[0]),
+			claim_id,
+			seq,
+			true
+		));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[1]),
+			claim_id,
+			seq,
+			false
+		));
 		assert_eq!(status(claim_id), CheckStatus::AwaitingVerdicts);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[2]), claim_id, seq, false));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[2]),
+			claim_id,
+			seq,
+			false
+		));
 		assert_eq!(status(claim_id), CheckStatus::Failed);
 		assert!(events().contains(&Event::VerificationFailed { claim_id, seq }));
 		let slashed = Perbill::from_percent(5).mul_floor(STAKE);
@@ -493,7 +518,8 @@ fn failed_committee_verdict_slashes_and_refunds() {
 		run_to_block(payable_at);
 		assert!(pallet_jobs::Claims::<Test>::get(claim_id).is_none());
 		// The two `false` voters share the verifier fee; the rest goes back to the deposit.
-		let share = Perbill::from_rational(1u32, 2).mul_floor(Perbill::from_percent(10).mul_floor(fee));
+		let share =
+			Perbill::from_rational(1u32, 2).mul_floor(Perbill::from_percent(10).mul_floor(fee));
 		assert_eq!(total_balance(committee[1]), no1 + share);
 		assert_eq!(total_balance(committee[2]), no2 + share);
 		assert_eq!(total_balance(committee[0]), yes);
@@ -531,7 +557,12 @@ fn verdict_errors_are_named() {
 			Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), 99, seq, true),
 			Error::<Test>::UnknownClaim
 		);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), claim_id, seq, true));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[0]),
+			claim_id,
+			seq,
+			true
+		));
 		assert_noop!(
 			Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), claim_id, seq, false),
 			Error::<Test>::AlreadyVoted
@@ -551,11 +582,21 @@ fn silent_members_are_slashed_and_replaced() {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), claim_id, seq, true));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[0]),
+			claim_id,
+			seq,
+			true
+		));
 		// The other segments pass.
 		for other in challenged.iter().skip(1) {
 			for who in members(claim_id, *other) {
-				assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(who), claim_id, *other, true));
+				assert_ok!(Verification::submit_verdict(
+					RuntimeOrigin::signed(who),
+					claim_id,
+					*other,
+					true
+				));
 			}
 		}
 		let deadline = SegmentChecks::<Test>::get(claim_id, seq).unwrap().deadline;
@@ -573,14 +614,20 @@ fn silent_members_are_slashed_and_replaced() {
 			}));
 		}
 		// ... and are replaced by the one active transcoder left (the slash resigned them).
-		let replacement = [T2, T3, T4, T5].into_iter().find(|who| !committee.contains(who)).unwrap();
+		let replacement =
+			[T2, T3, T4, T5].into_iter().find(|who| !committee.contains(who)).unwrap();
 		let check = SegmentChecks::<Test>::get(claim_id, seq).unwrap();
 		assert_eq!(check.round, 1);
 		assert_eq!(members(claim_id, seq), vec![committee[0], replacement]);
 		assert_eq!(check.replaced.to_vec(), silent);
 		assert_eq!(status(claim_id), CheckStatus::AwaitingVerdicts);
 		// The replacement votes: all voted, `true` has the majority of 2.
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(replacement), claim_id, seq, true));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(replacement),
+			claim_id,
+			seq,
+			true
+		));
 		assert_eq!(status(claim_id), CheckStatus::Passed);
 	});
 }
@@ -591,7 +638,12 @@ fn last_round_is_decided_by_the_votes_cast() {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), claim_id, seq, false));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[0]),
+			claim_id,
+			seq,
+			false
+		));
 		let deadline = SegmentChecks::<Test>::get(claim_id, seq).unwrap().deadline;
 		run_to_block(deadline + 1);
 		assert_eq!(SegmentChecks::<Test>::get(claim_id, seq).unwrap().round, 1);
@@ -599,8 +651,9 @@ fn last_round_is_decided_by_the_votes_cast() {
 		let deadline = SegmentChecks::<Test>::get(claim_id, seq).unwrap().deadline;
 		run_to_block(deadline + 1);
 		assert_eq!(status(claim_id), CheckStatus::Failed);
-		assert!(Slashes::get().iter().any(|(who, fraction, ..)| *who == T1 &&
-			*fraction == Perbill::from_percent(5)));
+		assert!(Slashes::get()
+			.iter()
+			.any(|(who, fraction, ..)| *who == T1 && *fraction == Perbill::from_percent(5)));
 	});
 }
 
@@ -678,7 +731,12 @@ fn claim_verified_after_its_window_is_settled_by_the_pallet() {
 		next_block();
 		for seq in &challenged {
 			for who in members(claim_id, *seq) {
-				assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(who), claim_id, *seq, true));
+				assert_ok!(Verification::submit_verdict(
+					RuntimeOrigin::signed(who),
+					claim_id,
+					*seq,
+					true
+				));
 			}
 		}
 		assert!(pallet_jobs::Claims::<Test>::get(claim_id).is_none());
@@ -719,11 +777,15 @@ fn work_per_block_and_weights_are_bounded() {
 		let max_block = Weight::from_parts(2_000_000_000_000, 5 * 1024 * 1024);
 		let proofs: Proofs = Default::default();
 		let calls = [
-			crate::Call::<Test>::submit_proofs { claim_id: 0, proofs }.get_dispatch_info().call_weight,
+			crate::Call::<Test>::submit_proofs { claim_id: 0, proofs }
+				.get_dispatch_info()
+				.call_weight,
 			crate::Call::<Test>::submit_verdict { claim_id: 0, seq: 0, ok: true }
 				.get_dispatch_info()
 				.call_weight,
-			crate::Call::<Test>::report_missed { claim_id: 0 }.get_dispatch_info().call_weight,
+			crate::Call::<Test>::report_missed { claim_id: 0 }
+				.get_dispatch_info()
+				.call_weight,
 			<() as crate::WeightInfo>::submit_proofs(MAX_PROOFS),
 		];
 		for weight in calls {
@@ -859,8 +921,9 @@ fn a_keyless_broadcaster_streams_with_a_segment_key() {
 			200_000,
 		));
 		next_block();
-		let all: Vec<_> =
-			(0..=3).map(|seq| receipt_by(stream_id, seq, ENCODER, T1, PROFILES as usize)).collect();
+		let all: Vec<_> = (0..=3)
+			.map(|seq| receipt_by(stream_id, seq, ENCODER, T1, PROFILES as usize))
+			.collect();
 		let claim_id = claim(0, 0, 3, &all);
 		let challenged = issue(claim_id);
 		assert_ok!(Verification::submit_proofs(
@@ -952,7 +1015,10 @@ fn item1_a_committee_member_cannot_move_its_bond_until_it_voted() {
 		let member = members(claim_id, challenged[0])[0];
 		let other = [T2, T3, T4, T5].into_iter().find(|who| *who != member).unwrap();
 		// A silent member is slashed at the deadline: until it votes its bond stays.
-		let seats = challenged.iter().filter(|seq| members(claim_id, **seq).contains(&member)).count();
+		let seats = challenged
+			.iter()
+			.filter(|seq| members(claim_id, **seq).contains(&member))
+			.count();
 		assert_eq!(Exposures::<Test>::get(member) as usize, seats);
 		assert_noop!(
 			Staking::unbond(RuntimeOrigin::signed(member), STAKE - MIN_SELF_BOND),
@@ -1003,9 +1069,24 @@ fn item10_members_on_the_losing_side_are_slashed() {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), claim_id, seq, true));
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[1]), claim_id, seq, false));
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[2]), claim_id, seq, false));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[0]),
+			claim_id,
+			seq,
+			true
+		));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[1]),
+			claim_id,
+			seq,
+			false
+		));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[2]),
+			claim_id,
+			seq,
+			false
+		));
 		assert_eq!(status(claim_id), CheckStatus::Failed);
 		let fraction = Perbill::from_rational(MISSED_VOTE_SLASH, STAKE);
 		assert!(Slashes::get().contains(&(committee[0], fraction, None, MISSED_VOTE_SLASH, 0)));
@@ -1016,7 +1097,9 @@ fn item10_members_on_the_losing_side_are_slashed() {
 			finder: None,
 		}));
 		// The winning side is not slashed.
-		assert!(!Slashes::get().iter().any(|(who, ..)| *who == committee[1] || *who == committee[2]));
+		assert!(!Slashes::get()
+			.iter()
+			.any(|(who, ..)| *who == committee[1] || *who == committee[2]));
 	});
 }
 
@@ -1031,15 +1114,31 @@ fn item10_a_tied_committee_is_decided_at_once_and_slashes_no_voter() {
 		let committee = members(claim_id, seq);
 		for other in challenged.iter().skip(1) {
 			for who in members(claim_id, *other) {
-				assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(who), claim_id, *other, true));
+				assert_ok!(Verification::submit_verdict(
+					RuntimeOrigin::signed(who),
+					claim_id,
+					*other,
+					true
+				));
 			}
 		}
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), claim_id, seq, false));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(committee[0]),
+			claim_id,
+			seq,
+			false
+		));
 		let deadline = SegmentChecks::<Test>::get(claim_id, seq).unwrap().deadline;
 		run_to_block(deadline + 1);
-		let replacement = [T2, T3, T4, T5].into_iter().find(|who| !committee.contains(who)).unwrap();
+		let replacement =
+			[T2, T3, T4, T5].into_iter().find(|who| !committee.contains(who)).unwrap();
 		assert_eq!(members(claim_id, seq), vec![committee[0], replacement]);
-		assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(replacement), claim_id, seq, true));
+		assert_ok!(Verification::submit_verdict(
+			RuntimeOrigin::signed(replacement),
+			claim_id,
+			seq,
+			true
+		));
 		// 1 against 1: decided now, not at the deadline.
 		assert_eq!(status(claim_id), CheckStatus::Passed);
 		assert!(!Slashes::get()

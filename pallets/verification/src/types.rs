@@ -1,7 +1,9 @@
 //! Storage, event and runtime API types of pallet-verification.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use olc_primitives::{Hash256, MaxProfiles};
 use pallet_jobs::SegmentSeq;
 use scale_info::TypeInfo;
@@ -148,15 +150,7 @@ where
 
 /// A committee member and its vote.
 #[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct CommitteeMember<AccountId, Balance> {
 	/// The verifier, an active transcoder.

@@ -18,7 +18,8 @@ fuzz_target!(|data: &[u8]| {
 	match ingest_check::check_fuzz_input(data, &SegmentLimits::new(), &scratch) {
 		Ok(facts) => assert!(facts.frames > 0 && facts.frames <= SegmentLimits::new().max_frames),
 		Err(refusal) => assert!(
-			ingest_check::MEDIA_REASONS.contains(&refusal.reason) || refusal.reason == "MalformedHeader",
+			ingest_check::MEDIA_REASONS.contains(&refusal.reason)
+				|| refusal.reason == "MalformedHeader",
 			"unnamed refusal {refusal}"
 		),
 	}

@@ -24,12 +24,14 @@ pub fn plane_ssim(a: &[u8], b: &[u8], width: usize, height: usize) -> f64 {
 			let (mut sa, mut sb, mut saa, mut sbb, mut sab) = (0u32, 0u32, 0u32, 0u32, 0u32);
 			for row in y..y.saturating_add(BLOCK) {
 				let offset = row.saturating_mul(width).saturating_add(x);
-				let (Some(ra), Some(rb)) =
-					(a.get(offset..offset.saturating_add(BLOCK)), b.get(offset..offset.saturating_add(BLOCK)))
-				else {
+				let (Some(ra), Some(rb)) = (
+					a.get(offset..offset.saturating_add(BLOCK)),
+					b.get(offset..offset.saturating_add(BLOCK)),
+				) else {
 					continue;
 				};
-				let (Ok(ra), Ok(rb)) = (<&[u8; BLOCK]>::try_from(ra), <&[u8; BLOCK]>::try_from(rb)) else {
+				let (Ok(ra), Ok(rb)) = (<&[u8; BLOCK]>::try_from(ra), <&[u8; BLOCK]>::try_from(rb))
+				else {
 					continue;
 				};
 				for (&pa, &pb) in ra.iter().zip(rb.iter()) {
@@ -41,13 +43,15 @@ pub fn plane_ssim(a: &[u8], b: &[u8], width: usize, height: usize) -> f64 {
 					sab += pa * pb;
 				}
 			}
-			let (sa, sb, saa, sbb, sab) = (f64::from(sa), f64::from(sb), f64::from(saa), f64::from(sbb), f64::from(sab));
+			let (sa, sb, saa, sbb, sab) =
+				(f64::from(sa), f64::from(sb), f64::from(saa), f64::from(sbb), f64::from(sab));
 			let n = (BLOCK * BLOCK) as f64;
 			let (ma, mb) = (sa / n, sb / n);
 			let va = saa / n - ma * ma;
 			let vb = sbb / n - mb * mb;
 			let cov = sab / n - ma * mb;
-			total += ((2.0 * ma * mb + c1) * (2.0 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+			total += ((2.0 * ma * mb + c1) * (2.0 * cov + c2))
+				/ ((ma * ma + mb * mb + c1) * (va + vb + c2));
 			blocks = blocks.saturating_add(1);
 			x = x.saturating_add(STEP);
 		}
@@ -140,7 +144,12 @@ pub fn thumbnail(decoded: &frame::Video) -> Option<Vec<f32>> {
 			}
 		}
 	}
-	Some(sums.iter().zip(&counts).map(|(&s, &c)| if c == 0 { 0.0 } else { s as f32 / c as f32 }).collect())
+	Some(
+		sums.iter()
+			.zip(&counts)
+			.map(|(&s, &c)| if c == 0 { 0.0 } else { s as f32 / c as f32 })
+			.collect(),
+	)
 }
 
 /// Cells of two thumbnails whose mean luma differs by more than `threshold` levels.
@@ -260,16 +269,17 @@ impl Envelope {
 				*count = count.saturating_add(1);
 			}
 		};
-		let each = |bytes: &[u8], width: usize, interleaved: usize, add: &mut dyn FnMut(u64, f64)| {
-			for (n, chunk) in bytes.chunks_exact(width).enumerate() {
-				let value = match chunk {
-					[a, b, c, d] => f64::from(f32::from_le_bytes([*a, *b, *c, *d])),
-					[a, b] => f64::from(i16::from_le_bytes([*a, *b])) / 32768.0,
-					_ => 0.0,
-				};
-				add((n / interleaved) as u64, value);
-			}
-		};
+		let each =
+			|bytes: &[u8], width: usize, interleaved: usize, add: &mut dyn FnMut(u64, f64)| {
+				for (n, chunk) in bytes.chunks_exact(width).enumerate() {
+					let value = match chunk {
+						[a, b, c, d] => f64::from(f32::from_le_bytes([*a, *b, *c, *d])),
+						[a, b] => f64::from(i16::from_le_bytes([*a, *b])) / 32768.0,
+						_ => 0.0,
+					};
+					add((n / interleaved) as u64, value);
+				}
+			};
 		match decoded.format() {
 			Sample::F32(kind) | Sample::I16(kind) => {
 				let width = if matches!(decoded.format(), Sample::F32(_)) { 4 } else { 2 };
@@ -277,7 +287,12 @@ impl Envelope {
 					Type::Planar => {
 						for plane in 0..planes.min(channels) {
 							let bytes = decoded.data(plane);
-							each(bytes.get(..samples.saturating_mul(width)).unwrap_or(bytes), width, 1, &mut add);
+							each(
+								bytes.get(..samples.saturating_mul(width)).unwrap_or(bytes),
+								width,
+								1,
+								&mut add,
+							);
 						}
 					},
 					Type::Packed if planes > 0 => {

@@ -78,7 +78,9 @@ pub(super) async fn ingest_segment(
 				// A body announced as far too large is not read at all: answer and close.
 				Some(_) if declared.is_some_and(|length| length > drain_limit as u64) => {
 					let mut response = rejection.into_response();
-					response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+					response
+						.headers_mut()
+						.insert(header::CONNECTION, header::HeaderValue::from_static("close"));
 					return response;
 				},
 				Some(body) => drain(body, drain_limit).await,
@@ -112,9 +114,9 @@ async fn ingest(
 			),
 		));
 	}
-	signed
-		.verify_signature()
-		.map_err(|_| reject(StatusCode::UNAUTHORIZED, "BadSignature", "bad broadcaster signature"))?;
+	signed.verify_signature().map_err(|_| {
+		reject(StatusCode::UNAUTHORIZED, "BadSignature", "bad broadcaster signature")
+	})?;
 	let broadcaster = signed.header.broadcaster;
 	if let Some(allowed) = &config.allowed_broadcasters {
 		if !allowed.contains(&broadcaster) {
@@ -129,7 +131,8 @@ async fn ingest(
 		Some(authority) => Some(chain_terms(authority.clone(), stream_id, &broadcaster).await?),
 		None => {
 			// Checked again under the work lock; this only refuses early, before the body.
-			if let Some(bound) = state.live_stream(&stream_id).and_then(|s| s.bound.get().copied()) {
+			if let Some(bound) = state.live_stream(&stream_id).and_then(|s| s.bound.get().copied())
+			{
 				if bound != broadcaster {
 					return Err(wrong_key_for_binding(&broadcaster, &bound));
 				}
@@ -145,7 +148,10 @@ async fn ingest(
 		reject(
 			StatusCode::SERVICE_UNAVAILABLE,
 			"TooManyUploads",
-			format!("{} segment uploads are in progress; retry shortly", config.max_concurrent_uploads),
+			format!(
+				"{} segment uploads are in progress; retry shortly",
+				config.max_concurrent_uploads
+			),
 		)
 	})?;
 	let bytes = read_body(body.take(), headers, config).await?;
@@ -167,22 +173,31 @@ async fn ingest(
 		));
 	}
 
-	let profiles = terms.as_ref().map_or_else(|| config.ladder.profiles.clone(), |t| t.profiles.clone());
+	let profiles = terms
+		.as_ref()
+		.map_or_else(|| config.ladder.profiles.clone(), |t| t.profiles.clone());
 	let segment = Segment { stream_id, signed, profiles, terms };
 	// Bounded work: at most `max_concurrent_transcodes` segments are transcoded at once.
-	let _slot = tokio::time::timeout(config.transcode_wait_timeout, state.transcode_slots.acquire())
-		.await
-		.map_err(|_| {
-			reject(
-				StatusCode::SERVICE_UNAVAILABLE,
-				"TranscoderBusy",
-				format!(
-					"no transcode slot became free within {} ms; retry shortly",
-					config.transcode_wait_timeout.as_millis()
-				),
-			)
-		})?
-		.map_err(|_| reject(StatusCode::SERVICE_UNAVAILABLE, "ShuttingDown", "the transcoder is shutting down"))?;
+	let _slot =
+		tokio::time::timeout(config.transcode_wait_timeout, state.transcode_slots.acquire())
+			.await
+			.map_err(|_| {
+				reject(
+					StatusCode::SERVICE_UNAVAILABLE,
+					"TranscoderBusy",
+					format!(
+						"no transcode slot became free within {} ms; retry shortly",
+						config.transcode_wait_timeout.as_millis()
+					),
+				)
+			})?
+			.map_err(|_| {
+				reject(
+					StatusCode::SERVICE_UNAVAILABLE,
+					"ShuttingDown",
+					"the transcoder is shutting down",
+				)
+			})?;
 	let state = state.clone();
 	tokio::task::spawn_blocking(move || transcode_locked(&state, &stream, segment, &bytes))
 		.await
@@ -247,7 +262,10 @@ fn check_profiles(profiles: &[Profile]) -> Result<(), Rejection> {
 		profile.validate().map_err(|e| bad(format!("invalid profile: {e:?}")))?;
 		let name = profile.name_str().unwrap_or_default();
 		if !store::is_rendition_dir(name) || name == SOURCE_RENDITION || names.contains(&name) {
-			return Err(bad(format!("profile name {:?} cannot name a rendition", String::from_utf8_lossy(&profile.name))));
+			return Err(bad(format!(
+				"profile name {:?} cannot name a rendition",
+				String::from_utf8_lossy(&profile.name)
+			)));
 		}
 		names.push(name);
 	}
@@ -310,21 +328,23 @@ async fn read_body(
 		let mut bytes = Vec::with_capacity(declared.map_or(0, |d| d as usize));
 		loop {
 			let next = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx));
-			let Some(frame) = tokio::time::timeout(config.upload_read_timeout, next).await.map_err(|_| {
-				reject(
-					StatusCode::REQUEST_TIMEOUT,
-					"UploadTimeout",
-					format!(
-						"no body data for {} ms (after {} bytes)",
-						config.upload_read_timeout.as_millis(),
-						bytes.len()
-					),
-				)
-			})?
+			let Some(frame) =
+				tokio::time::timeout(config.upload_read_timeout, next).await.map_err(|_| {
+					reject(
+						StatusCode::REQUEST_TIMEOUT,
+						"UploadTimeout",
+						format!(
+							"no body data for {} ms (after {} bytes)",
+							config.upload_read_timeout.as_millis(),
+							bytes.len()
+						),
+					)
+				})?
 			else {
 				break;
 			};
-			let frame = frame.map_err(|e| reject(StatusCode::BAD_REQUEST, "BodyReadFailed", e.to_string()))?;
+			let frame = frame
+				.map_err(|e| reject(StatusCode::BAD_REQUEST, "BodyReadFailed", e.to_string()))?;
 			if let Ok(data) = frame.into_data() {
 				if bytes.len().saturating_add(data.len()) > limit {
 					return Err(too_large());
@@ -347,7 +367,9 @@ async fn read_body(
 async fn drain(mut body: Body, limit: usize) {
 	let drained = async {
 		let mut total = 0usize;
-		while let Some(Ok(frame)) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+		while let Some(Ok(frame)) =
+			std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
+		{
 			total = total.saturating_add(frame.data_ref().map_or(0, |data| data.len()));
 			if total > limit {
 				break;
@@ -449,8 +471,10 @@ fn transcode_locked(
 	store::create_dirs(data_dir, &stream_id, &names).map_err(io_error)?;
 	let input_path = store::segment_path(data_dir, &stream_id, SOURCE_RENDITION, seq);
 	std::fs::write(&input_path, body).map_err(io_error)?;
-	let output_paths: Vec<PathBuf> =
-		names.iter().map(|name| store::segment_path(data_dir, &stream_id, name, seq)).collect();
+	let output_paths: Vec<PathBuf> = names
+		.iter()
+		.map(|name| store::segment_path(data_dir, &stream_id, name, seq))
+		.collect();
 	let started = Instant::now();
 	let limits = SegmentLimits {
 		declared_duration_ms: Some(signed.header.duration_ms),
@@ -502,11 +526,20 @@ fn media_refusal(seq: u64, error: MediaError) -> Rejection {
 
 /// The master playlist's entries: the source at its own frame rate, then each rendition at the
 /// frame rate it was encoded with.
-fn variants(result: &SegmentTranscode, profiles: &[Profile], input_bytes: usize, duration_ms: u32) -> Vec<Variant> {
+fn variants(
+	result: &SegmentTranscode,
+	profiles: &[Profile],
+	input_bytes: usize,
+	duration_ms: u32,
+) -> Vec<Variant> {
 	let measured = (duration_ms > 0 && result.input_frames > 1)
 		.then(|| result.input_frames as f64 * 1000.0 / f64::from(duration_ms));
 	let fallback = result.outputs.iter().map(|o| f64::from(o.fps)).fold(0.0, f64::max);
-	let source_fps = result.input_fps.or(measured).unwrap_or(if fallback > 0.0 { fallback } else { 30.0 });
+	let source_fps =
+		result
+			.input_fps
+			.or(measured)
+			.unwrap_or(if fallback > 0.0 { fallback } else { 30.0 });
 	let mut variants = vec![Variant {
 		name: SOURCE_RENDITION.into(),
 		width: result.input_width,

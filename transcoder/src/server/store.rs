@@ -22,10 +22,17 @@ pub(super) fn stream_dir(data_dir: &Path, stream_id: &StreamId) -> PathBuf {
 }
 
 pub(super) fn receipt_path(data_dir: &Path, stream_id: &StreamId, seq: u64) -> PathBuf {
-	stream_dir(data_dir, stream_id).join(RECEIPTS_DIR).join(format!("{seq}{RECEIPT_SUFFIX}"))
+	stream_dir(data_dir, stream_id)
+		.join(RECEIPTS_DIR)
+		.join(format!("{seq}{RECEIPT_SUFFIX}"))
 }
 
-pub(super) fn segment_path(data_dir: &Path, stream_id: &StreamId, rendition: &str, seq: u64) -> PathBuf {
+pub(super) fn segment_path(
+	data_dir: &Path,
+	stream_id: &StreamId,
+	rendition: &str,
+	seq: u64,
+) -> PathBuf {
 	stream_dir(data_dir, stream_id).join(rendition).join(format!("{seq}.ts"))
 }
 
@@ -78,7 +85,11 @@ pub(super) fn store_receipt(data_dir: &Path, receipt: &TranscodeReceipt) -> std:
 }
 
 /// Creates a stream's directories for the source, the receipts and the given renditions.
-pub(super) fn create_dirs(data_dir: &Path, stream_id: &StreamId, renditions: &[String]) -> std::io::Result<()> {
+pub(super) fn create_dirs(
+	data_dir: &Path,
+	stream_id: &StreamId,
+	renditions: &[String],
+) -> std::io::Result<()> {
 	let dir = stream_dir(data_dir, stream_id);
 	std::fs::create_dir_all(dir.join(super::SOURCE_RENDITION))?;
 	std::fs::create_dir_all(dir.join(RECEIPTS_DIR))?;
@@ -99,7 +110,11 @@ pub fn remove_expired(data_dir: &Path, retention: Duration) -> usize {
 			let Ok(metadata) = entry.metadata() else { continue };
 			if metadata.is_dir() {
 				pending.push(path);
-			} else if metadata.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age > retention)
+			} else if metadata
+				.modified()
+				.ok()
+				.and_then(|m| m.elapsed().ok())
+				.is_some_and(|age| age > retention)
 				&& std::fs::remove_file(&path).is_ok()
 			{
 				removed += 1;
@@ -132,8 +147,10 @@ mod tests {
 		let transcoder = sp_core::sr25519::Pair::from_string("//Bob", None).unwrap();
 		create_dirs(dir.path(), &stream, &[]).unwrap();
 		for seq in [10u64, 2, 7] {
-			let header = olc_primitives::SignedSegmentHeader::sign(&broadcaster, stream, seq, 2000, b"x");
-			let receipt = TranscodeReceipt::sign(&transcoder, header, vec![[seq as u8; 32]]).unwrap();
+			let header =
+				olc_primitives::SignedSegmentHeader::sign(&broadcaster, stream, seq, 2000, b"x");
+			let receipt =
+				TranscodeReceipt::sign(&transcoder, header, vec![[seq as u8; 32]]).unwrap();
 			store_receipt(dir.path(), &receipt).unwrap();
 		}
 		assert_eq!(stored_receipt_seqs(dir.path(), &stream), vec![2, 7, 10]);
@@ -141,7 +158,8 @@ mod tests {
 		assert!(load_receipt(dir.path(), &stream, 3).is_none());
 		assert!(stored_receipt_seqs(dir.path(), &StreamId([8; 32])).is_empty());
 		// A receipt stored under the wrong seq, or a corrupt one, is not returned.
-		std::fs::copy(receipt_path(dir.path(), &stream, 7), receipt_path(dir.path(), &stream, 8)).unwrap();
+		std::fs::copy(receipt_path(dir.path(), &stream, 7), receipt_path(dir.path(), &stream, 8))
+			.unwrap();
 		assert!(load_receipt(dir.path(), &stream, 8).is_none());
 		std::fs::write(receipt_path(dir.path(), &stream, 9), b"junk").unwrap();
 		assert!(load_receipt(dir.path(), &stream, 9).is_none());

@@ -77,9 +77,9 @@ pub async fn page(State(state): State<Arc<AppState>>, uri: axum::http::Uri) -> R
 
 /// `GET /web/{file}`: a bundle or style sheet of the pages.
 pub async fn asset(State(state): State<Arc<AppState>>, UrlPath(file): UrlPath<String>) -> Response {
-	let safe = !file.is_empty() &&
-		file.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')) &&
-		!file.starts_with('.');
+	let safe = !file.is_empty()
+		&& file.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+		&& !file.starts_with('.');
 	if !safe {
 		return not_found("that file");
 	}

@@ -18,9 +18,17 @@ pub fn run(command: &mut Command) -> String {
 
 /// A testsrc2 + sine clip of `seconds` at `width`x`height` and `fps`, H.264 + AAC in MPEG-TS,
 /// with a keyframe every 2 s.
-pub fn make_clip(dir: &Path, name: &str, width: u32, height: u32, fps: u32, seconds: f64) -> PathBuf {
+pub fn make_clip(
+	dir: &Path,
+	name: &str,
+	width: u32,
+	height: u32,
+	fps: u32,
+	seconds: f64,
+) -> PathBuf {
 	let path = dir.join(name);
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+	run(Command::new("ffmpeg")
+		.args(["-v", "error", "-y", "-f", "lavfi", "-i"])
 		.arg(format!("testsrc2=size={width}x{height}:rate={fps}"))
 		.args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t"])
 		.arg(seconds.to_string())
@@ -34,7 +42,9 @@ pub fn make_clip(dir: &Path, name: &str, width: u32, height: u32, fps: u32, seco
 /// Cuts `clip` into 2 s MPEG-TS segments with continuous timestamps, as a broadcaster would.
 pub fn split_segments(dir: &Path, clip: &Path, prefix: &str) -> Vec<PathBuf> {
 	let pattern = dir.join(format!("{prefix}%03d.ts"));
-	run(Command::new("ffmpeg").args(["-v", "error", "-y", "-i"]).arg(clip)
+	run(Command::new("ffmpeg")
+		.args(["-v", "error", "-y", "-i"])
+		.arg(clip)
 		.args(["-c", "copy", "-f", "segment", "-segment_time", "2", "-segment_format", "mpegts"])
 		.arg(&pattern));
 	let mut segments: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -61,16 +71,36 @@ pub struct VideoProbe {
 
 /// ffprobe facts about the first video stream of `path`.
 pub fn probe(path: &Path) -> VideoProbe {
-	let stream = run(Command::new("ffprobe").args(["-v", "error", "-select_streams", "v:0",
-		"-show_entries", "stream=codec_name,width,height", "-of", "default=nw=1"]).arg(path));
+	let stream = run(Command::new("ffprobe")
+		.args([
+			"-v",
+			"error",
+			"-select_streams",
+			"v:0",
+			"-show_entries",
+			"stream=codec_name,width,height",
+			"-of",
+			"default=nw=1",
+		])
+		.arg(path));
 	let field = |text: &str, key: &str| -> String {
 		text.lines()
 			.find_map(|l| l.strip_prefix(&format!("{key}=")))
 			.unwrap_or_else(|| panic!("no {key} in {text}"))
 			.to_string()
 	};
-	let frames = run(Command::new("ffprobe").args(["-v", "error", "-select_streams", "v:0",
-		"-show_entries", "frame=key_frame,pict_type,pts_time", "-of", "compact"]).arg(path));
+	let frames = run(Command::new("ffprobe")
+		.args([
+			"-v",
+			"error",
+			"-select_streams",
+			"v:0",
+			"-show_entries",
+			"frame=key_frame,pict_type,pts_time",
+			"-of",
+			"compact",
+		])
+		.arg(path));
 	// Lines look like `frame|key_frame=1|pts_time=1.400000|pict_type=I`.
 	let frame_fields: Vec<std::collections::HashMap<String, String>> = frames
 		.lines()
@@ -82,13 +112,38 @@ pub fn probe(path: &Path) -> VideoProbe {
 		})
 		.collect();
 	let first = frame_fields.first().expect("at least one frame").clone();
-	let pts: Vec<f64> =
-		frame_fields.iter().filter_map(|f| f.get("pts_time").and_then(|t| t.parse().ok())).collect();
-	let packets = run(Command::new("ffprobe").args(["-v", "error", "-select_streams", "v:0",
-		"-show_entries", "packet=size", "-of", "csv=p=0"]).arg(path));
-	let video_bytes = packets.lines().filter_map(|l| l.trim().trim_end_matches(',').parse::<u64>().ok()).sum();
-	let audio = run(Command::new("ffprobe").args(["-v", "error", "-select_streams", "a",
-		"-show_entries", "stream=index", "-of", "csv=p=0"]).arg(path));
+	let pts: Vec<f64> = frame_fields
+		.iter()
+		.filter_map(|f| f.get("pts_time").and_then(|t| t.parse().ok()))
+		.collect();
+	let packets = run(Command::new("ffprobe")
+		.args([
+			"-v",
+			"error",
+			"-select_streams",
+			"v:0",
+			"-show_entries",
+			"packet=size",
+			"-of",
+			"csv=p=0",
+		])
+		.arg(path));
+	let video_bytes = packets
+		.lines()
+		.filter_map(|l| l.trim().trim_end_matches(',').parse::<u64>().ok())
+		.sum();
+	let audio = run(Command::new("ffprobe")
+		.args([
+			"-v",
+			"error",
+			"-select_streams",
+			"a",
+			"-show_entries",
+			"stream=index",
+			"-of",
+			"csv=p=0",
+		])
+		.arg(path));
 	let frame_count = frame_fields.len() as u64;
 	let min = pts.iter().cloned().fold(f64::INFINITY, f64::min);
 	let max = pts.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
@@ -96,7 +151,11 @@ pub fn probe(path: &Path) -> VideoProbe {
 	let width = field(&stream, "width").parse().unwrap();
 	let height = field(&stream, "height").parse().unwrap();
 	// Duration of a frame sequence: last minus first timestamp plus one frame.
-	let duration = if frame_count > 1 { (max - min) * frame_count as f64 / (frame_count - 1) as f64 } else { 0.0 };
+	let duration = if frame_count > 1 {
+		(max - min) * frame_count as f64 / (frame_count - 1) as f64
+	} else {
+		0.0
+	};
 	VideoProbe {
 		codec,
 		width,
@@ -147,7 +206,10 @@ pub fn profile(name: &str, width: u32, height: u32, kbps: u32) -> olc_primitives
 /// Reads `dir`'s files made by [`split_segments`] into memory.
 pub fn segment_bytes(dir: &Path, seconds: f64) -> Vec<Vec<u8>> {
 	let clip = make_clip(dir, "clip.ts", 320, 180, 30, seconds);
-	split_segments(dir, &clip, "seg").iter().map(|p| std::fs::read(p).unwrap()).collect()
+	split_segments(dir, &clip, "seg")
+		.iter()
+		.map(|p| std::fs::read(p).unwrap())
+		.collect()
 }
 
 /// A running service on a free loopback port.
@@ -164,7 +226,10 @@ pub async fn start_service(config: olc_transcoder::server::ServerConfig) -> Serv
 }
 
 /// Serves the router on `listener`.
-pub fn serve_on(listener: tokio::net::TcpListener, config: olc_transcoder::server::ServerConfig) -> Service {
+pub fn serve_on(
+	listener: tokio::net::TcpListener,
+	config: olc_transcoder::server::ServerConfig,
+) -> Service {
 	let (router, state) = olc_transcoder::server::router(config);
 	let base = format!("http://{}", listener.local_addr().unwrap());
 	let task = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
@@ -184,7 +249,8 @@ pub async fn post_segment(
 		.post(format!("{base}/live/0x{}/{seq}.ts", hex::encode(stream.0)))
 		.body(body);
 	if let Some(header) = header {
-		request = request.header(olc_transcoder::server::SEGMENT_HEADER_FIELD, hex::encode(header.encode()));
+		request = request
+			.header(olc_transcoder::server::SEGMENT_HEADER_FIELD, hex::encode(header.encode()));
 	}
 	let response = request.send().await.unwrap();
 	(response.status().as_u16(), response.text().await.unwrap())
@@ -205,7 +271,9 @@ pub fn decode_receipt(text: &str) -> olc_primitives::TranscodeReceipt {
 /// The segment URIs of a media playlist.
 pub fn playlist_uris(text: &[u8]) -> Vec<String> {
 	match m3u8_rs::parse_playlist_res(text) {
-		Ok(m3u8_rs::Playlist::MediaPlaylist(playlist)) => playlist.segments.into_iter().map(|s| s.uri).collect(),
+		Ok(m3u8_rs::Playlist::MediaPlaylist(playlist)) => {
+			playlist.segments.into_iter().map(|s| s.uri).collect()
+		},
 		_ => panic!("not a media playlist: {}", String::from_utf8_lossy(text)),
 	}
 }
@@ -292,7 +360,11 @@ impl olc_transcoder::server::StreamAuthority for FakeChain {
 		receipt: &olc_primitives::TranscodeReceipt,
 		_transcode_time: std::time::Duration,
 	) {
-		self.transcoded.lock().unwrap().push((terms.job_id, receipt.seq(), receipt.body.output_hashes.len()));
+		self.transcoded.lock().unwrap().push((
+			terms.job_id,
+			receipt.seq(),
+			receipt.body.output_hashes.len(),
+		));
 	}
 
 	fn refused(&self, reason: &str) {

@@ -8,7 +8,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use codec::Codec;
 pub use pallet_verification::{
-	CheckStatus, Challenge, ClaimCheckView, ClaimId, CommitteeMember, SegmentSeq, SegmentStatus,
+	Challenge, CheckStatus, ClaimCheckView, ClaimId, CommitteeMember, SegmentSeq, SegmentStatus,
 	VerifierDuty,
 };
 
