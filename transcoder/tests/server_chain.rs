@@ -64,7 +64,7 @@ async fn the_chain_decides_who_publishes_and_into_which_profiles() {
 	assert_eq!(
 		text,
 		format!(
-			"WrongBroadcasterKey: segment signed by 0x{}, the stream owner's key is 0x{}",
+			"WrongBroadcasterKey: segment signed by 0x{}, the stream's segment key (on chain) is 0x{}",
 			hex::encode(pair("//Charlie").public().0),
 			hex::encode(pair("//Alice").public().0)
 		)
