@@ -59,7 +59,8 @@ test('scripts/dev.sh: a dev chain on ws://127.0.0.1:9944 that finalizes blocks',
 });
 
 test("the dev chain's RPC allows requests from local pages (CORS)", async () => {
-  const origin = 'http://localhost:8080';
+  // The page the dev transcoder serves (scripts/dev.sh's DEV_RPC_CORS; other origins are refused).
+  const origin = 'http://localhost:8935';
   const res = await fetch('http://127.0.0.1:9944', {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin },

@@ -182,7 +182,9 @@ test('issue15 item6: paging returns every stream and every job of a stream exact
   const owners = names.map((uri) => keyring.addFromUri(uri));
   // One stream each, in parallel (different senders: no nonce clash).
   const created = await Promise.all(
-    owners.map((owner, i) => submitOk(api, api.tx.jobs.createStream(`rpc paging ${i}`), owner)),
+    owners.map((owner, i) =>
+      submitOk(api, api.tx.jobs.createStream(`rpc paging ${i}`, owner.publicKey), owner),
+    ),
   );
   const streamIds = created.map((result) =>
     result.events
