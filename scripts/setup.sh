@@ -37,12 +37,18 @@ if ! command -v rustup >/dev/null; then
 	echo "rustup is required (https://rustup.rs); it provides cargo and the wasm targets" >&2
 	exit 1
 fi
+# The toolchain rust-toolchain.toml pins (with its wasm targets, rust-src, clippy and rustfmt);
+# rustup reuses it when it is there. The checks below cover a rustup too old to read the file's
+# components and targets.
+cd "$OLC_SOURCE_ROOT"
+rustup toolchain install >/dev/null
 installed_targets=$(rustup target list --installed)
 for target in wasm32-unknown-unknown wasm32v1-none; do
 	grep -qx "$target" <<<"$installed_targets" || { olc_log "rustup target add $target"; rustup target add "$target"; }
 done
 rustup component list --installed | grep -q '^rust-src' || { olc_log "rustup component add rust-src"; rustup component add rust-src; }
 rustup component list --installed | grep -q '^clippy' || { olc_log "rustup component add clippy"; rustup component add clippy; }
+rustup component list --installed | grep -q '^rustfmt' || { olc_log "rustup component add rustfmt"; rustup component add rustfmt; }
 
 tests_dir="$OLC_SOURCE_ROOT/tests"
 if [ ! -d "$tests_dir/node_modules/@polkadot/api" ] || [ "$tests_dir/package-lock.json" -nt "$tests_dir/node_modules/.package-lock.json" ]; then
