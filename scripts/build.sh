@@ -20,5 +20,5 @@ start=$(date +%s)
 # Only olc-node and what it needs: other members (the transcoder) have their own dependency
 # features, and unifying them with the node's would rebuild most of polkadot-sdk.
 olc_log "cargo build --release -p olc-node (target dir $CARGO_TARGET_DIR)"
-cargo build --release --locked -p olc-node "$@"
+olc_cargo build --release --locked -p olc-node "$@"
 echo "build took $(( $(date +%s) - start )) s"

@@ -9,4 +9,4 @@ source "$(dirname "$0")/env.sh"
 (cd "$OLC_SOURCE_ROOT" && cargo metadata --format-version 1 >/dev/null)
 olc_sync_build_root
 cd "$OLC_BUILD_ROOT"
-exec cargo "$@"
+olc_cargo "$@"

@@ -21,9 +21,31 @@ if OLC_COMMIT="$(git -C "$OLC_SOURCE_ROOT" rev-parse --short=11 HEAD 2>/dev/null
 fi
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# Checkouts on one machine share the build root and the target dir: a build takes this lock for
+# its duration, so a second checkout's build waits instead of overwriting the copy mid-build.
+olc_lock_build_root() {
+	[ -z "${OLC_BUILD_ROOT_LOCKED:-}" ] || return 0
+	mkdir -p "$(dirname "$OLC_BUILD_ROOT")"
+	exec {olc_build_lock_fd}>"$OLC_BUILD_ROOT.lock"
+	if ! flock -n "$olc_build_lock_fd"; then
+		olc_log "waiting for another checkout's build in $OLC_BUILD_ROOT to finish"
+		flock "$olc_build_lock_fd"
+	fi
+	export OLC_BUILD_ROOT_LOCKED=1
+}
+
+# cargo, with the build root's paths in its messages shown as the checkout's, where edits belong.
+olc_cargo() {
+	local status=0
+	command cargo "$@" 2> >(sed -u "s#$OLC_BUILD_ROOT\\b#$OLC_SOURCE_ROOT#g" >&2) || status=$?
+	wait $! 2>/dev/null || true
+	return "$status"
+}
+
 # Copy the checkout into the build root. --checksum keeps files whose content did not change
 # untouched (with their old mtimes), so cargo does not rebuild what a fresh clone only re-created.
 olc_sync_build_root() {
+	olc_lock_build_root
 	mkdir -p "$OLC_BUILD_ROOT"
 	rsync -r --checksum --delete --links \
 		--exclude '/.git' --exclude '/target' --exclude 'node_modules' --exclude '/tests/out' \

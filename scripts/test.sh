@@ -4,6 +4,10 @@
 # processes driven by @polkadot/api).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+# The whole run holds the build root (another checkout's build waits), and compiler messages name
+# the checkout's files.
+olc_lock_build_root
+cargo() { olc_cargo "$@"; }
 
 # Each stage prints how long the previous one took, so the CI budget stays visible.
 run_started=$(date +%s)
