@@ -36,9 +36,11 @@ olc_lock_build_root() {
 
 # cargo, with the build root's paths in its messages shown as the checkout's, where edits belong.
 olc_cargo() {
-	local status=0
+	local status=0 filter
 	command cargo "$@" 2> >(sed -u "s#$OLC_BUILD_ROOT\\b#$OLC_SOURCE_ROOT#g" >&2) || status=$?
-	wait $! 2>/dev/null || true
+	# Let the filter print cargo's last lines before the caller goes on.
+	filter="${!:-}"
+	[ -z "$filter" ] || wait "$filter" 2>/dev/null || true
 	return "$status"
 }
 

@@ -54,7 +54,7 @@ cargo test --release --locked -p pallet-verification -p pallet-verification-runt
 cargo test --release --locked -p pallet-chat -p pallet-chat-runtime-api --features pallet-chat/runtime-benchmarks
 cargo test --release --locked -p pallet-validator-manager --features pallet-validator-manager/runtime-benchmarks
 
-stage "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic"
+stage "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic; node and runtime"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \
 	--features pallet-olc-token/runtime-benchmarks,pallet-staking-delegation/runtime-benchmarks -- -D warnings
 
@@ -68,6 +68,8 @@ cargo clippy --release --locked -p pallet-chat -p pallet-chat-runtime-api --all-
 	--features pallet-chat/runtime-benchmarks -- -D warnings
 cargo clippy --release --locked -p pallet-validator-manager --all-targets \
 	--features pallet-validator-manager/runtime-benchmarks -- -D warnings
+# The node and the runtime: clippy's default lints (the runtime's own code is the pallets').
+cargo clippy --release --locked -p olc-node -p olc-runtime --all-targets -- -D warnings
 
 stage "olc-primitives and olc-transcoder (media tests make their clips with the ffmpeg CLI)"
 cargo test --release --locked -p olc-primitives -p olc-transcoder

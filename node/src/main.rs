@@ -1,5 +1,9 @@
 //! `olc-node`: the OpenLive Coin node.
 
+// The node's functions return the framework's errors (`sc_cli::Error`, `sc_service::Error`),
+// which are large; boxing them on paths taken once at start-up buys nothing.
+#![allow(clippy::result_large_err)]
+
 mod benchmarking;
 mod chain_spec;
 mod chat;

@@ -150,7 +150,7 @@ impl Worker {
 			Ok(jobs) => {
 				// At start-up, and now and then in case a block was skipped while its events
 				// told of a claim (made by a transaction submitted before a restart).
-				if !self.discovered || number % 20 == 0 {
+				if !self.discovered || number.is_multiple_of(20) {
 					self.discover_claims(hash, &jobs);
 				}
 				self.metrics.jobs.set(jobs.len() as u64);
@@ -433,13 +433,10 @@ impl Worker {
 				.collect();
 		let Some((start, run, closed)) = first_run(&seqs) else { return };
 		let per_segment = price.saturating_mul(job.profiles.len() as u128);
-		let affordable = if per_segment == 0 {
-			MAX_SEGMENTS_PER_CLAIM
-		} else {
-			u64::try_from(budget / per_segment)
-				.unwrap_or(u64::MAX)
-				.min(MAX_SEGMENTS_PER_CLAIM)
-		};
+		// A free job (price 0) is bounded by the claim size alone.
+		let affordable = budget.checked_div(per_segment).map_or(MAX_SEGMENTS_PER_CLAIM, |n| {
+			u64::try_from(n).unwrap_or(u64::MAX).min(MAX_SEGMENTS_PER_CLAIM)
+		});
 		if affordable == 0 {
 			log::warn!(
 				target: LOG,
