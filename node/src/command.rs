@@ -51,7 +51,7 @@ pub fn run() -> sc_cli::Result<()> {
 	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
 		olc_runtime::SS58_PREFIX,
 	));
-	let cli = Cli::from_args();
+	let cli = Cli::from_args_with_olc_defaults();
 
 	match &cli.subcommand {
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
