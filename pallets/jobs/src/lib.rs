@@ -153,6 +153,7 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -299,8 +300,9 @@ pub mod pallet {
 	/// Context tag of the election seed.
 	pub const ELECTION_CONTEXT: &[u8] = b"OLC/election/v1";
 
-	/// The storage layout's version (1: jobs carry grace claims).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The storage layout's version (1: jobs carry grace claims; 2: the `JobClaims` index is
+	/// complete, [`crate::migrations::v2`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
