@@ -133,6 +133,12 @@
 //! step) checks that each broadcaster's holds equal its jobs' deposits, grace reservations and
 //! escrow, that a job's escrow equals its unsettled claims' fees, that grace claims, their index
 //! and expiry queue agree, and that the queues' counters and slots are consistent.
+//!
+//! ## Storage versions
+//!
+//! Version 2. Each change of the storage layout raises it and comes with a migration in
+//! [`migrations`] (checked before and after with try-runtime) that the runtime lists: version 2
+//! rebuilds the `JobClaims` index, which came after version 1, from the unsettled claims.
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code must never panic or overflow silently.
 #![cfg_attr(
