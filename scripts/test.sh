@@ -41,6 +41,12 @@ stage "build olc-node"
 "$OLC_SOURCE_ROOT/scripts/build.sh"
 cd "$OLC_BUILD_ROOT"
 
+stage "build the runtime one spec_version up, for the upgrade test (runtime/upgrade-test: wasm only)"
+# Its own wasm project (wbuild/olc-runtime-upgrade-test/), so the node's runtime blob is not
+# touched; nothing to do when the runtime did not change since the last run.
+cargo build --release --locked -p olc-runtime-upgrade-test
+export OLC_UPGRADE_WASM="$CARGO_TARGET_DIR/release/wbuild/olc-runtime-upgrade-test/olc_runtime_upgrade_test.compact.compressed.wasm"
+
 # Property tests draw random cases; CI uses one fixed seed so that a run is reproducible (a
 # failure prints the seed's cases again on every run). Explore new cases locally with another
 # seed, e.g. PROPTEST_RNG_SEED=$RANDOM scripts/test.sh.
@@ -53,6 +59,11 @@ cargo test --release --locked -p pallet-reporting -p pallet-reporting-runtime-ap
 cargo test --release --locked -p pallet-verification -p pallet-verification-runtime-api --features pallet-verification/runtime-benchmarks
 cargo test --release --locked -p pallet-chat -p pallet-chat-runtime-api --features pallet-chat/runtime-benchmarks
 cargo test --release --locked -p pallet-validator-manager --features pallet-validator-manager/runtime-benchmarks
+
+stage "try-runtime: the runtime's migrations with their pre/post checks and every pallet's try_state"
+# runtime/tests/try_runtime.rs. `try-runtime` is a feature set of its own: the first run compiles
+# the runtime's native dependency tree once more (then it is cached); no wasm is built for it.
+SKIP_WASM_BUILD=1 cargo test --release --locked -p olc-runtime --features try-runtime --test try_runtime
 
 stage "clippy: pallets deny unwrap/expect/panic/indexing/unchecked arithmetic; node and runtime"
 cargo clippy --release --locked -p pallet-olc-token -p pallet-staking-delegation --all-targets \

@@ -52,12 +52,30 @@ pub mod opaque {
 	}
 }
 
+/// The runtime's version. Raise `spec_version` in every release whose runtime differs: nodes run
+/// the wasm of the highest version, and `system.setCode` refuses a code that does not raise it.
+#[cfg(not(feature = "upgrade-test"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("olc"),
 	impl_name: alloc::borrow::Cow::Borrowed("olc-node"),
 	authoring_version: 1,
 	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The same runtime one `spec_version` up: the code that tests/upgrade.test.mjs sets with
+/// `system.setCode` (built by `runtime/upgrade-test`). Only `spec_version` differs from above.
+#[cfg(feature = "upgrade-test")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("olc"),
+	impl_name: alloc::borrow::Cow::Borrowed("olc-node"),
+	authoring_version: 1,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -117,8 +135,18 @@ pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations of the next runtime upgrade.
-type Migrations = ();
+/// The storage migrations this runtime runs when it replaces an older one (`system.setCode`):
+/// `Executive` runs them, in order, before the pallets' own `on_runtime_upgrade` hooks, in the
+/// first block under the new code.
+///
+/// Add a pallet's migration here when its storage version rises (a `VersionedMigration` in the
+/// pallet's `migrations.rs`, which does nothing on a chain already at the new version), and
+/// remove it once every chain that matters runs a runtime that includes it. Check the list with
+/// the `try-runtime` feature before a release (docs/operators.md, "Runtime upgrades").
+pub type Migrations = (
+	// pallet-jobs 1 → 2: the JobClaims index rebuilt from the unsettled claims.
+	pallet_jobs::migrations::v2::MigrateV1ToV2<Runtime>,
+);
 
 pub type Executive = frame_executive::Executive<
 	Runtime,

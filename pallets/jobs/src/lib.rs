@@ -133,6 +133,12 @@
 //! step) checks that each broadcaster's holds equal its jobs' deposits, grace reservations and
 //! escrow, that a job's escrow equals its unsettled claims' fees, that grace claims, their index
 //! and expiry queue agree, and that the queues' counters and slots are consistent.
+//!
+//! ## Storage versions
+//!
+//! Version 2. Each change of the storage layout raises it and comes with a migration in
+//! [`migrations`] (checked before and after with try-runtime) that the runtime lists: version 2
+//! rebuilds the `JobClaims` index, which came after version 1, from the unsettled claims.
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code must never panic or overflow silently.
 #![cfg_attr(
@@ -153,6 +159,7 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -299,8 +306,9 @@ pub mod pallet {
 	/// Context tag of the election seed.
 	pub const ELECTION_CONTEXT: &[u8] = b"OLC/election/v1";
 
-	/// The storage layout's version (1: jobs carry grace claims).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// The storage layout's version (1: jobs carry grace claims; 2: the `JobClaims` index is
+	/// complete, [`crate::migrations::v2`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
