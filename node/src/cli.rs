@@ -119,7 +119,7 @@ mod tests {
 		assert_eq!(cli.run.pool_config.pool_limit, DEFAULT_POOL_LIMIT);
 		assert_eq!(cli.run.pool_config.pool_kbytes, DEFAULT_POOL_KBYTES);
 		// The future queue (a tenth) holds a whole 8,000-tip burst.
-		assert!(DEFAULT_POOL_LIMIT / 10 >= 8_000);
+		const { assert!(DEFAULT_POOL_LIMIT / 10 >= 8_000) };
 		let cli = Cli::try_from_iter_with_olc_defaults([
 			"olc-node",
 			"--pool-limit",
