@@ -1605,7 +1605,13 @@ pub mod pallet {
 					// must not keep the transcoder from its pay.
 					Fortitude::Force,
 				)?;
-				T::Fees::add_fees(&payout, &claim.transcoder, fee)?;
+				// The fee goes to the stake delegated when the work was claimed.
+				T::Fees::add_fees_for_claim(
+					&payout,
+					&claim.transcoder,
+					fee,
+					claim.claimed_at.unique_saturated_into(),
+				)?;
 			}
 			Jobs::<T>::try_mutate(claim.job_id, |job| -> DispatchResult {
 				let job = job.as_mut().ok_or(Error::<T>::UnknownJob)?;

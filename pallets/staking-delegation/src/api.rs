@@ -14,7 +14,7 @@ impl<T: Config> Pallet<T> {
 	pub fn delegator_view(who: &T::AccountId) -> Option<DelegatorView<T::AccountId, BalanceOf<T>>> {
 		let delegator = Delegators::<T>::get(who)?;
 		let pool = Pools::<T>::get(&delegator.transcoder);
-		let settlement = Self::compute_settlement(&delegator, &pool).ok()?;
+		let settlement = Self::compute_settlement(who, &delegator, &pool).ok()?;
 		Some(DelegatorView {
 			transcoder: delegator.transcoder,
 			stake: settlement.bonded.saturating_add(settlement.pending),

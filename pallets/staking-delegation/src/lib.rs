@@ -57,8 +57,8 @@
 //! current round is *pending* until the next round start, when it joins the pool's earning
 //! stake and the pool's factors at that moment are kept ([`ActivationFactors`]) until every
 //! delegator concerned has settled against them. Stake bonded to an inactive transcoder earns as
-//! soon as it becomes active. Unbonded stake stops earning at once. Fees credited during a round
-//! go to the stake earning at that moment.
+//! soon as it becomes active. Unbonded stake stops earning at once. Fees go to the stake that
+//! was earning when the work was claimed (see "Fees belong to the stake that did the work").
 //!
 //! All amounts round down, so the pot always holds at least what it owes. The price is rounding
 //! dust: each settlement rounds a delegator's stake down by less than one unit, and the pool
@@ -123,9 +123,40 @@
 //!
 //! ## Fees
 //!
-//! Other pallets credit fees to an active transcoder through [`TranscoderFees::add_fees`]:
-//! `fee_share` of them goes to the earning stake through the fee factor, the rest to the
-//! transcoder's withdrawable fees.
+//! Other pallets credit fees to a transcoder through [`TranscoderFees::add_fees_for_claim`]
+//! (pallet-jobs, when a claim's verification window has passed) or
+//! [`TranscoderFees::add_fees`] (work of the current round): `fee_share` of them goes to the
+//! pool's earning stake through the fee factor, the rest to the transcoder's withdrawable fees.
+//! A transcoder that left the active set, or resigned, is still paid for its past work.
+//!
+//! ### Fees belong to the stake that did the work
+//!
+//! A payout arrives some blocks after the work (pallet-jobs: a verification window of 80
+//! blocks after the claim), possibly rounds later. It belongs to the stake that was delegated
+//! to the transcoder in the round of the claim, as in Livepeer, where fees are recorded in the
+//! earnings pool of the round of the work; stake bonded just before a payout (say, to a
+//! transcoder that has left the active set, where stake earns at once) gets none of it.
+//!
+//! Stake added to a bond during round `c` — by [`Pallet::bond`], [`Pallet::rebond`],
+//! [`Pallet::rebond_to`], or a bond moved in from another transcoder; not a reward cut —
+//! shares only the fees of claims made from round `c + 1` on. The pool keeps such stake in a
+//! *fee cohort* per round ([`FeeCohorts`], [`FeeCohortMembers`]): a payout of a claim made in
+//! round `r` is shared by the pool's earning stake minus the cohorts of the rounds after `r`, and
+//! what it adds to the fee factor is also recorded in those cohorts, whose members give it back
+//! when they settle. A settlement reads one cohort: still O(1). When stake leaves a bond, the
+//! oldest part of it counts as leaving first; when a bond gets more stake while an earlier
+//! addition's cohort is still tracked, that earlier addition joins the new cohort as well (it
+//! then shares only claims from the later round: adding stake twice in a short time costs a
+//! little, never gains). When every earning account of the pool has stake in a left-out
+//! cohort, what is left of the pool's stake is rounding dust nobody owns, and the transcoder
+//! keeps the whole fee.
+//!
+//! Cohorts are tracked for [`FEE_ATTRIBUTION_ROUNDS`] rounds (24: a day of 1-hour rounds): a
+//! payout of an older claim counts as a claim of the oldest round tracked, so a payout reads at
+//! most 25 cohorts (weighed by [`TranscoderFees::add_fees_weight`]). After that, a member
+//! settles once more against its cohort and becomes ordinary stake of the pool; a cohort is
+//! removed with its last member. The round of a claim is counted back from the current round's
+//! first block in rounds of [`RoundLength`] blocks ([`Pallet::round_of_block`]).
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code must never panic or overflow silently.
 #![cfg_attr(
@@ -146,6 +177,7 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod fee_cohorts;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -177,7 +209,22 @@ pub trait TranscoderFees<AccountId, Balance> {
 		amount: Balance,
 	) -> Result<(), DispatchError>;
 
-	/// The weight of [`Self::add_fees`], for the caller to charge.
+	/// [`Self::add_fees`] for work claimed in block `claimed_at`: the fees go only to the stake
+	/// that was delegated to `transcoder` in the round of that block (see the crate docs,
+	/// "Fees belong to the stake that did the work"). Without such rounds (the default), the
+	/// same as `add_fees`.
+	fn add_fees_for_claim(
+		payer: &AccountId,
+		transcoder: &AccountId,
+		amount: Balance,
+		claimed_at: u64,
+	) -> Result<(), DispatchError> {
+		let _ = claimed_at;
+		Self::add_fees(payer, transcoder, amount)
+	}
+
+	/// The weight of [`Self::add_fees`] and of [`Self::add_fees_for_claim`], for the caller to
+	/// charge.
 	fn add_fees_weight() -> frame_support::weights::Weight;
 }
 
@@ -415,6 +462,24 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type EpochEnds<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, T::AccountId, Twox64Concat, u32, Factors, OptionQuery>;
+
+	/// Stake that joined a pool recently, by pool and (epoch, first round whose claims it
+	/// shares): see the crate docs, "Fees belong to the stake that did the work".
+	#[pallet::storage]
+	pub type FeeCohorts<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		T::AccountId,
+		Twox64Concat,
+		(u32, RoundIndex),
+		FeeCohort,
+		OptionQuery,
+	>;
+
+	/// Each account's part of a fee cohort of its transcoder's pool, while it has one.
+	#[pallet::storage]
+	pub type FeeCohortMembers<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, FeeCohortMember, OptionQuery>;
 
 	/// Every account's bond.
 	#[pallet::storage]
@@ -821,6 +886,7 @@ pub mod pallet {
 			}
 
 			Self::remove_stake(&mut delegator, &mut pool, amount);
+			Self::cap_cohort(&who, &transcoder, &delegator, &pool);
 			TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(amount));
 			let round = CurrentRound::<T>::get().index;
 			let withdraw_round = round.saturating_add(T::UnbondingPeriod::get());
@@ -1053,11 +1119,13 @@ pub mod pallet {
 			if delegator.transcoder != *transcoder {
 				let moved = Self::bond_of(delegator);
 				Self::remove_stake(delegator, &mut pool, moved);
+				Self::cap_cohort(who, &previous, delegator, &pool);
 				Pools::<T>::insert(&previous, pool);
 				delegator.transcoder = transcoder.clone();
 				pool = Pools::<T>::get(transcoder);
 				delegator.base = pool.factors;
 				Self::add_stake(delegator, &mut pool, moved.saturating_add(amount))?;
+				Self::join_cohort(who, transcoder, &pool, moved.saturating_add(amount));
 				Self::deposit_event(Event::BondMoved {
 					delegator: who.clone(),
 					from: previous,
@@ -1066,6 +1134,7 @@ pub mod pallet {
 				});
 			} else {
 				Self::add_stake(delegator, &mut pool, amount)?;
+				Self::join_cohort(who, transcoder, &pool, amount);
 			}
 			Pools::<T>::insert(transcoder, pool);
 			Self::deposit_event(Event::Bonded {
@@ -1196,6 +1265,7 @@ pub mod pallet {
 
 		/// What a settlement of `delegator` against `pool` now would do, without doing it.
 		pub(crate) fn compute_settlement(
+			who: &T::AccountId,
 			delegator: &DelegatorOf<T>,
 			pool: &Pool<BalanceOf<T>>,
 		) -> Result<Settlement<BalanceOf<T>>, Error<T>> {
@@ -1254,6 +1324,8 @@ pub mod pallet {
 				}
 			}
 			out.owed_reward = stake.saturating_sub(principal);
+			// Fees of claims made before the account's newest stake arrived are not its own.
+			let fees = fees.saturating_sub(Self::cohort_exclusion(who, transcoder));
 			out.owed_fees = fees;
 			// Rewards round down (see `accrue`), so what all delegators are owed stays within
 			// what the pool holds; the caps only guard the pot against a bug.
@@ -1298,7 +1370,7 @@ pub mod pallet {
 			delegator: &mut DelegatorOf<T>,
 			pool: &mut Pool<BalanceOf<T>>,
 		) -> Result<(BalanceOf<T>, BalanceOf<T>), DispatchError> {
-			let settlement = Self::compute_settlement(delegator, pool)?;
+			let settlement = Self::compute_settlement(who, delegator, pool)?;
 			let reason: <T::Currency as frame_support::traits::fungible::InspectHold<
 				T::AccountId,
 			>>::Reason = HoldReason::Staking.into();
@@ -1356,6 +1428,7 @@ pub mod pallet {
 			delegator.pending_base = settlement.pending_base;
 			delegator.base = pool.factors;
 			delegator.last_claim_round = CurrentRound::<T>::get().index;
+			Self::settle_cohort(who, &delegator.transcoder, pool);
 			Self::update_membership(pool, before, Self::membership(delegator));
 			if pool.earners == 1 && !delegator.bonded.is_zero() && pool.earning > delegator.bonded {
 				// The only earner: the rest of the pool's earning stake is rounding dust
@@ -1439,6 +1512,7 @@ pub mod pallet {
 			let bond = Self::bond_of(&delegator);
 			if !bond.is_zero() {
 				Self::remove_stake(&mut delegator, &mut pool, bond);
+				Self::cap_cohort(who, &transcoder, &delegator, &pool);
 				TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(bond));
 			}
 			Pools::<T>::insert(&transcoder, pool);
@@ -1581,6 +1655,7 @@ pub mod pallet {
 			if pool.pending_round != round || (pool.pending.is_zero() && pool.pending_refs == 0) {
 				return;
 			}
+			Self::activate_cohort(transcoder, pool.factors.epoch, round);
 			if pool.pending_refs > 0 {
 				ActivationFactors::<T>::insert(
 					transcoder,
@@ -1740,6 +1815,41 @@ pub mod pallet {
 			transcoder: &T::AccountId,
 			amount: BalanceOf<T>,
 		) -> Result<(), DispatchError> {
+			Self::add_fees_for_round(payer, transcoder, amount, CurrentRound::<T>::get().index)
+		}
+
+		fn add_fees_for_claim(
+			payer: &T::AccountId,
+			transcoder: &T::AccountId,
+			amount: BalanceOf<T>,
+			claimed_at: u64,
+		) -> Result<(), DispatchError> {
+			let block: BlockNumberFor<T> = claimed_at.unique_saturated_into();
+			Self::add_fees_for_round(payer, transcoder, amount, Self::round_of_block(block))
+		}
+
+		fn add_fees_weight() -> Weight {
+			T::WeightInfo::add_fees().saturating_add(Self::fee_cohorts_weight())
+		}
+	}
+
+	#[deny(clippy::expect_used)]
+	impl<T: Config> Pallet<T> {
+		/// The most a payout's fee cohorts weigh on top of the benchmarked `add_fees` (which
+		/// has none): a read of each cohort it may leave out and a write of each.
+		pub fn fee_cohorts_weight() -> Weight {
+			let cohorts = u64::from(FEE_ATTRIBUTION_ROUNDS).saturating_add(1);
+			T::DbWeight::get().reads_writes(cohorts, cohorts)
+		}
+
+		/// Credits `amount` of fees for work claimed in round `claim_round` (see
+		/// [`TranscoderFees::add_fees_for_claim`]).
+		pub fn add_fees_for_round(
+			payer: &T::AccountId,
+			transcoder: &T::AccountId,
+			amount: BalanceOf<T>,
+			claim_round: RoundIndex,
+		) -> Result<(), DispatchError> {
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			// Fees pay for work already done, so a transcoder that has left the active set (or
 			// resigned) is still paid: with this round's terms if active, else its registered
@@ -1759,17 +1869,29 @@ pub mod pallet {
 					.map_err(|_| Error::<T>::InsufficientBalance)?;
 				let mut pool = Pools::<T>::get(transcoder);
 				let mut delegators_fees = fee_share.mul_floor(amount);
-				if pool.earning.is_zero() {
+				// Stake that joined after the claim's round shares none of it.
+				let (newcomers, members, cohorts) =
+					Self::excluded_cohorts(transcoder, &pool, claim_round);
+				let sharing = pool.earning.saturating_sub(newcomers);
+				// When every earning account has stake that joined later, what is left of the
+				// pool's stake is rounding dust nobody owns: the transcoder keeps the fee.
+				if sharing.is_zero() || members >= pool.earners {
 					delegators_fees = Zero::zero();
 				}
 				if !delegators_fees.is_zero() {
 					let growth = multiply_by_rational_with_rounding(
 						delegators_fees.unique_saturated_into(),
 						pool.factors.stake.into_inner(),
-						pool.earning.unique_saturated_into(),
+						sharing.unique_saturated_into(),
 						Rounding::Down,
 					)
 					.ok_or(Error::<T>::Overflow)?;
+					for (key, mut cohort) in cohorts {
+						cohort.excluded = FixedU128::from_inner(
+							cohort.excluded.into_inner().saturating_add(growth),
+						);
+						FeeCohorts::<T>::insert(transcoder, key, cohort);
+					}
 					let fee = pool
 						.factors
 						.fee
@@ -1796,10 +1918,6 @@ pub mod pallet {
 				Ok(())
 			})
 		}
-
-		fn add_fees_weight() -> Weight {
-			T::WeightInfo::add_fees()
-		}
 	}
 
 	#[deny(clippy::expect_used)]
@@ -1819,7 +1937,7 @@ pub mod pallet {
 			// sybil of the transcoder, say) never gains more than the offender pays.
 			let own_stake = Delegators::<T>::get(transcoder)
 				.filter(|own| own.transcoder == *transcoder)
-				.and_then(|own| Self::compute_settlement(&own, &pool).ok())
+				.and_then(|own| Self::compute_settlement(transcoder, &own, &pool).ok())
 				.map_or_else(Zero::zero, |own| own.bonded.saturating_add(own.pending));
 			let keep = Perbill::one().saturating_sub(fraction);
 			let scale =
@@ -1915,3 +2033,14 @@ pub mod pallet {
 
 /// Default round length in blocks when the genesis config sets none: one hour of 2 s blocks.
 pub const DEFAULT_ROUND_LENGTH: u32 = 1_800;
+
+/// For how many rounds a payout is attributed to the round of its claim (see the crate docs,
+/// "Fees belong to the stake that did the work"): a payout of an older claim counts as one of
+/// the oldest round still tracked. 24 rounds are a day of 1-hour rounds, and cover pallet-jobs'
+/// 80-block verification window even with the 5-block rounds of the dev chain.
+pub const FEE_ATTRIBUTION_ROUNDS: RoundIndex = 24;
+
+/// One unit of stake-factor value in a fee cohort's units: `value × COHORT_UNIT ÷ stake factor`
+/// (1e27 over a fixed-point factor of 1e18: 9 decimals more than a balance, so that rounding
+/// a member's units costs it far less than a planck of fees).
+pub const COHORT_UNIT: u128 = 1_000_000_000_000_000_000_000_000_000;

@@ -11,7 +11,10 @@
 //! - a failed call changes no storage;
 //! - while an account is exposed to a slash (pallet-verification's `SlashExposure`, a test
 //!   double here), its self-bond stays in its own pool and does not shrink but by slashes;
-//! - a finder fee never exceeds what the slashed transcoder's own bond lost;
+//! - a finder fee never exceeds what the slashed transcoder's own bond lost, and a slash takes
+//!   nothing from accounts delegating to other transcoders;
+//! - who gets a fee (issue 12 item 9): an account whose whole bond arrived in its pool in or
+//!   after the round of a claim gets nothing of the claim's payout, however late it comes;
 //! - the pallet's own invariants hold (`do_try_state`).
 //!
 //! At the end everyone unbonds and withdraws everything, and only rounding dust may be left.
@@ -30,20 +33,71 @@ const ACCOUNTS: u64 = 6;
 
 #[derive(Debug, Clone)]
 enum Op {
-	Bond { who: u64, amount: u64, to: u64 },
-	Unbond { who: u64, percent: u8 },
-	Rebond { who: u64, lock: u8 },
-	RebondTo { who: u64, to: u64, lock: u8 },
-	Withdraw { who: u64, lock: u8 },
-	Claim { who: u64 },
-	WithdrawFees { who: u64, percent: u8 },
-	Register { who: u64, cut: u8, share: u8 },
-	Update { who: u64, cut: u8, share: u8, price: u64 },
-	Resign { who: u64 },
-	AddFees { to: u64, amount: u64 },
-	Slash { who: u64, percent: u8, finder_fee: u8 },
-	Expose { who: u64, exposed: bool },
-	Blocks { count: u8 },
+	Bond {
+		who: u64,
+		amount: u64,
+		to: u64,
+	},
+	Unbond {
+		who: u64,
+		percent: u8,
+	},
+	Rebond {
+		who: u64,
+		lock: u8,
+	},
+	RebondTo {
+		who: u64,
+		to: u64,
+		lock: u8,
+	},
+	Withdraw {
+		who: u64,
+		lock: u8,
+	},
+	Claim {
+		who: u64,
+	},
+	WithdrawFees {
+		who: u64,
+		percent: u8,
+	},
+	Register {
+		who: u64,
+		cut: u8,
+		share: u8,
+	},
+	Update {
+		who: u64,
+		cut: u8,
+		share: u8,
+		price: u64,
+	},
+	Resign {
+		who: u64,
+	},
+	AddFees {
+		to: u64,
+		amount: u64,
+	},
+	/// A payout of a claim made `rounds_ago` rounds before the current block.
+	AddFeesForClaim {
+		to: u64,
+		amount: u64,
+		rounds_ago: u8,
+	},
+	Slash {
+		who: u64,
+		percent: u8,
+		finder_fee: u8,
+	},
+	Expose {
+		who: u64,
+		exposed: bool,
+	},
+	Blocks {
+		count: u8,
+	},
 }
 
 fn account() -> impl Strategy<Value = u64> {
@@ -72,6 +126,8 @@ fn op() -> impl Strategy<Value = Op> {
 			.prop_map(|(who, cut, share, price)| Op::Update { who, cut, share, price }),
 		1 => transcoder_account().prop_map(|who| Op::Resign { who }),
 		3 => (transcoder_account(), 1..20_000u64).prop_map(|(to, amount)| Op::AddFees { to, amount }),
+		3 => (transcoder_account(), 1..20_000u64, 0..30u8)
+			.prop_map(|(to, amount, rounds_ago)| Op::AddFeesForClaim { to, amount, rounds_ago }),
 		1 => (transcoder_account(), 1..=100u8, 0..=100u8)
 			.prop_map(|(who, percent, finder_fee)| Op::Slash { who, percent, finder_fee }),
 		2 => (transcoder_account(), any::<bool>()).prop_map(|(who, exposed)| Op::Expose { who, exposed }),
@@ -199,6 +255,13 @@ fn apply(op: &Op) -> sp_runtime::DispatchResult {
 		Op::AddFees { to, amount } => {
 			<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &to, amount)
 		},
+		Op::AddFeesForClaim { to, amount, rounds_ago } => {
+			let claimed_at =
+				System::block_number().saturating_sub(u64::from(rounds_ago) * ROUND_LENGTH);
+			<Staking as TranscoderFees<u64, u64>>::add_fees_for_claim(
+				&PAYER, &to, amount, claimed_at,
+			)
+		},
 		Op::Slash { who, percent, finder_fee } => {
 			let own = || {
 				Delegators::<Test>::get(who)
@@ -207,6 +270,14 @@ fn apply(op: &Op) -> sp_runtime::DispatchResult {
 					.map_or(0, |view| view.stake)
 			};
 			let (own_before, finder_before) = (own(), Balances::total_balance(&FINDER));
+			// Accounts delegating elsewhere: their stake now.
+			let others = || -> Vec<(u64, u64)> {
+				(1..=ACCOUNTS)
+					.filter(|a| Delegators::<Test>::get(a).is_some_and(|d| d.transcoder != who))
+					.map(|a| (a, Staking::delegator_view(&a).map_or(0, |view| view.stake)))
+					.collect()
+			};
+			let others_before = others();
 			<Staking as Slashing<u64, u64>>::slash(
 				&who,
 				Perbill::from_percent(percent.into()),
@@ -215,6 +286,7 @@ fn apply(op: &Op) -> sp_runtime::DispatchResult {
 			);
 			let fee = Balances::total_balance(&FINDER) - finder_before;
 			assert!(fee <= own_before - own(), "finder fee {fee} > the transcoder's own loss");
+			assert_eq!(others(), others_before, "a slash of {who} reached other pools");
 			Ok(())
 		},
 		Op::Expose { who, exposed } => {
@@ -259,7 +331,7 @@ fn check_invariants(ledger: &Ledger, genesis_issuance: u64, accounts: &[u64]) {
 			let view = Staking::delegator_view(&who).expect("a record has a view");
 			*pool_stake.entry(d.transcoder).or_default() += view.stake;
 			let settlement =
-				Staking::compute_settlement(d, &Pools::<Test>::get(d.transcoder)).unwrap();
+				Staking::compute_settlement(&who, d, &Pools::<Test>::get(d.transcoder)).unwrap();
 			let entry = pool_owed.entry(d.transcoder).or_default();
 			entry.0 += settlement.owed_reward;
 			entry.1 += settlement.owed_fees;
@@ -386,12 +458,83 @@ fn run_case(ops: &[Op], inflation: u32) {
 				));
 			}
 			ledger.book_events();
+			// Accounts whose whole bond arrived in its pool in a round: (transcoder, round).
+			let mut newcomers = BTreeMap::<u64, (u64, u32)>::new();
 			for op in ops {
 				let before = storage_root();
 				let exposed = exposed_self_bonds();
-				if apply(op).is_err() {
+				let bonds_before: BTreeMap<u64, (u64, u64)> = (1..=ACCOUNTS)
+					.filter_map(|a| {
+						Delegators::<Test>::get(a)
+							.map(|d| (a, (d.transcoder, d.bonded + d.pending)))
+					})
+					.collect();
+				let round = crate::CurrentRound::<Test>::get().index;
+				let fees_before: BTreeMap<u64, u64> = (1..=ACCOUNTS)
+					.map(|a| (a, Staking::delegator_view(&a).map_or(0, |view| view.fees)))
+					.collect();
+				let result = apply(op);
+				if result.is_err() {
 					assert_eq!(storage_root(), before, "a failed {op:?} changed storage");
 				}
+				if let (true, Op::AddFeesForClaim { to, rounds_ago, .. }) = (result.is_ok(), op) {
+					let claim_round = Staking::round_of_block(
+						System::block_number()
+							.saturating_sub(u64::from(*rounds_ago) * ROUND_LENGTH),
+					);
+					for (who, (transcoder, joined)) in &newcomers {
+						let tracked = joined + crate::FEE_ATTRIBUTION_ROUNDS > round;
+						if transcoder == to && *joined >= claim_round && tracked {
+							let fees = Staking::delegator_view(who).map_or(0, |view| view.fees);
+							// Rounding may cost it a planck, never give it one.
+							assert!(
+								fees <= fees_before[who],
+								"{who}, new to {to} in round {joined}, got fees of a claim of round {claim_round}"
+							);
+						}
+					}
+				}
+				if result.is_ok()
+					&& matches!(op, Op::Bond { .. } | Op::Rebond { .. } | Op::RebondTo { .. })
+				{
+					let (Op::Bond { who, .. } | Op::Rebond { who, .. } | Op::RebondTo { who, .. }) =
+						op.clone()
+					else {
+						unreachable!()
+					};
+					let after = Delegators::<Test>::get(who).map(|d| d.transcoder);
+					match (bonds_before.get(&who), after) {
+						// A transcoder's own bond also grows by its reward cut, which is not new.
+						(_, Some(t)) if t == who => {
+							newcomers.remove(&who);
+						},
+						(Some(&(from, bond)), Some(t)) if from == t && bond > 0 => {
+							// Topped up: stake added while an earlier addition is tracked
+							// joins it in the later round; an old bond is only partly new.
+							// (A membership ends at the first settlement after its cohort is
+							// no longer tracked, which the top-up is.)
+							let open =
+								|joined: u32| joined + crate::FEE_ATTRIBUTION_ROUNDS + 1 > round;
+							match newcomers.get_mut(&who) {
+								Some(entry) if open(entry.1) => entry.1 = round,
+								_ => {
+									newcomers.remove(&who);
+								},
+							}
+						},
+						(_, Some(t)) => {
+							newcomers.insert(who, (t, round));
+						},
+						(_, None) => {
+							newcomers.remove(&who);
+						},
+					}
+				}
+				// A bond that is gone is no longer new anywhere.
+				newcomers.retain(|who, (t, _)| {
+					Delegators::<Test>::get(who)
+						.is_some_and(|d| d.transcoder == *t && d.bonded + d.pending > 0)
+				});
 				if !matches!(op, Op::Slash { .. }) {
 					for (who, stake) in exposed {
 						let view = Staking::delegator_view(&who).expect("an exposed bond stays");

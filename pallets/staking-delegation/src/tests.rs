@@ -975,9 +975,18 @@ fn claim_earnings_weight_does_not_depend_on_the_rounds_elapsed() {
 		(declared, written)
 	};
 	let (after_1, written_1) = measure(1);
-	let (after_1000, written_1000) = measure(1_000);
+	let (after_1000, mut written_1000) = measure(1_000);
 	assert_eq!(after_1, after_1000);
 	assert_eq!(after_1, <() as crate::WeightInfo>::claim_earnings());
+	// Once, at the first settlement after `FEE_ATTRIBUTION_ROUNDS`, the account's fee cohort
+	// membership ends (and its cohort with its last member): two more writes, not per round.
+	use frame_support::storage::StoragePrefixedMap;
+	let ended: [&[u8]; 2] = [
+		&crate::FeeCohorts::<Test>::final_prefix(),
+		&crate::FeeCohortMembers::<Test>::final_prefix(),
+	];
+	assert!(ended.iter().all(|prefix| written_1000.iter().any(|key| key == prefix)));
+	written_1000.retain(|key| !ended.contains(&key.as_slice()));
 	assert_eq!(written_1, written_1000);
 	assert!(!written_1.is_empty());
 }
@@ -1051,7 +1060,9 @@ fn rounding_never_owes_delegators_more_rewards_than_the_pool_holds() {
 							.into_iter()
 							.map(|who| {
 								let delegator = Delegators::<Test>::get(who).unwrap();
-								Staking::compute_settlement(&delegator, &pool).unwrap().owed_reward
+								Staking::compute_settlement(&who, &delegator, &pool)
+									.unwrap()
+									.owed_reward
 							})
 							.sum();
 						if owed > pool.unpaid_rewards {
@@ -1083,8 +1094,13 @@ fn transcoders_out_of_the_active_set_are_still_paid_for_past_work() {
 	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 40);
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
-		// Registered but not active yet: its registered terms apply (40% to the pool, where
-		// T1 and D1 hold half each).
+		// Two stronger transcoders keep T1 out of the active set of round 1.
+		register(T2, 5_000, 0, 40);
+		register(T3, 5_000, 0, 40);
+		next_round();
+		assert_eq!(active(), vec![T2, T3]);
+		// Registered but not active: its registered terms apply (40% to the pool, where T1 and
+		// D1, bonded in an earlier round, hold half each).
 		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 100));
 		assert_eq!((fees(T1), fees(D1)), (60 + 20, 20));
 		next_round();
@@ -1093,7 +1109,7 @@ fn transcoders_out_of_the_active_set_are_still_paid_for_past_work() {
 		// Resigned: its terms are gone, the whole fee goes to it.
 		assert_ok!(Staking::resign_transcoder(origin(T1)));
 		next_round();
-		assert!(active().is_empty());
+		assert!(!active().contains(&T1));
 		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 50));
 		assert_eq!((fees(T1), fees(D1)), (160 + 50, 40));
 		// Never a transcoder: refused.
@@ -1340,26 +1356,107 @@ fn low_bans_a_banned_account_cannot_bond_rebond_or_register() {
 
 /// Issue 12 item 9: fees belong to the stake that was there when the work was done. T1 works
 /// while active (alone in its pool), drops out of the active set, and D1 bonds to it (earning at
-/// once, the pool being inactive) just before the payout of that work: D1 must get none of it.
-///
-/// Open: fees are credited to the stake earning when they are paid (see the crate docs, "Fees",
-/// and the session report); this test fails on the current code and is ignored until the fix.
+/// once, the pool being inactive) just before the payout of that work: D1 gets none of it.
 #[test]
-#[ignore = "issue 12 item 9 is open: a payout goes to the stake earning when it is paid"]
 fn item9_stake_bonded_just_before_a_payout_shares_no_fees_earned_before_it() {
 	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
 		register(T1, 1_000, 0, 50);
 		next_round();
 		assert_eq!(active(), vec![T1]);
 		// T1 works in this round; its claim is paid some rounds later. Meanwhile it is outranked.
+		let claimed_at = System::block_number();
 		register(T2, 2_000, 0, 50);
 		register(T3, 3_000, 0, 50);
 		next_round();
 		assert_eq!(active(), vec![T3, T2]);
 		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
-		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 400));
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees_for_claim(
+			&PAYER, &T1, 400, claimed_at
+		));
 		assert_eq!(fees(D1), 0);
 		assert_eq!(fees(T1), 400);
+		// A payout in the round D1 bonded in is of work done before it arrived, too.
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 100));
+		assert_eq!((fees(T1), fees(D1)), (500, 0));
+		// D1 claims, and still has nothing from those payouts.
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert_eq!(fees(D1), 0);
+	});
+}
+
+/// Issue 12 item 9: the stake that was there when the work was done gets all of its fees, however
+/// late the payout, and stake that arrived later shares the fees of claims made after it arrived.
+/// Also when the newcomer's stake was pending (bonded to an active transcoder) and started earning
+/// before the payout of older work.
+#[test]
+fn item9_the_stake_that_was_there_gets_all_of_a_late_payout_newcomers_share_later_claims() {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
+		register(T1, 1_000, 0, 50);
+		assert_ok!(Staking::bond(origin(D2), 1_000, T1));
+		next_round();
+		assert_eq!(active(), vec![T1]);
+		let first_claim = System::block_number();
+		// D1 bonds while T1 is active: pending, earning from the next round.
+		assert_ok!(Staking::bond(origin(D1), 2_000, T1));
+		run_to_round(4);
+		assert_eq!(active(), vec![T1]);
+		assert_eq!(Pools::<Test>::get(T1).earning, 4_000);
+		// The payout of the round-1 claim, three rounds late: T1 and D2 share the pool's half.
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees_for_claim(
+			&PAYER,
+			&T1,
+			1_000,
+			first_claim
+		));
+		assert_eq!((fees(T1), fees(D2), fees(D1)), (500 + 250, 250, 0));
+		// A claim made in round 3, when D1's stake earned: it shares by stake.
+		let later_claim = System::block_number() - ROUND_LENGTH;
+		assert_eq!(Staking::round_of_block(later_claim), 3);
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees_for_claim(
+			&PAYER,
+			&T1,
+			1_000,
+			later_claim
+		));
+		assert_eq!((fees(T1), fees(D2), fees(D1)), (750 + 500 + 125, 250 + 125, 250));
+		// Settling changes nothing of it; the pot pays each what it was credited.
+		for who in [T1, D1, D2] {
+			assert_ok!(Staking::claim_earnings(origin(who)));
+		}
+		assert_eq!((fees(T1), fees(D2), fees(D1)), (1_375, 375, 250));
+		// Once the cohort is no longer tracked, a membership ends at the next settlement.
+		run_to_round(4 + crate::FEE_ATTRIBUTION_ROUNDS);
+		assert_ok!(Staking::claim_earnings(origin(D1)));
+		assert!(crate::FeeCohortMembers::<Test>::get(D1).is_none());
+		assert!(crate::FeeCohorts::<Test>::get(T1, (0, 2)).is_none());
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 400));
+		assert_eq!(fees(D1), 250 + 100);
+	});
+}
+
+/// Issue 12 item 9: a newcomer that leaves takes its cohort membership with it, and one that
+/// moves its bond joins the new pool's cohort: it shares neither pool's older work.
+#[test]
+fn item9_moving_a_bond_makes_it_new_to_the_pool_it_moves_to() {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
+		register(T1, 1_000, 0, 100);
+		register(T2, 1_000, 0, 100);
+		assert_ok!(Staking::bond(origin(D1), 1_000, T1));
+		next_round();
+		let claimed_at = System::block_number();
+		next_round();
+		// D1 moves to T2 (its stake pending there until the next round).
+		assert_ok!(Staking::bond(origin(D1), 0, T2));
+		assert_eq!(crate::FeeCohortMembers::<Test>::get(D1).map(|m| m.round), Some(3));
+		next_round();
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees_for_claim(
+			&PAYER, &T2, 300, claimed_at
+		));
+		assert_eq!((fees(T2), fees(D1)), (300, 0));
+		// Unbonding all of it ends the membership.
+		assert_ok!(Staking::unbond(origin(D1), 1_000));
+		assert!(crate::FeeCohortMembers::<Test>::get(D1).is_none());
+		assert!(crate::FeeCohorts::<Test>::get(T2, (0, 3)).is_none());
 	});
 }
 

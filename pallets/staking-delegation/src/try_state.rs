@@ -29,7 +29,9 @@ impl<T: Config> Pallet<T> {
 	///   and fees cover what they are owed; the pools' stake adds up to [`TotalBonded`];
 	/// - the pot holds its existential deposit plus everything it owes;
 	/// - the candidates are exactly the registered transcoders, once each, and the active set
-	///   has no member twice.
+	///   has no member twice;
+	/// - each fee cohort counts exactly its members and their units, and every member's cohort
+	///   exists.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let reason = HoldReason::Staking.into();
 		let mut pools: BTreeMap<T::AccountId, Delegated<BalanceOf<T>>> = BTreeMap::new();
@@ -49,7 +51,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(delegator.lock_count == count, "an account counts its locks wrong");
 			owed = owed.saturating_add(delegator.fees);
 			let pool = Pools::<T>::get(&delegator.transcoder);
-			let settlement = Self::compute_settlement(&delegator, &pool)
+			let settlement = Self::compute_settlement(&who, &delegator, &pool)
 				.map_err(|_| "a delegator's settlement overflows")?;
 			let entry = pools.entry(delegator.transcoder.clone()).or_default();
 			entry.stake =
@@ -83,6 +85,41 @@ impl<T: Config> Pallet<T> {
 				>= T::Currency::minimum_balance().saturating_add(owed),
 			"the pot holds less than it owes"
 		);
+
+		// Fee cohorts: each counts exactly its members' units; a member has an account record.
+		// (transcoder, epoch, round) → (units, pending units, members)
+		type Counted<AccountId> = BTreeMap<(AccountId, u32, u32), (u128, u128, u32)>;
+		let mut cohorts: Counted<T::AccountId> = BTreeMap::new();
+		for (who, member) in FeeCohortMembers::<T>::iter() {
+			let delegator =
+				Delegators::<T>::get(&who).ok_or("a fee cohort member has no account record")?;
+			let entry = cohorts
+				.entry((delegator.transcoder, member.epoch, member.round))
+				.or_insert((0, 0, 0));
+			entry.0 = entry.0.saturating_add(member.units);
+			entry.1 = entry.1.saturating_add(member.pending_units);
+			entry.2 = entry.2.saturating_add(1);
+		}
+		for (transcoder, (epoch, round), cohort) in FeeCohorts::<T>::iter() {
+			let (units, pending, members) = cohorts
+				.remove(&(transcoder, epoch, round))
+				.ok_or("a fee cohort has no members")?;
+			ensure!(cohort.members == members, "a fee cohort counts its members wrong");
+			// Once the cohort's pending stake started earning, its members' pending units are
+			// the cohort's earning units (they move in a member's record when it settles).
+			let (cohort_units, member_units) = if cohort.excluded_at_activation.is_some() {
+				ensure!(
+					cohort.pending_units.is_zero(),
+					"an activated fee cohort has pending units"
+				);
+				(cohort.units, units.saturating_add(pending))
+			} else {
+				ensure!(cohort.pending_units == pending, "a fee cohort's pending units are wrong");
+				(cohort.units, units)
+			};
+			ensure!(cohort_units == member_units, "a fee cohort's units differ from its members'");
+		}
+		ensure!(cohorts.is_empty(), "a fee cohort member's cohort is missing");
 
 		let candidates = Candidates::<T>::get();
 		for (index, candidate) in candidates.iter().enumerate() {

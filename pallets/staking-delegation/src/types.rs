@@ -257,3 +257,38 @@ pub struct RoundView<BlockNumber> {
 	/// Whether transcoders' terms are locked (the last 10% of the round).
 	pub lock_window: bool,
 }
+
+/// Stake that joined a pool during round `round − 1` (bonded, rebonded or moved in): it shares
+/// the fees of claims made from `round` on, never those of earlier claims paid later (see the
+/// crate docs, "Fees belong to the stake that did the work"). Kept while it has members.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen, Default)]
+pub struct FeeCohort {
+	/// Its earning stake in units of the pool's stake factor (value ÷ stake factor, with 9 more
+	/// decimals: [`crate::COHORT_UNIT`]): what its members' [`FeeCohortMember::units`] add up to.
+	pub units: u128,
+	/// Its stake still pending (bonded while the transcoder was active), in the same units: it
+	/// joins `units` when it starts earning, at the start of `round`.
+	pub pending_units: u128,
+	/// Fee factor growth its members must give back: what each payout of a claim made before
+	/// `round` added to the pool's fee factor while its stake was earning.
+	pub excluded: FixedU128,
+	/// `excluded` when the pending units started earning (`None` before).
+	pub excluded_at_activation: Option<FixedU128>,
+	/// Accounts with a membership ([`FeeCohortMember`]).
+	pub members: u32,
+}
+
+/// An account's part of a pool's [`FeeCohort`] (at most one at a time).
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct FeeCohortMember {
+	/// The pool's epoch when it joined (a wipe-out ends the cohort).
+	pub epoch: u32,
+	/// The cohort's round: the first round whose claims its stake shares.
+	pub round: RoundIndex,
+	/// Its earning stake in the cohort, in units of the pool's stake factor.
+	pub units: u128,
+	/// Its pending stake in the cohort (earning from the start of `round`), in the same units.
+	pub pending_units: u128,
+	/// The cohort's `excluded` when the account last settled.
+	pub excluded_base: FixedU128,
+}
