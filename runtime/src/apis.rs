@@ -380,7 +380,7 @@ impl_runtime_apis! {
 		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
 			let weight = Executive::try_runtime_upgrade(checks)
 				.unwrap_or_else(|error| panic!("try_runtime_upgrade failed: {error:?}"));
-			(weight, <RuntimeBlockWeights as frame_support::traits::Get<_>>::get().max_block)
+			(weight, RuntimeBlockWeights::get().max_block)
 		}
 
 		fn execute_block(

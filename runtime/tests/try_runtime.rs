@@ -7,7 +7,7 @@
 #![cfg(feature = "try-runtime")]
 
 use frame_support::traits::{
-	Get, GetStorageVersion, StorageVersion, TryState, TryStateSelect, UpgradeCheckSelect,
+	GetStorageVersion, StorageVersion, TryState, TryStateSelect, UpgradeCheckSelect,
 };
 use olc_runtime::{
 	genesis_config_presets, AccountId, AllPalletsWithSystem, BlockNumber, Executive, Header, Jobs,
@@ -106,11 +106,14 @@ fn make_pre_migration() {
 	StorageVersion::new(1).put::<Jobs>();
 }
 
+/// The claims of `job_id` that the runtime API lists (in storage order: sorted here).
 fn listed(job_id: JobId) -> Vec<ClaimId> {
-	Jobs::claims_of_job_view(job_id, None, 100)
+	let mut ids: Vec<ClaimId> = Jobs::claims_of_job_view(job_id, None, 100)
 		.into_iter()
 		.map(|(id, _)| id)
-		.collect()
+		.collect();
+	ids.sort();
+	ids
 }
 
 /// Issue 15 item 3: the migrations list upgrades a version-1 pallet-jobs with every check on:

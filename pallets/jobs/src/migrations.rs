@@ -150,7 +150,7 @@ mod tests {
 			let mut expected: Vec<_> = claims.iter().map(|(id, c)| (c.job_id, *id)).collect();
 			expected.sort();
 			assert_eq!(listed, expected);
-			assert_eq!(Claims::<Test>::iter().collect::<Vec<_>>().len(), 2);
+			assert_eq!(Claims::<Test>::iter().count(), 2);
 			assert_eq!(Jobs::claims_of_job_view(job_id, None, 10).len(), 2);
 		});
 	}
