@@ -62,7 +62,13 @@ after(async () => {
 
 /** How many tips ended in each status (`refused` for a submission the RPC node refused). */
 const histogram = (tips) =>
-  tips.reduce((h, t) => ({ ...h, [t.refused ? 'refused' : t.status]: (h[t.refused ? 'refused' : t.status] ?? 0) + 1 }), {});
+  tips.reduce(
+    (h, t) => ({
+      ...h,
+      [t.refused ? 'refused' : t.status]: (h[t.refused ? 'refused' : t.status] ?? 0) + 1,
+    }),
+    {},
+  );
 
 /** The status name of an `author_extrinsicUpdate` notification ("ready", { inBlock } ...). */
 const statusName = (status) => (typeof status === 'string' ? status : Object.keys(status)[0]);
@@ -177,7 +183,8 @@ test('issue15_flood_through_rpc_node: every accepted tip lands exactly once or i
   for (const tip of tips) {
     const count = landed.get(tip.memo) ?? 0;
     assert.ok(count <= 1, `tip ${tip.memo} applied ${count} times`);
-    if (tip.status === 'finalized') assert.equal(count, 1, `tip ${tip.memo} finalized but not in a block`);
+    if (tip.status === 'finalized')
+      assert.equal(count, 1, `tip ${tip.memo} finalized but not in a block`);
     if (count === 0)
       assert.ok(
         tip.refused || reported.includes(tip.status),
