@@ -6,10 +6,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, FindAuthor, Get},
-	weights::{
-		constants::WEIGHT_REF_TIME_PER_SECOND,
-		ConstantMultiplier, IdentityFee, Weight,
-	},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, ConstantMultiplier, IdentityFee, Weight},
 	PalletId,
 };
 use frame_system::limits::{BlockLength, BlockWeights};

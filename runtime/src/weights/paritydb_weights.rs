@@ -1,4 +1,3 @@
-
 //! THIS FILE WAS AUTO-GENERATED USING THE SUBSTRATE BENCHMARK CLI VERSION 64.0.0
 //! DATE: 2026-11-30 (Y/M/D)
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
@@ -33,8 +32,8 @@
 
 /// Storage DB weights for the `OpenLive Coin Development` runtime and `ParityDb`.
 pub mod constants {
-	use frame_support::weights::constants;
 	use frame_support::parameter_types;
+	use frame_support::weights::constants;
 	use frame_support::weights::RuntimeDbWeight;
 
 	parameter_types! {
