@@ -345,6 +345,8 @@ parameter_types! {
 	/// A transcoder that left a job may claim its work for 60 blocks (2 min, four of the
 	/// worker's default claim intervals).
 	pub const ClaimGracePeriod: BlockNumber = 60;
+	/// Ended jobs and streams stay a week for the viewer page and tools, then leave storage.
+	pub const JobsRetention: BlockNumber = 7 * DAYS;
 	/// A claim covers at most 10,000 segments (5.5 hours of 2 s segments).
 	pub const MaxSegmentsPerClaim: u64 = 10_000;
 }
@@ -365,6 +367,7 @@ impl pallet_jobs::Config for Runtime {
 	type ElectionRetryInterval = StakingRoundLength;
 	type MaxElectionsPerBlock = ConstU32<16>;
 	type MaxPayoutsPerBlock = ConstU32<16>;
+	type Retention = JobsRetention;
 	type MaxJobsPerTranscoder = ConstU32<64>;
 	type MaxCandidates = ConstU32<16>;
 	type MaxProfilesPerJob = ConstU32<8>;
@@ -448,6 +451,8 @@ impl pallet_reporting::Config for Runtime {
 	type DissentSlash = DissentSlash;
 	type MaxMaintainers = ConstU32<512>;
 	type MaxResolutionsPerBlock = ConstU32<4>;
+	/// Resolved reports stay 30 days after their vote (for the viewer page and tools).
+	type ReportRetention = ConstU32<{ 30 * DAYS }>;
 	type MaxCommissionPayoutsPerBlock = ConstU32<32>;
 	/// At most 8 reports per block: their groups are drawn two blocks later, 8 per block.
 	type MaxReportsPerBlock = ConstU32<8>;

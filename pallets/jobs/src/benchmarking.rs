@@ -1,5 +1,6 @@
 //! Benchmarks of pallet-jobs: every call in its worst case and the hooks (idle, one election
-//! with `c` candidates, one automatic payout, the re-election of `j` jobs).
+//! with `c` candidates, one automatic payout, the re-election of `j` jobs, the removal of an
+//! ended job or stream).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::arithmetic_side_effects)]
 
 use super::*;
@@ -329,6 +330,41 @@ mod benchmarks {
 		}
 
 		assert!(TranscoderJobs::<T>::get(&worker).is_empty());
+	}
+
+	// One due job leaves storage: it ended without a transcoder, so nothing refers to it.
+	#[benchmark]
+	fn on_idle_retire_job() {
+		let owner = funded::<T>("broadcaster", 0);
+		let stream_id = new_stream::<T>(&owner);
+		let job_id = new_job::<T>(&owner, stream_id);
+		Pallet::<T>::cancel_job(RawOrigin::Signed(owner).into(), job_id).unwrap();
+		let now = frame_system::Pallet::<T>::block_number() + T::Retention::get();
+		frame_system::Pallet::<T>::set_block_number(now);
+
+		#[block]
+		{
+			Pallet::<T>::run_retention(now, frame_support::weights::Weight::MAX);
+		}
+
+		assert!(!Jobs::<T>::contains_key(job_id));
+	}
+
+	// One due stream leaves storage: it ended without jobs.
+	#[benchmark]
+	fn on_idle_retire_stream() {
+		let owner = funded::<T>("broadcaster", 0);
+		let stream_id = new_stream::<T>(&owner);
+		Pallet::<T>::end_stream(RawOrigin::Signed(owner).into(), stream_id).unwrap();
+		let now = frame_system::Pallet::<T>::block_number() + T::Retention::get();
+		frame_system::Pallet::<T>::set_block_number(now);
+
+		#[block]
+		{
+			Pallet::<T>::run_retention(now, frame_support::weights::Weight::MAX);
+		}
+
+		assert!(!Streams::<T>::contains_key(stream_id));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::raw_test_ext(), crate::mock::Test);

@@ -36,6 +36,8 @@ pub const RETRY_INTERVAL: u64 = 10;
 pub const GRACE: u64 = 20;
 pub const MAX_ELECTIONS: u32 = 3;
 pub const MAX_PAYOUTS: u32 = 3;
+/// Blocks an ended job or stream stays before `on_idle` may remove it.
+pub const RETENTION: u64 = 100;
 pub const MAX_JOBS_PER_TRANSCODER: u32 = 4;
 pub const MAX_CANDIDATES: u32 = 16;
 pub const MAX_SEGMENTS_PER_CLAIM: u64 = 100_000;
@@ -168,6 +170,7 @@ impl pallet_jobs::Config for Test {
 	type ElectionRetryInterval = ConstU64<RETRY_INTERVAL>;
 	type MaxElectionsPerBlock = ConstU32<MAX_ELECTIONS>;
 	type MaxPayoutsPerBlock = ConstU32<MAX_PAYOUTS>;
+	type Retention = ConstU64<RETENTION>;
 	type MaxJobsPerTranscoder = ConstU32<MAX_JOBS_PER_TRANSCODER>;
 	type MaxCandidates = ConstU32<MAX_CANDIDATES>;
 	type MaxProfilesPerJob = MaxProfilesPerJob;

@@ -212,6 +212,26 @@ pub struct GraceExpiry<AccountId, BlockNumber> {
 	pub until: BlockNumber,
 }
 
+/// What the retention queue removes once its retention period is over (see the crate docs,
+/// "Retention").
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum Retired {
+	/// An ended job: removed with its [`crate::StreamJobs`] entry once it has no unsettled
+	/// claim and no grace claim left.
+	Job(JobId),
+	/// An ended or banned stream: removed once none of its jobs is left.
+	Stream(StreamId),
+}
+
+/// An entry of the retention queue: `item` may be removed from block `due` on.
+#[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct RetentionEntry<BlockNumber> {
+	/// The ended job or stream.
+	pub item: Retired,
+	/// The first block in which it may be removed.
+	pub due: BlockNumber,
+}
+
 /// A claim of transcoded segments, paid after its verification window.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 pub struct ClaimInfo<AccountId, Balance, BlockNumber> {

@@ -26,6 +26,8 @@ pub trait WeightInfo {
 	fn on_initialize_payout() -> Weight;
 	fn on_initialize_grace_expiry() -> Weight;
 	fn on_transcoder_deactivated(j: u32, ) -> Weight;
+	fn on_idle_retire_job() -> Weight;
+	fn on_idle_retire_stream() -> Weight;
 }
 
 /// Measured weights, priced with the runtime's database weights.
@@ -351,6 +353,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(j.into())))
 			.saturating_add(Weight::from_parts(0, 3527).saturating_mul(j.into()))
 	}
+	fn on_idle_retire_job() -> Weight {
+		Weight::from_parts(40_000_000, 5000)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	fn on_idle_retire_stream() -> Weight {
+		Weight::from_parts(40_000_000, 5000)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
 }
 
 /// The same measurements priced with ParityDB weights, for tests and mocks.
@@ -438,5 +450,15 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(j.into())))
 			.saturating_add(Weight::from_parts(0, 3527).saturating_mul(j.into()))
+	}
+	fn on_idle_retire_job() -> Weight {
+		Weight::from_parts(40_000_000, 5000)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn on_idle_retire_stream() -> Weight {
+		Weight::from_parts(40_000_000, 5000)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 }

@@ -17,33 +17,27 @@
 //! the maintainers pot always holds at least the existential deposit, the fee split gives out
 //! every fee, and the storage on chain has the layout this code reads.
 #![cfg_attr(not(feature = "std"), no_std)]
-// Runtime code must never panic or overflow silently.
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::panic,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects
-	)
-)]
+// Runtime code must never panic or overflow silently: see `[workspace.lints]`.
 
 pub use pallet::*;
 
+pub mod accounts;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod fees;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // no clippy.toml option for tests
 mod mock;
 pub mod monetary;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // no clippy.toml option for tests
 mod tests;
 // Not gated on try-runtime: the unit tests run these invariants too.
 mod try_state;
 pub mod types;
 pub mod weights;
 
+pub use accounts::ensure_existential_deposit;
 pub use fees::SplitFees;
 pub use types::*;
 pub use weights::WeightInfo;
@@ -194,13 +188,7 @@ pub mod pallet {
 			}
 			// The pot must exist from block 0: fee shares below the existential deposit credited
 			// to a missing account would be burned instead.
-			let pot = Pallet::<T>::maintainers_pot();
-			let ed = T::Currency::minimum_balance();
-			if T::Currency::balance(&pot) < ed {
-				// Minting the existential deposit into an empty account cannot fail; if it did,
-				// fees would only be burned, so there is nothing better to do at genesis.
-				let _ = T::Currency::mint_into(&pot, ed);
-			}
+			crate::ensure_existential_deposit::<_, T::Currency>(&Pallet::<T>::maintainers_pot());
 		}
 	}
 

@@ -199,6 +199,25 @@ mod benchmarks {
 		assert_eq!(Reports::<T>::get(report_id).unwrap().status, ReportStatus::Rejected);
 	}
 
+	// A rejected report leaves storage after its retention period.
+	#[benchmark]
+	fn on_idle_remove_report() {
+		let (report_id, _) = open_report::<T>();
+		let expires_at = Reports::<T>::get(report_id).unwrap().expires_at;
+		frame_system::Pallet::<T>::set_block_number(expires_at);
+		Pallet::<T>::run_expiries(expires_at);
+		assert_eq!(Reports::<T>::get(report_id).unwrap().status, ReportStatus::Rejected);
+		let now = expires_at.saturating_add(T::ReportRetention::get());
+		frame_system::Pallet::<T>::set_block_number(now);
+
+		#[block]
+		{
+			Pallet::<T>::run_retention(now, frame_support::weights::Weight::MAX);
+		}
+
+		assert!(!Reports::<T>::contains_key(report_id));
+	}
+
 	// Drawing a report's group among `m` full maintainers.
 	#[benchmark]
 	fn on_initialize_draw(m: Linear<{ T::GroupSize::get() }, { T::MaxMaintainers::get() }>) {

@@ -37,6 +37,8 @@ pub const GROUP: u32 = 13;
 pub const QUORUM: u32 = 7;
 pub const MAX_MAINTAINERS: u32 = 64;
 pub const MAX_RESOLUTIONS: u32 = 2;
+/// Blocks a resolved report stays after its voting period before `on_idle` may remove it.
+pub const REPORT_RETENTION: u64 = 50;
 pub const MAX_PAYOUTS: u32 = 4;
 pub const MAX_REPORTS: u32 = 4;
 pub const ROUND_LENGTH: u64 = 50;
@@ -131,6 +133,7 @@ impl pallet_jobs::Config for Test {
 	type ElectionRetryInterval = ConstU64<10>;
 	type MaxElectionsPerBlock = ConstU32<3>;
 	type MaxPayoutsPerBlock = ConstU32<3>;
+	type Retention = frame_support::traits::ConstU64<200>;
 	type MaxJobsPerTranscoder = ConstU32<4>;
 	type MaxCandidates = ConstU32<16>;
 	type MaxProfilesPerJob = ConstU32<8>;
@@ -166,6 +169,7 @@ impl pallet_reporting::Config for Test {
 	type DissentSlash = DissentSlash;
 	type MaxMaintainers = ConstU32<MAX_MAINTAINERS>;
 	type MaxResolutionsPerBlock = ConstU32<MAX_RESOLUTIONS>;
+	type ReportRetention = ConstU64<REPORT_RETENTION>;
 	type MaxCommissionPayoutsPerBlock = ConstU32<MAX_PAYOUTS>;
 	type MaxReportsPerBlock = ConstU32<MAX_REPORTS>;
 	type LiftBanOrigin = EnsureRoot<u64>;

@@ -24,6 +24,7 @@ pub trait WeightInfo {
 	fn on_initialize_idle() -> Weight;
 	fn on_initialize_schedule_commission(m: u32, ) -> Weight;
 	fn on_initialize_pay_commission(p: u32, ) -> Weight;
+	fn on_idle_remove_report() -> Weight;
 }
 
 /// Measured weights, priced with the runtime's database weights.
@@ -247,6 +248,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(p.into()))
 	}
+	fn on_idle_remove_report() -> Weight {
+		Weight::from_parts(20_000_000, 4000)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same measurements priced with ParityDB weights, for tests and mocks.
@@ -326,5 +332,10 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(p.into()))
+	}
+	fn on_idle_remove_report() -> Weight {
+		Weight::from_parts(20_000_000, 4000)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

@@ -158,17 +158,7 @@
 //! removed with its last member. The round of a claim is counted back from the current round's
 //! first block in rounds of [`RoundLength`] blocks ([`Pallet::round_of_block`]).
 #![cfg_attr(not(feature = "std"), no_std)]
-// Runtime code must never panic or overflow silently.
-#![cfg_attr(
-	not(test),
-	deny(
-		clippy::unwrap_used,
-		clippy::expect_used,
-		clippy::panic,
-		clippy::indexing_slicing,
-		clippy::arithmetic_side_effects
-	)
-)]
+// Runtime code must never panic or overflow silently: see `[workspace.lints]`.
 
 extern crate alloc;
 
@@ -179,10 +169,13 @@ mod api;
 mod benchmarking;
 mod fee_cohorts;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // no clippy.toml option for tests
 mod mock;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // no clippy.toml option for tests
 mod proptests;
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // no clippy.toml option for tests
 mod tests;
 // Not gated on try-runtime: the sibling pallets' tests run these invariants too (generic, so
 // nothing of it reaches a runtime that does not call it).

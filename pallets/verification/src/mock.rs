@@ -245,6 +245,7 @@ impl pallet_jobs::Config for Test {
 	type ElectionRetryInterval = ConstU64<10>;
 	type MaxElectionsPerBlock = ConstU32<3>;
 	type MaxPayoutsPerBlock = ConstU32<3>;
+	type Retention = frame_support::traits::ConstU64<200>;
 	type MaxJobsPerTranscoder = ConstU32<4>;
 	type MaxCandidates = ConstU32<16>;
 	type MaxProfilesPerJob = ConstU32<8>;
