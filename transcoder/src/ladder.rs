@@ -174,6 +174,9 @@ pub struct SegmentTranscode {
 pub struct SessionStats {
 	/// Encoder sessions opened over the stream's lifetime.
 	pub encoders_opened: u64,
+	/// Video decoders opened over the stream's lifetime (one is kept across segments while the
+	/// codec and the picture size stay the same).
+	pub decoders_opened: u64,
 	/// Segments transcoded successfully.
 	pub segments: u64,
 }
@@ -184,6 +187,8 @@ struct VideoSession {
 	width: u32,
 	height: u32,
 	fps: u32,
+	/// x264 threads it was opened with.
+	threads: u32,
 	/// Encode the picture's negative (see [`LadderConfig::tamper`]).
 	tamper: bool,
 	/// Time base the encoder was opened with; input timestamps are rescaled into it.
@@ -207,10 +212,21 @@ struct ScalerKey {
 	height: u32,
 }
 
+/// The video decoder kept across a stream's segments, and what it was opened for.
+struct KeptDecoder {
+	decoder: decoder::Video,
+	/// Forced H.264 (ingest) or any decoder.
+	ingest: bool,
+	codec: codec::Id,
+	/// The picture size the stream parameters declared.
+	size: Option<(u32, u32)>,
+}
+
 /// Transcodes the segments of one stream.
 pub struct StreamTranscoder {
 	config: LadderConfig,
 	sessions: Vec<Option<VideoSession>>,
+	decoder: Option<KeptDecoder>,
 	stats: SessionStats,
 }
 
@@ -224,12 +240,21 @@ struct RenditionMuxer {
 	video_codec: Option<String>,
 }
 
+/// One segment of a batch ([`StreamTranscoder::transcode_segments`]).
+#[derive(Clone, Debug)]
+pub struct SegmentJob {
+	/// The input segment.
+	pub input: PathBuf,
+	/// One output path per profile, in profile order.
+	pub outputs: Vec<PathBuf>,
+}
+
 impl StreamTranscoder {
 	/// A transcoder for one stream with the given ladder.
 	pub fn new(config: LadderConfig) -> Result<Self, MediaError> {
 		crate::init_ffmpeg().map_err(|e| MediaError::Encoder(e.to_string()))?;
 		let sessions = config.profiles.iter().map(|_| None).collect();
-		Ok(Self { config, sessions, stats: SessionStats::default() })
+		Ok(Self { config, sessions, decoder: None, stats: SessionStats::default() })
 	}
 
 	/// The ladder configuration.
@@ -250,7 +275,22 @@ impl StreamTranscoder {
 		input: &Path,
 		output_paths: &[PathBuf],
 	) -> Result<SegmentTranscode, MediaError> {
-		self.transcode_checked(input, output_paths, None)
+		let job = SegmentJob { input: input.to_path_buf(), outputs: output_paths.to_vec() };
+		self.transcode_checked(std::slice::from_ref(&job), None)
+			.pop()
+			.unwrap_or_else(|| Err(MediaError::Encoder("no result for the segment".into())))
+	}
+
+	/// Transcodes several segments of the stream, in order, as [`Self::transcode_segment`]
+	/// would one after another, but without waiting between them: the next segment is read
+	/// and decoded while the renditions of the previous one are still being encoded. One
+	/// result per segment, in order; a failed segment leaves no outputs and does not stop the
+	/// others.
+	pub fn transcode_segments(
+		&mut self,
+		segments: &[SegmentJob],
+	) -> Vec<Result<SegmentTranscode, MediaError>> {
+		self.transcode_checked(segments, None)
 	}
 
 	/// Like [`Self::transcode_segment`], for a broadcaster's segment: opened with the `mpegts`
@@ -264,89 +304,247 @@ impl StreamTranscoder {
 		output_paths: &[PathBuf],
 		limits: &SegmentLimits,
 	) -> Result<SegmentTranscode, MediaError> {
-		self.transcode_checked(input, output_paths, Some(limits))
+		let job = SegmentJob { input: input.to_path_buf(), outputs: output_paths.to_vec() };
+		self.transcode_checked(std::slice::from_ref(&job), Some(limits))
+			.pop()
+			.unwrap_or_else(|| Err(MediaError::Encoder("no result for the segment".into())))
 	}
 
+	/// The pipeline. This thread demuxes and decodes the segments one after another; every
+	/// rendition scales and encodes on its own thread. The rendition threads form a chain,
+	/// largest picture first: each passes every item on to the next, adding its scaled picture
+	/// to each frame, so a smaller rendition scales from the smallest larger picture already
+	/// made (one scale chain, 1080p → 720p → 480p → ..., instead of every rendition scaling the
+	/// full source) and all of them share the cores with the decoder across segment ends.
 	fn transcode_checked(
 		&mut self,
-		input: &Path,
-		output_paths: &[PathBuf],
+		segments: &[SegmentJob],
 		limits: Option<&SegmentLimits>,
-	) -> Result<SegmentTranscode, MediaError> {
-		if output_paths.len() != self.config.profiles.len() {
-			return Err(MediaError::Mux(format!(
-				"{} output paths for {} profiles",
-				output_paths.len(),
-				self.config.profiles.len()
-			)));
-		}
-		let result = self.transcode_inner(input, output_paths, limits);
-		match &result {
-			Ok(_) => self.stats.segments = self.stats.segments.saturating_add(1),
-			Err(_) => {
-				for path in output_paths {
-					let _ = std::fs::remove_file(path);
+	) -> Vec<Result<SegmentTranscode, MediaError>> {
+		let profile_count = self.config.profiles.len();
+		let mut facts: Vec<Result<DecodeFacts, MediaError>> = Vec::with_capacity(segments.len());
+		let mut rendition_results: Vec<Vec<Option<Result<RenditionDone, MediaError>>>> =
+			segments.iter().map(|_| (0..profile_count).map(|_| None).collect()).collect();
+		let Self { config, sessions, decoder, stats } = self;
+		// Chain order: the largest profile box first (stable for equal boxes).
+		let mut chain: Vec<(usize, &mut Option<VideoSession>)> =
+			sessions.iter_mut().enumerate().collect();
+		chain.sort_by_key(|(index, _)| {
+			std::cmp::Reverse(
+				config
+					.profiles
+					.get(*index)
+					.map_or(0u64, |p| u64::from(p.width).saturating_mul(u64::from(p.height))),
+			)
+		});
+		let (result_sender, result_receiver) = std::sync::mpsc::channel::<RenditionReport>();
+		std::thread::scope(|scope| {
+			let mut workers = Vec::with_capacity(chain.len());
+			let mut next: Option<SyncSender<WorkItem>> = None;
+			// Spawned from the end of the chain, so each worker gets its successor's sender.
+			for (index, session) in chain.into_iter().rev() {
+				let (sender, receiver) = std::sync::mpsc::sync_channel::<WorkItem>(WORK_QUEUE);
+				let worker = RenditionWorker {
+					index,
+					session,
+					x264: &config.x264,
+					tamper: config.tamper,
+					next: next.replace(sender),
+					results: result_sender.clone(),
+				};
+				workers.push(scope.spawn(move || worker.run(receiver)));
+			}
+			drop(result_sender);
+			let Some(first) = next else { return };
+			for (number, job) in segments.iter().enumerate() {
+				if job.outputs.len() != profile_count {
+					facts.push(Err(MediaError::Mux(format!(
+						"{} output paths for {} profiles",
+						job.outputs.len(),
+						profile_count
+					))));
+					continue;
 				}
-				// A failed segment may leave frames inside an encoder; start those renditions
-				// afresh so the next segment is clean.
-				for session in &mut self.sessions {
-					if session.as_ref().is_some_and(|s| s.frames_sent != s.packets_received) {
-						*session = None;
-					}
+				let mut sent_start = false;
+				let result = decode_segment(
+					config,
+					decoder,
+					stats,
+					number,
+					job,
+					limits,
+					&first,
+					&mut sent_start,
+				);
+				match &result {
+					Ok(_) => {
+						let _ = first.send(WorkItem::End);
+					},
+					Err(_) if sent_start => {
+						let _ = first.send(WorkItem::Abort);
+					},
+					Err(_) => {},
 				}
-			},
-		}
-		result
-	}
-
-	fn transcode_inner(
-		&mut self,
-		input_path: &Path,
-		output_paths: &[PathBuf],
-		limits: Option<&SegmentLimits>,
-	) -> Result<SegmentTranscode, MediaError> {
-		let mut input = match limits {
-			Some(_) => media::open_segment_input(input_path)?,
-			None => media::open_input(input_path)?,
-		};
-		if limits.is_some() {
-			// Ingest: every audio and video stream must be AAC and H.264, not just the best.
-			for stream in input.streams() {
-				let id = stream.parameters().id();
-				match stream.parameters().medium() {
-					MediaType::Video if id != codec::Id::H264 => {
-						return Err(MediaError::UnsupportedVideoCodec(format!("{id:?}")));
-					},
-					MediaType::Audio if id != codec::Id::AAC => {
-						return Err(MediaError::UnsupportedAudioCodec(format!("{id:?}")));
-					},
-					_ => {},
+				if let Some(kept) = decoder.as_mut() {
+					// Ready for the next segment (drained or not).
+					kept.decoder.flush();
+				}
+				facts.push(result);
+			}
+			drop(first);
+			for worker in workers {
+				if worker.join().is_err() {
+					tracing::error!(target: "olc-transcoder", "a rendition worker panicked");
 				}
 			}
+		});
+		for report in result_receiver {
+			if let Some(slot) =
+				rendition_results.get_mut(report.segment).and_then(|s| s.get_mut(report.index))
+			{
+				*slot = Some(report.result);
+			}
 		}
-		let video_index =
-			media::best_stream(&input, MediaType::Video).ok_or(MediaError::NoVideo)?;
-		let video_stream = input.stream(video_index).ok_or(MediaError::NoVideo)?;
-		let video_time_base = video_stream.time_base();
-		let video_params = video_stream.parameters();
-		let source_fps = media::stream_fps(video_stream.avg_frame_rate())
-			.or_else(|| media::stream_fps(video_stream.rate()));
 
-		let audio = match media::best_stream(&input, MediaType::Audio) {
-			Some(index) => {
-				let stream = input.stream(index).ok_or(MediaError::NoVideo)?;
-				let params = stream.parameters();
-				if params.id() != codec::Id::AAC {
-					return Err(MediaError::UnsupportedAudioCodec(format!("{:?}", params.id())));
+		let mut results = Vec::with_capacity(segments.len());
+		for ((job, facts), renditions) in segments.iter().zip(facts).zip(rendition_results) {
+			let result = facts.and_then(|facts| {
+				let mut outputs = Vec::with_capacity(renditions.len());
+				for (index, done) in renditions.into_iter().enumerate() {
+					let done = done.unwrap_or_else(|| {
+						Err(MediaError::Encoder("a rendition worker stopped".into()))
+					})?;
+					if done.opened_encoder {
+						self.stats.encoders_opened = self.stats.encoders_opened.saturating_add(1);
+					}
+					let profile_name = self
+						.config
+						.profiles
+						.get(index)
+						.and_then(|p| p.name_str())
+						.unwrap_or("unnamed")
+						.to_string();
+					outputs.push(RenditionOutput {
+						profile_name,
+						path: job.outputs.get(index).cloned().unwrap_or_default(),
+						width: done.width,
+						height: done.height,
+						fps: done.fps,
+						frames: done.frames,
+						video_codec: done.video_codec,
+					});
 				}
-				Some((index, stream.time_base(), params))
-			},
-			None => None,
-		};
-		let audio_index = audio.as_ref().map(|(index, _, _)| *index);
-		let audio_time_base = audio.as_ref().map(|(_, time_base, _)| *time_base);
+				Ok(SegmentTranscode {
+					outputs,
+					input_frames: facts.input_frames,
+					input_width: facts.source_size.0,
+					input_height: facts.source_size.1,
+					input_fps: facts.source_fps,
+					input_video_codec: facts.input_video_codec,
+					has_audio: facts.has_audio,
+				})
+			});
+			match &result {
+				Ok(_) => self.stats.segments = self.stats.segments.saturating_add(1),
+				Err(_) => {
+					for path in &job.outputs {
+						let _ = std::fs::remove_file(path);
+					}
+				},
+			}
+			results.push(result);
+		}
+		results
+	}
+}
 
-		let mut decoder = match limits {
+/// x264 (sliced) threads of the largest rendition; the others encode on one thread each.
+const LARGEST_RENDITION_THREADS: u32 = 2;
+
+/// Frames (and other items) queued for one rendition thread.
+const WORK_QUEUE: usize = 16;
+
+/// What decoding a segment found out about its input.
+struct DecodeFacts {
+	input_frames: u64,
+	source_size: (u32, u32),
+	source_fps: Option<f64>,
+	input_video_codec: Option<String>,
+	has_audio: bool,
+}
+
+/// Demuxes and decodes one segment and sends its items down the rendition chain: `Start` once
+/// the first frame's size is known, then frames and audio in order. The caller sends `End` on
+/// success, `Abort` on an error after `Start` (`sent_start`).
+#[allow(clippy::too_many_arguments)]
+fn decode_segment(
+	config: &LadderConfig,
+	kept: &mut Option<KeptDecoder>,
+	stats: &mut SessionStats,
+	number: usize,
+	job: &SegmentJob,
+	limits: Option<&SegmentLimits>,
+	chain: &SyncSender<WorkItem>,
+	sent_start: &mut bool,
+) -> Result<DecodeFacts, MediaError> {
+	let input_path = job.input.as_path();
+	let mut input = match limits {
+		Some(_) => media::open_segment_input(input_path)?,
+		None => media::open_input(input_path)?,
+	};
+	if limits.is_some() {
+		// Ingest: every audio and video stream must be AAC and H.264, not just the best.
+		for stream in input.streams() {
+			let id = stream.parameters().id();
+			match stream.parameters().medium() {
+				MediaType::Video if id != codec::Id::H264 => {
+					return Err(MediaError::UnsupportedVideoCodec(format!("{id:?}")));
+				},
+				MediaType::Audio if id != codec::Id::AAC => {
+					return Err(MediaError::UnsupportedAudioCodec(format!("{id:?}")));
+				},
+				_ => {},
+			}
+		}
+	}
+	let video_index = media::best_stream(&input, MediaType::Video).ok_or(MediaError::NoVideo)?;
+	let video_stream = input.stream(video_index).ok_or(MediaError::NoVideo)?;
+	let video_time_base = video_stream.time_base();
+	let video_params = video_stream.parameters();
+	let source_fps = media::stream_fps(video_stream.avg_frame_rate())
+		.or_else(|| media::stream_fps(video_stream.rate()));
+
+	let audio = match media::best_stream(&input, MediaType::Audio) {
+		Some(index) => {
+			let stream = input.stream(index).ok_or(MediaError::NoVideo)?;
+			let params = stream.parameters();
+			if params.id() != codec::Id::AAC {
+				return Err(MediaError::UnsupportedAudioCodec(format!("{:?}", params.id())));
+			}
+			Some((index, stream.time_base(), params))
+		},
+		None => None,
+	};
+	let audio_index = audio.as_ref().map(|(index, _, _)| *index);
+
+	// The declared picture size, checked before anything is decoded.
+	let declared_size = media::parameters_size(&video_params);
+	if let Some((width, height)) = declared_size {
+		check_resolution(width, height, false)?;
+		if let Some(limits) = limits {
+			limits.check_size(width, height)?;
+		}
+	}
+	// The decoder of the previous segment is kept when it fits (same decoder, same declared
+	// picture size): opening one (and its threads) for every segment costs time.
+	let ingest = limits.is_some();
+	let codec_id = video_params.id();
+	let reusable = kept
+		.as_ref()
+		.is_some_and(|k| k.ingest == ingest && k.codec == codec_id && k.size == declared_size);
+	if !reusable {
+		*kept = None;
+		let decoder = match limits {
 			Some(_) => media::open_h264_decoder(video_params)?,
 			None => media::open_video_decoder(video_params)?,
 		};
@@ -354,223 +552,457 @@ impl StreamTranscoder {
 		if let Some(limits) = limits {
 			limits.check_size(decoder.width(), decoder.height())?;
 		}
-
-		let (packets, read_error) = media::read_all_packets(&mut input);
-		if packets.is_empty() {
-			return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
-		}
-		if let Some(limits) = limits {
-			check_packets(&packets, video_index, video_time_base, source_fps, limits)?;
-		}
-		let input_video_codec = packets
-			.iter()
-			.filter(|packet| packet.stream() == video_index)
-			.take(4)
-			.find_map(|packet| packet.data().and_then(crate::hls::avc1_codec));
-		let mut feed =
-			DecoderFeed { packets: &packets, next: 0, ended: false, video_index, audio_index };
-
-		// Decode up to the first frame: its size decides the rendition sizes. Audio read before
-		// it is held and written once the outputs exist.
-		let mut held_audio = Vec::new();
-		let first_frame = loop {
-			match feed.next_item(&mut decoder) {
-				Some(Decoded::Frame(frame)) => break frame,
-				Some(Decoded::Audio(packet)) => held_audio.push(packet),
-				None => {
-					return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux))
-				},
-			}
-		};
-		check_resolution(first_frame.width(), first_frame.height(), true)?;
-		if let Some(limits) = limits {
-			limits.check_size(first_frame.width(), first_frame.height())?;
-		}
-		let source_size = (first_frame.width(), first_frame.height());
-		let audio_stream =
-			audio.as_ref().map(|(_, time_base, params)| (*time_base, params.clone()));
-		let mut muxers = self.open_outputs(
-			source_size,
-			source_fps,
-			video_time_base,
-			output_paths,
-			audio_stream,
-		)?;
-		for muxer in &mut muxers {
-			for packet in &held_audio {
-				muxer.write_audio(packet, audio_time_base)?;
-			}
-		}
-
-		// Every rendition scales and encodes on its own thread while this one decodes, so the
-		// renditions (and decoding) share the cores instead of running one after another.
-		let mut input_frames = 1u64;
-		let (worker_results, decode_error) = std::thread::scope(|scope| {
-			let mut senders = Vec::with_capacity(muxers.len());
-			let mut workers = Vec::with_capacity(muxers.len());
-			for (session, muxer) in self.sessions.iter_mut().zip(muxers.iter_mut()) {
-				let (sender, receiver) = std::sync::mpsc::sync_channel::<WorkItem>(8);
-				senders.push(sender);
-				workers.push(scope.spawn(move || match session.as_mut() {
-					Some(session) => {
-						rendition_worker(session, muxer, video_time_base, audio_time_base, receiver)
-					},
-					None => Err(MediaError::Encoder("rendition was not opened".into())),
-				}));
-			}
-			dispatch(&senders, WorkItem::Frame(Arc::new(first_frame), true));
-			let mut decode_error = None;
-			while let Some(item) = feed.next_item(&mut decoder) {
-				match item {
-					Decoded::Frame(frame) => {
-						let checked = check_resolution(frame.width(), frame.height(), true)
-							.and_then(|()| match limits {
-								Some(limits) if input_frames >= limits.max_frames => {
-									Err(MediaError::TooManyFrames { max: limits.max_frames })
-								},
-								Some(limits) => limits.check_size(frame.width(), frame.height()),
-								None => Ok(()),
-							});
-						if let Err(error) = checked {
-							decode_error = Some(error);
-							break;
-						}
-						input_frames = input_frames.saturating_add(1);
-						dispatch(&senders, WorkItem::Frame(Arc::new(frame), false));
-					},
-					Decoded::Audio(packet) => dispatch(&senders, WorkItem::Audio(packet)),
-				}
-			}
-			drop(senders);
-			let results: Vec<Result<bool, MediaError>> = workers
-				.into_iter()
-				.map(|worker| {
-					worker.join().unwrap_or_else(|_| {
-						Err(MediaError::Encoder("rendition worker panicked".into()))
-					})
-				})
-				.collect();
-			(results, decode_error)
-		});
-		if let Some(error) = decode_error {
-			return Err(error);
-		}
-
-		let mut outputs = Vec::with_capacity(output_paths.len());
-		for (index, ((result, muxer), path)) in
-			worker_results.into_iter().zip(muxers.iter_mut()).zip(output_paths).enumerate()
-		{
-			let drained = result?;
-			let (width, height, fps) = self
-				.sessions
-				.get(index)
-				.and_then(Option::as_ref)
-				.map_or((0, 0, 0), |session| (session.width, session.height, session.fps));
-			if drained {
-				// The encoder had delayed frames and was drained; it cannot take more input.
-				if let Some(slot) = self.sessions.get_mut(index) {
-					*slot = None;
-				}
-			}
-			muxer.output.write_trailer().map_err(|e| MediaError::Mux(e.to_string()))?;
-			let profile_name = self
-				.config
-				.profiles
-				.get(index)
-				.and_then(|p| p.name_str())
-				.unwrap_or("unnamed")
-				.to_string();
-			outputs.push(RenditionOutput {
-				profile_name,
-				path: path.clone(),
-				width,
-				height,
-				fps,
-				frames: muxer.frames,
-				video_codec: muxer.video_codec.clone(),
-			});
-		}
-		Ok(SegmentTranscode {
-			outputs,
-			input_frames,
-			input_width: source_size.0,
-			input_height: source_size.1,
-			input_fps: source_fps,
-			input_video_codec,
-			has_audio: audio.is_some(),
-		})
+		stats.decoders_opened = stats.decoders_opened.saturating_add(1);
+		*kept = Some(KeptDecoder { decoder, ingest, codec: codec_id, size: declared_size });
 	}
+	let decoder = &mut kept.as_mut().ok_or(MediaError::NoDecodableFrames)?.decoder;
 
-	/// Opens (or keeps) each rendition's encoder and creates this segment's muxers.
-	fn open_outputs(
-		&mut self,
-		source_size: (u32, u32),
-		source_fps: Option<f64>,
-		input_time_base: Rational,
-		output_paths: &[PathBuf],
-		audio: Option<(Rational, codec::Parameters)>,
-	) -> Result<Vec<RenditionMuxer>, MediaError> {
-		let gop_seconds = self.config.segment_seconds.max(1);
-		let mut muxers = Vec::with_capacity(output_paths.len());
-		for ((profile, slot), path) in
-			self.config.profiles.iter().zip(self.sessions.iter_mut()).zip(output_paths)
-		{
-			let (width, height) =
-				media::rendition_size(profile.width, profile.height, source_size.0, source_size.1);
+	let (packets, read_error) = media::read_all_packets(&mut input);
+	if packets.is_empty() {
+		return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux));
+	}
+	if let Some(limits) = limits {
+		check_packets(&packets, video_index, video_time_base, source_fps, limits)?;
+	}
+	let input_video_codec = packets
+		.iter()
+		.filter(|packet| packet.stream() == video_index)
+		.take(4)
+		.find_map(|packet| packet.data().and_then(crate::hls::avc1_codec));
+	let mut feed =
+		DecoderFeed { packets: &packets, next: 0, ended: false, video_index, audio_index };
+
+	// Decode up to the first frame: its size decides the rendition sizes. Audio read before it
+	// is held and written once the outputs exist.
+	let mut held_audio = Vec::new();
+	let first_frame = loop {
+		match feed.next_item(decoder) {
+			Some(Decoded::Frame(frame)) => break frame,
+			Some(Decoded::Audio(packet)) => held_audio.push(packet),
+			None => return Err(read_error.map_or(MediaError::NoDecodableFrames, MediaError::Demux)),
+		}
+	};
+	check_resolution(first_frame.width(), first_frame.height(), true)?;
+	if let Some(limits) = limits {
+		limits.check_size(first_frame.width(), first_frame.height())?;
+	}
+	let source_size = (first_frame.width(), first_frame.height());
+	let gop_seconds = config.segment_seconds.max(1);
+	let sizes: Vec<(u32, u32)> = config
+		.profiles
+		.iter()
+		.map(|p| media::rendition_size(p.width, p.height, source_size.0, source_size.1))
+		.collect();
+	// The largest rendition costs more than all the others together can keep a second core
+	// busy with: its encoder gets sliced threads, so it is not the one thread the rest wait on.
+	let largest = sizes
+		.iter()
+		.enumerate()
+		.max_by_key(|(index, (w, h))| {
+			(u64::from(*w).saturating_mul(u64::from(*h)), std::cmp::Reverse(*index))
+		})
+		.map(|(index, _)| index);
+	let plans = config
+		.profiles
+		.iter()
+		.zip(&sizes)
+		.enumerate()
+		.map(|(index, (profile, &(width, height)))| {
 			// Never raise the frame rate either: a 25 fps source stays at 25 fps.
 			let fps = match source_fps {
 				Some(source) if source < f64::from(profile.fps) => (source.round() as u32).max(1),
 				_ => profile.fps,
 			};
-			let tamper = self.config.tamper;
-			let reusable = slot.as_ref().is_some_and(|s| {
-				s.width == width && s.height == height && s.fps == fps && s.tamper == tamper
+			H264EncoderSpec {
+				width,
+				height,
+				fps,
+				time_base: video_time_base,
+				bitrate_kbps: profile.bitrate_kbps,
+				gop_frames: fps.saturating_mul(gop_seconds),
+				threads: if Some(index) == largest { LARGEST_RENDITION_THREADS } else { 1 },
+			}
+		})
+		.collect();
+	let has_audio = audio.is_some();
+	let start = SegmentStart {
+		segment: number,
+		paths: job.outputs.clone(),
+		plans,
+		input_time_base: video_time_base,
+		audio: audio.map(|(_, time_base, params)| (time_base, params)),
+		held_audio,
+	};
+	*sent_start = true;
+	let _ = chain.send(WorkItem::Start(Box::new(start)));
+	let _ = chain.send(WorkItem::Frame(FrameItem::new(first_frame, true)));
+
+	let mut input_frames = 1u64;
+	while let Some(item) = feed.next_item(decoder) {
+		match item {
+			Decoded::Frame(frame) => {
+				check_resolution(frame.width(), frame.height(), true).and_then(
+					|()| match limits {
+						Some(limits) if input_frames >= limits.max_frames => {
+							Err(MediaError::TooManyFrames { max: limits.max_frames })
+						},
+						Some(limits) => limits.check_size(frame.width(), frame.height()),
+						None => Ok(()),
+					},
+				)?;
+				input_frames = input_frames.saturating_add(1);
+				let _ = chain.send(WorkItem::Frame(FrameItem::new(frame, false)));
+			},
+			Decoded::Audio(packet) => {
+				let _ = chain.send(WorkItem::Audio(packet));
+			},
+		}
+	}
+	Ok(DecodeFacts { input_frames, source_size, source_fps, input_video_codec, has_audio })
+}
+
+/// The start of a segment, as the rendition threads need it.
+#[derive(Clone)]
+struct SegmentStart {
+	/// The segment's number in the batch.
+	segment: usize,
+	/// Output path per profile.
+	paths: Vec<PathBuf>,
+	/// Encoder parameters per profile.
+	plans: Vec<H264EncoderSpec>,
+	input_time_base: Rational,
+	/// The audio stream's time base and parameters, copied into every rendition.
+	audio: Option<(Rational, codec::Parameters)>,
+	/// Audio packets read before the first frame.
+	held_audio: Vec<Packet>,
+}
+
+/// A decoded frame on its way down the chain, with the scaled pictures made so far.
+#[derive(Clone)]
+struct FrameItem {
+	source: Arc<frame::Video>,
+	/// The segment's first frame.
+	is_segment_start: bool,
+	/// Scaled pictures of this frame made by earlier renditions (not tampered with).
+	scaled: Vec<Arc<ScaledPicture>>,
+}
+
+impl FrameItem {
+	fn new(frame: frame::Video, is_segment_start: bool) -> Self {
+		Self { source: Arc::new(frame), is_segment_start, scaled: Vec::new() }
+	}
+}
+
+/// One rendition's scaled picture of a frame.
+struct ScaledPicture {
+	fps: u32,
+	frame: frame::Video,
+}
+
+/// What goes down the rendition chain.
+#[derive(Clone)]
+enum WorkItem {
+	/// A segment starts: open (or keep) the encoder, create the muxer.
+	Start(Box<SegmentStart>),
+	/// A decoded frame.
+	Frame(FrameItem),
+	/// An audio packet, copied into every rendition.
+	Audio(Packet),
+	/// The segment's last item: finish the output and report.
+	End,
+	/// The segment failed while decoding: drop its output.
+	Abort,
+}
+
+/// What a rendition thread reports for one segment.
+struct RenditionReport {
+	segment: usize,
+	index: usize,
+	result: Result<RenditionDone, MediaError>,
+}
+
+/// One rendition of one segment, written.
+struct RenditionDone {
+	width: u32,
+	height: u32,
+	fps: u32,
+	frames: u64,
+	video_codec: Option<String>,
+	opened_encoder: bool,
+}
+
+/// The segment a rendition thread is writing.
+struct CurrentSegment {
+	segment: usize,
+	muxer: Option<RenditionMuxer>,
+	input_time_base: Rational,
+	audio_time_base: Option<Rational>,
+	opened_encoder: bool,
+	/// The first failure; the rest of the segment is skipped (and passed on).
+	failed: Option<MediaError>,
+}
+
+/// One rendition's thread: scales and encodes its picture of every frame, copies audio, writes
+/// the segment's file, and passes every item on to the next rendition.
+struct RenditionWorker<'a> {
+	index: usize,
+	session: &'a mut Option<VideoSession>,
+	x264: &'a X264Settings,
+	tamper: bool,
+	next: Option<SyncSender<WorkItem>>,
+	results: std::sync::mpsc::Sender<RenditionReport>,
+}
+
+impl RenditionWorker<'_> {
+	fn run(mut self, items: Receiver<WorkItem>) {
+		// Scalers live per thread: swscale contexts are not Send.
+		let mut scaler: Option<Scaler> = None;
+		let mut current: Option<CurrentSegment> = None;
+		for item in items {
+			match item {
+				WorkItem::Start(start) => {
+					self.pass(WorkItem::Start(start.clone()));
+					// A segment left open (cannot happen: End or Abort always follows) is dropped.
+					current = Some(self.start(&start));
+				},
+				WorkItem::Frame(mut frame) => {
+					let mut own = None;
+					if let Some(segment) = current.as_mut().filter(|s| s.failed.is_none()) {
+						match self.scale(&mut scaler, &frame, segment.input_time_base) {
+							Ok(picture) => own = picture.map(Arc::new),
+							Err(error) => segment.failed = Some(error),
+						}
+					}
+					if let Some(picture) = own.as_ref().filter(|_| !self.tamper) {
+						frame.scaled.push(Arc::clone(picture));
+					}
+					// Passed on before encoding, so the next rendition works meanwhile.
+					self.pass(WorkItem::Frame(frame));
+					if let (Some(segment), Some(picture)) = (current.as_mut(), own) {
+						if let Err(error) = self.encode(segment, &picture.frame) {
+							segment.failed.get_or_insert(error);
+						}
+					}
+				},
+				WorkItem::Audio(packet) => {
+					if let Some(segment) = current.as_mut() {
+						if segment.failed.is_none() {
+							if let Some(muxer) = segment.muxer.as_mut() {
+								if let Err(error) =
+									muxer.write_audio(&packet, segment.audio_time_base)
+								{
+									segment.failed = Some(error);
+								}
+							}
+						}
+					}
+					self.pass(WorkItem::Audio(packet));
+				},
+				WorkItem::End => {
+					self.pass(WorkItem::End);
+					if let Some(segment) = current.take() {
+						let report = self.finish(segment);
+						let _ = self.results.send(report);
+					}
+				},
+				WorkItem::Abort => {
+					self.pass(WorkItem::Abort);
+					if current.take().is_some() {
+						self.reset_if_pending();
+					}
+				},
+			}
+		}
+	}
+
+	/// Passes an item on to the next rendition (a stopped one is left out).
+	fn pass(&self, item: WorkItem) {
+		if let Some(next) = &self.next {
+			let _ = next.send(item);
+		}
+	}
+
+	/// Opens (or keeps) the encoder for the segment's parameters and creates its muxer.
+	fn start(&mut self, start: &SegmentStart) -> CurrentSegment {
+		let mut segment = CurrentSegment {
+			segment: start.segment,
+			muxer: None,
+			input_time_base: start.input_time_base,
+			audio_time_base: start.audio.as_ref().map(|(time_base, _)| *time_base),
+			opened_encoder: false,
+			failed: None,
+		};
+		let opened = (|| {
+			let spec = start
+				.plans
+				.get(self.index)
+				.ok_or_else(|| MediaError::Encoder("no plan for the rendition".into()))?;
+			let path = start
+				.paths
+				.get(self.index)
+				.ok_or_else(|| MediaError::Mux("no output path for the rendition".into()))?;
+			let tamper = self.tamper;
+			let reusable = self.session.as_ref().is_some_and(|s| {
+				s.width == spec.width
+					&& s.height == spec.height
+					&& s.fps == spec.fps
+					&& s.threads == spec.threads
+					&& s.tamper == tamper
 			});
 			if !reusable {
-				let spec = H264EncoderSpec {
-					width,
-					height,
-					fps,
-					time_base: input_time_base,
-					bitrate_kbps: profile.bitrate_kbps,
-					gop_frames: fps.saturating_mul(gop_seconds),
-				};
-				let encoder = open_h264_encoder(&spec, &self.config.x264)?;
-				self.stats.encoders_opened = self.stats.encoders_opened.saturating_add(1);
-				*slot = Some(VideoSession {
+				let encoder = open_h264_encoder(spec, self.x264)?;
+				segment.opened_encoder = true;
+				*self.session = Some(VideoSession {
 					encoder,
-					width,
-					height,
-					fps,
+					width: spec.width,
+					height: spec.height,
+					fps: spec.fps,
+					threads: spec.threads,
 					tamper,
-					time_base: input_time_base,
+					time_base: spec.time_base,
 					last_slot: None,
 					segment_origin: 0,
 					frames_sent: 0,
 					packets_received: 0,
 				});
 			}
-			let session = slot.as_ref().ok_or_else(|| MediaError::Encoder("no session".into()))?;
-			muxers.push(RenditionMuxer::create(path, &session.encoder, audio.as_ref())?);
+			let session =
+				self.session.as_ref().ok_or_else(|| MediaError::Encoder("no session".into()))?;
+			let mut muxer = RenditionMuxer::create(path, &session.encoder, start.audio.as_ref())?;
+			for packet in &start.held_audio {
+				muxer.write_audio(packet, segment.audio_time_base)?;
+			}
+			Ok::<_, MediaError>(muxer)
+		})();
+		match opened {
+			Ok(muxer) => segment.muxer = Some(muxer),
+			Err(error) => segment.failed = Some(error),
 		}
-		Ok(muxers)
+		segment
 	}
-}
 
-/// What the decoding side hands to the rendition workers.
-#[derive(Clone)]
-enum WorkItem {
-	/// A decoded frame; the flag marks the segment's first frame.
-	Frame(Arc<frame::Video>, bool),
-	/// An audio packet, copied into every rendition.
-	Audio(Packet),
-}
+	/// This rendition's picture of a frame, from the smallest larger picture already made at
+	/// the same frame rate (or else the decoded frame), with its timestamp in the session's
+	/// time base, marked as a keyframe at the segment start, and inverted in the defence tests;
+	/// `None` for a frame that the rendition's lower frame rate drops.
+	fn scale(
+		&mut self,
+		scaler_slot: &mut Option<Scaler>,
+		item: &FrameItem,
+		input_time_base: Rational,
+	) -> Result<Option<ScaledPicture>, MediaError> {
+		let Some(session) = self.session.as_mut() else { return Ok(None) };
+		let frame = item.source.as_ref();
+		let Some(timestamp) = frame.timestamp().or_else(|| frame.pts()) else {
+			// A frame without any timestamp cannot be placed; skip it.
+			return Ok(None);
+		};
+		let pts = rescale(timestamp, input_time_base, session.time_base);
+		if item.is_segment_start {
+			session.segment_origin = pts;
+		}
+		let slot =
+			frame_slot(pts.saturating_sub(session.segment_origin), session.time_base, session.fps);
+		// Keep the segment's first frame always; otherwise at most one frame per slot.
+		if !item.is_segment_start && session.last_slot.is_some_and(|last| slot <= last) {
+			return Ok(None);
+		}
+		session.last_slot = Some(slot);
 
-/// Sends an item to every worker still running (a failed worker has dropped its receiver; its
-/// error is collected when it is joined).
-fn dispatch(senders: &[SyncSender<WorkItem>], item: WorkItem) {
-	for sender in senders {
-		let _ = sender.send(item.clone());
+		let (width, height, fps) = (session.width, session.height, session.fps);
+		let from = item
+			.scaled
+			.iter()
+			.filter(|p| p.fps == fps && p.frame.width() >= width && p.frame.height() >= height)
+			.min_by_key(|p| u64::from(p.frame.width()).saturating_mul(u64::from(p.frame.height())))
+			.map_or(frame, |p| &p.frame);
+		let key = ScalerKey { format: from.format(), width: from.width(), height: from.height() };
+		if scaler_slot.as_ref().map(|(k, _)| *k) != Some(key) {
+			let scaler = scaling::Context::get(
+				key.format,
+				key.width,
+				key.height,
+				format::Pixel::YUV420P,
+				width,
+				height,
+				scaling::Flags::BICUBIC,
+			)
+			.map_err(|e| MediaError::Scale(e.to_string()))?;
+			*scaler_slot = Some((key, scaler));
+		}
+		let Some((_, scaler)) = scaler_slot.as_mut() else { return Ok(None) };
+		// A fresh frame each time: the next renditions read it while this one encodes.
+		let mut scaled = frame::Video::new(format::Pixel::YUV420P, width, height);
+		scaler.run(from, &mut scaled).map_err(|e| MediaError::Scale(e.to_string()))?;
+		if session.tamper {
+			invert_luma(&mut scaled);
+		}
+		scaled.set_pts(Some(pts));
+		scaled.set_kind(if item.is_segment_start { picture::Type::I } else { picture::Type::None });
+		Ok(Some(ScaledPicture { fps, frame: scaled }))
+	}
+
+	/// Encodes this rendition's picture of a frame and writes the packets that come out.
+	fn encode(
+		&mut self,
+		segment: &mut CurrentSegment,
+		picture: &frame::Video,
+	) -> Result<(), MediaError> {
+		let (Some(session), Some(muxer)) = (self.session.as_mut(), segment.muxer.as_mut()) else {
+			return Ok(());
+		};
+		if segment.failed.is_some() {
+			return Ok(());
+		}
+		session
+			.encoder
+			.send_frame(picture)
+			.map_err(|e| MediaError::Encoder(e.to_string()))?;
+		session.frames_sent = session.frames_sent.saturating_add(1);
+		receive_packets(session, muxer)
+	}
+
+	/// Completes the segment's output and says what was written.
+	fn finish(&mut self, segment: CurrentSegment) -> RenditionReport {
+		let index = self.index;
+		let number = segment.segment;
+		let result = (|| {
+			if let Some(error) = segment.failed {
+				return Err(error);
+			}
+			let mut muxer = segment
+				.muxer
+				.ok_or_else(|| MediaError::Mux("no muxer for the segment".into()))?;
+			let session =
+				self.session.as_mut().ok_or_else(|| MediaError::Encoder("no session".into()))?;
+			let drained = finish_segment(session, &mut muxer)?;
+			let (width, height, fps) = (session.width, session.height, session.fps);
+			muxer.output.write_trailer().map_err(|e| MediaError::Mux(e.to_string()))?;
+			if drained {
+				// The encoder had delayed frames and was drained; it cannot take more input.
+				*self.session = None;
+			}
+			Ok(RenditionDone {
+				width,
+				height,
+				fps,
+				frames: muxer.frames,
+				video_codec: muxer.video_codec,
+				opened_encoder: segment.opened_encoder,
+			})
+		})();
+		if result.is_err() {
+			self.reset_if_pending();
+		}
+		RenditionReport { segment: number, index, result }
+	}
+
+	/// A failed segment may leave frames inside the encoder; start the rendition afresh then,
+	/// so the next segment is clean.
+	fn reset_if_pending(&mut self) {
+		if self.session.as_ref().is_some_and(|s| s.frames_sent != s.packets_received) {
+			*self.session = None;
+		}
 	}
 }
 
@@ -614,89 +1046,6 @@ impl DecoderFeed<'_> {
 			}
 		}
 	}
-}
-
-/// One rendition's share of a segment: scale and encode every frame, copy audio, then finish
-/// the segment. Returns whether the encoder had to be drained (see [`finish_segment`]).
-fn rendition_worker(
-	session: &mut VideoSession,
-	muxer: &mut RenditionMuxer,
-	input_time_base: Rational,
-	audio_time_base: Option<Rational>,
-	items: Receiver<WorkItem>,
-) -> Result<bool, MediaError> {
-	// Scalers live per segment and per thread: swscale contexts are not Send.
-	let mut scaler: Option<Scaler> = None;
-	for item in items {
-		match item {
-			WorkItem::Audio(packet) => muxer.write_audio(&packet, audio_time_base)?,
-			WorkItem::Frame(frame, is_segment_start) => encode_frame(
-				session,
-				muxer,
-				&mut scaler,
-				&frame,
-				input_time_base,
-				is_segment_start,
-			)?,
-		}
-	}
-	finish_segment(session, muxer)
-}
-
-/// Scales one decoded frame for a rendition and encodes it.
-fn encode_frame(
-	session: &mut VideoSession,
-	muxer: &mut RenditionMuxer,
-	scaler_slot: &mut Option<Scaler>,
-	frame: &frame::Video,
-	input_time_base: Rational,
-	is_segment_start: bool,
-) -> Result<(), MediaError> {
-	let Some(timestamp) = frame.timestamp().or_else(|| frame.pts()) else {
-		// A frame without any timestamp cannot be placed; skip it.
-		return Ok(());
-	};
-	let pts = rescale(timestamp, input_time_base, session.time_base);
-	if is_segment_start {
-		session.segment_origin = pts;
-	}
-	let slot =
-		frame_slot(pts.saturating_sub(session.segment_origin), session.time_base, session.fps);
-	// Keep the segment's first frame always; otherwise at most one frame per slot.
-	if !is_segment_start && session.last_slot.is_some_and(|last| slot <= last) {
-		return Ok(());
-	}
-	session.last_slot = Some(slot);
-
-	let key = ScalerKey { format: frame.format(), width: frame.width(), height: frame.height() };
-	if scaler_slot.as_ref().map(|(k, _)| *k) != Some(key) {
-		let scaler = scaling::Context::get(
-			key.format,
-			key.width,
-			key.height,
-			format::Pixel::YUV420P,
-			session.width,
-			session.height,
-			scaling::Flags::BICUBIC,
-		)
-		.map_err(|e| MediaError::Scale(e.to_string()))?;
-		*scaler_slot = Some((key, scaler));
-	}
-	let Some((_, scaler)) = scaler_slot.as_mut() else { return Ok(()) };
-	// A fresh frame each time: the encoder may still reference the previous one.
-	let mut scaled = frame::Video::new(format::Pixel::YUV420P, session.width, session.height);
-	scaler.run(frame, &mut scaled).map_err(|e| MediaError::Scale(e.to_string()))?;
-	if session.tamper {
-		invert_luma(&mut scaled);
-	}
-	scaled.set_pts(Some(pts));
-	scaled.set_kind(if is_segment_start { picture::Type::I } else { picture::Type::None });
-	session
-		.encoder
-		.send_frame(&scaled)
-		.map_err(|e| MediaError::Encoder(e.to_string()))?;
-	session.frames_sent = session.frames_sent.saturating_add(1);
-	receive_packets(session, muxer)
 }
 
 /// Replaces a YUV 4:2:0 frame's luma by its negative (within the video range 16–235), keeping

@@ -88,6 +88,9 @@ pub struct H264EncoderSpec {
 	pub bitrate_kbps: u32,
 	/// Distance between regular keyframes; segments additionally force an IDR at their start.
 	pub gop_frames: u32,
+	/// x264 threads: 1, or more as sliced threads (each frame cut into that many slices coded
+	/// at once), which add no frame delay, so the session still needs no draining.
+	pub threads: u32,
 }
 
 /// Opens libx264 with the given settings. Closed GOP, forced keyframes become IDR frames, and a
@@ -112,6 +115,13 @@ pub fn open_h264_encoder(
 	let bits_per_second = (spec.bitrate_kbps as usize).saturating_mul(1000);
 	video.set_bit_rate(bits_per_second);
 	video.set_max_bit_rate(bits_per_second);
+	if spec.threads > 1 {
+		video.set_threading(threading::Config {
+			kind: threading::Type::Slice,
+			count: spec.threads as usize,
+			..Default::default()
+		});
+	}
 
 	let mut options = Dictionary::new();
 	options.set("preset", &settings.preset);
@@ -140,6 +150,15 @@ pub fn open_video_decoder(params: codec::Parameters) -> Result<decoder::Video, M
 		.decoder()
 		.video()
 		.map_err(|_| MediaError::UnsupportedVideoCodec(format!("{id:?}")))
+}
+
+/// The picture size that video stream parameters declare, if any (read through a codec context
+/// made from them, which opens nothing).
+pub fn parameters_size(params: &codec::Parameters) -> Option<(u32, u32)> {
+	let context = codec::context::Context::from_parameters(params.clone()).ok()?;
+	let video = context.encoder().video().ok()?;
+	let (width, height) = (video.width(), video.height());
+	(width > 0 && height > 0).then_some((width, height))
 }
 
 /// Opens an H.264 video decoder, whatever the stream parameters claim (ingest segments: no

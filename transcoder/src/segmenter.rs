@@ -653,6 +653,7 @@ impl RunState<'_> {
 				time_base: self.encoder_tb,
 				bitrate_kbps: self.config.video_bitrate_kbps,
 				gop_frames: fps.saturating_mul(self.config.segment_seconds.max(1)),
+				threads: 1,
 			};
 			self.video_encoder = Some(open_h264_encoder(&spec, &self.x264)?);
 		}

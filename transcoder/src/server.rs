@@ -620,6 +620,12 @@ impl Rejection {
 
 impl IntoResponse for Rejection {
 	fn into_response(self) -> Response {
+		if self.reason == "Internal" {
+			tracing::error!(status = %self.status, "request failed: {}", self.detail);
+		} else {
+			// Refusals are the service doing its job (hostile or late clients): debug only.
+			tracing::debug!(status = %self.status, reason = self.reason, "refused: {}", self.detail);
+		}
 		let body = self.body();
 		(self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 	}

@@ -3,7 +3,7 @@
 mod common;
 
 use common::*;
-use olc_transcoder::ladder::{LadderConfig, StreamTranscoder};
+use olc_transcoder::ladder::{LadderConfig, SegmentJob, StreamTranscoder};
 use olc_transcoder::media::{MediaError, X264Settings};
 use std::path::PathBuf;
 
@@ -156,4 +156,95 @@ fn aspect_ratio_is_kept_and_the_checker_expects_the_same_size() {
 		assert_eq!((report.expected_width, report.expected_height), expected);
 		assert!(report.passed(), "{width}x{height}: {report:?}");
 	}
+}
+
+/// Issue 16 item 5: the decoder is kept across a stream's segments as the encoders are, and
+/// reopened only when the picture changes.
+#[test]
+fn item5_decoder_kept_across_segments() {
+	let dir = tempfile::tempdir().unwrap();
+	let clip = make_clip(dir.path(), "clip.ts", 640, 360, 30, 6.0);
+	let segments = split_segments(dir.path(), &clip, "seg");
+	let mut transcoder = StreamTranscoder::new(config()).unwrap();
+	for (seq, segment) in segments.iter().enumerate() {
+		let result = transcoder.transcode_segment(segment, &output_paths(dir.path(), seq)).unwrap();
+		assert_eq!(result.input_frames, probe(segment).frames);
+	}
+	assert_eq!(transcoder.stats().decoders_opened, 1);
+	assert_eq!(transcoder.stats().segments, 3);
+	// Another picture size: a new decoder (and new encoders where the rendition size changes).
+	let other = make_clip(dir.path(), "other.ts", 320, 180, 30, 2.0);
+	let result = transcoder.transcode_segment(&other, &output_paths(dir.path(), 9)).unwrap();
+	assert_eq!((result.input_width, result.input_height), (320, 180));
+	assert_eq!(transcoder.stats().decoders_opened, 2);
+	// And back: the frames of the kept decoder are those of each segment only.
+	let result = transcoder
+		.transcode_segment(&segments[1], &output_paths(dir.path(), 10))
+		.unwrap();
+	assert_eq!(result.input_frames, probe(&segments[1]).frames);
+	for output in &result.outputs {
+		assert_eq!(probe(&output.path).frames, result.input_frames, "{}", output.profile_name);
+	}
+}
+
+/// Issue 16 item 5: a batch runs the segments through one pipeline (the next decoded while the
+/// last is encoded) and writes what one segment at a time writes: the same renditions, frames
+/// and sizes (x264's own threads make the bytes differ from run to run either way); a bad
+/// segment in the batch fails alone and leaves no output, and the encoders stay open.
+#[test]
+fn item5_pipelined_batch_matches_one_at_a_time() {
+	let dir = tempfile::tempdir().unwrap();
+	let clip = make_clip(dir.path(), "clip.ts", 640, 360, 30, 6.0);
+	let segments = split_segments(dir.path(), &clip, "seg");
+	let garbage = dir.path().join("garbage.ts");
+	std::fs::write(&garbage, vec![0x47u8; 188 * 50]).unwrap();
+
+	std::fs::create_dir_all(dir.path().join("single")).unwrap();
+	let mut one_by_one = StreamTranscoder::new(config()).unwrap();
+	let mut expected = Vec::new();
+	for (seq, segment) in segments.iter().enumerate() {
+		let outputs = output_paths(&dir.path().join("single"), seq);
+		one_by_one.transcode_segment(segment, &outputs).unwrap();
+		expected.push(outputs.iter().map(|p| probe(p)).collect::<Vec<_>>());
+	}
+
+	std::fs::create_dir_all(dir.path().join("batch")).unwrap();
+	let mut inputs: Vec<PathBuf> = segments.clone();
+	inputs.insert(1, garbage);
+	let jobs: Vec<SegmentJob> = inputs
+		.iter()
+		.enumerate()
+		.map(|(seq, input)| SegmentJob {
+			input: input.clone(),
+			outputs: output_paths(&dir.path().join("batch"), seq),
+		})
+		.collect();
+	let mut batch = StreamTranscoder::new(config()).unwrap();
+	let results = batch.transcode_segments(&jobs);
+	assert_eq!(results.len(), 4);
+	assert!(results[1].is_err(), "the garbage segment fails");
+	for path in &jobs[1].outputs {
+		assert!(!path.exists(), "{} left behind", path.display());
+	}
+	for ((job, result), want) in
+		[(&jobs[0], &results[0]), (&jobs[2], &results[2]), (&jobs[3], &results[3])]
+			.into_iter()
+			.zip(&expected)
+	{
+		let result = result.as_ref().unwrap();
+		assert_eq!(result.input_frames, want[0].frames);
+		for ((path, got), want) in job.outputs.iter().zip(&result.outputs).zip(want) {
+			let probed = probe(path);
+			assert_eq!((probed.width, probed.height), (want.width, want.height));
+			assert_eq!((got.width, got.height), (want.width, want.height));
+			assert_eq!(probed.frames, want.frames, "{}", path.display());
+			assert!(probed.first_frame_is_key, "{}", path.display());
+			let ratio = probed.video_bytes as f64 / want.video_bytes as f64;
+			assert!((0.9..=1.1).contains(&ratio), "{}: {ratio}", path.display());
+			assert!(decodes_cleanly(path), "{} decodes", path.display());
+		}
+	}
+	assert_eq!(batch.stats().segments, 3);
+	assert_eq!(batch.stats().encoders_opened, 4);
+	assert_eq!(batch.stats().decoders_opened, 1);
 }

@@ -2,7 +2,9 @@
 //! (`chat_submit`), or follow the stream's chat live (`statement_subscribeStatement`), without a
 //! browser. The message format is olc-primitives `chat` (README "Chat").
 
+use super::{parse_stream_id, KeyArgs};
 use anyhow::{bail, Context as _};
+use clap::Args;
 use codec::{Decode, Encode};
 use jsonrpsee::{
 	core::client::{ClientT as _, SubscriptionClientT as _},
@@ -15,6 +17,82 @@ use olc_primitives::{
 };
 use serde_json::{json, Value};
 use sp_statement_store::{SignatureVerificationResult, Statement};
+use std::process::ExitCode;
+
+/// Post a chat message or danmaku to a stream through a node, or print the stream's chat live
+/// (--follow) as JSON lines. The key signs the message: an account with a chat allowance
+/// (`chat.takeAllowance`) or the chat key one authorised (`chat.setChatKey`).
+#[derive(Args)]
+pub struct ChatCmd {
+	/// The node's WebSocket RPC, e.g. ws://127.0.0.1:9944.
+	#[arg(long)]
+	rpc: String,
+	/// Stream id (64 hex digits).
+	#[arg(long)]
+	stream_id: String,
+	#[command(flatten)]
+	key: KeyArgs,
+	/// The text to post (at most 140 bytes of UTF-8).
+	#[arg(long, required_unless_present = "follow")]
+	message: Option<String>,
+	/// The nickname shown (at most 32 bytes of UTF-8).
+	#[arg(long, default_value = "")]
+	nickname: String,
+	/// Post a danmaku flying at this position: scroll, top or bottom.
+	#[arg(long)]
+	danmaku: Option<String>,
+	/// The danmaku's colour, RRGGBB hex.
+	#[arg(long, default_value = "ffffff")]
+	colour: String,
+	/// Post a system notice (only the stream's owner may).
+	#[arg(long)]
+	system: bool,
+	/// The segment sequence number the message refers to.
+	#[arg(long, default_value_t = 0)]
+	segment_seq: u64,
+	/// Lifetime in seconds (at most 300).
+	#[arg(long, default_value_t = 120)]
+	ttl_secs: u64,
+	/// Print the stream's chat (the stored messages first, then live ones) until interrupted
+	/// (after posting, if --message is given too).
+	#[arg(long)]
+	follow: bool,
+}
+
+impl ChatCmd {
+	pub fn run(self) -> anyhow::Result<ExitCode> {
+		let stream = parse_stream_id(&self.stream_id)?;
+		let danmaku = match self.danmaku.as_deref() {
+			None => None,
+			Some(position) => {
+				let position = match position {
+					"scroll" => DanmakuPosition::Scroll,
+					"top" => DanmakuPosition::Top,
+					"bottom" => DanmakuPosition::Bottom,
+					other => bail!("--danmaku must be scroll, top or bottom, not {other}"),
+				};
+				let colour = u32::from_str_radix(self.colour.trim_start_matches('#'), 16)
+					.context("--colour must be RRGGBB hex")?;
+				Some((position, colour))
+			},
+		};
+		let runtime = tokio::runtime::Runtime::new()?;
+		let Self { rpc, key, message, nickname, system, segment_seq, ttl_secs, follow, .. } = self;
+		runtime.block_on(async move {
+			if let Some(text) = message {
+				let pair = key.load()?;
+				let post = Post { nickname, text, danmaku, system, segment_seq, ttl_secs };
+				let answer = post_message(&rpc, &pair, stream, &post).await?;
+				println!("{answer}");
+			}
+			if follow {
+				follow_chat(&rpc, stream).await?;
+			}
+			anyhow::Ok(())
+		})?;
+		Ok(ExitCode::SUCCESS)
+	}
+}
 
 /// What to post.
 pub struct Post {
@@ -56,7 +134,7 @@ pub fn statement(pair: &sp_core::sr25519::Pair, stream: StreamId, post: &Post) -
 }
 
 /// Posts and returns the node's answer; an error when the node refuses it.
-pub async fn post(
+pub async fn post_message(
 	rpc: &str,
 	pair: &sp_core::sr25519::Pair,
 	stream: StreamId,
@@ -105,7 +183,7 @@ pub fn describe(encoded: &[u8]) -> Option<Value> {
 
 /// Prints the stream's chat (the stored messages first, then live ones) as JSON lines until the
 /// node closes the subscription.
-pub async fn follow(rpc: &str, stream: StreamId) -> anyhow::Result<()> {
+pub async fn follow_chat(rpc: &str, stream: StreamId) -> anyhow::Result<()> {
 	let client = WsClientBuilder::default()
 		.build(rpc)
 		.await
