@@ -4,6 +4,7 @@
 # committed chain specs' wasm hash would hold only here (env.sh maps these paths for the wasm build).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+olc_wasm_flags
 wasm="$CARGO_TARGET_DIR/release/wbuild/olc-runtime/olc_runtime.compact.wasm"
 [ -f "$wasm" ] || { echo "no runtime blob at $wasm: build the node first (scripts/build.sh)" >&2; exit 1; }
 found=0

@@ -34,9 +34,29 @@ olc_lock_build_root() {
 	export OLC_BUILD_ROOT_LOCKED=1
 }
 
+# The runtime blob keeps the source paths of its panic locations: the build root's, cargo's
+# registry's and the toolchain's rust-src. Mapped to fixed names, the blob is the same bytes
+# whoever builds it and wherever cargo and rustup live (scripts/check-wasm-paths.sh checks it).
+# Set when cargo first runs: resolving the sysroot makes rustup install the pinned toolchain.
+olc_wasm_flags() {
+	[ -z "${OLC_SYSROOT+set}" ] || return 0
+	export OLC_CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+	OLC_SYSROOT="$(cd "$OLC_SOURCE_ROOT" && rustc --print sysroot 2>/dev/null)" || OLC_SYSROOT=""
+	export OLC_SYSROOT
+	local flags=("--remap-path-prefix=$OLC_CARGO_HOME=/cargo" "--remap-path-prefix=$OLC_BUILD_ROOT=/olc")
+	if [ -n "$OLC_SYSROOT" ]; then
+		flags+=("--remap-path-prefix=$OLC_SYSROOT=/rust")
+		local real
+		real="$(readlink -f "$OLC_SYSROOT")"
+		[ "$real" = "$OLC_SYSROOT" ] || flags+=("--remap-path-prefix=$real=/rust")
+	fi
+	export WASM_BUILD_RUSTFLAGS="${flags[*]}"
+}
+
 # cargo, with the build root's paths in its messages shown as the checkout's, where edits belong.
 olc_cargo() {
 	local status=0 filter
+	olc_wasm_flags
 	command cargo "$@" 2> >(sed -u "s#$OLC_BUILD_ROOT\\b#$OLC_SOURCE_ROOT#g" >&2) || status=$?
 	# Let the filter print cargo's last lines before the caller goes on.
 	filter="${!:-}"

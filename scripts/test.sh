@@ -41,6 +41,9 @@ stage "build olc-node"
 "$OLC_SOURCE_ROOT/scripts/build.sh"
 cd "$OLC_BUILD_ROOT"
 
+stage "the runtime blob holds no path of this machine (scripts/check-wasm-paths.sh)"
+"$OLC_SOURCE_ROOT/scripts/check-wasm-paths.sh"
+
 stage "build the runtime one spec_version up, for the upgrade test (runtime/upgrade-test: wasm only)"
 # Its own wasm project (wbuild/olc-runtime-upgrade-test/), so the node's runtime blob is not
 # touched; nothing to do when the runtime did not change since the last run.
