@@ -7,7 +7,9 @@
 # chain given real state first (tests/bench/state.mjs: ACCOUNTS funded accounts, default 6,000).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-[ -x "$OLC_NODE_BIN" ] || "$OLC_SOURCE_ROOT/scripts/build.sh"
+# The benchmarks need a node built with `runtime-benchmarks` (the `benchmark` subcommand, and a
+# runtime that carries the benchmarks); scripts/build.sh builds the production node again after.
+"$OLC_SOURCE_ROOT/scripts/build.sh" --features runtime-benchmarks
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] || pallets=(olc-token)
 runtime_wasm="$CARGO_TARGET_DIR/release/wbuild/olc-runtime/olc_runtime.compact.compressed.wasm"

@@ -55,8 +55,11 @@ export OLC_UPGRADE_WASM="$CARGO_TARGET_DIR/release/wbuild/olc-runtime-upgrade-te
 # seed, e.g. PROPTEST_RNG_SEED=$RANDOM scripts/test.sh.
 export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261124}"
 stage "cargo test (pallets, runtime, node) in the release profile the node was built with"
-cargo test --release --locked -p olc-node -p olc-runtime -p pallet-olc-token \
-	-p pallet-staking-delegation -p pallet-staking-delegation-runtime-api
+cargo test --release --locked -p olc-node -p olc-runtime
+# The pallets with their benchmarks (each benchmark runs once as a test in the mock runtime).
+cargo test --release --locked -p pallet-olc-token -p pallet-staking-delegation \
+	-p pallet-staking-delegation-runtime-api \
+	--features pallet-olc-token/runtime-benchmarks,pallet-staking-delegation/runtime-benchmarks
 cargo test --release --locked -p pallet-jobs -p pallet-jobs-runtime-api --features pallet-jobs/runtime-benchmarks
 cargo test --release --locked -p pallet-reporting -p pallet-reporting-runtime-api --features pallet-reporting/runtime-benchmarks
 cargo test --release --locked -p pallet-verification -p pallet-verification-runtime-api --features pallet-verification/runtime-benchmarks

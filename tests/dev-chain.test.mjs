@@ -2,11 +2,13 @@
 // at ws://127.0.0.1:9944, that finalizes blocks, and whose RPC answers local pages (CORS).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connect, waitFinalized, OUT_DIR, sleep } from './lib/node.mjs';
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { connect, waitFinalized, OUT_DIR, sleep, NODE_BIN } from './lib/node.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 let child;
@@ -70,4 +72,30 @@ test("the dev chain's RPC allows requests from local pages (CORS)", async () => 
   const allowed = res.headers.get('access-control-allow-origin');
   assert.ok(allowed === '*' || allowed === origin, `access-control-allow-origin: ${allowed}`);
   assert.equal((await res.json()).result, 'OpenLive Coin Development');
+});
+
+test('the node and its runtime carry no benchmarks (production build; scripts/bench.sh builds them)', async () => {
+  // A runtime API's id is the first 8 bytes of the blake2-256 hash of its name.
+  const apiId = (name) => u8aToHex(blake2AsU8a(name, 64));
+  const apis = api.runtimeVersion.apis.map(([id]) => id.toHex());
+  assert.ok(apis.includes(apiId('Core')), `the runtime lists its APIs: ${apis}`);
+  assert.ok(!apis.includes(apiId('Benchmark')), 'the runtime does not implement the Benchmark API');
+  const call = await fetch('http://127.0.0.1:9944', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: 1,
+      jsonrpc: '2.0',
+      method: 'state_call',
+      params: ['Benchmark_benchmark_metadata', '0x00'],
+    }),
+  });
+  const answer = await call.json();
+  assert.ok(
+    answer.error,
+    `state_call Benchmark_benchmark_metadata is refused: ${JSON.stringify(answer)}`,
+  );
+  const cli = spawnSync(NODE_BIN, ['benchmark', 'pallet', '--help'], { encoding: 'utf8' });
+  assert.notEqual(cli.status, 0, 'olc-node has no `benchmark` subcommand');
+  assert.match(cli.stderr, /unrecognized subcommand 'benchmark'/);
 });

@@ -101,7 +101,9 @@ pub enum Subcommand {
 	/// Revert the chain to a previous state.
 	Revert(sc_cli::RevertCmd),
 
-	/// Runtime benchmarks (`benchmark pallet` generates the pallets' weights.rs).
+	/// Runtime benchmarks (`benchmark pallet` generates the pallets' weights.rs); only in a node
+	/// built with `--features runtime-benchmarks` (scripts/bench.sh builds one).
+	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 

@@ -4,6 +4,7 @@
 // which are large; boxing them on paths taken once at start-up buys nothing.
 #![allow(clippy::result_large_err)]
 
+#[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod chain_spec;
 mod chat;

@@ -12,10 +12,13 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
 use std::{sync::Arc, time::Duration};
 
-/// Host functions of the runtime. The runtime carries its benchmarks (see README "Build"), so the
-/// benchmarking host functions must be present too.
+/// Host functions of the runtime; a node built for benchmarks (`runtime-benchmarks`, README
+/// "Build") runs a runtime that carries its benchmarks, which need the benchmarking ones too.
+#[cfg(feature = "runtime-benchmarks")]
 pub(crate) type HostFunctions =
 	(sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+#[cfg(not(feature = "runtime-benchmarks"))]
+pub(crate) type HostFunctions = sp_io::SubstrateHostFunctions;
 
 pub(crate) type FullClient =
 	sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
