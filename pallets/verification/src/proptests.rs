@@ -13,7 +13,7 @@
 //!
 //! At the end every claim is verified, settled, and no verification state is left.
 
-use crate::{mock::*, CheckStatus, Checks, SegmentChecks};
+use crate::{mock::*, Checks, SegmentChecks};
 use frame_support::{traits::fungible::InspectHold, BoundedVec};
 use olc_primitives::{merkle, SignedSegmentHeader, StreamId, TranscodeReceipt};
 use pallet_jobs::{Claims, HoldReason, Jobs as JobsStorage};
@@ -194,6 +194,49 @@ fn apply(op: Op) {
 	}
 }
 
+/// ALICE's stream with one job assigned to T1; T2..T4 active as verifiers.
+fn start_case() {
+	ClaimReceipts::take();
+	activate(T1, STAKE, PRICE);
+	frame_support::assert_ok!(Jobs::create_stream(
+		RuntimeOrigin::signed(ALICE),
+		b"s".to_vec().try_into().unwrap(),
+		pair(ALICE).public()
+	));
+	let stream_id = pallet_jobs::Streams::<Test>::iter().next().unwrap().0;
+	TheStream::set(stream_id);
+	frame_support::assert_ok!(Jobs::create_job(
+		RuntimeOrigin::signed(ALICE),
+		stream_id,
+		olc_primitives::default_ladder().try_into().unwrap(),
+		PRICE,
+		100_000,
+	));
+	next_block();
+	for who in [T2, T3, T4] {
+		activate(who, STAKE, PRICE);
+	}
+}
+
+/// Every verification ends (proofs missed, committees decided by their deadlines), every
+/// claim is settled; no verification state is left.
+fn wind_down(issuance: u64) -> Result<(), TestCaseError> {
+	for _ in 0..(WINDOW + 2 * VERIFICATION_PERIOD + 4 * VERDICT_PERIOD) {
+		next_block();
+		check_invariants(issuance);
+	}
+	for (claim_id, ..) in ClaimReceipts::get() {
+		let _ = Jobs::distribute_fees(RuntimeOrigin::signed(CHARLIE), claim_id);
+	}
+	check_invariants(issuance);
+	prop_assert_eq!(Claims::<Test>::iter().count(), 0);
+	prop_assert_eq!(Checks::<Test>::iter().count(), 0);
+	prop_assert_eq!(SegmentChecks::<Test>::iter().count(), 0);
+	prop_assert_eq!(crate::Exposures::<Test>::iter().count(), 0);
+	prop_assert_eq!(Balances::balance_on_hold(&HoldReason::ClaimEscrow.into(), &ALICE), 0);
+	Ok(())
+}
+
 proptest! {
 	#![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -201,48 +244,209 @@ proptest! {
 	fn verification_conserves_olc(ops in prop::collection::vec(op(), 1..50)) {
 		new_test_ext().execute_with(|| {
 			let issuance = Balances::total_issuance();
-			ClaimReceipts::take();
-			activate(T1, STAKE, PRICE);
-			frame_support::assert_ok!(Jobs::create_stream(
-				RuntimeOrigin::signed(ALICE),
-				b"s".to_vec().try_into().unwrap(),
-				pair(ALICE).public()
-			));
-			let stream_id = pallet_jobs::Streams::<Test>::iter().next().unwrap().0;
-			TheStream::set(stream_id);
-			frame_support::assert_ok!(Jobs::create_job(
-				RuntimeOrigin::signed(ALICE),
-				stream_id,
-				olc_primitives::default_ladder().try_into().unwrap(),
-				PRICE,
-				100_000,
-			));
-			next_block();
-			for who in [T2, T3, T4] {
-				activate(who, STAKE, PRICE);
-			}
+			start_case();
 			check_invariants(issuance);
 			for op in ops {
 				apply(op);
 				check_invariants(issuance);
 			}
-			// Wind down: every verification ends (proofs missed, committees decided by their
-			// deadlines), every claim is settled.
-			for _ in 0..(WINDOW + 2 * VERIFICATION_PERIOD + 4 * VERDICT_PERIOD) {
-				next_block();
-				check_invariants(issuance);
+			wind_down(issuance)
+		})?;
+	}
+}
+
+/// Issue 12 items 1 and 10, adversarial sequences: between a claim's challenges and its
+/// missed-proof or failed-verdict slash the claimant (and committee members, exposed until they
+/// vote) try to resign, move their bond (`bond(0, other)`), unbond or `rebond_to` elsewhere;
+/// committee members vote against the outcome; a finder reports. After every step (one block
+/// at a time): while exposed, no move of an account's own bond succeeds and it stays in its
+/// own pool; each slash takes its fraction from every member of the slashed pool (the
+/// offender's own stake and its delegators'); the finder fee never exceeds what the offender
+/// itself lost; no stake shrinks without a slash of its pool or its owner's own unbonding.
+mod dodges {
+	use super::*;
+	use crate::Exposures;
+	use pallet_staking_delegation::Error as StakingError;
+	use sp_runtime::Perbill;
+
+	/// The accounts that can hold stake.
+	const STAKERS: [u64; 6] = [BOB, T1, T2, T3, T4, T5];
+
+	#[derive(Debug, Clone)]
+	pub(super) enum Move {
+		Step(Op),
+		Resign { who: usize },
+		MoveBond { who: usize, to: usize },
+		Unbond { who: usize, amount: u64 },
+		Rebond { who: usize, to: usize },
+	}
+
+	pub(super) fn a_move() -> impl Strategy<Value = Move> {
+		prop_oneof![
+			6 => op().prop_map(Move::Step),
+			1 => (0..5usize).prop_map(|who| Move::Resign { who }),
+			2 => (0..5usize, 0..5usize).prop_map(|(who, to)| Move::MoveBond { who, to }),
+			2 => (0..5usize, 1..2_000u64).prop_map(|(who, amount)| Move::Unbond { who, amount }),
+			1 => (0..5usize, 0..5usize).prop_map(|(who, to)| Move::Rebond { who, to }),
+		]
+	}
+
+	/// Each staker's (pool, stake) before a step.
+	pub(super) type Snapshot = Vec<(u64, Option<(u64, u64)>)>;
+
+	pub(super) fn snapshot() -> Snapshot {
+		STAKERS
+			.iter()
+			.map(|who| (*who, Staking::delegator_view(who).map(|v| (v.transcoder, v.stake))))
+			.collect()
+	}
+
+	fn exposed(who: u64) -> bool {
+		Exposures::<Test>::contains_key(who)
+	}
+
+	/// A move of `who`'s own bond out of its pool: must fail while `who` is exposed, and
+	/// leave its bond where it was.
+	fn dodge(who: u64, call: impl FnOnce() -> frame_support::dispatch::DispatchResult) {
+		let was_exposed = exposed(who);
+		let pool_before = Staking::delegator_view(&who).map(|view| view.transcoder);
+		let result = call();
+		if was_exposed && pool_before == Some(who) {
+			assert!(result.is_err(), "{who} moved its bond while exposed");
+			assert_eq!(Staking::delegator_view(&who).map(|view| view.transcoder), Some(who));
+		}
+	}
+
+	pub(super) fn apply_move(step: Move) {
+		match step {
+			Move::Step(Op::Activate { transcoder }) => {
+				// `activate` bonds to the transcoder itself: not for one whose bond moved away.
+				let who = TRANSCODERS[transcoder];
+				if Staking::delegator_view(&who).is_none_or(|view| view.transcoder == who) {
+					apply(Op::Activate { transcoder });
+				}
+			},
+			Move::Step(op) => apply(op),
+			Move::Resign { who } => {
+				let _ = Staking::resign_transcoder(RuntimeOrigin::signed(TRANSCODERS[who]));
+			},
+			Move::MoveBond { who, to } => {
+				let (who, to) = (TRANSCODERS[who], TRANSCODERS[to]);
+				dodge(who, || Staking::bond(RuntimeOrigin::signed(who), 0, to));
+			},
+			Move::Unbond { who, amount } => {
+				let who = TRANSCODERS[who];
+				let exposed_own = exposed(who)
+					&& Staking::delegator_view(&who).is_some_and(|v| v.transcoder == who);
+				let result = Staking::unbond(RuntimeOrigin::signed(who), amount);
+				if exposed_own {
+					assert_eq!(result, Err(StakingError::<Test>::ExposedToSlash.into()));
+				}
+			},
+			Move::Rebond { who, to } => {
+				let (who, to) = (TRANSCODERS[who], TRANSCODERS[to]);
+				let lock = Staking::unbonding_locks_view(&who).first().map_or(0, |lock| lock.0);
+				dodge(who, || Staking::rebond_to(RuntimeOrigin::signed(who), to, lock));
+			},
+		}
+	}
+
+	/// Checks a step against the stakes before it and the slashes it made.
+	pub(super) fn check_step(before: &Snapshot, slashes_before: usize, moved: Option<u64>) {
+		let new: Vec<_> = Slashes::get().into_iter().skip(slashes_before).collect();
+		let after = snapshot();
+		for ((who, was), (_, now)) in before.iter().zip(&after) {
+			let Some((pool, stake)) = *was else { continue };
+			let now_stake = now.map_or(0, |(_, stake)| stake);
+			let slashes: Vec<_> = new.iter().filter(|slash| slash.0 == pool).collect();
+			if Some(*who) == moved {
+				continue;
 			}
-			for (claim_id, ..) in ClaimReceipts::get() {
-				let _ = Jobs::distribute_fees(RuntimeOrigin::signed(CHARLIE), claim_id);
+			if slashes.is_empty() {
+				assert!(now_stake >= stake, "{who}'s stake fell {stake} -> {now_stake} unslashed");
+				continue;
+			}
+			assert_eq!(now.map(|(pool, _)| pool), Some(pool), "{who} left its slashed pool");
+			if let [slash] = slashes.as_slice() {
+				// One slash of the pool this step: `who` lost its fraction of its stake.
+				let fraction: Perbill = slash.1;
+				let lost = stake - now_stake.min(stake);
+				let (floor, ceil) = (fraction.mul_floor(stake), fraction.mul_ceil(stake));
+				assert!(
+					lost + 1 >= floor && lost <= ceil + 1,
+					"{who} in {pool}'s pool lost {lost} of {stake}, the slash took {fraction:?}"
+				);
+			}
+		}
+		// The finder fee of a slash never exceeds what the offender itself lost.
+		for offender in STAKERS {
+			let fees: u64 =
+				new.iter().filter(|slash| slash.0 == offender).map(|slash| slash.4).sum();
+			if fees == 0 {
+				continue;
+			}
+			let own_before = before
+				.iter()
+				.find(|(who, _)| *who == offender)
+				.and_then(|(_, was)| *was)
+				.filter(|(pool, _)| *pool == offender)
+				.map_or(0, |(_, stake)| stake);
+			let own_after = own_stake(offender);
+			assert!(
+				fees <= own_before.saturating_sub(own_after),
+				"finder fees {fees} > {offender}'s own loss {own_before} -> {own_after}"
+			);
+		}
+	}
+
+	/// The account whose own stake a move may lower (by unbonding) or move.
+	pub(super) fn mover(step: &Move) -> Option<u64> {
+		match step {
+			Move::Unbond { who, .. } | Move::MoveBond { who, .. } | Move::Rebond { who, .. } => {
+				Some(TRANSCODERS[*who])
+			},
+			_ => None,
+		}
+	}
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+	#[test]
+	fn exposed_transcoders_cannot_dodge_and_slashes_fall_on_the_right_stake(
+		delegated in 0..20u64,
+		moves in prop::collection::vec(dodges::a_move(), 1..40)
+	) {
+		new_test_ext().execute_with(|| {
+			let issuance = Balances::total_issuance();
+			start_case();
+			if delegated > 0 {
+				frame_support::assert_ok!(Staking::bond(
+					RuntimeOrigin::signed(BOB),
+					delegated * STAKE / 2,
+					T1
+				));
 			}
 			check_invariants(issuance);
-			prop_assert_eq!(Claims::<Test>::iter().count(), 0);
-			prop_assert_eq!(Checks::<Test>::iter().count(), 0);
-			prop_assert_eq!(SegmentChecks::<Test>::iter().count(), 0);
-			prop_assert_eq!(crate::Exposures::<Test>::iter().count(), 0);
-			prop_assert_eq!(Balances::balance_on_hold(&HoldReason::ClaimEscrow.into(), &ALICE), 0);
-			let _ = CheckStatus::Passed;
-			Ok(())
+			for step in moves {
+				// One block at a time, so that each step's slashes are its own.
+				let steps = match step {
+					dodges::Move::Step(Op::Advance { blocks }) => {
+						vec![dodges::Move::Step(Op::Advance { blocks: 1 }); blocks as usize]
+					},
+					other => vec![other],
+				};
+				for step in steps {
+					let before = dodges::snapshot();
+					let slashes = Slashes::get().len();
+					let moved = dodges::mover(&step);
+					dodges::apply_move(step);
+					dodges::check_step(&before, slashes, moved);
+					check_invariants(issuance);
+				}
+			}
+			wind_down(issuance)
 		})?;
 	}
 }
