@@ -561,7 +561,7 @@ mod around_claims {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
 	#[test]
 	fn end_cancel_and_leaving_around_claims_pay_exactly_the_work_done(

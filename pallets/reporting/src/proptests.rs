@@ -427,7 +427,7 @@ mod adversarial_groups {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig { cases: 384, ..ProptestConfig::default() })]
 
 	#[test]
 	fn adversarial_groups_leave_everyone_with_what_the_rules_give(

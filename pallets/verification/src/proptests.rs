@@ -272,6 +272,60 @@ mod dodges {
 	/// The accounts that can hold stake.
 	const STAKERS: [u64; 6] = [BOB, T1, T2, T3, T4, T5];
 
+	frame_support::parameter_types! {
+		/// Every vote cast in the case: (claim, segment, voter, ok).
+		pub(super) static Votes: Vec<(u64, u64, u64, bool)> = vec![];
+	}
+
+	/// Where a step's events start: the block and the number of events before it.
+	pub(super) fn events_mark() -> (u64, usize) {
+		(System::block_number(), System::events().len())
+	}
+
+	/// Item 10: the voters on the losing side of a segment decided by a majority in this step
+	/// are slashed for it (`LosingVote`), and nobody else is.
+	fn check_losing_votes(mark: (u64, usize)) {
+		let skip = if System::block_number() == mark.0 { mark.1 } else { 0 };
+		let mut losing_slashed = Vec::new();
+		let mut losers = Vec::new();
+		let mut may_lose = Vec::new();
+		for record in System::events().into_iter().skip(skip) {
+			let RuntimeEvent::Verification(event) = record.event else { continue };
+			let decided = match event {
+				crate::Event::VerdictSubmitted { claim_id, seq, verifier, ok } => {
+					Votes::mutate(|all| all.push((claim_id, seq, verifier, ok)));
+					None
+				},
+				crate::Event::SegmentPassed { claim_id, seq } => Some((claim_id, seq, true)),
+				crate::Event::VerificationFailed { claim_id, seq } => Some((claim_id, seq, false)),
+				crate::Event::Slashed { transcoder, reason: crate::SlashReason::LosingVote, .. } => {
+					losing_slashed.push(transcoder);
+					None
+				},
+				_ => None,
+			};
+			let Some((claim_id, seq, outcome)) = decided else { continue };
+			let votes: Vec<(u64, bool)> = Votes::get()
+				.into_iter()
+				.filter(|vote| vote.0 == claim_id && vote.1 == seq)
+				.map(|vote| (vote.2, vote.3))
+				.collect();
+			let winners = votes.iter().filter(|vote| vote.1 == outcome).count();
+			let against: Vec<u64> =
+				votes.iter().filter(|vote| vote.1 != outcome).map(|vote| vote.0).collect();
+			may_lose.extend(against.iter().copied());
+			if winners > against.len() {
+				losers.extend(against);
+			}
+		}
+		for who in &losers {
+			assert!(losing_slashed.contains(who), "{who} voted against the outcome, unslashed");
+		}
+		for who in &losing_slashed {
+			assert!(may_lose.contains(who), "{who} slashed for a losing vote it did not cast");
+		}
+	}
+
 	#[derive(Debug, Clone)]
 	pub(super) enum Move {
 		Step(Op),
@@ -279,6 +333,31 @@ mod dodges {
 		MoveBond { who: usize, to: usize },
 		Unbond { who: usize, amount: u64 },
 		Rebond { who: usize, to: usize },
+		/// Every committee of a claim votes: member `i` by bits `2i..2i+2` of `pattern`
+		/// (0 silent, 3 against, else for).
+		Committee { claim: u8, pattern: u8 },
+		/// The assigned transcoder claims `len + 1` segments, proves every challenge in time
+		/// and the committees vote by `pattern` (expanded into one-block steps by [`script`]).
+		Verified { len: u64, pattern: u8 },
+	}
+
+	/// The steps of a `Verified` move (any other move is one step).
+	pub(super) fn script(step: Move) -> Vec<Move> {
+		match step {
+			Move::Step(Op::Advance { blocks }) => {
+				vec![Move::Step(Op::Advance { blocks: 1 }); blocks as usize]
+			},
+			Move::Verified { len, pattern } => {
+				let latest = u8::MAX;
+				let mut steps = vec![Move::Step(Op::Claim { gap: 0, len })];
+				steps.extend(vec![Move::Step(Op::Advance { blocks: 1 }); 3]);
+				steps.push(Move::Step(Op::Prove { claim: latest, all: true, forge: false }));
+				steps.push(Move::Step(Op::Advance { blocks: 1 }));
+				steps.push(Move::Committee { claim: latest, pattern });
+				steps
+			},
+			other => vec![other],
+		}
 	}
 
 	pub(super) fn a_move() -> impl Strategy<Value = Move> {
@@ -288,6 +367,8 @@ mod dodges {
 			2 => (0..5usize, 0..5usize).prop_map(|(who, to)| Move::MoveBond { who, to }),
 			2 => (0..5usize, 1..2_000u64).prop_map(|(who, amount)| Move::Unbond { who, amount }),
 			1 => (0..5usize, 0..5usize).prop_map(|(who, to)| Move::Rebond { who, to }),
+			2 => (any::<u8>(), any::<u8>()).prop_map(|(claim, pattern)| Move::Committee { claim, pattern }),
+			3 => (0..12u64, any::<u8>()).prop_map(|(len, pattern)| Move::Verified { len, pattern }),
 		]
 	}
 
@@ -305,14 +386,16 @@ mod dodges {
 		Exposures::<Test>::contains_key(who)
 	}
 
-	/// A move of `who`'s own bond out of its pool: must fail while `who` is exposed, and
-	/// leave its bond where it was.
-	fn dodge(who: u64, call: impl FnOnce() -> frame_support::dispatch::DispatchResult) {
+	/// A move of `who`'s own bond (or an unbonding lock) to pool `to`: while `who` is exposed,
+	/// it fails unless `to` is `who`'s own pool, and `who`'s bond stays in its own pool.
+	fn dodge(who: u64, to: u64, call: impl FnOnce() -> frame_support::dispatch::DispatchResult) {
 		let was_exposed = exposed(who);
 		let pool_before = Staking::delegator_view(&who).map(|view| view.transcoder);
 		let result = call();
 		if was_exposed && pool_before == Some(who) {
-			assert!(result.is_err(), "{who} moved its bond while exposed");
+			if to != who {
+				assert!(result.is_err(), "{who} moved its bond to {to} while exposed");
+			}
 			assert_eq!(Staking::delegator_view(&who).map(|view| view.transcoder), Some(who));
 		}
 	}
@@ -326,13 +409,43 @@ mod dodges {
 					apply(Op::Activate { transcoder });
 				}
 			},
+			Move::Step(Op::Prove { claim: u8::MAX, all, forge }) => {
+				// The latest claim.
+				let last = ClaimReceipts::get().len().saturating_sub(1);
+				let claim = u8::try_from(last % 256).unwrap_or(0);
+				if ClaimReceipts::get().len() <= 256 {
+					apply(Op::Prove { claim, all, forge });
+				}
+			},
 			Move::Step(op) => apply(op),
+			Move::Verified { .. } => unreachable!("expanded by `script`"),
+			Move::Committee { claim, pattern } => {
+				let known = ClaimReceipts::get();
+				let chosen = if claim == u8::MAX { known.last().cloned() } else { pick(&known, claim) };
+				let Some((claim_id, ..)) = chosen else { return };
+				let segments: Vec<_> = SegmentChecks::<Test>::iter_prefix(claim_id).collect();
+				for (seq, segment) in segments {
+					for (i, member) in segment.members.iter().enumerate() {
+						let ok = match (pattern >> (2 * (i % 4))) & 3 {
+							0 => continue,
+							3 => false,
+							_ => true,
+						};
+						let _ = Verification::submit_verdict(
+							RuntimeOrigin::signed(member.who),
+							claim_id,
+							seq,
+							ok,
+						);
+					}
+				}
+			},
 			Move::Resign { who } => {
 				let _ = Staking::resign_transcoder(RuntimeOrigin::signed(TRANSCODERS[who]));
 			},
 			Move::MoveBond { who, to } => {
 				let (who, to) = (TRANSCODERS[who], TRANSCODERS[to]);
-				dodge(who, || Staking::bond(RuntimeOrigin::signed(who), 0, to));
+				dodge(who, to, || Staking::bond(RuntimeOrigin::signed(who), 0, to));
 			},
 			Move::Unbond { who, amount } => {
 				let who = TRANSCODERS[who];
@@ -346,13 +459,19 @@ mod dodges {
 			Move::Rebond { who, to } => {
 				let (who, to) = (TRANSCODERS[who], TRANSCODERS[to]);
 				let lock = Staking::unbonding_locks_view(&who).first().map_or(0, |lock| lock.0);
-				dodge(who, || Staking::rebond_to(RuntimeOrigin::signed(who), to, lock));
+				dodge(who, to, || Staking::rebond_to(RuntimeOrigin::signed(who), to, lock));
 			},
 		}
 	}
 
 	/// Checks a step against the stakes before it and the slashes it made.
-	pub(super) fn check_step(before: &Snapshot, slashes_before: usize, moved: Option<u64>) {
+	pub(super) fn check_step(
+		before: &Snapshot,
+		slashes_before: usize,
+		moved: Option<u64>,
+		mark: (u64, usize),
+	) {
+		check_losing_votes(mark);
 		let new: Vec<_> = Slashes::get().into_iter().skip(slashes_before).collect();
 		let after = snapshot();
 		for ((who, was), (_, now)) in before.iter().zip(&after) {
@@ -411,15 +530,16 @@ mod dodges {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+	#![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
 	#[test]
 	fn exposed_transcoders_cannot_dodge_and_slashes_fall_on_the_right_stake(
 		delegated in 0..20u64,
-		moves in prop::collection::vec(dodges::a_move(), 1..40)
+		moves in prop::collection::vec(dodges::a_move(), 1..50)
 	) {
 		new_test_ext().execute_with(|| {
 			let issuance = Balances::total_issuance();
+			dodges::Votes::take();
 			start_case();
 			if delegated > 0 {
 				frame_support::assert_ok!(Staking::bond(
@@ -431,18 +551,13 @@ proptest! {
 			check_invariants(issuance);
 			for step in moves {
 				// One block at a time, so that each step's slashes are its own.
-				let steps = match step {
-					dodges::Move::Step(Op::Advance { blocks }) => {
-						vec![dodges::Move::Step(Op::Advance { blocks: 1 }); blocks as usize]
-					},
-					other => vec![other],
-				};
-				for step in steps {
+				for step in dodges::script(step) {
 					let before = dodges::snapshot();
 					let slashes = Slashes::get().len();
 					let moved = dodges::mover(&step);
+					let mark = dodges::events_mark();
 					dodges::apply_move(step);
-					dodges::check_step(&before, slashes, moved);
+					dodges::check_step(&before, slashes, moved, mark);
 					check_invariants(issuance);
 				}
 			}
