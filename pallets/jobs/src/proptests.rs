@@ -318,21 +318,54 @@ mod around_claims {
 
 	#[derive(Debug, Clone)]
 	pub(super) enum Move {
-		Create { broadcaster: usize, price: u64, extra: u64 },
-		TopUp { job: u8, amount: u64 },
-		End { job: u8 },
-		Cancel { job: u8 },
-		Leave { transcoder: usize },
-		Join { transcoder: usize, price: u64 },
+		Create {
+			broadcaster: usize,
+			price: u64,
+			extra: u64,
+		},
+		TopUp {
+			job: u8,
+			amount: u64,
+		},
+		End {
+			job: u8,
+		},
+		Cancel {
+			job: u8,
+		},
+		Leave {
+			transcoder: usize,
+		},
+		Join {
+			transcoder: usize,
+			price: u64,
+		},
 		/// The assigned transcoder claims `len + 1` segments from the job's cursor.
-		Work { job: u8, len: u64, verdict: u8 },
+		Work {
+			job: u8,
+			len: u64,
+			verdict: u8,
+		},
 		/// A transcoder that left the job claims `len + 1` segments from its grace cursor.
-		GraceWork { job: u8, which: u8, len: u64, verdict: u8 },
+		GraceWork {
+			job: u8,
+			which: u8,
+			len: u64,
+			verdict: u8,
+		},
 		/// The assigned or a grace transcoder claims a segment it claimed already.
-		Overlap { job: u8, which: u8 },
+		Overlap {
+			job: u8,
+			which: u8,
+		},
 		/// A transcoder neither assigned nor in grace claims.
-		Stranger { job: u8, transcoder: usize },
-		Advance { blocks: u64 },
+		Stranger {
+			job: u8,
+			transcoder: usize,
+		},
+		Advance {
+			blocks: u64,
+		},
 	}
 
 	pub(super) fn a_move() -> impl Strategy<Value = Move> {
@@ -399,14 +432,16 @@ mod around_claims {
 	/// the assigned transcoder a grace until `GRACE` blocks from now, from its cursor.
 	fn expect_grace(job_id: JobId, transcoder: u64, before: &crate::JobOf<Test>) {
 		let had = before.graces.iter().find(|grace| grace.transcoder == transcoder);
-		if before.deposit == 0 || (had.is_none() && before.graces.len() as u32 >= MAX_GRACES_PER_JOB)
+		if before.deposit == 0
+			|| (had.is_none() && before.graces.len() as u32 >= MAX_GRACES_PER_JOB)
 		{
 			return;
 		}
 		let job = JobsStorage::<Test>::get(job_id).unwrap();
 		let grace = job.graces.iter().find(|grace| grace.transcoder == transcoder).unwrap();
 		assert_eq!(grace.until, System::block_number() + GRACE);
-		let cap = u64::from(MIN_SEGMENTS_COVERED) * 4 * before.assignment.as_ref().unwrap().price_per_segment;
+		let cap = u64::from(MIN_SEGMENTS_COVERED)
+			* 4 * before.assignment.as_ref().unwrap().price_per_segment;
 		assert_eq!(grace.reserved, had.map_or(0, |g| g.reserved) + before.deposit.min(cap));
 		if had.is_none() {
 			assert_eq!(grace.next_claimable_seq, before.next_claimable_seq);
@@ -417,11 +452,9 @@ mod around_claims {
 		let jobs = job_ids();
 		let now = System::block_number();
 		match step {
-			Move::Create { broadcaster, price, extra } => apply_op(Op::CreateJob {
-				broadcaster,
-				price,
-				extra,
-			}),
+			Move::Create { broadcaster, price, extra } => {
+				apply_op(Op::CreateJob { broadcaster, price, extra })
+			},
 			Move::TopUp { job, amount } => apply_op(Op::TopUp { job, amount }),
 			Move::End { job } => {
 				let Some(job_id) = pick(&jobs, job) else { return };
@@ -551,7 +584,11 @@ mod around_claims {
 				.map(|made| made.fee)
 				.sum();
 			assert_eq!(Balances::free_balance(who), INITIAL - paid, "broadcaster {who}");
-			assert_eq!(<Balances as frame_support::traits::fungible::Inspect<u64>>::total_balance(&who), INITIAL - paid, "broadcaster {who}");
+			assert_eq!(
+				<Balances as frame_support::traits::fungible::Inspect<u64>>::total_balance(&who),
+				INITIAL - paid,
+				"broadcaster {who}"
+			);
 		}
 	}
 

@@ -237,7 +237,16 @@ mod adversarial_groups {
 			any::<bool>(),
 		)
 			.prop_map(
-				|(maintainers, reporter_is_maintainer, leavers, votes, order, stake, deposit, alice_moves)| {
+				|(
+					maintainers,
+					reporter_is_maintainer,
+					leavers,
+					votes,
+					order,
+					stake,
+					deposit,
+					alice_moves,
+				)| {
 					Case {
 						maintainers,
 						reporter_is_maintainer,
@@ -258,12 +267,8 @@ mod adversarial_groups {
 
 	/// ALICE moving OLC she had when reported: refused while the report is open.
 	fn alice_cannot_move(amount: u64) {
-		let moved = <Balances as Mutate<u64>>::transfer(
-			&ALICE,
-			&CHARLIE,
-			amount,
-			Preservation::Preserve,
-		);
+		let moved =
+			<Balances as Mutate<u64>>::transfer(&ALICE, &CHARLIE, amount, Preservation::Preserve);
 		assert!(moved.is_err(), "ALICE moved {amount} while under review");
 	}
 
@@ -276,7 +281,11 @@ mod adversarial_groups {
 		run_to_block(1 + PROBATION);
 		let stream_id = new_stream(ALICE);
 		if case.stake > 0 {
-			frame_support::assert_ok!(Staking::bond(RuntimeOrigin::signed(ALICE), case.stake, ALICE));
+			frame_support::assert_ok!(Staking::bond(
+				RuntimeOrigin::signed(ALICE),
+				case.stake,
+				ALICE
+			));
 		}
 		frame_support::assert_ok!(Jobs::create_job(
 			RuntimeOrigin::signed(ALICE),
@@ -288,15 +297,18 @@ mod adversarial_groups {
 		let issuance = Balances::total_issuance();
 		check_invariants(issuance);
 		let reporter = if case.reporter_is_maintainer { maintainer(0) } else { CHARLIE };
-		let everyone: Vec<u64> =
-			[ALICE, CHARLIE].into_iter().chain((0..case.maintainers).map(maintainer)).collect();
+		let everyone: Vec<u64> = [ALICE, CHARLIE]
+			.into_iter()
+			.chain((0..case.maintainers).map(maintainer))
+			.collect();
 		let before: Vec<(u64, u64)> = everyone.iter().map(|who| (*who, total(*who))).collect();
 		let was = |who: u64| before.iter().find(|(w, _)| *w == who).unwrap().1;
 		let pot_before = total(pot());
 
 		// Full maintainers other than the reporter (ALICE is none).
 		let eligible = case.maintainers - u64::from(case.reporter_is_maintainer);
-		let filed = Reporting::report(RuntimeOrigin::signed(reporter), stream_id, 0, Default::default());
+		let filed =
+			Reporting::report(RuntimeOrigin::signed(reporter), stream_id, 0, Default::default());
 		if eligible < u64::from(GROUP) {
 			prop_assert_eq!(filed, Err(Error::<Test>::TooFewMaintainers.into()));
 			return Ok(());

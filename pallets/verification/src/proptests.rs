@@ -298,7 +298,11 @@ mod dodges {
 				},
 				crate::Event::SegmentPassed { claim_id, seq } => Some((claim_id, seq, true)),
 				crate::Event::VerificationFailed { claim_id, seq } => Some((claim_id, seq, false)),
-				crate::Event::Slashed { transcoder, reason: crate::SlashReason::LosingVote, .. } => {
+				crate::Event::Slashed {
+					transcoder,
+					reason: crate::SlashReason::LosingVote,
+					..
+				} => {
 					losing_slashed.push(transcoder);
 					None
 				},
@@ -329,16 +333,33 @@ mod dodges {
 	#[derive(Debug, Clone)]
 	pub(super) enum Move {
 		Step(Op),
-		Resign { who: usize },
-		MoveBond { who: usize, to: usize },
-		Unbond { who: usize, amount: u64 },
-		Rebond { who: usize, to: usize },
+		Resign {
+			who: usize,
+		},
+		BondElsewhere {
+			who: usize,
+			to: usize,
+		},
+		Unbond {
+			who: usize,
+			amount: u64,
+		},
+		Rebond {
+			who: usize,
+			to: usize,
+		},
 		/// Every committee of a claim votes: member `i` by bits `2i..2i+2` of `pattern`
 		/// (0 silent, 3 against, else for).
-		Committee { claim: u8, pattern: u8 },
+		Committee {
+			claim: u8,
+			pattern: u8,
+		},
 		/// The assigned transcoder claims `len + 1` segments, proves every challenge in time
 		/// and the committees vote by `pattern` (expanded into one-block steps by [`script`]).
-		Verified { len: u64, pattern: u8 },
+		Verified {
+			len: u64,
+			pattern: u8,
+		},
 	}
 
 	/// The steps of a `Verified` move (any other move is one step).
@@ -364,7 +385,7 @@ mod dodges {
 		prop_oneof![
 			6 => op().prop_map(Move::Step),
 			1 => (0..5usize).prop_map(|who| Move::Resign { who }),
-			2 => (0..5usize, 0..5usize).prop_map(|(who, to)| Move::MoveBond { who, to }),
+			2 => (0..5usize, 0..5usize).prop_map(|(who, to)| Move::BondElsewhere { who, to }),
 			2 => (0..5usize, 1..2_000u64).prop_map(|(who, amount)| Move::Unbond { who, amount }),
 			1 => (0..5usize, 0..5usize).prop_map(|(who, to)| Move::Rebond { who, to }),
 			2 => (any::<u8>(), any::<u8>()).prop_map(|(claim, pattern)| Move::Committee { claim, pattern }),
@@ -421,7 +442,8 @@ mod dodges {
 			Move::Verified { .. } => unreachable!("expanded by `script`"),
 			Move::Committee { claim, pattern } => {
 				let known = ClaimReceipts::get();
-				let chosen = if claim == u8::MAX { known.last().cloned() } else { pick(&known, claim) };
+				let chosen =
+					if claim == u8::MAX { known.last().cloned() } else { pick(&known, claim) };
 				let Some((claim_id, ..)) = chosen else { return };
 				let segments: Vec<_> = SegmentChecks::<Test>::iter_prefix(claim_id).collect();
 				for (seq, segment) in segments {
@@ -443,7 +465,7 @@ mod dodges {
 			Move::Resign { who } => {
 				let _ = Staking::resign_transcoder(RuntimeOrigin::signed(TRANSCODERS[who]));
 			},
-			Move::MoveBond { who, to } => {
+			Move::BondElsewhere { who, to } => {
 				let (who, to) = (TRANSCODERS[who], TRANSCODERS[to]);
 				dodge(who, to, || Staking::bond(RuntimeOrigin::signed(who), 0, to));
 			},
@@ -521,9 +543,9 @@ mod dodges {
 	/// The account whose own stake a move may lower (by unbonding) or move.
 	pub(super) fn mover(step: &Move) -> Option<u64> {
 		match step {
-			Move::Unbond { who, .. } | Move::MoveBond { who, .. } | Move::Rebond { who, .. } => {
-				Some(TRANSCODERS[*who])
-			},
+			Move::Unbond { who, .. }
+			| Move::BondElsewhere { who, .. }
+			| Move::Rebond { who, .. } => Some(TRANSCODERS[*who]),
 			_ => None,
 		}
 	}
