@@ -9,26 +9,9 @@ fn failed_committee_verdict_slashes_and_refunds() {
 		let fee = 20 * PROFILES * PRICE;
 		let deposit_before = held_deposit(ALICE);
 		let seq = challenged[0];
-		let committee = members(claim_id, seq);
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[0]),
-			claim_id,
-			seq,
-			true
-		));
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[1]),
-			claim_id,
-			seq,
-			false
-		));
+		let committee = vote(claim_id, seq, &[true, false]);
 		assert_eq!(status(claim_id), CheckStatus::AwaitingVerdicts);
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[2]),
-			claim_id,
-			seq,
-			false
-		));
+		vote_as(committee[2], claim_id, seq, false);
 		assert_eq!(status(claim_id), CheckStatus::Failed);
 		assert!(events().contains(&Event::VerificationFailed { claim_id, seq }));
 		let slashed = Perbill::from_percent(5).mul_floor(STAKE);
@@ -95,12 +78,7 @@ fn verdict_errors_are_named() {
 			Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), 99, seq, true),
 			Error::<Test>::UnknownClaim
 		);
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[0]),
-			claim_id,
-			seq,
-			true
-		));
+		vote_as(committee[0], claim_id, seq, true);
 		assert_noop!(
 			Verification::submit_verdict(RuntimeOrigin::signed(committee[0]), claim_id, seq, false),
 			Error::<Test>::AlreadyVoted
@@ -120,23 +98,9 @@ fn silent_members_are_slashed_and_replaced() {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[0]),
-			claim_id,
-			seq,
-			true
-		));
+		vote_as(committee[0], claim_id, seq, true);
 		// The other segments pass.
-		for other in challenged.iter().skip(1) {
-			for who in members(claim_id, *other) {
-				assert_ok!(Verification::submit_verdict(
-					RuntimeOrigin::signed(who),
-					claim_id,
-					*other,
-					true
-				));
-			}
-		}
+		pass(claim_id, &challenged[1..]);
 		let deadline = SegmentChecks::<Test>::get(claim_id, seq).unwrap().deadline;
 		run_to_block(deadline + 1);
 		// Both silent members lose the fixed amount (a fraction of their stake) ...
@@ -160,12 +124,7 @@ fn silent_members_are_slashed_and_replaced() {
 		assert_eq!(check.replaced.to_vec(), silent);
 		assert_eq!(status(claim_id), CheckStatus::AwaitingVerdicts);
 		// The replacement votes: all voted, `true` has the majority of 2.
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(replacement),
-			claim_id,
-			seq,
-			true
-		));
+		vote_as(replacement, claim_id, seq, true);
 		assert_eq!(status(claim_id), CheckStatus::Passed);
 	});
 }
@@ -175,13 +134,7 @@ fn last_round_is_decided_by_the_votes_cast() {
 	build_and_execute(|| {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
-		let committee = members(claim_id, seq);
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[0]),
-			claim_id,
-			seq,
-			false
-		));
+		vote(claim_id, seq, &[false]);
 		let deadline = SegmentChecks::<Test>::get(claim_id, seq).unwrap().deadline;
 		run_to_block(deadline + 1);
 		assert_eq!(SegmentChecks::<Test>::get(claim_id, seq).unwrap().round, 1);

@@ -96,12 +96,7 @@ fn item1_a_committee_member_cannot_move_its_bond_until_it_voted() {
 		// Once it has voted in every committee it sits on, nothing can slash it any more.
 		for seq in &challenged {
 			if members(claim_id, *seq).contains(&member) {
-				assert_ok!(Verification::submit_verdict(
-					RuntimeOrigin::signed(member),
-					claim_id,
-					*seq,
-					true
-				));
+				vote_as(member, claim_id, *seq, true);
 			}
 		}
 		assert!(!Exposures::<Test>::contains_key(member));

@@ -19,16 +19,7 @@ fn claim_verified_after_its_window_is_settled_by_the_pallet() {
 			proofs(&all, 0, &challenged)
 		));
 		next_block();
-		for seq in &challenged {
-			for who in members(claim_id, *seq) {
-				assert_ok!(Verification::submit_verdict(
-					RuntimeOrigin::signed(who),
-					claim_id,
-					*seq,
-					true
-				));
-			}
-		}
+		pass(claim_id, &challenged);
 		assert!(pallet_jobs::Claims::<Test>::get(claim_id).is_none());
 		assert!(Checks::<Test>::get(claim_id).is_none());
 		assert_eq!(CreditedFees::get().len(), 1);
@@ -144,12 +135,7 @@ fn issue12_low_duties_page_through_the_unvoted_seats_index() {
 			assert!(Verification::duties_view(*who, None, 0).is_empty());
 		}
 		let who = members(claim_id, challenged[0])[0];
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(who),
-			claim_id,
-			challenged[0],
-			true
-		));
+		vote_as(who, claim_id, challenged[0], true);
 		assert!(!paged(who, 1).contains(&(claim_id, challenged[0])));
 		assert_eq!(paged(who, 1), scan(who));
 	});

@@ -174,3 +174,31 @@ fn held_escrow(who: u64) -> u64 {
 fn held_deposit(who: u64) -> u64 {
 	Balances::balance_on_hold(&HoldReason::JobDeposit.into(), &who)
 }
+
+/// `who` votes `ok` on segment `seq` of the claim.
+fn vote_as(who: u64, claim_id: ClaimId, seq: u64, ok: bool) {
+	assert_ok!(Verification::submit_verdict(RuntimeOrigin::signed(who), claim_id, seq, ok));
+}
+
+/// The first `verdicts.len()` members of segment `seq`'s committee vote, in seat order, the
+/// i-th member `verdicts[i]`. Returns the whole committee.
+fn vote(claim_id: ClaimId, seq: u64, verdicts: &[bool]) -> Vec<u64> {
+	let committee = members(claim_id, seq);
+	assert!(verdicts.len() <= committee.len(), "{} votes for {committee:?}", verdicts.len());
+	for (who, ok) in committee.iter().zip(verdicts) {
+		vote_as(*who, claim_id, seq, *ok);
+	}
+	committee
+}
+
+/// Every member of the committees of `seqs` votes `true`. Returns the voters, seat by seat.
+fn pass(claim_id: ClaimId, seqs: &[u64]) -> Vec<u64> {
+	let mut voters = Vec::new();
+	for seq in seqs {
+		for who in members(claim_id, *seq) {
+			vote_as(who, claim_id, *seq, true);
+			voters.push(who);
+		}
+	}
+	voters
+}

@@ -9,25 +9,7 @@ fn item10_members_on_the_losing_side_are_slashed() {
 	build_and_execute(|| {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
-		let committee = members(claim_id, seq);
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[0]),
-			claim_id,
-			seq,
-			true
-		));
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[1]),
-			claim_id,
-			seq,
-			false
-		));
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[2]),
-			claim_id,
-			seq,
-			false
-		));
+		let committee = vote(claim_id, seq, &[true, false, false]);
 		assert_eq!(status(claim_id), CheckStatus::Failed);
 		let fraction = Perbill::from_rational(MISSED_VOTE_SLASH, STAKE);
 		assert!(Slashes::get().contains(&(committee[0], fraction, None, MISSED_VOTE_SLASH, 0)));
@@ -53,33 +35,14 @@ fn item10_a_tied_committee_is_decided_at_once_and_slashes_no_voter() {
 		let (claim_id, challenged, _) = proven_claim();
 		let seq = challenged[0];
 		let committee = members(claim_id, seq);
-		for other in challenged.iter().skip(1) {
-			for who in members(claim_id, *other) {
-				assert_ok!(Verification::submit_verdict(
-					RuntimeOrigin::signed(who),
-					claim_id,
-					*other,
-					true
-				));
-			}
-		}
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(committee[0]),
-			claim_id,
-			seq,
-			false
-		));
+		pass(claim_id, &challenged[1..]);
+		vote_as(committee[0], claim_id, seq, false);
 		let deadline = SegmentChecks::<Test>::get(claim_id, seq).unwrap().deadline;
 		run_to_block(deadline + 1);
 		let replacement =
 			[T2, T3, T4, T5].into_iter().find(|who| !committee.contains(who)).unwrap();
 		assert_eq!(members(claim_id, seq), vec![committee[0], replacement]);
-		assert_ok!(Verification::submit_verdict(
-			RuntimeOrigin::signed(replacement),
-			claim_id,
-			seq,
-			true
-		));
+		vote_as(replacement, claim_id, seq, true);
 		// 1 against 1: decided now, not at the deadline.
 		assert_eq!(status(claim_id), CheckStatus::Passed);
 		assert!(!Slashes::get()
