@@ -1537,9 +1537,10 @@ fn low_storage_growth_pool_of_a_resigned_transcoder_leaves_with_its_last_referen
 		assert_eq!(pool_storage_of(T1), (false, 0, 0, 0));
 		// A later bond starts a fresh pool that works as before.
 		register(T1, 1_000, 0, 50);
+		let pool = Pools::<Test>::get(T1);
+		assert_eq!((pool.factors, pool.earning, pool.unpaid_rewards), (Default::default(), 1_000, 0));
 		next_round();
-		assert!(Pools::<Test>::contains_key(T1));
-		assert_eq!(stake(T1), 1_000);
+		assert_eq!(stake(T1), 2_000, "the whole round's reward");
 	});
 }
 
