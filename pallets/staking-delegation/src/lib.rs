@@ -738,7 +738,7 @@ pub mod pallet {
 		/// signer must be bonded to itself with at least `MinSelfBond`. If the transcoder pool
 		/// is full, the signer's stake must exceed the weakest transcoder's, which is evicted.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()))]
+		#[pallet::weight(T::WeightInfo::register_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(Pallet::<T>::reference_drops_weight(1)))]
 		pub fn register_transcoder(
 			origin: OriginFor<T>,
 			reward_cut: Perbill,
@@ -842,7 +842,7 @@ pub mod pallet {
 		/// Resigns the signer as a transcoder from the next round. Its bond and its delegators'
 		/// stay; they earn nothing until moved to an active transcoder.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::resign_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()))]
+		#[pallet::weight(T::WeightInfo::resign_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(Pallet::<T>::reference_drops_weight(1)))]
 		pub fn resign_transcoder(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(Transcoders::<T>::contains_key(&who), Error::<T>::NotATranscoder);
@@ -856,7 +856,7 @@ pub mod pallet {
 		/// the signer itself (a self-bond before registering). A self-bond cannot move while its
 		/// owner is exposed to a slash ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::bond().saturating_add(T::SlashExposure::exposed_weight()))]
+		#[pallet::weight(T::WeightInfo::bond().saturating_add(T::SlashExposure::exposed_weight()).saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn bond(
 			origin: OriginFor<T>,
 			amount: BalanceOf<T>,
@@ -891,7 +891,7 @@ pub mod pallet {
 		/// self-bond resigns; a partial unbond must leave it at least `MinSelfBond`. A self-bond
 		/// cannot be unbonded while its owner is exposed to a slash ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(T::SlashExposure::exposed_weight()))]
+		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(T::SlashExposure::exposed_weight()).saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
@@ -952,7 +952,7 @@ pub mod pallet {
 		/// Bonds unbonding lock `lock_id` again to the signer's current transcoder (see
 		/// [`Pallet::rebond_to`] for when an exposed transcoder may not).
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::rebond().saturating_add(T::SlashExposure::exposed_weight()))]
+		#[pallet::weight(T::WeightInfo::rebond().saturating_add(T::SlashExposure::exposed_weight()).saturating_add(Pallet::<T>::reference_drops_weight(3)))]
 		pub fn rebond(origin: OriginFor<T>, lock_id: LockId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
@@ -965,7 +965,7 @@ pub mod pallet {
 		/// to a slash, neither its self-bond nor a lock unbonded from its own pool may go to
 		/// another transcoder ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::rebond_to().saturating_add(T::SlashExposure::exposed_weight()))]
+		#[pallet::weight(T::WeightInfo::rebond_to().saturating_add(T::SlashExposure::exposed_weight()).saturating_add(Pallet::<T>::reference_drops_weight(3)))]
 		pub fn rebond_to(
 			origin: OriginFor<T>,
 			transcoder: T::AccountId,
@@ -978,7 +978,7 @@ pub mod pallet {
 		/// Releases unbonding lock `lock_id` into the free balance, once its unbonding period
 		/// has ended (after any slash of it).
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded().saturating_add(Pallet::<T>::reference_drops_weight(1)))]
 		pub fn withdraw_unbonded(origin: OriginFor<T>, lock_id: LockId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let lock = UnbondingLocks::<T>::get(&who, lock_id).ok_or(Error::<T>::UnknownLock)?;
@@ -1000,7 +1000,7 @@ pub mod pallet {
 		/// Settles the signer's earnings up to now: rewards are compounded into the bond, fees
 		/// become withdrawable. The cost does not depend on the rounds since the last claim.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::claim_earnings())]
+		#[pallet::weight(T::WeightInfo::claim_earnings().saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn claim_earnings(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
@@ -1025,7 +1025,7 @@ pub mod pallet {
 		/// Pays `amount` of the signer's fees out of the pot into its free balance, after
 		/// settling earnings.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::withdraw_fees())]
+		#[pallet::weight(T::WeightInfo::withdraw_fees().saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn withdraw_fees(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
@@ -1436,8 +1436,10 @@ pub mod pallet {
 			delegator.fees =
 				delegator.fees.checked_add(&settlement.fees).ok_or(Error::<T>::Overflow)?;
 			if let Some(round) = settlement.activated {
-				let ended =
-					ActivationFactors::<T>::mutate_exists(&delegator.transcoder, round, |snapshot| {
+				let ended = ActivationFactors::<T>::mutate_exists(
+					&delegator.transcoder,
+					round,
+					|snapshot| {
 						let s = snapshot.as_mut()?;
 						s.refs = s.refs.saturating_sub(1);
 						if s.refs > 0 {
@@ -1446,7 +1448,8 @@ pub mod pallet {
 						let epoch = s.factors.epoch;
 						*snapshot = None;
 						Some(epoch)
-					});
+					},
+				);
 				// The account's own record still refers to the pool: at most an ended epoch's
 				// `EpochEnds` leaves here, never the pool.
 				if let Some(epoch) = ended {
@@ -1593,6 +1596,18 @@ pub mod pallet {
 				)
 				.saturating_add(T::WeightInfo::withdraw_fees())
 				.saturating_add(T::OnTranscoderDeactivated::weight())
+				.saturating_add(Self::reference_drops_weight(
+					T::MaxUnbondingLocks::get().saturating_add(2),
+				))
+		}
+
+		/// What `drops` references dropped by a call may weigh beyond its benchmark, which
+		/// measures one path: each may remove an ended epoch's [`EpochEnds`] entry and the
+		/// pool with its last reference (reads of the old record, the count, the pool, the
+		/// registration and the pool's other counts; writes of the count, the epoch end, the
+		/// pool and [`TotalBonded`]).
+		pub fn reference_drops_weight(drops: u32) -> Weight {
+			T::DbWeight::get().reads_writes(5, 4).saturating_mul(u64::from(drops))
 		}
 
 		/// Stores a delegator record, or removes it when nothing is left in it.
@@ -1942,7 +1957,9 @@ pub mod pallet {
 		}
 
 		fn add_fees_weight() -> Weight {
-			T::WeightInfo::add_fees().saturating_add(Self::fee_cohorts_weight())
+			T::WeightInfo::add_fees()
+				.saturating_add(Self::fee_cohorts_weight())
+				.saturating_add(Self::reference_drops_weight(1))
 		}
 	}
 
@@ -2074,14 +2091,14 @@ pub mod pallet {
 				// Kept while accounts, locks or snapshots of the ended epoch remain.
 				if EpochRefs::<T>::contains_key(transcoder, pool.factors.epoch) {
 					EpochEnds::<T>::insert(
-					transcoder,
-					pool.factors.epoch,
-					Factors {
-						stake: FixedU128::from_inner(0),
-						slash: FixedU128::from_inner(0),
-						fee: pool.factors.fee,
-						epoch: pool.factors.epoch,
-					},
+						transcoder,
+						pool.factors.epoch,
+						Factors {
+							stake: FixedU128::from_inner(0),
+							slash: FixedU128::from_inner(0),
+							fee: pool.factors.fee,
+							epoch: pool.factors.epoch,
+						},
 					);
 				}
 				pool.factors =
@@ -2153,6 +2170,7 @@ pub mod pallet {
 		fn slash_weight() -> Weight {
 			T::WeightInfo::slash(T::MaxTranscoders::get())
 				.saturating_add(T::OnTranscoderDeactivated::weight())
+				.saturating_add(Self::reference_drops_weight(1))
 		}
 	}
 }

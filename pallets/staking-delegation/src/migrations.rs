@@ -60,9 +60,8 @@ pub mod v2 {
 				reads.saturating_inc();
 				count(transcoder, snapshot.factors.epoch);
 			}
-			let ended: Vec<(T::AccountId, u32)> = EpochEnds::<T>::iter_keys()
-				.filter(|key| !refs.contains_key(key))
-				.collect();
+			let ended: Vec<(T::AccountId, u32)> =
+				EpochEnds::<T>::iter_keys().filter(|key| !refs.contains_key(key)).collect();
 			reads.saturating_accrue(EpochEnds::<T>::iter_keys().count() as u64);
 			for (transcoder, epoch) in ended {
 				EpochEnds::<T>::remove(&transcoder, epoch);
@@ -71,9 +70,10 @@ pub mod v2 {
 			let pools: Vec<T::AccountId> = Pools::<T>::iter_keys().collect();
 			for transcoder in pools {
 				reads.saturating_accrue(2);
-				let referenced = refs.range((transcoder.clone(), 0)..).next().is_some_and(
-					|((referred, _), _)| *referred == transcoder,
-				);
+				let referenced = refs
+					.range((transcoder.clone(), 0)..)
+					.next()
+					.is_some_and(|((referred, _), _)| *referred == transcoder);
 				if !referenced && !Transcoders::<T>::contains_key(&transcoder) {
 					let pool = Pools::<T>::take(&transcoder);
 					let dust = pool.earning.saturating_add(pool.pending);
@@ -175,7 +175,13 @@ mod tests {
 			let _ = EpochRefs::<Test>::clear(u32::MAX, None);
 			Pools::<Test>::insert(T2, crate::Pool::default());
 			EpochEnds::<Test>::insert(T3, 0, crate::Factors::default());
-			Pools::<Test>::insert(T3, crate::Pool { factors: crate::Factors { epoch: 1, ..Default::default() }, ..Default::default() });
+			Pools::<Test>::insert(
+				T3,
+				crate::Pool {
+					factors: crate::Factors { epoch: 1, ..Default::default() },
+					..Default::default()
+				},
+			);
 			StorageVersion::new(1).put::<Staking>();
 			assert!(Staking::do_try_state().is_err());
 
