@@ -998,7 +998,8 @@ pub mod pallet {
 		}
 
 		/// Settles the signer's earnings up to now: rewards are compounded into the bond, fees
-		/// become withdrawable. The cost does not depend on the rounds since the last claim.
+		/// become withdrawable. The cost does not depend on the rounds since the last claim. A
+		/// record left with no bond, fees or locks (a full slash took the bond) is removed.
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::claim_earnings().saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn claim_earnings(origin: OriginFor<T>) -> DispatchResult {
