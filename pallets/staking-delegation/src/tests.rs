@@ -1616,3 +1616,25 @@ fn low_storage_growth_epoch_ends_leave_when_the_last_reference_to_the_epoch_sett
 		assert_eq!(pool_storage_of(T1), (false, 0, 0, 0));
 	});
 }
+
+/// A transcoder that resigned and moved its own bond elsewhere leaves nothing that refers to
+/// its pool, which goes at once; a payout for its work of the round (it is still in the active
+/// set) pays it and does not bring the pool back.
+#[test]
+fn low_storage_growth_pool_a_payout_after_the_last_reference_does_not_recreate_it() {
+	ExtBuilder::default().fixed_mintable(0).build_and_execute(|| {
+		register(T1, 1_000, 0, 50);
+		register(T2, 1_000, 0, 50);
+		next_round();
+		assert!(active().contains(&T1));
+		assert_ok!(Staking::resign_transcoder(origin(T1)));
+		assert_ok!(Staking::bond(origin(T1), 0, T2));
+		assert_eq!(pool_storage_of(T1), (false, 0, 0, 0));
+		assert!(active().contains(&T1), "active until the round ends");
+		assert_ok!(<Staking as TranscoderFees<u64, u64>>::add_fees(&PAYER, &T1, 100));
+		assert_eq!(pool_storage_of(T1), (false, 0, 0, 0));
+		assert_eq!(Delegators::<Test>::get(T1).unwrap().fees, 100);
+		assert_ok!(Staking::withdraw_fees(origin(T1), 100));
+		assert_eq!(Delegators::<Test>::get(T1).unwrap().transcoder, T2);
+	});
+}
