@@ -146,6 +146,8 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 pub type Migrations = (
 	// pallet-jobs 1 → 2: the JobClaims index rebuilt from the unsettled claims.
 	pallet_jobs::migrations::v2::MigrateV1ToV2<Runtime>,
+	// pallet-staking-delegation 1 → 2: EpochRefs counted; orphan pools and epoch ends removed.
+	pallet_staking_delegation::migrations::v2::MigrateV1ToV2<Runtime>,
 );
 
 pub type Executive = frame_executive::Executive<

@@ -263,7 +263,8 @@ mod benchmarks {
 		assert_eq!(Delegators::<T>::get(&delegator).unwrap().transcoder, to);
 	}
 
-	// Worst case: a slashed lock.
+	// Worst case: a slashed lock, the last reference to the pool of a transcoder that left:
+	// the lock, the account record and the pool leave storage.
 	#[benchmark]
 	fn withdraw_unbonded() {
 		setup::<T>();
@@ -272,15 +273,21 @@ mod benchmarks {
 		Pallet::<T>::bond(RawOrigin::Signed(delegator.clone()).into(), unit::<T>(), t.clone())
 			.unwrap();
 		Pallet::<T>::unbond(RawOrigin::Signed(delegator.clone()).into(), unit::<T>()).unwrap();
+		// The transcoder leaves: its whole self-bond unbonds (resigning it).
+		let own = Pallet::<T>::delegator_view(&t).unwrap().stake;
+		Pallet::<T>::unbond(RawOrigin::Signed(t.clone()).into(), own).unwrap();
 		<Pallet<T> as Slashing<_, _>>::slash(&t, Perbill::from_percent(1), None, Perbill::zero());
 		for _ in 0..T::UnbondingPeriod::get() {
 			next_round::<T>();
 		}
+		Pallet::<T>::withdraw_unbonded(RawOrigin::Signed(t.clone()).into(), 0).unwrap();
+		assert!(Pools::<T>::contains_key(&t));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(delegator.clone()), 0);
 
 		assert!(!UnbondingLocks::<T>::contains_key(&delegator, 0));
+		assert!(!Pools::<T>::contains_key(&t));
 	}
 
 	// Ten rounds pass before the claim; its cost does not depend on how many (see the test

@@ -157,6 +157,30 @@
 //! settles once more against its cohort and becomes ordinary stake of the pool; a cohort is
 //! removed with its last member. The round of a claim is counted back from the current round's
 //! first block in rounds of [`RoundLength`] blocks ([`Pallet::round_of_block`]).
+//!
+//! ## Storage that only grows
+//!
+//! A pool ([`Pools`]) outlives its transcoder's registration while something still refers to it,
+//! and no longer: [`EpochRefs`] counts, per pool and epoch, the account records delegated to it
+//! (under the epoch of their last settlement), the unbonding locks taken from it (under the
+//! epoch they were created in) and its activation snapshots ([`ActivationFactors`], under the
+//! epoch of their factors). The count is kept by the calls that create, move, settle or remove
+//! these, and the removal happens in the call that drops the last reference, in O(1) (no scan,
+//! no retention period):
+//! - an ended epoch's [`EpochEnds`] entry (left by a full slash, for its fees) is removed when
+//!   the last record, lock or snapshot of that epoch settles, moves or is withdrawn; a wipe-out
+//!   that nothing refers to leaves none;
+//! - the pool is removed when its transcoder is not registered and no epoch of it has a
+//!   reference. Nobody is delegated to it then, so what it still counts is rounding dust nobody
+//!   owns: its stake leaves [`TotalBonded`] and its unpaid rewards and fees stay in the pot.
+//!   Activation snapshots and fee cohorts cannot outlive it (they are referenced, or have
+//!   members, while they exist).
+//!
+//! An account record ([`Delegators`]) with no bond, fees or unbonding locks is removed by the
+//! call that empties it (a claim included). A later bond to the same transcoder starts a fresh
+//! pool. A fee payout to a transcoder that is neither registered nor in the active set and has
+//! no pool fails with [`Error::TranscoderNotActive`], as for an account that never was one (the
+//! pool can only be gone after its own bond left and its unbonding period passed).
 #![cfg_attr(not(feature = "std"), no_std)]
 // Runtime code must never panic or overflow silently: see `[workspace.lints]`.
 
@@ -168,6 +192,7 @@ mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod fee_cohorts;
+pub mod migrations;
 #[cfg(test)]
 #[allow(clippy::arithmetic_side_effects)] // no clippy.toml option for tests
 mod mock;
@@ -294,7 +319,7 @@ pub mod pallet {
 		traits::{
 			fungible::{Inspect, InspectHold, Mutate, MutateHold},
 			tokens::{Fortitude, Precision, Preservation},
-			BuildGenesisConfig, Contains,
+			BuildGenesisConfig, Contains, DefensiveOption,
 		},
 		PalletId,
 	};
@@ -321,7 +346,7 @@ pub mod pallet {
 	pub const MIN_FACTOR: FixedU128 = FixedU128::from_inner(1_000_000_000);
 
 	/// The storage layout's version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -427,7 +452,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextRegistrationIndex<T: Config> = StorageValue<_, u64, ValueQuery>;
 
-	/// The stake pool of each account that ever had stake delegated to it.
+	/// The stake pool of each registered transcoder and of each account that records, locks or
+	/// snapshots still refer to ([`EpochRefs`]); see the crate docs, "Storage that only grows".
 	#[pallet::storage]
 	pub type Pools<T: Config> =
 		StorageMap<_, Twox64Concat, T::AccountId, Pool<BalanceOf<T>>, ValueQuery>;
@@ -451,7 +477,7 @@ pub mod pallet {
 		StorageMap<_, Blake2_128Concat, T::AccountId, RoundIndex>;
 
 	/// The factors a wiped-out epoch of a pool ended with (zero stake and slash factors, the
-	/// final fee factor), for delegators and locks that still refer to it.
+	/// final fee factor), while delegators, locks or snapshots still refer to it ([`EpochRefs`]).
 	#[pallet::storage]
 	pub type EpochEnds<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, T::AccountId, Twox64Concat, u32, Factors, OptionQuery>;
@@ -473,6 +499,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type FeeCohortMembers<T: Config> =
 		StorageMap<_, Twox64Concat, T::AccountId, FeeCohortMember, OptionQuery>;
+
+	/// How many records refer to each epoch of a pool: the account records delegated to the
+	/// pool's transcoder (counted under the epoch of their `base`), the unbonding locks taken
+	/// from it (under the epoch of theirs) and its activation snapshots ([`ActivationFactors`],
+	/// under the epoch of their factors). No entry means none. An ended epoch's [`EpochEnds`]
+	/// entry leaves when its count falls to zero; the pool itself (and anything left of it)
+	/// when its transcoder is not registered and no epoch of it has a count (see the crate
+	/// docs, "Storage that only grows").
+	#[pallet::storage]
+	pub type EpochRefs<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, T::AccountId, Twox64Concat, u32, u32, OptionQuery>;
 
 	/// Every account's bond.
 	#[pallet::storage]
@@ -701,7 +738,7 @@ pub mod pallet {
 		/// signer must be bonded to itself with at least `MinSelfBond`. If the transcoder pool
 		/// is full, the signer's stake must exceed the weakest transcoder's, which is evicted.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::register_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()))]
+		#[pallet::weight(T::WeightInfo::register_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(Pallet::<T>::reference_drops_weight(1)))]
 		pub fn register_transcoder(
 			origin: OriginFor<T>,
 			reward_cut: Perbill,
@@ -805,7 +842,7 @@ pub mod pallet {
 		/// Resigns the signer as a transcoder from the next round. Its bond and its delegators'
 		/// stay; they earn nothing until moved to an active transcoder.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::resign_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()))]
+		#[pallet::weight(T::WeightInfo::resign_transcoder(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(Pallet::<T>::reference_drops_weight(1)))]
 		pub fn resign_transcoder(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(Transcoders::<T>::contains_key(&who), Error::<T>::NotATranscoder);
@@ -819,7 +856,7 @@ pub mod pallet {
 		/// the signer itself (a self-bond before registering). A self-bond cannot move while its
 		/// owner is exposed to a slash ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::bond().saturating_add(T::SlashExposure::exposed_weight()))]
+		#[pallet::weight(T::WeightInfo::bond().saturating_add(T::SlashExposure::exposed_weight()).saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn bond(
 			origin: OriginFor<T>,
 			amount: BalanceOf<T>,
@@ -845,7 +882,7 @@ pub mod pallet {
 				TotalBonded::<T>::mutate(|total| *total = total.saturating_add(amount));
 			}
 			Self::do_bond(&who, &mut delegator, &transcoder, amount)?;
-			Delegators::<T>::insert(&who, &delegator);
+			Self::put_delegator(&who, Some(&delegator));
 			Ok(())
 		}
 
@@ -854,7 +891,7 @@ pub mod pallet {
 		/// self-bond resigns; a partial unbond must leave it at least `MinSelfBond`. A self-bond
 		/// cannot be unbonded while its owner is exposed to a slash ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(T::SlashExposure::exposed_weight()))]
+		#[pallet::weight(T::WeightInfo::unbond(T::MaxTranscoders::get()).saturating_add(T::OnTranscoderDeactivated::weight()).saturating_add(T::SlashExposure::exposed_weight()).saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
@@ -896,8 +933,9 @@ pub mod pallet {
 					withdraw_round,
 				},
 			);
+			Self::add_ref(&transcoder, pool.factors.epoch);
 			Pools::<T>::insert(&transcoder, pool);
-			Delegators::<T>::insert(&who, &delegator);
+			Self::put_delegator(&who, Some(&delegator));
 			if resigns {
 				Self::do_resign(&who);
 			}
@@ -914,7 +952,7 @@ pub mod pallet {
 		/// Bonds unbonding lock `lock_id` again to the signer's current transcoder (see
 		/// [`Pallet::rebond_to`] for when an exposed transcoder may not).
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::rebond().saturating_add(T::SlashExposure::exposed_weight()))]
+		#[pallet::weight(T::WeightInfo::rebond().saturating_add(T::SlashExposure::exposed_weight()).saturating_add(Pallet::<T>::reference_drops_weight(3)))]
 		pub fn rebond(origin: OriginFor<T>, lock_id: LockId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
@@ -927,7 +965,7 @@ pub mod pallet {
 		/// to a slash, neither its self-bond nor a lock unbonded from its own pool may go to
 		/// another transcoder ([`Error::ExposedToSlash`]).
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::rebond_to().saturating_add(T::SlashExposure::exposed_weight()))]
+		#[pallet::weight(T::WeightInfo::rebond_to().saturating_add(T::SlashExposure::exposed_weight()).saturating_add(Pallet::<T>::reference_drops_weight(3)))]
 		pub fn rebond_to(
 			origin: OriginFor<T>,
 			transcoder: T::AccountId,
@@ -940,7 +978,7 @@ pub mod pallet {
 		/// Releases unbonding lock `lock_id` into the free balance, once its unbonding period
 		/// has ended (after any slash of it).
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded().saturating_add(Pallet::<T>::reference_drops_weight(1)))]
 		pub fn withdraw_unbonded(origin: OriginFor<T>, lock_id: LockId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let lock = UnbondingLocks::<T>::get(&who, lock_id).ok_or(Error::<T>::UnknownLock)?;
@@ -960,9 +998,10 @@ pub mod pallet {
 		}
 
 		/// Settles the signer's earnings up to now: rewards are compounded into the bond, fees
-		/// become withdrawable. The cost does not depend on the rounds since the last claim.
+		/// become withdrawable. The cost does not depend on the rounds since the last claim. A
+		/// record left with no bond, fees or locks (a full slash took the bond) is removed.
 		#[pallet::call_index(8)]
-		#[pallet::weight(T::WeightInfo::claim_earnings())]
+		#[pallet::weight(T::WeightInfo::claim_earnings().saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn claim_earnings(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut delegator = Delegators::<T>::get(&who).ok_or(Error::<T>::NotBonded)?;
@@ -980,14 +1019,14 @@ pub mod pallet {
 				});
 			}
 			Pools::<T>::insert(&transcoder, pool);
-			Delegators::<T>::insert(&who, delegator);
+			Self::store_or_remove(&who, delegator);
 			Ok(())
 		}
 
 		/// Pays `amount` of the signer's fees out of the pot into its free balance, after
 		/// settling earnings.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::withdraw_fees())]
+		#[pallet::weight(T::WeightInfo::withdraw_fees().saturating_add(Pallet::<T>::reference_drops_weight(2)))]
 		pub fn withdraw_fees(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
@@ -1398,14 +1437,25 @@ pub mod pallet {
 			delegator.fees =
 				delegator.fees.checked_add(&settlement.fees).ok_or(Error::<T>::Overflow)?;
 			if let Some(round) = settlement.activated {
-				ActivationFactors::<T>::mutate_exists(&delegator.transcoder, round, |snapshot| {
-					if let Some(s) = snapshot {
+				let ended = ActivationFactors::<T>::mutate_exists(
+					&delegator.transcoder,
+					round,
+					|snapshot| {
+						let s = snapshot.as_mut()?;
 						s.refs = s.refs.saturating_sub(1);
-						if s.refs == 0 {
-							*snapshot = None;
+						if s.refs > 0 {
+							return None;
 						}
-					}
-				});
+						let epoch = s.factors.epoch;
+						*snapshot = None;
+						Some(epoch)
+					},
+				);
+				// The account's own record still refers to the pool: at most an ended epoch's
+				// `EpochEnds` leaves here, never the pool.
+				if let Some(epoch) = ended {
+					Self::drop_ref(&delegator.transcoder, epoch);
+				}
 			}
 			if !settlement.reward.is_zero() || !settlement.fees.is_zero() {
 				Self::deposit_event(Event::EarningsClaimed {
@@ -1460,6 +1510,7 @@ pub mod pallet {
 			}
 			UnbondingLocks::<T>::remove(who, lock_id);
 			delegator.lock_count = delegator.lock_count.saturating_sub(1);
+			Self::drop_ref(&lock.transcoder, lock.base.epoch);
 			Ok(left)
 		}
 
@@ -1481,7 +1532,8 @@ pub mod pallet {
 			let amount = Self::take_lock(&who, &mut delegator, lock_id, &lock)?;
 			TotalBonded::<T>::mutate(|total| *total = total.saturating_add(amount));
 			Self::do_bond(&who, &mut delegator, &transcoder, amount)?;
-			Delegators::<T>::insert(&who, &delegator);
+			// A lock that slashes emptied leaves nothing when rebonded with no bond.
+			Self::store_or_remove(&who, delegator);
 			Self::deposit_event(Event::Rebonded { delegator: who, transcoder, lock_id, amount });
 			Ok(())
 		}
@@ -1545,6 +1597,18 @@ pub mod pallet {
 				)
 				.saturating_add(T::WeightInfo::withdraw_fees())
 				.saturating_add(T::OnTranscoderDeactivated::weight())
+				.saturating_add(Self::reference_drops_weight(
+					T::MaxUnbondingLocks::get().saturating_add(2),
+				))
+		}
+
+		/// What `drops` references dropped by a call may weigh beyond its benchmark, which
+		/// measures one path: each may remove an ended epoch's [`EpochEnds`] entry and the
+		/// pool with its last reference (reads of the old record, the count, the pool, the
+		/// registration and the pool's other counts; writes of the count, the epoch end, the
+		/// pool and [`TotalBonded`]).
+		pub fn reference_drops_weight(drops: u32) -> Weight {
+			T::DbWeight::get().reads_writes(5, 4).saturating_mul(u64::from(drops))
 		}
 
 		/// Stores a delegator record, or removes it when nothing is left in it.
@@ -1553,10 +1617,78 @@ pub mod pallet {
 				&& delegator.fees.is_zero()
 				&& delegator.lock_count == 0
 			{
-				Delegators::<T>::remove(who);
+				Self::put_delegator(who, None);
 			} else {
-				Delegators::<T>::insert(who, delegator);
+				Self::put_delegator(who, Some(&delegator));
 			}
+		}
+
+		/// Stores (`Some`) or removes (`None`) `who`'s record, moving its reference from the
+		/// pool epoch the stored record referred to ([`EpochRefs`]) to the new one's. Called
+		/// after the paths that change the pools have stored them, so that a pool whose last
+		/// reference goes leaves storage for good.
+		pub(crate) fn put_delegator(who: &T::AccountId, delegator: Option<&DelegatorOf<T>>) {
+			let old = Delegators::<T>::get(who).map(|d| (d.transcoder, d.base.epoch));
+			let new = delegator.map(|d| (d.transcoder.clone(), d.base.epoch));
+			match delegator {
+				Some(delegator) => Delegators::<T>::insert(who, delegator),
+				None => Delegators::<T>::remove(who),
+			}
+			if old != new {
+				// The new reference first: a move between two epochs of one pool never lets
+				// its count fall to zero on the way.
+				if let Some((transcoder, epoch)) = new {
+					Self::add_ref(&transcoder, epoch);
+				}
+				if let Some((transcoder, epoch)) = old {
+					Self::drop_ref(&transcoder, epoch);
+				}
+			}
+		}
+
+		/// Counts one more reference to `epoch` of `transcoder`'s pool.
+		pub(crate) fn add_ref(transcoder: &T::AccountId, epoch: u32) {
+			EpochRefs::<T>::mutate(transcoder, epoch, |refs| {
+				*refs = Some(refs.unwrap_or(0).saturating_add(1));
+			});
+		}
+
+		/// Counts one reference less to `epoch` of `transcoder`'s pool; with its last one, an
+		/// ended epoch's [`EpochEnds`] entry leaves, and so does the pool if nothing else refers
+		/// to it and its transcoder is not registered.
+		pub(crate) fn drop_ref(transcoder: &T::AccountId, epoch: u32) {
+			let left = EpochRefs::<T>::mutate_exists(transcoder, epoch, |refs| {
+				let left = (*refs)
+					.defensive_ok_or("a reference that was never counted")
+					.unwrap_or(1)
+					.saturating_sub(1);
+				*refs = (left > 0).then_some(left);
+				left
+			});
+			if left > 0 {
+				return;
+			}
+			if Pools::<T>::get(transcoder).factors.epoch != epoch {
+				EpochEnds::<T>::remove(transcoder, epoch);
+			}
+			Self::remove_pool_if_unreferenced(transcoder);
+		}
+
+		/// Removes `transcoder`'s pool if its transcoder is not registered and nothing refers to
+		/// it ([`EpochRefs`]). With no account delegated to it, what the pool still counts as
+		/// stake or as unpaid rewards and fees is rounding dust nobody owns: the stake leaves
+		/// [`TotalBonded`], the unpaid amounts stay in the pot. Returns whether it was removed.
+		pub(crate) fn remove_pool_if_unreferenced(transcoder: &T::AccountId) -> bool {
+			if Transcoders::<T>::contains_key(transcoder)
+				|| EpochRefs::<T>::iter_key_prefix(transcoder).next().is_some()
+				|| !Pools::<T>::contains_key(transcoder)
+			{
+				return false;
+			}
+			let pool = Pools::<T>::take(transcoder);
+			let dust = pool.earning.saturating_add(pool.pending);
+			TotalBonded::<T>::mutate(|total| *total = total.saturating_sub(dust));
+			true
 		}
 
 		/// Deregisters a transcoder; it stays in the current active set until the round ends.
@@ -1565,6 +1697,9 @@ pub mod pallet {
 			Candidates::<T>::mutate(|candidates| candidates.retain(|c| c != who));
 			Self::deposit_event(Event::TranscoderResigned { transcoder: who.clone() });
 			T::OnTranscoderDeactivated::on_transcoder_deactivated(who);
+			// A transcoder whose own record is gone (a full slash emptied it and a claim
+			// removed it) may leave nothing that refers to its pool.
+			Self::remove_pool_if_unreferenced(who);
 		}
 
 		/// Starts a new round at block `now`; see the crate docs. Returns its weight.
@@ -1655,6 +1790,7 @@ pub mod pallet {
 					round,
 					ActivationSnapshot { factors: pool.factors, refs: pool.pending_refs },
 				);
+				Self::add_ref(transcoder, pool.factors.epoch);
 			}
 			pool.earning = pool.earning.saturating_add(pool.pending);
 			pool.pending = Zero::zero();
@@ -1727,7 +1863,7 @@ pub mod pallet {
 							*total = total.saturating_add(transcoder_reward)
 						});
 						minted = minted.saturating_add(transcoder_reward);
-						Delegators::<T>::insert(who, own);
+						Self::put_delegator(who, Some(&own));
 					},
 					Err(_) => transcoder_reward = Zero::zero(),
 				}
@@ -1822,7 +1958,9 @@ pub mod pallet {
 		}
 
 		fn add_fees_weight() -> Weight {
-			T::WeightInfo::add_fees().saturating_add(Self::fee_cohorts_weight())
+			T::WeightInfo::add_fees()
+				.saturating_add(Self::fee_cohorts_weight())
+				.saturating_add(Self::reference_drops_weight(1))
 		}
 	}
 
@@ -1895,13 +2033,23 @@ pub mod pallet {
 					pool.unpaid_fees = pool.unpaid_fees.saturating_add(delegators_fees);
 				}
 				let transcoder_fees = amount.saturating_sub(delegators_fees);
+				let factors = pool.factors;
+				Pools::<T>::insert(transcoder, pool);
 				if !transcoder_fees.is_zero() {
-					let mut own = Self::delegator_or_new(transcoder, transcoder);
+					let mut own = Delegators::<T>::get(transcoder).unwrap_or_else(|| {
+						// A new record refers to the pool's current epoch.
+						let mut own =
+							Delegator::new(transcoder.clone(), CurrentRound::<T>::get().index);
+						own.base = factors;
+						own
+					});
 					own.fees =
 						own.fees.checked_add(&transcoder_fees).ok_or(Error::<T>::Overflow)?;
-					Delegators::<T>::insert(transcoder, own);
+					Self::put_delegator(transcoder, Some(&own));
 				}
-				Pools::<T>::insert(transcoder, pool);
+				// A resigned transcoder whose own record went to another pool: nothing may
+				// refer to its pool any more (see `remove_pool_if_unreferenced`).
+				Self::remove_pool_if_unreferenced(transcoder);
 				Self::deposit_event(Event::FeesAdded {
 					transcoder: transcoder.clone(),
 					payer: payer.clone(),
@@ -1941,16 +2089,19 @@ pub mod pallet {
 			// the pool starts a new epoch (see `Factors::epoch`).
 			let wipe = stake_factor < MIN_FACTOR || slash_factor < MIN_FACTOR;
 			let (slashed_earning, slashed_pending, slashed_rewards) = if wipe {
-				EpochEnds::<T>::insert(
-					transcoder,
-					pool.factors.epoch,
-					Factors {
-						stake: FixedU128::from_inner(0),
-						slash: FixedU128::from_inner(0),
-						fee: pool.factors.fee,
-						epoch: pool.factors.epoch,
-					},
-				);
+				// Kept while accounts, locks or snapshots of the ended epoch remain.
+				if EpochRefs::<T>::contains_key(transcoder, pool.factors.epoch) {
+					EpochEnds::<T>::insert(
+						transcoder,
+						pool.factors.epoch,
+						Factors {
+							stake: FixedU128::from_inner(0),
+							slash: FixedU128::from_inner(0),
+							fee: pool.factors.fee,
+							epoch: pool.factors.epoch,
+						},
+					);
+				}
 				pool.factors =
 					Factors { epoch: pool.factors.epoch.saturating_add(1), ..Factors::default() };
 				(pool.earning, pool.pending, pool.unpaid_rewards)
@@ -2020,6 +2171,7 @@ pub mod pallet {
 		fn slash_weight() -> Weight {
 			T::WeightInfo::slash(T::MaxTranscoders::get())
 				.saturating_add(T::OnTranscoderDeactivated::weight())
+				.saturating_add(Self::reference_drops_weight(1))
 		}
 	}
 }

@@ -31,7 +31,10 @@ impl<T: Config> Pallet<T> {
 	/// - the candidates are exactly the registered transcoders, once each, and the active set
 	///   has no member twice;
 	/// - each fee cohort counts exactly its members and their units, and every member's cohort
-	///   exists.
+	///   exists;
+	/// - [`EpochRefs`] counts exactly the records that refer to each pool epoch, no pool outlives
+	///   its last reference and registration, and an ended epoch keeps its [`EpochEnds`] entry
+	///   exactly while referred to (see `check_pool_references`).
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let reason = HoldReason::Staking.into();
 		let mut pools: BTreeMap<T::AccountId, Delegated<BalanceOf<T>>> = BTreeMap::new();
@@ -121,6 +124,8 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(cohorts.is_empty(), "a fee cohort member's cohort is missing");
 
+		Self::check_pool_references()?;
+
 		let candidates = Candidates::<T>::get();
 		for (index, candidate) in candidates.iter().enumerate() {
 			ensure!(Transcoders::<T>::contains_key(candidate), "a candidate is not registered");
@@ -139,6 +144,74 @@ impl<T: Config> Pallet<T> {
 				!active.iter().skip(index.saturating_add(1)).any(|other| other.who == member.who),
 				"an active transcoder is in the set twice"
 			);
+		}
+		Ok(())
+	}
+
+	/// Checks the storage that leaves with its last reference ("Storage that only grows"):
+	/// - [`EpochRefs`] holds, for each pool and epoch, exactly the number of account records
+	///   delegated to the pool with a `base` of that epoch, unbonding locks of the pool with a
+	///   `base` of that epoch and activation snapshots of the pool with factors of that epoch
+	///   (never a zero count), and none refers to a later epoch than the pool's;
+	/// - a pool exists exactly when its transcoder is registered or something refers to it: no
+	///   orphan pool stays, none referred to is gone;
+	/// - an ended epoch has its [`EpochEnds`] entry exactly while something refers to it;
+	/// - activation snapshots and fee cohorts belong to existing pools.
+	fn check_pool_references() -> Result<(), TryRuntimeError> {
+		let mut refs: BTreeMap<(T::AccountId, u32), u32> = BTreeMap::new();
+		let mut count = |transcoder: T::AccountId, epoch: u32| {
+			let entry = refs.entry((transcoder, epoch)).or_insert(0);
+			*entry = entry.saturating_add(1);
+		};
+		for (_, delegator) in Delegators::<T>::iter() {
+			count(delegator.transcoder, delegator.base.epoch);
+		}
+		for (_, _, lock) in UnbondingLocks::<T>::iter() {
+			count(lock.transcoder, lock.base.epoch);
+		}
+		for (transcoder, _, snapshot) in ActivationFactors::<T>::iter() {
+			ensure!(
+				Pools::<T>::contains_key(&transcoder),
+				"an activation snapshot outlives its pool"
+			);
+			count(transcoder, snapshot.factors.epoch);
+		}
+		for (transcoder, epoch, stored) in EpochRefs::<T>::iter() {
+			ensure!(stored > 0, "a pool epoch's reference count is stored as zero");
+			ensure!(
+				refs.remove(&(transcoder, epoch)) == Some(stored),
+				"a pool epoch's reference count differs from the records that refer to it"
+			);
+		}
+		ensure!(refs.is_empty(), "records refer to a pool epoch that counts no references");
+		for (transcoder, epoch, _) in EpochRefs::<T>::iter() {
+			ensure!(Pools::<T>::contains_key(&transcoder), "a referenced pool is gone");
+			let current = Pools::<T>::get(&transcoder).factors.epoch;
+			ensure!(epoch <= current, "a record refers to a pool epoch that has not begun");
+			ensure!(
+				epoch == current || EpochEnds::<T>::contains_key(&transcoder, epoch),
+				"a referenced ended epoch lost its EpochEnds entry"
+			);
+		}
+		for (transcoder, epoch, _) in EpochEnds::<T>::iter() {
+			ensure!(
+				EpochRefs::<T>::contains_key(&transcoder, epoch),
+				"an EpochEnds entry outlives the last reference to its epoch"
+			);
+			ensure!(
+				epoch < Pools::<T>::get(&transcoder).factors.epoch,
+				"an EpochEnds entry of an epoch that has not ended"
+			);
+		}
+		for transcoder in Pools::<T>::iter_keys() {
+			ensure!(
+				Transcoders::<T>::contains_key(&transcoder)
+					|| EpochRefs::<T>::iter_key_prefix(&transcoder).next().is_some(),
+				"a pool outlives its transcoder's registration and its last reference"
+			);
+		}
+		for (transcoder, _, _) in FeeCohorts::<T>::iter() {
+			ensure!(Pools::<T>::contains_key(&transcoder), "a fee cohort outlives its pool");
 		}
 		Ok(())
 	}

@@ -87,7 +87,9 @@ impl Default for Factors {
 }
 
 /// The pool of stake delegated to one transcoder (its own self-bond included). It outlives the
-/// transcoder's registration: delegators and unbonding locks refer to its factors.
+/// transcoder's registration while delegators, unbonding locks or activation snapshots refer to
+/// its factors, and leaves storage with the last of them (see the crate docs, "Storage that only
+/// grows").
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen, Default)]
 pub struct Pool<Balance> {
 	/// The current cumulative factors.

@@ -44,14 +44,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakingDelegation::Pools` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::TranscoderJobs` (r:1 w:0)
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:1 w:0)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::NextRegistrationIndex` (r:1 w:1)
 	/// Proof: `StakingDelegation::NextRegistrationIndex` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::CurrentRound` (r:1 w:0)
 	/// Proof: `StakingDelegation::CurrentRound` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn register_transcoder(c: u32, ) -> Weight {
-		// Proof size: measured 1536, estimated 9679 bytes.
-		Weight::from_parts(25_538_000, 9679)
-			.saturating_add(Weight::from_parts(2_386_871, 0).saturating_mul(c.into()))
+		// Proof size: measured 1880, estimated 9679 bytes.
+		Weight::from_parts(26_930_000, 9679)
+			.saturating_add(Weight::from_parts(2_482_441, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -64,8 +66,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakingDelegation::CurrentRound` (r:1 w:0)
 	/// Proof: `StakingDelegation::CurrentRound` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn update_transcoder() -> Weight {
-		// Proof size: measured 675, estimated 3799 bytes.
-		Weight::from_parts(15_713_000, 3799)
+		// Proof size: measured 708, estimated 3799 bytes.
+		Weight::from_parts(15_824_000, 3799)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -75,11 +77,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakingDelegation::Candidates` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::TranscoderJobs` (r:1 w:0)
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:1 w:0)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn resign_transcoder(c: u32, ) -> Weight {
-		// Proof size: measured 900, estimated 9679 bytes.
-		Weight::from_parts(21_807_093, 9679)
-			.saturating_add(Weight::from_parts(139_348, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured 1545, estimated 9679 bytes.
+		Weight::from_parts(35_456_797, 9679)
+			.saturating_add(Weight::from_parts(239_421, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Reporting::Banned` (r:1 w:0)
@@ -104,11 +108,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakingDelegation::FeeCohortMembers` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::FeeCohorts` (r:2 w:2)
 	/// Proof: `StakingDelegation::FeeCohorts` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:2 w:2)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn bond() -> Weight {
-		// Proof size: measured 2089, estimated 6608 bytes.
-		Weight::from_parts(185_417_000, 6608)
-			.saturating_add(T::DbWeight::get().reads(15_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Proof size: measured 2235, estimated 6608 bytes.
+		Weight::from_parts(199_247_000, 6608)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `StakingDelegation::Delegators` (r:1 w:1)
 	/// Proof: `StakingDelegation::Delegators` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
@@ -126,6 +132,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakingDelegation::TotalBonded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::Transcoders` (r:1 w:1)
 	/// Proof: `StakingDelegation::Transcoders` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:2 w:1)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::Candidates` (r:1 w:1)
 	/// Proof: `StakingDelegation::Candidates` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::TranscoderJobs` (r:1 w:0)
@@ -133,11 +141,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakingDelegation::UnbondingLocks` (r:0 w:1)
 	/// Proof: `StakingDelegation::UnbondingLocks` (`max_values`: None, `max_size`: Some(156), added: 2631, mode: `MaxEncodedLen`)
 	fn unbond(c: u32, ) -> Weight {
-		// Proof size: measured 3912, estimated 9679 bytes.
-		Weight::from_parts(76_142_344, 9679)
-			.saturating_add(Weight::from_parts(245_935, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Proof size: measured 4557, estimated 9679 bytes.
+		Weight::from_parts(109_169_107, 9679)
+			.saturating_add(Weight::from_parts(396_511, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `StakingDelegation::Delegators` (r:1 w:1)
 	/// Proof: `StakingDelegation::Delegators` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
@@ -153,6 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:1 w:1)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::TotalBonded` (r:1 w:1)
 	/// Proof: `StakingDelegation::TotalBonded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::CurrentRound` (r:1 w:0)
@@ -162,10 +172,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakingDelegation::FeeCohorts` (r:2 w:2)
 	/// Proof: `StakingDelegation::FeeCohorts` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
 	fn rebond() -> Weight {
-		// Proof size: measured 1610, estimated 6608 bytes.
-		Weight::from_parts(115_713_000, 6608)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Proof size: measured 1688, estimated 6608 bytes.
+		Weight::from_parts(125_277_000, 6608)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Reporting::Banned` (r:1 w:0)
 	/// Proof: `Reporting::Banned` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -181,6 +191,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:2 w:2)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::TotalBonded` (r:1 w:1)
 	/// Proof: `StakingDelegation::TotalBonded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::CurrentRound` (r:1 w:0)
@@ -190,10 +202,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakingDelegation::FeeCohorts` (r:2 w:2)
 	/// Proof: `StakingDelegation::FeeCohorts` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
 	fn rebond_to() -> Weight {
-		// Proof size: measured 2038, estimated 6608 bytes.
-		Weight::from_parts(128_952_000, 6608)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Proof size: measured 2181, estimated 6608 bytes.
+		Weight::from_parts(143_424_000, 6608)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `StakingDelegation::UnbondingLocks` (r:1 w:1)
 	/// Proof: `StakingDelegation::UnbondingLocks` (`max_values`: None, `max_size`: Some(156), added: 2631, mode: `MaxEncodedLen`)
@@ -201,17 +213,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakingDelegation::CurrentRound` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::Delegators` (r:1 w:1)
 	/// Proof: `StakingDelegation::Delegators` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
-	/// Storage: `StakingDelegation::Pools` (r:1 w:0)
+	/// Storage: `StakingDelegation::Pools` (r:1 w:1)
 	/// Proof: `StakingDelegation::Pools` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:2 w:1)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::Transcoders` (r:1 w:0)
+	/// Proof: `StakingDelegation::Transcoders` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::TotalBonded` (r:1 w:1)
+	/// Proof: `StakingDelegation::TotalBonded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
-		// Proof size: measured 1214, estimated 3705 bytes.
-		Weight::from_parts(79_919_000, 3705)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured 1085, estimated 6052 bytes.
+		Weight::from_parts(96_164_000, 6052)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `StakingDelegation::Delegators` (r:1 w:1)
 	/// Proof: `StakingDelegation::Delegators` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
@@ -229,13 +247,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:1 w:1)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::TotalBonded` (r:1 w:1)
 	/// Proof: `StakingDelegation::TotalBonded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn claim_earnings() -> Weight {
-		// Proof size: measured 1545, estimated 6196 bytes.
-		Weight::from_parts(106_579_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Proof size: measured 1626, estimated 6196 bytes.
+		Weight::from_parts(120_560_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `StakingDelegation::Delegators` (r:1 w:1)
 	/// Proof: `StakingDelegation::Delegators` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
@@ -253,13 +273,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:1 w:1)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::TotalBonded` (r:1 w:1)
 	/// Proof: `StakingDelegation::TotalBonded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn withdraw_fees() -> Weight {
-		// Proof size: measured 1545, estimated 6196 bytes.
-		Weight::from_parts(138_026_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Proof size: measured 1626, estimated 6196 bytes.
+		Weight::from_parts(148_872_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `StakingDelegation::ActiveSet` (r:1 w:1)
 	/// Proof: `StakingDelegation::ActiveSet` (`max_values`: Some(1), `max_size`: Some(1153), added: 1648, mode: `MaxEncodedLen`)
@@ -269,6 +291,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakingDelegation::Pools` (`max_values`: None, `max_size`: Some(177), added: 2652, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::FeeCohorts` (r:32 w:16)
 	/// Proof: `StakingDelegation::FeeCohorts` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:16 w:16)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::TotalBonded` (r:1 w:1)
 	/// Proof: `StakingDelegation::TotalBonded` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::Candidates` (r:1 w:0)
@@ -292,12 +316,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `StakingDelegation::ActivationFactors` (r:0 w:16)
 	/// Proof: `StakingDelegation::ActivationFactors` (`max_values`: None, `max_size`: Some(108), added: 2583, mode: `MaxEncodedLen`)
 	fn start_round(c: u32, ) -> Weight {
-		// Proof size: measured 15198, estimated 57177 bytes.
-		Weight::from_parts(1_573_163_931, 57177)
-			.saturating_add(Weight::from_parts(12_683_894, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(73_u64))
+		// Proof size: measured 16591, estimated 57177 bytes.
+		Weight::from_parts(1_722_782_982, 57177)
+			.saturating_add(Weight::from_parts(14_565_940, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(84_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(70_u64))
+			.saturating_add(T::DbWeight::get().writes(81_u64))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(c.into()))
 	}
 	/// Storage: `StakingDelegation::CurrentRound` (r:1 w:0)
@@ -312,10 +336,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakingDelegation::FeeCohorts` (`max_values`: None, `max_size`: Some(125), added: 2600, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::Delegators` (r:1 w:1)
 	/// Proof: `StakingDelegation::Delegators` (`max_values`: None, `max_size`: Some(240), added: 2715, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::Transcoders` (r:1 w:0)
+	/// Proof: `StakingDelegation::Transcoders` (`max_values`: None, `max_size`: Some(334), added: 2809, mode: `MaxEncodedLen`)
 	fn add_fees() -> Weight {
-		// Proof size: measured 1218, estimated 6196 bytes.
-		Weight::from_parts(64_616_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Proof size: measured 1311, estimated 6196 bytes.
+		Weight::from_parts(68_693_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `StakingDelegation::Pools` (r:1 w:1)
@@ -338,13 +364,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `StakingDelegation::Candidates` (`max_values`: Some(1), `max_size`: Some(8194), added: 8689, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::TranscoderJobs` (r:1 w:0)
 	/// Proof: `Jobs::TranscoderJobs` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
+	/// Storage: `StakingDelegation::EpochRefs` (r:1 w:0)
+	/// Proof: `StakingDelegation::EpochRefs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Storage: `StakingDelegation::RegisterCooldown` (r:0 w:1)
 	/// Proof: `StakingDelegation::RegisterCooldown` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn slash(c: u32, ) -> Weight {
-		// Proof size: measured 4096, estimated 9679 bytes.
-		Weight::from_parts(97_624_735, 9679)
-			.saturating_add(Weight::from_parts(236_179, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Proof size: measured 4745, estimated 9679 bytes.
+		Weight::from_parts(111_780_462, 9679)
+			.saturating_add(Weight::from_parts(299_105, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 }
@@ -352,77 +380,77 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements priced with ParityDB weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_transcoder(c: u32, ) -> Weight {
-		Weight::from_parts(25_538_000, 9679)
-			.saturating_add(Weight::from_parts(2_386_871, 0).saturating_mul(c.into()))
+		Weight::from_parts(26_930_000, 9679)
+			.saturating_add(Weight::from_parts(2_482_441, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 2666).saturating_mul(c.into()))
 	}
 	fn update_transcoder() -> Weight {
-		Weight::from_parts(15_713_000, 3799)
+		Weight::from_parts(15_824_000, 3799)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resign_transcoder(c: u32, ) -> Weight {
-		Weight::from_parts(21_807_093, 9679)
-			.saturating_add(Weight::from_parts(139_348, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(35_456_797, 9679)
+			.saturating_add(Weight::from_parts(239_421, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn bond() -> Weight {
-		Weight::from_parts(185_417_000, 6608)
-			.saturating_add(ParityDbWeight::get().reads(15_u64))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
+		Weight::from_parts(199_247_000, 6608)
+			.saturating_add(ParityDbWeight::get().reads(17_u64))
+			.saturating_add(ParityDbWeight::get().writes(13_u64))
 	}
 	fn unbond(c: u32, ) -> Weight {
-		Weight::from_parts(76_142_344, 9679)
-			.saturating_add(Weight::from_parts(245_935, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
-	}
-	fn rebond() -> Weight {
-		Weight::from_parts(115_713_000, 6608)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
+		Weight::from_parts(109_169_107, 9679)
+			.saturating_add(Weight::from_parts(396_511, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
-	fn rebond_to() -> Weight {
-		Weight::from_parts(128_952_000, 6608)
+	fn rebond() -> Weight {
+		Weight::from_parts(125_277_000, 6608)
 			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
+	fn rebond_to() -> Weight {
+		Weight::from_parts(143_424_000, 6608)
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(79_919_000, 3705)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(96_164_000, 6052)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn claim_earnings() -> Weight {
-		Weight::from_parts(106_579_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(120_560_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn withdraw_fees() -> Weight {
-		Weight::from_parts(138_026_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(148_872_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn start_round(c: u32, ) -> Weight {
-		Weight::from_parts(1_573_163_931, 57177)
-			.saturating_add(Weight::from_parts(12_683_894, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(73_u64))
+		Weight::from_parts(1_722_782_982, 57177)
+			.saturating_add(Weight::from_parts(14_565_940, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(84_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(ParityDbWeight::get().writes(70_u64))
+			.saturating_add(ParityDbWeight::get().writes(81_u64))
 			.saturating_add(Weight::from_parts(0, 2809).saturating_mul(c.into()))
 	}
 	fn add_fees() -> Weight {
-		Weight::from_parts(64_616_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(68_693_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn slash(c: u32, ) -> Weight {
-		Weight::from_parts(97_624_735, 9679)
-			.saturating_add(Weight::from_parts(236_179, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
+		Weight::from_parts(111_780_462, 9679)
+			.saturating_add(Weight::from_parts(299_105, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 }
