@@ -195,3 +195,40 @@ fn item3_the_migration_runs_in_the_first_block_of_the_new_code() {
 		);
 	});
 }
+
+/// Issue 12 (storage that only grows): the runtime's migrations upgrade a version-1
+/// pallet-staking-delegation, which had no reference counts: every check on, the counts are
+/// rebuilt from the account records and locks, exactly as the pallet keeps them.
+#[test]
+fn staking_delegation_v2_counts_the_references_of_a_version_1_chain_with_every_check() {
+	use pallet_staking_delegation::EpochRefs;
+	dev_ext().execute_with(|| {
+		let (_, _, block) = claims_on_a_dev_chain();
+		// A delegator of Charlie's with an unbonding lock: both refer to Charlie's pool.
+		let alice = Alice.to_account_id();
+		StakingDelegation::bond(signed(&alice), 100 * UNIT, Charlie.to_account_id())
+			.expect("bond");
+		StakingDelegation::unbond(signed(&alice), 40 * UNIT).expect("unbond");
+		let mut kept: Vec<_> = EpochRefs::<Runtime>::iter().collect();
+		kept.sort();
+		assert!(
+			kept.iter().any(|(who, _, count)| *who == Charlie.to_account_id() && *count >= 3),
+			"Charlie's own bond, Alice's bond and her lock count: {kept:?}"
+		);
+
+		// What a version-1 runtime left: no counts.
+		let _ = EpochRefs::<Runtime>::clear(u32::MAX, None);
+		StorageVersion::new(1).put::<StakingDelegation>();
+		assert!(
+			AllPalletsWithSystem::try_state(block, TryStateSelect::All).is_err(),
+			"pallet-staking-delegation's invariants see the missing counts"
+		);
+
+		Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
+			.expect("the upgrade and all its checks pass");
+		assert_eq!(StakingDelegation::on_chain_storage_version(), StorageVersion::new(2));
+		let mut rebuilt: Vec<_> = EpochRefs::<Runtime>::iter().collect();
+		rebuilt.sort();
+		assert_eq!(rebuilt, kept);
+	});
+}
