@@ -206,13 +206,13 @@ fn staking_delegation_v2_counts_the_references_of_a_version_1_chain_with_every_c
 		let (_, _, block) = claims_on_a_dev_chain();
 		// A delegator of Charlie's with an unbonding lock: both refer to Charlie's pool.
 		let alice = Alice.to_account_id();
-		StakingDelegation::bond(signed(&alice), 100 * UNIT, Charlie.to_account_id())
-			.expect("bond");
+		StakingDelegation::bond(signed(&alice), 100 * UNIT, Charlie.to_account_id()).expect("bond");
 		StakingDelegation::unbond(signed(&alice), 40 * UNIT).expect("unbond");
 		let mut kept: Vec<_> = EpochRefs::<Runtime>::iter().collect();
 		kept.sort();
 		assert!(
-			kept.iter().any(|(who, _, count)| *who == Charlie.to_account_id() && *count >= 3),
+			kept.iter()
+				.any(|(who, _, count)| *who == Charlie.to_account_id() && *count >= 3),
 			"Charlie's own bond, Alice's bond and her lock count: {kept:?}"
 		);
 
