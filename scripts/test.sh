@@ -120,10 +120,21 @@ echo "librocksdb-sys: not in the tree"
 
 stage "benchmark: tip finality on the local network under load (A/B voting rules), dev chain, tips/s at capacity"
 # Both targets (finality p95 <= 3 s with 4 validators under load, >= 1,000 tips/s) are met here
-# with about 10 % to spare (README "The chain"), five nodes sharing two cores: a miss is reported
-# without failing the run, so that a noisy neighbour cannot fail CI on a benchmark.
-(cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-200}" \
-	FLOOD="${FINALITY_BENCH_FLOOD:-8000}" KNOWN_MISSES=finality,throughput node bench/finality.mjs)
+# with about 10 % to spare (README "The chain"), five nodes sharing two cores. A missed target
+# (exit 1) is measured once more and fails the run if it is missed again, so that one noisy
+# minute does not fail CI and a real regression does; lost tips (exit 2) fail at once.
+finality_bench() {
+	(cd "$OLC_SOURCE_ROOT/tests" && OLC_NODE_BIN="$OLC_NODE_BIN" TIPS="${FINALITY_BENCH_TIPS:-200}" \
+		FLOOD="${FINALITY_BENCH_FLOOD:-8000}" node bench/finality.mjs)
+}
+finality_status=0
+finality_bench || finality_status=$?
+if [ "$finality_status" -eq 1 ]; then
+	echo "finality benchmark: a target was missed; measuring once more (a second miss fails the run)"
+	finality_bench
+elif [ "$finality_status" -ne 0 ]; then
+	exit "$finality_status"
+fi
 
 stage "benchmark: our rendition ladder against the ffmpeg CLI (one process, and one per rendition) on two kinds of 1080p30 content"
 # Exits non-zero when a target is missed. The wall-time target (<= 0.8x the faster FFmpeg setup)

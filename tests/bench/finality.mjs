@@ -273,8 +273,9 @@ async function flood(api) {
   return sustained;
 }
 
+// Exit codes: 0 all targets met; 1 a target missed; 2 tips lost (accepted, never in a block).
 // Targets known to be missed (named in KNOWN_MISSES, e.g. `throughput`) are reported but do not
-// make the exit code non-zero; scripts/test.sh names the ones the README says are open.
+// make the exit code non-zero.
 const KNOWN_MISSES = (process.env.KNOWN_MISSES ?? '').split(',').filter(Boolean);
 const misses = [];
 const p95s = {};
@@ -342,6 +343,8 @@ console.log(
 );
 if (misses.length) {
   console.log(`TARGETS MISSED: ${misses.join('; ')}`);
+  // Lost tips are a failure of their own (exit 2): never retried, never a known miss.
+  if (misses.some((m) => m.startsWith('lost:'))) process.exit(2);
   const gating = misses.filter((m) => !KNOWN_MISSES.includes(m.split(':')[0]));
   if (gating.length) process.exit(1);
   console.log(`(known and documented as open: ${KNOWN_MISSES.join(', ')}; not failing the run)`);
