@@ -61,6 +61,10 @@ export async function startNode(name, args, ports = {}) {
       String(prometheusPort),
       '--no-telemetry',
       '--no-mdns',
+      // Extra log targets for a failing run, e.g. OLC_NODE_LOG=sync=debug,txpool=debug.
+      ...(process.env.OLC_NODE_LOG ? ['--log', process.env.OLC_NODE_LOG] : []),
+      // Extra flags for every node of a run, e.g. OLC_NODE_ARGS='--pool-type fork-aware'.
+      ...(process.env.OLC_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
