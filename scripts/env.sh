@@ -7,8 +7,13 @@
 # it, outside the clone: a fresh clone (CI) reuses the last build and gets the same wasm.
 OLC_SOURCE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OLC_SOURCE_ROOT
-export OLC_BUILD_ROOT="${OLC_BUILD_ROOT:-/var/tmp/olc-build}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/olc-target}"
+# `dir` itself, or `dir-<user>` when another user made `dir` and this one cannot write to it: each
+# user on a machine gets a build root and a target dir of their own (and builds them once).
+olc_user_dir() {
+	if [ -e "$1" ] && [ ! -w "$1" ]; then echo "$1-$(id -un)"; else echo "$1"; fi
+}
+export OLC_BUILD_ROOT="${OLC_BUILD_ROOT:-$(olc_user_dir /var/tmp/olc-build)}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(olc_user_dir /var/tmp/olc-target)}"
 # The wasm builder looks for Cargo.lock above the target dir; point it at the workspace so the
 # runtime blob is built from the same locked dependency versions.
 export WASM_BUILD_WORKSPACE_HINT="$OLC_BUILD_ROOT"
