@@ -45,6 +45,12 @@ fn transcoder<T: Config>(index: u32, stake: u32) -> T::AccountId {
 		who.clone(),
 	)
 	.unwrap();
+	register::<T>(&who);
+	who
+}
+
+/// Registers `who` (already bonded to itself) with the benchmarks' fee shares and URI.
+fn register<T: Config>(who: &T::AccountId) {
 	Pallet::<T>::register_transcoder(
 		RawOrigin::Signed(who.clone()).into(),
 		Perbill::from_percent(10),
@@ -53,7 +59,6 @@ fn transcoder<T: Config>(index: u32, stake: u32) -> T::AccountId {
 		uri(),
 	)
 	.unwrap();
-	who
 }
 
 /// Runs blocks to the start of the next round.
@@ -105,14 +110,7 @@ fn delegator_with_everything_to_settle<T: Config>(
 		Perbill::zero(),
 	);
 	if !Transcoders::<T>::contains_key(transcoder) {
-		Pallet::<T>::register_transcoder(
-			RawOrigin::Signed(transcoder.clone()).into(),
-			Perbill::from_percent(10),
-			Perbill::from_percent(50),
-			1u32.into(),
-			uri(),
-		)
-		.unwrap();
+		register::<T>(transcoder);
 	}
 	delegator
 }
@@ -226,14 +224,7 @@ mod benchmarks {
 		<Pallet<T> as Slashing<_, _>>::slash(&t, Perbill::from_percent(1), None, Perbill::zero());
 		// Registered again if the slash resigned it (`ResignSlashThreshold`).
 		if !Transcoders::<T>::contains_key(&t) {
-			Pallet::<T>::register_transcoder(
-				RawOrigin::Signed(t.clone()).into(),
-				Perbill::from_percent(10),
-				Perbill::from_percent(50),
-				1u32.into(),
-				uri(),
-			)
-			.unwrap();
+			register::<T>(&t);
 		}
 
 		#[extrinsic_call]
