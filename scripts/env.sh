@@ -7,12 +7,16 @@
 # it, outside the clone: a fresh clone (CI) reuses the last build and gets the same wasm.
 OLC_SOURCE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OLC_SOURCE_ROOT
-# `dir` itself, or `dir-<user>` when another user made `dir` and this one cannot write to it: each
-# user on a machine gets a build root and a target dir of their own (and builds them once).
+# The build root's path is part of the runtime blob: the wasm builder's generated project refers
+# to our crates by absolute path, and cargo hashes such a path into every symbol name (a build
+# root at /var/tmp/olc-build-bob built a blob 17 bytes longer than the committed one). So it is
+# the same path for everyone; a second user on one machine shares it (see olc_lock_build_root).
+# The target dir does not reach the blob: a user who cannot write to the default one that another
+# user made gets `/var/tmp/olc-target-<user>` (and builds it once).
 olc_user_dir() {
 	if [ -e "$1" ] && [ ! -w "$1" ]; then echo "$1-$(id -un)"; else echo "$1"; fi
 }
-export OLC_BUILD_ROOT="${OLC_BUILD_ROOT:-$(olc_user_dir /var/tmp/olc-build)}"
+export OLC_BUILD_ROOT="${OLC_BUILD_ROOT:-/var/tmp/olc-build}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(olc_user_dir /var/tmp/olc-target)}"
 # The wasm builder looks for Cargo.lock above the target dir; point it at the workspace so the
 # runtime blob is built from the same locked dependency versions.
@@ -30,6 +34,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # its duration, so a second checkout's build waits instead of overwriting the copy mid-build.
 olc_lock_build_root() {
 	[ -z "${OLC_BUILD_ROOT_LOCKED:-}" ] || return 0
+	if [ -e "$OLC_BUILD_ROOT" ] && ! [ -w "$OLC_BUILD_ROOT" ] || [ -e "$OLC_BUILD_ROOT.lock" ] && ! [ -w "$OLC_BUILD_ROOT.lock" ]; then
+		echo "$OLC_BUILD_ROOT belongs to $(stat -c %U "$OLC_BUILD_ROOT" 2>/dev/null || echo another user) and $(id -un) cannot write to it." >&2
+		echo "Its path is part of the runtime blob, so every builder on this machine uses the same one:" >&2
+		echo "give both users a group and run: chgrp -R <group> $OLC_BUILD_ROOT $OLC_BUILD_ROOT.lock && chmod -R g+rwX $OLC_BUILD_ROOT $OLC_BUILD_ROOT.lock" >&2
+		echo "(OLC_BUILD_ROOT=<another path> builds too, but its blob differs from chain-specs/ and scripts/test.sh fails there)" >&2
+		exit 1
+	fi
 	mkdir -p "$(dirname "$OLC_BUILD_ROOT")"
 	exec {olc_build_lock_fd}>"$OLC_BUILD_ROOT.lock"
 	if ! flock -n "$olc_build_lock_fd"; then
