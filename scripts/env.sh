@@ -9,7 +9,7 @@ OLC_SOURCE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export OLC_SOURCE_ROOT
 # The build root's path is part of the runtime blob: the wasm builder's generated project refers
 # to our crates by absolute path, and cargo hashes such a path into every symbol name (a build
-# root at /var/tmp/olc-build-bob built a blob 17 bytes longer than the committed one). So it is
+# root at /var/tmp/olc-build-olcdev built a blob 17 bytes longer than the committed one). So it is
 # the same path for everyone; a second user on one machine shares it (see olc_lock_build_root).
 # The target dir does not reach the blob: a user who cannot write to the default one that another
 # user made gets `/var/tmp/olc-target-<user>` (and builds it once).

@@ -61,9 +61,8 @@ export async function startNode(name, args, ports = {}) {
       String(prometheusPort),
       '--no-telemetry',
       '--no-mdns',
-      // Extra log targets for a failing run, e.g. OLC_NODE_LOG=sync=debug,txpool=debug.
-      ...(process.env.OLC_NODE_LOG ? ['--log', process.env.OLC_NODE_LOG] : []),
-      // Extra flags for every node of a run, e.g. OLC_NODE_ARGS='--pool-type fork-aware'.
+      // Extra flags for every node of a run, e.g. OLC_NODE_ARGS='--pool-type fork-aware' or
+      // OLC_NODE_ARGS='--log sync=debug,txpool=debug' for a failing run.
       ...(process.env.OLC_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
