@@ -1,7 +1,7 @@
 // Starts real olc-node processes on free loopback ports and connects @polkadot/api to them.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, createWriteStream } from 'node:fs';
+import { mkdirSync, createWriteStream, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -20,17 +20,36 @@ export const aliceBootnode = (alice) => `/ip4/127.0.0.1/tcp/${alice.p2pPort}/p2p
 /** The node binary: $OLC_NODE_BIN (set by scripts/test.sh) or the default shared target dir. */
 export const NODE_BIN = process.env.OLC_NODE_BIN ?? '/var/tmp/olc-target/release/olc-node';
 
-/** A TCP port nobody listens on right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
+// Ports handed out by freePort in this process, never handed out twice.
+const handedOut = new Set();
+// Below the kernel's ephemeral range (32768-60999 on Linux): an outgoing connection's source port
+// or another bind(0) cannot take one of these between the check and the process that binds it.
+const PORT_LOW = 20_000;
+const PORT_HIGH = 32_000;
+
+/** True if nothing listens on `port` on any IPv4 address right now. */
+function canListen(port) {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    server.on('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A TCP port nobody listens on right now and that this process has not handed out before. (With
+ * bind(0) three ports taken in a row for one node could repeat; then the node's RPC server, whose
+ * port the p2p listener already held, moved to a random port and nobody could connect to it.)
+ */
+export async function freePort() {
+  for (let attempt = 0; attempt < 1_000; attempt++) {
+    const port = PORT_LOW + Math.floor(Math.random() * (PORT_HIGH - PORT_LOW));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free TCP port between ${PORT_LOW} and ${PORT_HIGH}`);
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -41,11 +60,11 @@ process.setMaxListeners(50);
 /**
  * Spawns `olc-node` with `args` plus free RPC/p2p/Prometheus ports (or the `ports` given, to
  * restart a node where it was). Its output goes to tests/out/<name>.log (appended on a restart).
- * Returns { name, rpcPort, p2pPort, prometheusPort, wsUrl, process, stop(), kill() }.
+ * Returns { name, rpcPort, p2pPort, prometheusPort, wsUrl, log, process, stop(), kill() }.
  */
 export async function startNode(name, args, ports = {}) {
   mkdirSync(OUT_DIR, { recursive: true });
-  const rpcPort = ports.rpcPort ?? (await freePort());
+  const askedRpcPort = ports.rpcPort ?? (await freePort());
   const p2pPort = ports.p2pPort ?? (await freePort());
   const prometheusPort = ports.prometheusPort ?? (await freePort());
   const log = createWriteStream(join(OUT_DIR, `${name}.log`), { flags: ports.rpcPort ? 'a' : 'w' });
@@ -54,7 +73,7 @@ export async function startNode(name, args, ports = {}) {
     [
       ...args,
       '--rpc-port',
-      String(rpcPort),
+      String(askedRpcPort),
       '--port',
       String(p2pPort),
       '--prometheus-port',
@@ -69,16 +88,34 @@ export async function startNode(name, args, ports = {}) {
   );
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  // The node moves its RPC server to a random port when the one asked for is taken; follow it.
+  let rpcPort = askedRpcPort;
+  const watchRpc = (chunk) => {
+    const moved = /Running JSON-RPC server: addr=127\.0\.0\.1:(\d+)/.exec(chunk.toString());
+    if (moved && Number(moved[1]) !== rpcPort) {
+      log.write(
+        `[tests/lib/node.mjs] RPC port ${rpcPort} was taken; the node listens on ${moved[1]}\n`,
+      );
+      rpcPort = Number(moved[1]);
+    }
+  };
+  child.stdout.on('data', watchRpc);
+  child.stderr.on('data', watchRpc);
   let exited = null;
   child.on('exit', (code, signal) => {
     exited = { code, signal };
   });
   const node = {
     name,
-    rpcPort,
+    get rpcPort() {
+      return rpcPort;
+    },
     p2pPort,
     prometheusPort,
-    wsUrl: `ws://127.0.0.1:${rpcPort}`,
+    get wsUrl() {
+      return `ws://127.0.0.1:${rpcPort}`;
+    },
+    log: join(OUT_DIR, `${name}.log`),
     process: child,
     get exited() {
       return exited;
@@ -127,7 +164,15 @@ export async function connect(node, timeoutMs = 60_000) {
       await sleep(500);
     }
   }
-  throw new Error(`could not connect to ${node.name} at ${node.wsUrl}`);
+  let tail = '';
+  try {
+    tail = readFileSync(node.log, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+  } catch {
+    // no log to show
+  }
+  throw new Error(
+    `could not connect to ${node.name} at ${node.wsUrl} in ${timeoutMs / 1000} s; the end of tests/out/${node.name}.log:\n${tail}`,
+  );
 }
 
 /** Resolves with the first finalized header whose number is >= `number`. */
