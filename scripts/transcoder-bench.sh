@@ -5,9 +5,10 @@
 #   (b) one ffmpeg CLI process per rendition, all four running at the same time,
 # with the same x264 settings, on two kinds of 1080p30 content (testsrc2 motion; testsrc2 with
 # temporal grain, which costs the encoders more). Each run is repeated (interleaved: a, b, ours,
-# a, b, ours, ...) and min / median wall times are printed. Then quality and size of our output
-# against the CLI's (a) at the same settings: SSIM of each rendition against the source scaled
-# to its size (ffmpeg's ssim filter, bicubic like both ladders), and video bytes.
+# a, b, ours, ...) and min / median wall times are printed, with the CPU seconds of (a) and
+# ours against what the target's wall time leaves on this machine's cores. Then quality and size
+# of our output against the CLI's (a) at the same settings: SSIM of each rendition against the
+# source scaled to its size (ffmpeg's ssim filter, bicubic like both ladders), and video bytes.
 #
 # Targets, checked on every kind of content (exit 1 on a miss, after printing everything):
 #   median wall time of ours <= 0.8 x the faster median of (a) and (b);
@@ -44,14 +45,13 @@ encode_args() { # name kbps out
 		-c:a copy -f mpegts $3"
 }
 
-wall() { # out-file command...: runs the command, appends its wall time in seconds
-	local out="$1"
+wall() { # out-file command...: runs the command, appends its wall time in seconds to out-file and
+	# the CPU seconds (user + system) of its processes to out-file.cpu
+	local out="$1" timing TIMEFORMAT='%R %U %S'
 	shift
-	local start end
-	start=$(date +%s.%N)
-	"$@" >/dev/null 2>"$work/last.err" || { cat "$work/last.err" >&2; return 1; }
-	end=$(date +%s.%N)
-	awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", e - s }' >>"$out"
+	timing=$({ time "$@" >/dev/null 2>"$work/last.err"; } 2>&1) || { cat "$work/last.err" >&2; return 1; }
+	echo "$timing" | awk '{ printf "%.3f\n", $1 }' >>"$out"
+	echo "$timing" | awk '{ printf "%.3f\n", $2 + $3 }' >>"$out.cpu"
 }
 
 run_cli_one_process() { # clip outdir
@@ -132,6 +132,16 @@ for content in motion grain; do
 	printf "[%s] wall s (min / median): (a) CLI one process %s / %s, (b) CLI 4 processes %s / %s, ours %s / %s; ours / faster = %s (target <= 0.8: %s)\n" \
 		"$content" "$a_min" "$a_med" "$b_min" "$b_med" "$o_min" "$o_med" "$ratio" "$verdict"
 	summary+=("$content wall: a $a_min/$a_med b $b_min/$b_med ours $o_min/$o_med ratio $ratio ($verdict)")
+	# The CPU the work takes, against what the target's wall time leaves on this machine's cores:
+	# a target below (ours' CPU s / cores) is out of reach without doing less work.
+	read -r _ a_cpu < <(stats "$dir/a.times.cpu")
+	read -r _ o_cpu < <(stats "$dir/ours.times.cpu")
+	cpu_line=$(awk -v oc="$o_cpu" -v ac="$a_cpu" -v o="$o_med" -v a="$a_med" -v b="$b_med" -v n="$(nproc)" 'BEGIN {
+		f = (a < b) ? a : b; t = 0.8 * f
+		printf "CPU s (median): (a) %.2f, ours %.2f (%.0f %% of %d cores over its wall time); the target wall %.2f s gives %.2f CPU s on %d cores", ac, oc, oc / (o * n) * 100, n, t, t * n, n
+	}')
+	echo "[$content] $cpu_line"
+	summary+=("$content $cpu_line")
 
 	olc_log "[$content] quality and size of ours vs the CLI (a), per rendition"
 	for r in "${rungs[@]}"; do
