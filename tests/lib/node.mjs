@@ -67,7 +67,8 @@ export async function startNode(name, args, ports = {}) {
   const askedRpcPort = ports.rpcPort ?? (await freePort());
   const p2pPort = ports.p2pPort ?? (await freePort());
   const prometheusPort = ports.prometheusPort ?? (await freePort());
-  const log = createWriteStream(join(OUT_DIR, `${name}.log`), { flags: ports.rpcPort ? 'a' : 'w' });
+  const logPath = join(OUT_DIR, `${name}.log`);
+  const log = createWriteStream(logPath, { flags: ports.rpcPort ? 'a' : 'w' });
   const child = spawn(
     NODE_BIN,
     [
@@ -115,7 +116,7 @@ export async function startNode(name, args, ports = {}) {
     get wsUrl() {
       return `ws://127.0.0.1:${rpcPort}`;
     },
-    log: join(OUT_DIR, `${name}.log`),
+    log: logPath,
     process: child,
     get exited() {
       return exited;
@@ -171,7 +172,7 @@ export async function connect(node, timeoutMs = 60_000) {
     // no log to show
   }
   throw new Error(
-    `could not connect to ${node.name} at ${node.wsUrl} in ${timeoutMs / 1000} s; the end of tests/out/${node.name}.log:\n${tail}`,
+    `could not connect to ${node.name} at ${node.wsUrl} in ${timeoutMs / 1000} s; the end of ${node.log}:\n${tail}`,
   );
 }
 
